@@ -1,0 +1,61 @@
+# lottrace — PGXS build.
+#
+# The README's two commands are `make demo` and `make test`; both do their own
+# set-up (packages, build, install, a throwaway cluster).  `make bench` and
+# `make fuzz` are the longer-running measurements.
+
+EXTENSION  = lottrace
+MODULE_big = lottrace
+
+SRCS = $(sort $(wildcard src/*.c))
+OBJS = $(SRCS:.c=.o)
+
+# The install script is assembled from the ordered parts in src/sql/.
+SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
+DATA_built = lottrace--1.0.sql
+
+# pg_regress: every sql/*.sql in name order; each file starts from a fresh
+# CREATE EXTENSION, so the files do not depend on each other.
+REGRESS      = $(sort $(patsubst sql/%.sql,%,$(wildcard sql/*.sql)))
+REGRESS_OPTS = --inputdir=.
+
+# Isolation specs live in test/isolation/{specs,expected}.
+ISOLATION      = $(sort $(patsubst test/isolation/specs/%.spec,%,$(wildcard test/isolation/specs/*.spec)))
+ISOLATION_OPTS = --load-extension=lottrace --inputdir=test/isolation --outputdir=test/isolation/output_iso
+
+PG_CPPFLAGS = -Isrc
+PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
+              -Wno-missing-field-initializers -Wno-cast-function-type
+
+EXTRA_CLEAN = results regression.diffs regression.out test/isolation/output_iso
+
+# PostgreSQL 15 by default; PG_CONFIG=... selects another installation.
+PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+
+ifneq ($(wildcard $(PGXS)),)
+include $(PGXS)
+else
+# Without the server headers only the set-up targets below work; they
+# install what is missing and come back here.
+all install installcheck:
+	@echo "PostgreSQL server headers (PGXS) not found: run 'make test' or 'make demo'," >&2
+	@echo "which install them, or: apt-get install postgresql-server-dev-15" >&2
+	@exit 1
+endif
+
+lottrace--1.0.sql: $(SQL_PARTS)
+	cat $(SQL_PARTS) > $@
+
+.PHONY: test demo bench fuzz
+test:
+	@scripts/run-tests.sh
+
+demo:
+	@demo/run-demo.sh
+
+bench:
+	@test/bench/run-bench.sh
+
+fuzz:
+	@test/fuzz/run-fuzz.sh

@@ -1,0 +1,20 @@
+/*
+ * compat.h — differences between the PostgreSQL major versions lottrace
+ * compiles against (13–17; 15 is the target).
+ */
+#ifndef LOTTRACE_COMPAT_H
+#define LOTTRACE_COMPAT_H
+
+#include "postgres.h"
+#include "catalog/pg_class.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+
+#if PG_VERSION_NUM >= 160000
+#define lt_relation_ownercheck(relid, roleid) \
+	object_ownercheck(RelationRelationId, (relid), (roleid))
+#else
+#define lt_relation_ownercheck(relid, roleid) pg_class_ownercheck((relid), (roleid))
+#endif
+
+#endif							/* LOTTRACE_COMPAT_H */

@@ -1,0 +1,47 @@
+/*
+ * lottrace.c — module entry: PG_MODULE_MAGIC, settings and start-up hooks.
+ *
+ * Everything else lives in files named after their concern.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+#include "lottrace.h"
+
+PG_MODULE_MAGIC;
+
+char	   *lt_default_status = NULL;
+char	   *lt_expired_status = NULL;
+
+void		_PG_init(void);
+
+/*
+ * Settings are superuser-set (PGC_SUSET) so an ERP role cannot, for example,
+ * make its new lots skip quarantine: set them with ALTER DATABASE / ALTER
+ * SYSTEM, or in postgresql.conf.
+ */
+void
+_PG_init(void)
+{
+	DefineCustomStringVariable("lottrace.default_status",
+							   "Status given to a new lot whose item has no initial_status.",
+							   "Must name a row of lottrace.lot_status.",
+							   &lt_default_status,
+							   "AVAILABLE",
+							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+	DefineCustomStringVariable("lottrace.expired_status",
+							   "Status lottrace.refresh_expiry() gives to lots past their block date.",
+							   "Must name a row of lottrace.lot_status.",
+							   &lt_expired_status,
+							   "EXPIRED",
+							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+#if PG_VERSION_NUM >= 150000
+	MarkGUCPrefixReserved("lottrace");
+#else
+	EmitWarningsOnPlaceholders("lottrace");
+#endif
+}

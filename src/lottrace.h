@@ -1,0 +1,13 @@
+/*
+ * lottrace.h — declarations shared between lottrace's C files.
+ */
+#ifndef LOTTRACE_H
+#define LOTTRACE_H
+
+#include "postgres.h"
+
+/* Settings (lottrace.c) */
+extern char *lt_default_status;
+extern char *lt_expired_status;
+
+#endif							/* LOTTRACE_H */
