@@ -16,12 +16,14 @@ trap pgc_cleanup EXIT
 
 passed=0; failed=0; failures=()
 count() {  # count "... ok" / "... FAILED" lines of a pg_regress log
-  local log=$1 ok bad
+  local log=$1 rc=$2 ok bad
   ok=$(grep -cE '\.\.\. ok' "$log")
   bad=$(grep -cE '\.\.\. FAILED|\.\.\. failed' "$log")
   passed=$((passed + ok)); failed=$((failed + bad))
   if [ "$bad" -gt 0 ]; then
     while read -r t; do failures+=("$t"); done < <(grep -E '^test .*\.\.\. (FAILED|failed)' "$log" | awk '{print $2}')
+  elif [ "$rc" -ne 0 ]; then   # the runner itself failed
+    tail -20 "$log"; failed=$((failed + 1)); failures+=("$(basename "$log" .log)")
   fi
 }
 
@@ -32,15 +34,18 @@ pgc_env main
 echo "== pg_regress"
 make -s installcheck PG_CONFIG="$PG_CONFIG" ISOLATION= PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" \
   >"$PGC_BASE/regress.log" 2>&1
+rc=$?
 grep -E '^(test| )' "$PGC_BASE/regress.log" | grep -E '\.\.\.' || tail -20 "$PGC_BASE/regress.log"
-count "$PGC_BASE/regress.log"
+count "$PGC_BASE/regress.log" $rc
 [ -s regression.diffs ] && head -150 regression.diffs
 
 echo "== isolation"
+mkdir -p test/isolation/output_iso
 make -s installcheck PG_CONFIG="$PG_CONFIG" REGRESS= PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" \
   >"$PGC_BASE/isolation.log" 2>&1
+rc=$?
 grep -E '\.\.\.' "$PGC_BASE/isolation.log" || tail -20 "$PGC_BASE/isolation.log"
-count "$PGC_BASE/isolation.log"
+count "$PGC_BASE/isolation.log" $rc
 [ -s test/isolation/output_iso/regression.diffs ] && head -150 test/isolation/output_iso/regression.diffs
 
 echo "== shell tests"
