@@ -241,6 +241,7 @@ lt_code_type_oid(bool serial)
  * ---------------------------------------------------------------------
  */
 
+/* Text input of either type; typmod is given for lotcode(n) targets. */
 static Datum
 lt_code_in(FunctionCallInfo fcinfo, bool serial)
 {
@@ -298,6 +299,7 @@ lt_code_recv(FunctionCallInfo fcinfo, bool serial)
 	PG_RETURN_TEXT_P(code);
 }
 
+/* Binary input of lotcode (COPY ... FORMAT binary, binary parameters). */
 PG_FUNCTION_INFO_V1(lotcode_recv);
 Datum
 lotcode_recv(PG_FUNCTION_ARGS)
@@ -305,6 +307,7 @@ lotcode_recv(PG_FUNCTION_ARGS)
 	return lt_code_recv(fcinfo, false);
 }
 
+/* Binary input of serialcode. */
 PG_FUNCTION_INFO_V1(serialcode_recv);
 Datum
 serialcode_recv(PG_FUNCTION_ARGS)
@@ -332,6 +335,7 @@ lotcode_send(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
+/* The one modifier n of lotcode(n) / serialcode(n), checked to be 1..50. */
 static int32
 lt_typmod_in(ArrayType *ta, bool serial)
 {
@@ -364,6 +368,7 @@ lotcode_typmod_in(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(lt_typmod_in(PG_GETARG_ARRAYTYPE_P(0), false));
 }
 
+/* Type modifier input: lottrace.serialcode(20). */
 PG_FUNCTION_INFO_V1(serialcode_typmod_in);
 Datum
 serialcode_typmod_in(PG_FUNCTION_ARGS)
@@ -419,6 +424,7 @@ lotcode_enforce_typmod(PG_FUNCTION_ARGS)
 	return lt_enforce_typmod(fcinfo, false);
 }
 
+/* Cast serialcode to serialcode(n). */
 PG_FUNCTION_INFO_V1(serialcode_enforce_typmod);
 Datum
 serialcode_enforce_typmod(PG_FUNCTION_ARGS)
@@ -427,8 +433,8 @@ serialcode_enforce_typmod(PG_FUNCTION_ARGS)
 }
 
 /*
- * Cast from text and varchar (assignment):
- *     INSERT INTO t (lot) VALUES (some_text_column)
+ * Cast from text and varchar to lotcode (assignment):
+ *     INSERT INTO t (lot) SELECT some_text_column FROM ...
  */
 PG_FUNCTION_INFO_V1(lotcode_from_text);
 Datum
@@ -439,6 +445,7 @@ lotcode_from_text(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(lt_make_code(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), false, -1, NULL));
 }
 
+/* Cast from text and varchar to serialcode (assignment). */
 PG_FUNCTION_INFO_V1(serialcode_from_text);
 Datum
 serialcode_from_text(PG_FUNCTION_ARGS)
