@@ -29,16 +29,23 @@ typedef struct lc_result
 } lc_result;
 
 /*
- * Check s[0..n) as a lot or serial code: leading and trailing white space is
- * trimmed, the rest must be 1..maxlen characters of character set 82.  The
- * first bad character wins over the length check.
+ * Check s[0..n) as a lot or serial code: leading and trailing white space
+ * (ascii_space() in cset.h) is trimmed, the rest must be 1..maxlen characters
+ * of character set 82.  The first bad character wins over the length check.
+ * maxlen 0 or above LC_MAX_LEN means LC_MAX_LEN.  Any bytes are safe (s may
+ * be NULL when n is 0); bad_offset counts bytes from s, not from the trimmed
+ * start, so callers can name the position in the input as given.  A valid
+ * code is pure ASCII, so its length in bytes is its length in characters.
  */
 extern lc_result lc_parse(const char *s, size_t n, size_t maxlen);
 
 /*
- * Natural ordering: runs of digits compare by numeric value, everything else
- * byte by byte; codes equal that way (A01 / A1) are ordered by plain bytes,
- * so the result is 0 only for identical codes.  Returns <0, 0, >0.
+ * Natural ordering: runs of digits compare by numeric value (any length, no
+ * overflow), everything else byte by byte, a digit run against another byte
+ * as its first digit against that byte, a code that ends first is smaller;
+ * codes equal that way (A01 / A1) are ordered by plain bytes (memcmp, then
+ * length), so the order is total and the result is 0 only for identical
+ * byte strings.  Returns -1, 0 or 1.  Defined for any bytes, not only codes.
  */
 extern int	lc_natural_cmp(const char *a, size_t alen, const char *b, size_t blen);
 

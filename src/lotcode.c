@@ -1,0 +1,605 @@
+/*
+ * lotcode.c — SQL types lottrace.lotcode and lottrace.serialcode.
+ *
+ * Two distinct types with the same rules and the same storage (a varlena of
+ * the trimmed code, laid out like text).  As in contrib/isn, the SQL
+ * functions of both types point at the same C functions wherever the type
+ * does not show; the ones that raise errors naming the type (input, receive,
+ * typmod, casts) have one small entry point per type.  The checking itself
+ * is lc_parse() and the ordering lc_natural_cmp(), in lotcode_core.c.
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/sortsupport.h"
+#include "utils/syscache.h"
+
+#include "lotcode.h"
+#include "lotcode_core.h"
+
+/* At most this many characters of a bad input are quoted in a message. */
+#define LT_SHOW_CHARS 60
+
+#define LT_TYPNAME(serial) ((serial) ? "serialcode" : "lotcode")
+
+#define LT_CSET82_HINT \
+	"Use only A-Z, a-z, 0-9 and ! \" % & ' ( ) * + , - . / : ; < = > ? _ (no spaces)."
+
+/*
+ * True when s[0..len) can be quoted as it is in a message: valid in the
+ * server encoding (input functions guarantee it; binary receive does not).
+ */
+static bool
+lt_printable_encoding(const char *s, int len)
+{
+	return memchr(s, '\0', len) == NULL &&
+		pg_verify_mbstr(GetDatabaseEncoding(), s, len, true);
+}
+
+/* The input as quoted in the message: cut to LT_SHOW_CHARS characters. */
+static char *
+lt_show_input(const char *s, int len, bool valid)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	if (valid)
+	{
+		int			clip = pg_mbcharcliplen(s, len, LT_SHOW_CHARS);
+
+		appendBinaryStringInfo(&buf, s, clip);
+		if (clip < len)
+			appendStringInfoString(&buf, "...");
+	}
+	else
+	{
+		int			lim = Min(len, LT_SHOW_CHARS);
+		int			i;
+
+		for (i = 0; i < lim; i++)
+		{
+			unsigned char c = (unsigned char) s[i];
+
+			if (c >= 0x20 && c < 0x7f)
+				appendStringInfoChar(&buf, (char) c);
+			else
+				appendStringInfo(&buf, "\\x%02X", c);
+		}
+		if (lim < len)
+			appendStringInfoString(&buf, "...");
+	}
+	return buf.data;
+}
+
+/* DETAIL for the first character outside set 82, at byte offset off. */
+static char *
+lt_bad_char_detail(const char *s, int len, size_t off, bool valid)
+{
+	unsigned char c = (unsigned char) s[off];
+	int			pos;
+	int			clen;
+
+	if (!valid)
+		return psprintf("Byte 0x%02X at byte position %zu is not in GS1 character set 82.",
+						c, off + 1);
+
+	/* 1-based position in characters of the input as given */
+	pos = pg_mbstrlen_with_len(s, (int) off) + 1;
+
+	if (c < 0x80)
+	{
+		if (c >= 0x20 && c < 0x7f)
+			return psprintf("Character \"%c\" at position %d is not in GS1 character set 82.",
+							c, pos);
+		return psprintf("Character U+%04X at position %d is not in GS1 character set 82.",
+						c, pos);
+	}
+
+	clen = pg_mbcharcliplen(s + off, len - (int) off, 1);
+	if (clen < 1)
+		clen = 1;
+	if (GetDatabaseEncoding() == PG_UTF8)
+		return psprintf("Character \"%.*s\" (U+%04X) at position %d is not in GS1 character set 82.",
+						clen, s + off,
+						(unsigned int) utf8_to_unicode((const unsigned char *) s + off),
+						pos);
+	else
+	{
+		StringInfoData hex;
+		int			i;
+
+		initStringInfo(&hex);
+		for (i = 0; i < clen; i++)
+			appendStringInfo(&hex, "%02X", (unsigned char) s[off + i]);
+		return psprintf("Character \"%.*s\" (encoded as 0x%s) at position %d is not in GS1 character set 82.",
+						clen, s + off, hex.data, pos);
+	}
+}
+
+/* The 22001 problem: a code of len characters over typmod (or 50). */
+static void
+lt_too_long_problem(LtCodeProblem *p, bool serial, int32 typmod, size_t len)
+{
+	int			limit = typmod >= 1 && typmod <= LC_MAX_LEN ? typmod : LC_MAX_LEN;
+
+	p->sqlerrcode = ERRCODE_STRING_DATA_RIGHT_TRUNCATION;
+	p->status = LC_TOO_LONG;
+	if (typmod >= 1)
+		p->message = psprintf("value too long for type %s(%d)", LT_TYPNAME(serial), (int) typmod);
+	else
+		p->message = psprintf("value too long for type %s", LT_TYPNAME(serial));
+	p->detail = psprintf("The code has %zu characters; at most %d are allowed.", len, limit);
+	p->hint = NULL;
+}
+
+/*
+ * Validate a code and make its value; see lotcode.h.
+ */
+bool
+lt_check_code(const char *s, int len, bool serial, int32 typmod,
+			  text **code, LtCodeProblem *problem)
+{
+	lc_result	r;
+	bool		valid;
+
+	if (s == NULL)
+		len = 0;
+	else if (len < 0)
+		len = (int) strlen(s);
+
+	r = lc_parse(s, (size_t) len,
+				 typmod >= 1 && typmod <= LC_MAX_LEN ? (size_t) typmod : LC_MAX_LEN);
+	if (r.status == LC_OK)
+	{
+		if (code)
+			*code = cstring_to_text_with_len(s + r.start, (int) r.len);
+		return true;
+	}
+	if (problem == NULL)
+		return false;
+
+	if (r.status == LC_TOO_LONG)
+	{
+		lt_too_long_problem(problem, serial, typmod, r.len);
+		return false;
+	}
+
+	valid = lt_printable_encoding(s, len);
+	problem->sqlerrcode = ERRCODE_INVALID_TEXT_REPRESENTATION;
+	problem->status = r.status;
+	problem->message = psprintf("invalid input syntax for type %s: \"%s\"",
+								LT_TYPNAME(serial), lt_show_input(s, len, valid));
+	if (r.status == LC_EMPTY)
+	{
+		problem->detail = psprintf("A %s must have at least one character other than white space.",
+								   LT_TYPNAME(serial));
+		problem->hint = NULL;
+	}
+	else
+	{
+		problem->detail = lt_bad_char_detail(s, len, r.bad_offset, valid);
+		problem->hint = pstrdup(LT_CSET82_HINT);
+	}
+	return false;
+}
+
+/*
+ * Raise a code problem as an ERROR; see lotcode.h.
+ */
+void
+lt_raise_code_problem(const LtCodeProblem *problem, const char *constraint,
+					  const char *message)
+{
+	ereport(ERROR,
+			(errcode(problem->sqlerrcode),
+			 errmsg_internal("%s", message ? message : problem->message),
+			 problem->detail ? errdetail_internal("%s", problem->detail) : 0,
+			 problem->hint ? errhint("%s", problem->hint) : 0,
+			 constraint ? err_generic_string(PG_DIAG_CONSTRAINT_NAME, constraint) : 0));
+}
+
+/*
+ * The validated code, or the type's input error; see lotcode.h.
+ */
+text *
+lt_make_code(const char *s, int len, bool serial, int32 typmod,
+			 const char *constraint)
+{
+	text	   *code;
+	LtCodeProblem problem;
+
+	if (!lt_check_code(s, len, serial, typmod, &code, &problem))
+		lt_raise_code_problem(&problem, constraint, NULL);
+	return code;
+}
+
+/*
+ * OID of the lotcode or serialcode type; see lotcode.h.
+ */
+Oid
+lt_code_type_oid(bool serial)
+{
+	Oid			nsp = get_namespace_oid("lottrace", true);
+
+	if (!OidIsValid(nsp))
+		return InvalidOid;
+	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+						   CStringGetDatum(LT_TYPNAME(serial)),
+						   ObjectIdGetDatum(nsp));
+}
+
+/* ---------------------------------------------------------------------
+ * Input and output
+ * ---------------------------------------------------------------------
+ */
+
+/* Text input of either type; typmod is given for lotcode(n) targets. */
+static Datum
+lt_code_in(FunctionCallInfo fcinfo, bool serial)
+{
+	char	   *s = PG_GETARG_CSTRING(0);
+	int32		typmod = PG_NARGS() > 2 ? PG_GETARG_INT32(2) : -1;
+
+	PG_RETURN_TEXT_P(lt_make_code(s, -1, serial, typmod, NULL));
+}
+
+/*
+ * Input: '  L-2024/001 '::lottrace.lotcode  ->  L-2024/001
+ */
+PG_FUNCTION_INFO_V1(lotcode_in);
+Datum
+lotcode_in(PG_FUNCTION_ARGS)
+{
+	return lt_code_in(fcinfo, false);
+}
+
+/*
+ * Input: ' SN0001 '::lottrace.serialcode  ->  SN0001
+ */
+PG_FUNCTION_INFO_V1(serialcode_in);
+Datum
+serialcode_in(PG_FUNCTION_ARGS)
+{
+	return lt_code_in(fcinfo, true);
+}
+
+/*
+ * Output (both types): the code as stored.
+ */
+PG_FUNCTION_INFO_V1(lotcode_out);
+Datum
+lotcode_out(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_CSTRING(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+}
+
+/*
+ * Binary input: the raw bytes of the code, checked exactly like text input
+ * (a valid code is ASCII, so no encoding conversion is involved).
+ */
+static Datum
+lt_code_recv(FunctionCallInfo fcinfo, bool serial)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int32		typmod = PG_NARGS() > 2 ? PG_GETARG_INT32(2) : -1;
+	const char *bytes = buf->data + buf->cursor;
+	int			len = buf->len - buf->cursor;
+	text	   *code;
+
+	code = lt_make_code(bytes, len, serial, typmod, NULL);
+	buf->cursor = buf->len;
+	PG_RETURN_TEXT_P(code);
+}
+
+/* Binary input of lotcode (COPY ... FORMAT binary, binary parameters). */
+PG_FUNCTION_INFO_V1(lotcode_recv);
+Datum
+lotcode_recv(PG_FUNCTION_ARGS)
+{
+	return lt_code_recv(fcinfo, false);
+}
+
+/* Binary input of serialcode. */
+PG_FUNCTION_INFO_V1(serialcode_recv);
+Datum
+serialcode_recv(PG_FUNCTION_ARGS)
+{
+	return lt_code_recv(fcinfo, true);
+}
+
+/*
+ * Binary output (both types): the raw bytes of the code.
+ */
+PG_FUNCTION_INFO_V1(lotcode_send);
+Datum
+lotcode_send(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbytes(&buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* ---------------------------------------------------------------------
+ * Type modifier: lotcode(n), 1 <= n <= 50
+ * ---------------------------------------------------------------------
+ */
+
+/* The one modifier n of lotcode(n) / serialcode(n), checked to be 1..50. */
+static int32
+lt_typmod_in(ArrayType *ta, bool serial)
+{
+	int32	   *tl;
+	int			n;
+
+	tl = ArrayGetIntegerTypmods(ta, &n);
+	if (n != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid type modifier"),
+				 errdetail("Type %s takes one modifier, the maximum length.",
+						   LT_TYPNAME(serial))));
+	if (tl[0] < 1 || tl[0] > LC_MAX_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("length for type %s must be between 1 and %d",
+						LT_TYPNAME(serial), LC_MAX_LEN),
+				 errdetail("The length given is %d.", tl[0])));
+	return tl[0];
+}
+
+/*
+ * Type modifier input: lottrace.lotcode(20) limits codes to 20 characters.
+ */
+PG_FUNCTION_INFO_V1(lotcode_typmod_in);
+Datum
+lotcode_typmod_in(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(lt_typmod_in(PG_GETARG_ARRAYTYPE_P(0), false));
+}
+
+/* Type modifier input: lottrace.serialcode(20). */
+PG_FUNCTION_INFO_V1(serialcode_typmod_in);
+Datum
+serialcode_typmod_in(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(lt_typmod_in(PG_GETARG_ARRAYTYPE_P(0), true));
+}
+
+/*
+ * Type modifier output (both types): "(20)", or nothing without one.
+ */
+PG_FUNCTION_INFO_V1(lotcode_typmod_out);
+Datum
+lotcode_typmod_out(PG_FUNCTION_ARGS)
+{
+	int32		typmod = PG_GETARG_INT32(0);
+
+	PG_RETURN_CSTRING(typmod >= 0 ? psprintf("(%d)", (int) typmod) : pstrdup(""));
+}
+
+/*
+ * Length coercion for the type modifier.  A code is never cut short (a cut
+ * code is another code), so an explicit cast fails just like an assignment.
+ */
+static Datum
+lt_enforce_typmod(FunctionCallInfo fcinfo, bool serial)
+{
+	Datum		d = PG_GETARG_DATUM(0);
+	int32		typmod = PG_GETARG_INT32(1);
+	text	   *t;
+	size_t		len;
+
+	if (typmod < 1)
+		PG_RETURN_DATUM(d);
+	t = DatumGetTextPP(d);
+	len = VARSIZE_ANY_EXHDR(t);
+	if (len > (size_t) typmod)
+	{
+		LtCodeProblem problem;
+
+		lt_too_long_problem(&problem, serial, typmod, len);
+		lt_raise_code_problem(&problem, NULL, NULL);
+	}
+	PG_RETURN_DATUM(d);
+}
+
+/*
+ * Cast lotcode to lotcode(n):  SELECT code::lottrace.lotcode(10)
+ */
+PG_FUNCTION_INFO_V1(lotcode_enforce_typmod);
+Datum
+lotcode_enforce_typmod(PG_FUNCTION_ARGS)
+{
+	return lt_enforce_typmod(fcinfo, false);
+}
+
+/* Cast serialcode to serialcode(n). */
+PG_FUNCTION_INFO_V1(serialcode_enforce_typmod);
+Datum
+serialcode_enforce_typmod(PG_FUNCTION_ARGS)
+{
+	return lt_enforce_typmod(fcinfo, true);
+}
+
+/*
+ * Cast from text and varchar to lotcode (assignment):
+ *     INSERT INTO t (lot) SELECT some_text_column FROM ...
+ */
+PG_FUNCTION_INFO_V1(lotcode_from_text);
+Datum
+lotcode_from_text(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+
+	PG_RETURN_TEXT_P(lt_make_code(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), false, -1, NULL));
+}
+
+/* Cast from text and varchar to serialcode (assignment). */
+PG_FUNCTION_INFO_V1(serialcode_from_text);
+Datum
+serialcode_from_text(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+
+	PG_RETURN_TEXT_P(lt_make_code(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), true, -1, NULL));
+}
+
+/* ---------------------------------------------------------------------
+ * Comparison, sorting and hashing (shared by both types)
+ * ---------------------------------------------------------------------
+ */
+
+static inline int
+lt_cmp_text(const text *a, const text *b)
+{
+	return lc_natural_cmp(VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a),
+						  VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+}
+
+/* Natural comparison of arguments 0 and 1. */
+static int
+lt_cmp_args(FunctionCallInfo fcinfo)
+{
+	text	   *a = PG_GETARG_TEXT_PP(0);
+	text	   *b = PG_GETARG_TEXT_PP(1);
+	int			r = lt_cmp_text(a, b);
+
+	PG_FREE_IF_COPY(a, 0);
+	PG_FREE_IF_COPY(b, 1);
+	return r;
+}
+
+/* Exact (byte) equality of arguments 0 and 1. */
+static bool
+lt_eq_args(FunctionCallInfo fcinfo)
+{
+	text	   *a = PG_GETARG_TEXT_PP(0);
+	text	   *b = PG_GETARG_TEXT_PP(1);
+	size_t		alen = VARSIZE_ANY_EXHDR(a);
+	bool		r;
+
+	r = alen == VARSIZE_ANY_EXHDR(b) && memcmp(VARDATA_ANY(a), VARDATA_ANY(b), alen) == 0;
+	PG_FREE_IF_COPY(a, 0);
+	PG_FREE_IF_COPY(b, 1);
+	return r;
+}
+
+/* a = b: the same characters, case included */
+PG_FUNCTION_INFO_V1(lotcode_eq);
+Datum
+lotcode_eq(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(lt_eq_args(fcinfo));
+}
+
+/* a <> b */
+PG_FUNCTION_INFO_V1(lotcode_ne);
+Datum
+lotcode_ne(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(!lt_eq_args(fcinfo));
+}
+
+/* a < b in natural order */
+PG_FUNCTION_INFO_V1(lotcode_lt);
+Datum
+lotcode_lt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(lt_cmp_args(fcinfo) < 0);
+}
+
+/* a <= b in natural order */
+PG_FUNCTION_INFO_V1(lotcode_le);
+Datum
+lotcode_le(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(lt_cmp_args(fcinfo) <= 0);
+}
+
+/* a > b in natural order */
+PG_FUNCTION_INFO_V1(lotcode_gt);
+Datum
+lotcode_gt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(lt_cmp_args(fcinfo) > 0);
+}
+
+/* a >= b in natural order */
+PG_FUNCTION_INFO_V1(lotcode_ge);
+Datum
+lotcode_ge(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(lt_cmp_args(fcinfo) >= 0);
+}
+
+/* btree support 1: -1, 0 or 1 in natural order */
+PG_FUNCTION_INFO_V1(lotcode_cmp);
+Datum
+lotcode_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(lt_cmp_args(fcinfo));
+}
+
+/* The comparator sorts use, without the fmgr call. */
+static int
+lt_fastcmp(Datum x, Datum y, SortSupport ssup)
+{
+	text	   *a = DatumGetTextPP(x);
+	text	   *b = DatumGetTextPP(y);
+	int			r = lt_cmp_text(a, b);
+
+	if ((Pointer) a != DatumGetPointer(x))
+		pfree(a);
+	if ((Pointer) b != DatumGetPointer(y))
+		pfree(b);
+	return r;
+}
+
+/* btree support 2: sort support */
+PG_FUNCTION_INFO_V1(lotcode_sortsupport);
+Datum
+lotcode_sortsupport(PG_FUNCTION_ARGS)
+{
+	SortSupport ssup = (SortSupport) PG_GETARG_POINTER(0);
+
+	ssup->comparator = lt_fastcmp;
+	PG_RETURN_VOID();
+}
+
+/* hash support 1: a hash of the bytes (equality is byte equality) */
+PG_FUNCTION_INFO_V1(lotcode_hash);
+Datum
+lotcode_hash(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	Datum		h;
+
+	h = hash_any((const unsigned char *) VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	PG_FREE_IF_COPY(t, 0);
+	return h;
+}
+
+/* hash support 2: seeded 64-bit hash of the bytes */
+PG_FUNCTION_INFO_V1(lotcode_hash_extended);
+Datum
+lotcode_hash_extended(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	Datum		h;
+
+	h = hash_any_extended((const unsigned char *) VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
+						  PG_GETARG_INT64(1));
+	PG_FREE_IF_COPY(t, 0);
+	return h;
+}
