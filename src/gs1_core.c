@@ -1038,10 +1038,13 @@ parse_raw(const char *s, size_t b, size_t e, int cy, gs1_parsed *out, gs1_error 
 			for (l = 0; l < GS1_MAX_AI_LEN && p + l < e && ascii_digit((unsigned char) s[p + l]); l++)
 				ai[l] = s[p + l];
 			ai[l] = '\0';
+			if (l < 2 && p + l >= e)
+				return fail(err, GS1_ERR_SYNTAX, NULL, p + 1,
+							"incomplete AI \"%s\" at the end of the data", ai);
 			if (l < 2)
 				return fail(err, GS1_ERR_SYNTAX, NULL, p + 1 + l,
 							"expected an AI (2 to 4 digits), found %s",
-							p + l < e ? chardesc((unsigned char) s[p + l], cd, sizeof(cd)) : "the end of the data");
+							chardesc((unsigned char) s[p + l], cd, sizeof(cd)));
 			return fail(err, GS1_ERR_UNKNOWN_AI, NULL, p + 1,
 						"unknown AI: no AI starts with \"%s\"", ai);
 		}
@@ -1238,9 +1241,9 @@ parse_dl(const char *s, size_t b, size_t e, int cy, gs1_parsed *out, gs1_error *
 						"%s is not allowed in the host name",
 						chardesc((unsigned char) s[p], cd, sizeof(cd)));
 	if (p == host_b)
-		return fail(err, GS1_ERR_DIGITAL_LINK, NULL, p + 1, "the URI has no host name");
+		return fail(err, GS1_ERR_DIGITAL_LINK, NULL, host_b, "the URI has no host name");
 	if (p >= e || s[p] != '/')
-		return fail(err, GS1_ERR_DIGITAL_LINK, NULL, p + 1,
+		return fail(err, GS1_ERR_DIGITAL_LINK, NULL, p < e ? p + 1 : host_b + 1,
 					"the URI has no path: a digital link needs a primary key in the path");
 	path_b = p;
 	for (path_e = path_b; path_e < e && s[path_e] != '?' && s[path_e] != '#'; path_e++)
