@@ -4,6 +4,7 @@ CREATE EXTENSION lottrace;
 \set ECHO none
 \i sql/include/helpers.psql
 \set ECHO all
+-- dates print as ISO (pg_regress defaults to Postgres, MDY)
 SET datestyle = 'ISO, YMD';
 
 -- ===== bracketed form =====
@@ -184,8 +185,10 @@ SELECT sqlstate, detail FROM pg_temp.err($$SELECT lottrace.gs1_parse('(01)095060
 -- content checks: ISO 4217 currency code in (3912)
 SELECT sqlstate, detail FROM pg_temp.err($$SELECT lottrace.gs1_parse('(8020)REF1(415)9506000134352(3912)0001234')$$);
 
--- content checks: alphanumeric check pair of a GMN (8013)
+-- content checks: a GMN (8013) with a correct alphanumeric check character pair
 SELECT * FROM lottrace.gs1_parse('(8013)1987654Ad4X4bL5ttr2310c2K');
+
+-- content checks: a GMN (8013) with a wrong check character pair
 SELECT sqlstate, detail FROM pg_temp.err($$SELECT lottrace.gs1_parse('(8013)1987654Ad4X4bL5ttr2310cXK')$$);
 
 -- content checks: hour 24 in (8008)
@@ -225,8 +228,10 @@ SELECT v, lottrace.gs1_expiry('(17)' || v) AS expiry
 SELECT v, lottrace.gs1_expiry('(17)' || v) AS expiry
   FROM unnest(ARRAY['991231', '300101', '490101', '600101']) AS v;
 
--- decimal-point AIs: (3103) net weight in kg with 3 decimals, found by AI or by its first three digits
+-- decimal-point AIs: gs1_parse gives (3103) net weight in kg as its digits
 SELECT * FROM lottrace.gs1_parse('(01)09506000134352(3103)001250');
+
+-- decimal-point AIs: gs1_decimal applies the 3 decimals of (3103), found by AI or by its first three digits
 SELECT lottrace.gs1_decimal('(01)09506000134352(3103)001250', '3103') AS by_ai,
        lottrace.gs1_decimal('(01)09506000134352(3103)001250', '310') AS by_family,
        lottrace.gs1_decimal('(01)09506000134352(3103)001250', '3102') AS other_decimals,
@@ -250,8 +255,10 @@ SELECT lottrace.gs1_check_digit('0950600013435') AS gtin,
        lottrace.gs1_check_digit('950600013435') AS gln,
        lottrace.gs1_check_digit('0') AS zero;
 
--- gs1_check_digit: non-digits and the empty string are errors
+-- gs1_check_digit: a non-digit is an error
 SELECT sqlstate, message, detail FROM pg_temp.err($$SELECT lottrace.gs1_check_digit('12a4')$$);
+
+-- gs1_check_digit: the empty string is an error
 SELECT sqlstate, detail FROM pg_temp.err($$SELECT lottrace.gs1_check_digit('')$$);
 
 -- ===== Digital Link output =====
