@@ -13,17 +13,18 @@ LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 4;
 COMMENT ON FUNCTION lottrace.gs1_parse(text) IS
   'GS1 element strings of a barcode (bracketed, raw scanner data or Digital Link URI), validated, in input order';
 
--- returns lotcode once the type lands
+-- AI (10) values are at most 20 characters of set 82: always a valid lotcode,
+-- so the C function returns the bytes in the lotcode (= text) layout.
 CREATE FUNCTION lottrace.gs1_lot(barcode text)
-RETURNS text
+RETURNS lottrace.lotcode
 AS 'MODULE_PATHNAME', 'lt_gs1_lot'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION lottrace.gs1_lot(text) IS
   'batch/lot number, AI (10), of a GS1 barcode; NULL when absent';
 
--- returns serialcode once the type lands
+-- Likewise AI (21) values are always valid serialcodes.
 CREATE FUNCTION lottrace.gs1_serial(barcode text)
-RETURNS text
+RETURNS lottrace.serialcode
 AS 'MODULE_PATHNAME', 'lt_gs1_serial'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION lottrace.gs1_serial(text) IS
