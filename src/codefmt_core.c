@@ -410,7 +410,6 @@ static bool
 unexpected(pstate *ps, size_t open, const char *where)
 {
 	char		buf[8];
-
 	unsigned char c;
 
 	if (ps->p >= ps->end)

@@ -5,7 +5,7 @@
  *
  * Grammar: literal characters (GS1 character set 82) and segments
  *     {NAME[:LEN[:FILL]][|ROOT]}
- * see ../../README.md and API.md §1 for the meaning of each NAME.
+ * see docs/codefmt.md and API.md §1 for the meaning of each NAME.
  */
 #ifndef LOTTRACE_CODEFMT_CORE_H
 #define LOTTRACE_CODEFMT_CORE_H

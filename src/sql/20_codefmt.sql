@@ -45,6 +45,8 @@ COMMENT ON TYPE lottrace.codefmt IS
 
 -- Text converts on assignment, so INSERT ... SELECT of a text column works.
 CREATE CAST (text AS lottrace.codefmt) WITH INOUT AS ASSIGNMENT;
+COMMENT ON CAST (text AS lottrace.codefmt) IS
+  'Text to code format on assignment (parses and checks the format).';
 
 ------------------------------------------------------------------------------
 -- Equality: same canonical text
