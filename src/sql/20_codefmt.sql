@@ -100,6 +100,8 @@ CREATE OPERATOR CLASS lottrace.codefmt_ops
     FUNCTION 2 lottrace.codefmt_hash_extended(lottrace.codefmt, bigint);
 COMMENT ON OPERATOR CLASS lottrace.codefmt_ops USING hash IS
   'Default hash operator class of lottrace.codefmt (equality of canonical text).';
+COMMENT ON OPERATOR FAMILY lottrace.codefmt_ops USING hash IS
+  'Hash operator family of lottrace.codefmt.';
 
 ------------------------------------------------------------------------------
 -- Rendering and matching
