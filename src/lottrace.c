@@ -8,12 +8,15 @@
 #include "fmgr.h"
 #include "utils/guc.h"
 
+#include "attach.h"
+#include "config.h"
 #include "lottrace.h"
 
 PG_MODULE_MAGIC;
 
 char	   *lt_default_status = NULL;
 char	   *lt_expired_status = NULL;
+char	   *lt_status_note = NULL;
 
 void		_PG_init(void);
 
@@ -39,9 +42,19 @@ _PG_init(void)
 							   "EXPIRED",
 							   PGC_SUSET, 0,
 							   NULL, NULL, NULL);
+	DefineCustomStringVariable("lottrace.status_note",
+							   "Note written into lottrace.lot_status_log with status changes.",
+							   "Set it (SET LOCAL) before an UPDATE of lottrace.lot.status to say why; lottrace.set_lot_status() sets it from its note argument.",
+							   &lt_status_note,
+							   "",
+							   PGC_USERSET, 0,
+							   NULL, NULL, NULL);
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("lottrace");
 #else
 	EmitWarningsOnPlaceholders("lottrace");
 #endif
+
+	lt_config_init();
+	lt_attach_init();
 }

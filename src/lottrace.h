@@ -9,5 +9,6 @@
 /* Settings (lottrace.c) */
 extern char *lt_default_status;
 extern char *lt_expired_status;
+extern char *lt_status_note;
 
 #endif							/* LOTTRACE_H */

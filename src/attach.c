@@ -1,0 +1,651 @@
+/*
+ * attach.c — lottrace.attach() / lottrace.detach() and the per-backend cache
+ * of each attached table's column mapping.
+ *
+ *   SELECT lottrace.attach('erp.stock_moves', item => 'item_code', qty => 'qty',
+ *                          warehouse => 'wh', lot => 'lot_no', reason => 'reason');
+ *
+ * attach checks the mapping against the table (missing column: 42703,
+ * unusable type: 42804, no primary key: 55000), records it in
+ * lottrace.attachment, creates the triggers and takes the rows already in
+ * the table into the registers (backfill).  detach takes them out again and
+ * drops the triggers.  Both require ownership of the table.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/genam.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+
+#include "attach.h"
+#include "compat.h"
+#include "engine.h"
+#include "lottrace.h"
+#include "spi_util.h"
+
+PG_FUNCTION_INFO_V1(lt_attach);
+PG_FUNCTION_INFO_V1(lt_detach);
+
+const char *const lt_col_arg[LC_NCOLS] = {
+	"item", "qty", "warehouse", "lot", "serial", "reason", "doc",
+	"moved_on", "location", "variant", "account", "batch_key", "expiry",
+	"supplier_lot"
+};
+
+/* Rows between progress reports of a backfill or detach. */
+#define LT_PROGRESS_ROWS 100000
+
+/* ------------------------------------------------------------------------
+ * The mapping cache
+ * ------------------------------------------------------------------------
+ */
+
+typedef struct RelInfoEnt
+{
+	Oid			relid;
+	LtRelInfo  *ri;
+} RelInfoEnt;
+
+static HTAB *relinfos = NULL;
+static MemoryContext relinfo_cxt = NULL;
+static Oid	attachment_relid = InvalidOid;
+
+static void
+relinfo_callback(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS hs;
+	RelInfoEnt *e;
+
+	if (relinfos == NULL)
+		return;
+	hash_seq_init(&hs, relinfos);
+	while ((e = hash_seq_search(&hs)) != NULL)
+	{
+		if (!OidIsValid(relid) || relid == attachment_relid || e->relid == relid)
+			e->ri->valid = false;
+	}
+}
+
+void
+lt_attach_init(void)
+{
+	CacheRegisterRelcacheCallback(relinfo_callback, (Datum) 0);
+}
+
+/* Classify a column's type for its role in the mapping; CK_NONE if unusable. */
+static LtColKind
+col_kind(LtColId id, Oid typid)
+{
+	Oid			base = getBaseType(typid);
+
+	switch (id)
+	{
+		case LC_QTY:
+			switch (base)
+			{
+				case NUMERICOID:
+					return CK_NUMERIC;
+				case INT2OID:
+					return CK_INT2;
+				case INT4OID:
+					return CK_INT4;
+				case INT8OID:
+					return CK_INT8;
+				case FLOAT4OID:
+					return CK_FLOAT4;
+				case FLOAT8OID:
+					return CK_FLOAT8;
+				default:
+					return CK_NONE;
+			}
+		case LC_MOVED_ON:
+		case LC_EXPIRY:
+			switch (base)
+			{
+				case DATEOID:
+					return CK_DATE;
+				case TIMESTAMPOID:
+					return CK_TIMESTAMP;
+				case TIMESTAMPTZOID:
+					return CK_TIMESTAMPTZ;
+				default:
+					return CK_NONE;
+			}
+		default:
+			break;
+	}
+	if (base == TEXTOID || base == VARCHAROID ||
+		base == lt_lotcode_oid() || base == lt_serialcode_oid())
+		return CK_TEXT;
+	if (base == BPCHAROID)
+		return CK_BPCHAR;
+	if (id == LC_LOT || id == LC_SERIAL)
+		return CK_NONE;			/* codes must be text-like */
+	switch (base)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case NUMERICOID:
+		case NAMEOID:
+		case UUIDOID:
+			return CK_OTHER;
+		default:
+			return CK_NONE;
+	}
+}
+
+static const char *
+col_kind_wanted(LtColId id)
+{
+	switch (id)
+	{
+		case LC_QTY:
+			return "numeric, integer or floating point";
+		case LC_MOVED_ON:
+		case LC_EXPIRY:
+			return "date, timestamp or timestamptz";
+		case LC_LOT:
+		case LC_SERIAL:
+			return "text, varchar, char, lottrace.lotcode or lottrace.serialcode";
+		default:
+			return "text, varchar, char, integer, numeric, name or uuid";
+	}
+}
+
+/*
+ * Resolve column names against a tuple descriptor.  names[i] NULL means
+ * unmapped.  Errors name the table and the attach() argument.
+ */
+static void
+resolve_columns(LtRelInfo *ri, TupleDesc desc, char **names)
+{
+	for (int i = 0; i < LC_NCOLS; i++)
+	{
+		LtCol	   *c = &ri->col[i];
+		int			a;
+
+		memset(c, 0, sizeof(*c));
+		if (names[i] == NULL)
+			continue;
+		c->name = MemoryContextStrdup(relinfo_cxt, names[i]);
+		for (a = 0; a < desc->natts; a++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, a);
+
+			if (!att->attisdropped && strcmp(NameStr(att->attname), names[i]) == 0)
+				break;
+		}
+		if (a == desc->natts)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of relation %s does not exist",
+							names[i], ri->relname),
+					 errdetail("It was given as the %s column.", lt_col_arg[i]),
+					 errhint("Column names are case-sensitive and given without quotes.")));
+		c->attnum = a + 1;
+		c->typid = TupleDescAttr(desc, a)->atttypid;
+		c->kind = col_kind(i, c->typid);
+		if (c->kind == CK_NONE)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" of relation %s has type %s, which cannot hold the %s",
+							names[i], ri->relname, format_type_be(c->typid), lt_col_arg[i]),
+					 errhint("The %s column must be of type %s.", lt_col_arg[i],
+							 col_kind_wanted(i))));
+		if (c->kind == CK_OTHER)
+		{
+			Oid			out;
+			bool		isvarlena;
+
+			getTypeOutputInfo(c->typid, &out, &isvarlena);
+			fmgr_info_cxt(out, &c->out, relinfo_cxt);
+		}
+	}
+}
+
+/* The primary key's columns, by name, resolved against desc. */
+static void
+resolve_pk(LtRelInfo *ri, Relation rel, TupleDesc desc)
+{
+	Oid			pkoid = RelationGetPrimaryKeyIndex(rel);
+	Relation	idx;
+	StringInfoData names;
+
+	if (!OidIsValid(pkoid))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("relation %s has no primary key", ri->relname),
+				 errdetail("lottrace names the offending row by its primary key in every error."),
+				 errhint("Add a primary key to the table, then attach it.")));
+	idx = index_open(pkoid, AccessShareLock);
+	initStringInfo(&names);
+	ri->npk = idx->rd_index->indnkeyatts;
+	for (int k = 0; k < ri->npk; k++)
+	{
+		AttrNumber	relatt = idx->rd_index->indkey.values[k];
+		const char *name = NameStr(TupleDescAttr(RelationGetDescr(rel), relatt - 1)->attname);
+		int			a;
+		Oid			out;
+		bool		isvarlena;
+
+		for (a = 0; a < desc->natts; a++)
+			if (!TupleDescAttr(desc, a)->attisdropped &&
+				strcmp(NameStr(TupleDescAttr(desc, a)->attname), name) == 0)
+				break;
+		if (a == desc->natts)
+			elog(ERROR, "lottrace: primary key column \"%s\" not found", name);
+		ri->pk[k] = a + 1;
+		getTypeOutputInfo(TupleDescAttr(desc, a)->atttypid, &out, &isvarlena);
+		fmgr_info_cxt(out, &ri->pkout[k], relinfo_cxt);
+		appendStringInfo(&names, "%s%s", k ? ", " : "", quote_identifier(name));
+	}
+	ri->pkcols = MemoryContextStrdup(relinfo_cxt, names.data);
+	index_close(idx, AccessShareLock);
+}
+
+static LtPlan attachment_plan = {
+	"SELECT item_col, qty_col, warehouse_col, lot_col, serial_col, reason_col, doc_col,"
+	"       moved_on_col, location_col, variant_col, account_col, batch_key_col,"
+	"       expiry_col, supplier_lot_col"
+	"  FROM lottrace.attachment WHERE relid OPERATOR(pg_catalog.=) $1",
+	1, {OIDOID}
+};
+
+/* The mapping's column names from lottrace.attachment; false if not attached. */
+static bool
+attachment_names(Oid relid, char **names)
+{
+	Datum		arg = ObjectIdGetDatum(relid);
+	bool		found = lt_exec(&attachment_plan, &arg, NULL, true, 1) == 1;
+
+	if (found)
+		for (int i = 0; i < LC_NCOLS; i++)
+			names[i] = lt_getstr(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, i + 1);
+	SPI_freetuptable(SPI_tuptable);
+	return found;
+}
+
+/*
+ * Build a mapping for rows shaped like desc (the table's own descriptor for
+ * triggers; a query's for backfill).
+ */
+static LtRelInfo *
+build_relinfo(Relation rel, TupleDesc desc, char **names)
+{
+	LtRelInfo  *ri = MemoryContextAllocZero(relinfo_cxt, sizeof(LtRelInfo));
+
+	ri->relid = RelationGetRelid(rel);
+	ri->relname = MemoryContextStrdup(relinfo_cxt, lt_relname(ri->relid));
+	resolve_columns(ri, desc, names);
+	resolve_pk(ri, rel, desc);
+	ri->valid = true;
+	return ri;
+}
+
+static void
+relinfo_cache_init(void)
+{
+	HASHCTL		ctl;
+
+	if (relinfos != NULL)
+		return;
+	relinfo_cxt = AllocSetContextCreate(CacheMemoryContext, "lottrace mappings",
+										ALLOCSET_DEFAULT_SIZES);
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(RelInfoEnt);
+	ctl.hcxt = relinfo_cxt;
+	relinfos = hash_create("lottrace mappings", 16, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+LtRelInfo *
+lt_relinfo(Oid relid)
+{
+	RelInfoEnt *e;
+	bool		found;
+	char	   *names[LC_NCOLS];
+	Relation	rel;
+
+	relinfo_cache_init();
+	e = hash_search(relinfos, &relid, HASH_FIND, NULL);
+	if (e != NULL && e->ri->valid)
+		return e->ri;
+
+	attachment_relid = lt_relid("attachment");
+	if (!attachment_names(relid, names))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("relation %s is not attached to lottrace", lt_relname(relid)),
+				 errhint("Its lottrace triggers are left over: drop them, or call lottrace.attach().")));
+	rel = table_open(relid, NoLock);
+	PG_TRY();
+	{
+		LtRelInfo  *ri = build_relinfo(rel, RelationGetDescr(rel), names);
+
+		e = hash_search(relinfos, &relid, HASH_ENTER, &found);
+		e->ri = ri;
+	}
+	PG_FINALLY();
+	{
+		table_close(rel, NoLock);
+	}
+	PG_END_TRY();
+	return e->ri;
+}
+
+char *
+lt_row_key(LtRelInfo *ri, TupleTableSlot *slot)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "(%s)=(", ri->pkcols);
+	slot_getallattrs(slot);
+	for (int k = 0; k < ri->npk; k++)
+	{
+		AttrNumber	a = ri->pk[k];
+
+		if (k)
+			appendStringInfoString(&buf, ", ");
+		if (slot->tts_isnull[a - 1])
+			appendStringInfoString(&buf, "null");
+		else
+			appendStringInfoString(&buf, OutputFunctionCall(&ri->pkout[k], slot->tts_values[a - 1]));
+	}
+	appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
+/* ------------------------------------------------------------------------
+ * Running the engine over every row of a table (backfill / detach)
+ * ------------------------------------------------------------------------
+ */
+
+static void
+run_over_table(Oid relid, char **names, LtMode mode)
+{
+	char	   *sql = psprintf("SELECT * FROM %s", lt_relname(relid));
+	Portal		portal;
+	Relation	rel;
+	LtRelInfo  *ri = NULL;
+	LtEngine   *e = NULL;
+	Tuplestorestate *ts = NULL;
+	TupleTableSlot *slot = NULL;
+	int64		rowno = 0;
+	int64		next_report = LT_PROGRESS_ROWS;
+	const char *what = (mode == LT_REMOVE) ? "detach" : "backfill";
+
+	rel = table_open(relid, NoLock);
+	portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, true, 0);
+	for (;;)
+	{
+		SPITupleTable *tt;
+
+		SPI_cursor_fetch(portal, true, 10000);
+		tt = SPI_tuptable;
+		if (e == NULL)
+		{
+			MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+			TupleDesc	desc = CreateTupleDescCopy(tt->tupdesc);
+
+			ts = tuplestore_begin_heap(false, false, work_mem);
+			MemoryContextSwitchTo(old);
+			relinfo_cache_init();
+			ri = build_relinfo(rel, desc, names);
+			e = lt_engine_begin(ri, mode);
+			lt_engine_source(e, LT_SRC_NEW, ts, desc);
+			lt_engine_source(e, LT_SRC_OLD, ts, desc);
+			slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
+		}
+		if (SPI_processed == 0)
+			break;
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			tuplestore_puttuple(ts, tt->vals[i]);
+			ExecStoreHeapTuple(tt->vals[i], slot, false);
+			lt_engine_add(e, slot, mode == LT_REMOVE ? LT_SRC_OLD : LT_SRC_NEW, rowno++);
+			ExecClearTuple(slot);
+		}
+		SPI_freetuptable(tt);
+		if (rowno >= next_report)
+		{
+			ereport(NOTICE,
+					(errmsg("lottrace %s of %s: %lld rows read",
+							what, lt_relname(relid), (long long) rowno)));
+			next_report += LT_PROGRESS_ROWS;
+		}
+	}
+	SPI_cursor_close(portal);
+	lt_engine_finish(e);
+	if (rowno >= LT_PROGRESS_ROWS)
+		ereport(NOTICE,
+				(errmsg("lottrace %s of %s: done, %lld rows",
+						what, lt_relname(relid), (long long) rowno)));
+	ExecDropSingleTupleTableSlot(slot);
+	tuplestore_end(ts);
+	table_close(rel, NoLock);
+	(void) ri;
+}
+
+/* ------------------------------------------------------------------------
+ * attach / detach
+ * ------------------------------------------------------------------------
+ */
+
+static void
+check_owner(Oid relid)
+{
+	if (!lt_relation_ownercheck(relid, GetUserId()))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("must be owner of table %s", lt_relname(relid)),
+				 errhint("lottrace.attach() and lottrace.detach() are run by the owner of the ERP table.")));
+}
+
+static void
+run_sql(const char *sql)
+{
+	int			rc = SPI_execute(sql, false, 0);
+
+	if (rc < 0)
+		elog(ERROR, "lottrace: SPI_execute failed (%s): %s", SPI_result_code_string(rc), sql);
+}
+
+static LtPlan attachment_insert_plan = {
+	"INSERT INTO lottrace.attachment (relid, item_col, qty_col, warehouse_col, lot_col,"
+	"       serial_col, reason_col, doc_col, moved_on_col, location_col, variant_col,"
+	"       account_col, batch_key_col, expiry_col, supplier_lot_col, attached_by)"
+	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+	16, {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+	TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID}
+};
+
+static LtPlan attachment_delete_plan = {
+	"DELETE FROM lottrace.attachment WHERE relid OPERATOR(pg_catalog.=) $1",
+	1, {REGCLASSOID}
+};
+
+/*
+ * lottrace.attach(tbl regclass, item text, qty text, warehouse text,
+ *                 lot text DEFAULT NULL, ..., backfill boolean DEFAULT true)
+ */
+Datum
+lt_attach(PG_FUNCTION_ARGS)
+{
+	Oid			relid;
+	char	   *names[LC_NCOLS];
+	bool		backfill;
+	Relation	rel;
+	char	   *qname;
+	char		relkind;
+	LtUserSave	save;
+	char	   *user = GetUserNameFromId(GetUserId(), false);
+	StringInfoData sql;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("table to attach must not be null")));
+	relid = PG_GETARG_OID(0);
+	for (int i = 0; i < LC_NCOLS; i++)
+		names[i] = PG_ARGISNULL(i + 1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(i + 1));
+	backfill = PG_ARGISNULL(LC_NCOLS + 1) ? true : PG_GETARG_BOOL(LC_NCOLS + 1);
+	for (int i = 0; i <= LC_WAREHOUSE; i++)
+		if (names[i] == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("the %s column must be given", lt_col_arg[i])));
+
+	check_owner(relid);
+	/* the lock CREATE TRIGGER takes: writers wait until we commit */
+	rel = table_open(relid, ShareRowExclusiveLock);
+	qname = lt_relname(relid);
+	relkind = rel->rd_rel->relkind;
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("%s is not a table", qname),
+				 errhint("Attach the table that holds one row per lot or serial movement.")));
+	if (rel->rd_rel->relispartition)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("%s is a partition", qname),
+				 errhint("Attach the partitioned table itself.")));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "lottrace: SPI_connect failed");
+	lt_become_owner(&save);
+	{
+		char	   *old[LC_NCOLS];
+
+		if (attachment_names(relid, old))
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("relation %s is already attached to lottrace", qname),
+					 errhint("Call lottrace.detach() first to change the mapping.")));
+	}
+	/* validate the mapping now, with clear errors */
+	relinfo_cache_init();
+	(void) build_relinfo(rel, RelationGetDescr(rel), names);
+
+	{
+		Datum		args[16];
+		char		nulls[16];
+
+		args[0] = ObjectIdGetDatum(relid);
+		nulls[0] = ' ';
+		for (int i = 0; i < LC_NCOLS; i++)
+		{
+			args[i + 1] = names[i] ? CStringGetTextDatum(names[i]) : (Datum) 0;
+			nulls[i + 1] = names[i] ? ' ' : 'n';
+		}
+		args[15] = CStringGetTextDatum(user);
+		nulls[15] = ' ';
+		SPI_execute_plan(lt_plan(&attachment_insert_plan), args, nulls, false, 0);
+	}
+	/* lottrace.attachment's trigger has rebuilt lottrace.movements */
+	lt_restore_user(&save);
+
+	/* the triggers, created by the table's owner (the caller) */
+	initStringInfo(&sql);
+	{
+		const char *genwhen;
+		LtCol	   *lot = NULL;
+		LtCol	   *serial = NULL;
+		StringInfoData when;
+
+		initStringInfo(&when);
+		if (names[LC_LOT])
+			appendStringInfo(&when, "NEW.%s IS NULL", quote_identifier(names[LC_LOT]));
+		if (names[LC_SERIAL])
+			appendStringInfo(&when, "%sNEW.%s IS NULL", when.len ? " OR " : "",
+							 quote_identifier(names[LC_SERIAL]));
+		genwhen = when.data;
+		(void) lot;
+		(void) serial;
+		if (when.len > 0)
+			appendStringInfo(&sql,
+							 "CREATE TRIGGER lottrace_generate BEFORE INSERT ON %s"
+							 " FOR EACH ROW WHEN (%s) EXECUTE FUNCTION lottrace._trg_generate();",
+							 qname, genwhen);
+	}
+	appendStringInfo(&sql,
+					 "CREATE TRIGGER lottrace_insert AFTER INSERT ON %s"
+					 " REFERENCING NEW TABLE AS lottrace_new"
+					 " FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_rows();"
+					 "CREATE TRIGGER lottrace_update AFTER UPDATE ON %s"
+					 " REFERENCING OLD TABLE AS lottrace_old NEW TABLE AS lottrace_new"
+					 " FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_rows();"
+					 "CREATE TRIGGER lottrace_delete AFTER DELETE ON %s"
+					 " REFERENCING OLD TABLE AS lottrace_old"
+					 " FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_rows();"
+					 "CREATE TRIGGER lottrace_truncate BEFORE TRUNCATE ON %s"
+					 " FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_truncate();",
+					 qname, qname, qname, qname);
+	run_sql(sql.data);
+
+	if (backfill)
+	{
+		lt_become_owner(&save);
+		run_over_table(relid, names, LT_BACKFILL);
+		lt_restore_user(&save);
+	}
+	SPI_finish();
+	table_close(rel, NoLock);
+	PG_RETURN_VOID();
+}
+
+/* lottrace.detach(tbl regclass) */
+Datum
+lt_detach(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	Relation	rel;
+	char	   *names[LC_NCOLS];
+	char	   *qname;
+	LtUserSave	save;
+	char	   *sql;
+
+	check_owner(relid);
+	rel = table_open(relid, ShareRowExclusiveLock);
+	qname = lt_relname(relid);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "lottrace: SPI_connect failed");
+	lt_become_owner(&save);
+	if (!attachment_names(relid, names))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("relation %s is not attached to lottrace", qname)));
+
+	/* take the table's rows out of the registers */
+	run_over_table(relid, names, LT_REMOVE);
+	{
+		Datum		arg = ObjectIdGetDatum(relid);
+
+		SPI_execute_plan(lt_plan(&attachment_delete_plan), &arg, NULL, false, 0);
+	}
+	lt_restore_user(&save);
+
+	sql = psprintf("DROP TRIGGER IF EXISTS lottrace_generate ON %s;"
+				   "DROP TRIGGER lottrace_insert ON %s;"
+				   "DROP TRIGGER lottrace_update ON %s;"
+				   "DROP TRIGGER lottrace_delete ON %s;"
+				   "DROP TRIGGER lottrace_truncate ON %s;",
+				   qname, qname, qname, qname, qname);
+	run_sql(sql);
+	SPI_finish();
+	table_close(rel, NoLock);
+	PG_RETURN_VOID();
+}

@@ -1,0 +1,63 @@
+/*
+ * attach.h — attached ERP tables: their column mapping, resolved against
+ * the table's current definition and cached per backend.
+ */
+#ifndef LOTTRACE_ATTACH_H
+#define LOTTRACE_ATTACH_H
+
+#include "postgres.h"
+#include "access/attnum.h"
+#include "access/tupdesc.h"
+#include "fmgr.h"
+
+typedef enum LtColId
+{
+	LC_ITEM = 0, LC_QTY, LC_WAREHOUSE, LC_LOT, LC_SERIAL, LC_REASON, LC_DOC,
+	LC_MOVED_ON, LC_LOCATION, LC_VARIANT, LC_ACCOUNT, LC_BATCH_KEY, LC_EXPIRY,
+	LC_SUPPLIER_LOT,
+	LC_NCOLS
+} LtColId;
+
+/* Names of the attach() arguments / attachment columns, by LtColId. */
+extern const char *const lt_col_arg[LC_NCOLS];
+
+typedef enum LtColKind
+{
+	CK_NONE = 0,				/* not mapped */
+	CK_TEXT,					/* text-like varlena: text, varchar, lotcode, serialcode */
+	CK_BPCHAR,					/* char(n): trailing blanks dropped */
+	CK_OTHER,					/* anything else with an output function (codes) */
+	CK_NUMERIC, CK_INT2, CK_INT4, CK_INT8, CK_FLOAT4, CK_FLOAT8,	/* qty */
+	CK_DATE, CK_TIMESTAMP, CK_TIMESTAMPTZ	/* dates */
+} LtColKind;
+
+typedef struct LtCol
+{
+	AttrNumber	attnum;			/* 0: not mapped */
+	Oid			typid;
+	LtColKind	kind;
+	FmgrInfo	out;			/* CK_OTHER: output function */
+	char	   *name;
+} LtCol;
+
+typedef struct LtRelInfo
+{
+	Oid			relid;
+	bool		valid;
+	char	   *relname;		/* quoted, qualified */
+	LtCol		col[LC_NCOLS];
+	int			npk;
+	AttrNumber	pk[INDEX_MAX_KEYS];
+	FmgrInfo	pkout[INDEX_MAX_KEYS];
+	char	   *pkcols;			/* "id" or "a, b" for messages */
+} LtRelInfo;
+
+/* The mapping of an attached table (cached); error if it is not attached. */
+extern LtRelInfo *lt_relinfo(Oid relid);
+
+/* "(id)=(42)": the primary key of a row, for error details. */
+extern char *lt_row_key(LtRelInfo *ri, TupleTableSlot *slot);
+
+extern void lt_attach_init(void);
+
+#endif							/* LOTTRACE_ATTACH_H */

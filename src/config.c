@@ -1,0 +1,391 @@
+/*
+ * config.c — per-backend caches of items, reasons, code types, warehouses
+ * and lot statuses, invalidated through the relcache (see config.h).
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/memutils.h"
+
+#include "codefmt.h"
+#include "config.h"
+#include "spi_util.h"
+
+/* Key of the string-keyed caches: bytes plus length. */
+typedef struct StrKey
+{
+	const char *p;
+	int			len;
+} StrKey;
+
+typedef struct ItemEnt
+{
+	StrKey		key;
+	LtItem		v;
+} ItemEnt;
+
+typedef struct ReasonEnt
+{
+	StrKey		key;
+	LtReason	v;
+} ReasonEnt;
+
+typedef struct CodeTypeEnt
+{
+	StrKey		key;
+	LtCodeType *v;				/* NULL: no such code type */
+} CodeTypeEnt;
+
+typedef struct FlagEnt
+{
+	StrKey		key;
+	bool		exists;
+	bool		flag;			/* allow_negative / available */
+} FlagEnt;
+
+static MemoryContext cfg_cxt = NULL;
+static HTAB *items = NULL;
+static HTAB *reasons = NULL;
+static HTAB *code_types = NULL;
+static HTAB *warehouses = NULL;
+static HTAB *statuses = NULL;
+static bool cfg_stale = true;
+
+/* Tables whose changes invalidate the caches (InvalidOid: not looked up). */
+enum
+{
+	T_ITEM, T_REASON, T_CODE_TYPE, T_WAREHOUSE, T_LOT_STATUS, T_COUNT
+};
+static const char *const table_names[T_COUNT] = {
+	"item", "reason", "code_type", "warehouse", "lot_status"
+};
+static Oid	table_oids[T_COUNT];
+
+static uint32
+strkey_hash(const void *key, Size keysize)
+{
+	const StrKey *k = key;
+
+	return hash_bytes((const unsigned char *) k->p, k->len);
+}
+
+static int
+strkey_match(const void *a, const void *b, Size keysize)
+{
+	const StrKey *ka = a;
+	const StrKey *kb = b;
+
+	return (ka->len == kb->len && memcmp(ka->p, kb->p, ka->len) == 0) ? 0 : 1;
+}
+
+static void *
+strkey_copy(void *dest, const void *src, Size keysize)
+{
+	StrKey	   *d = dest;
+	const StrKey *s = src;
+	char	   *c = MemoryContextAlloc(cfg_cxt, s->len + 1);
+
+	memcpy(c, s->p, s->len);
+	c[s->len] = '\0';
+	d->p = c;
+	d->len = s->len;
+	return dest;
+}
+
+static HTAB *
+make_cache(const char *name, Size entrysize)
+{
+	HASHCTL		ctl;
+
+	ctl.keysize = sizeof(StrKey);
+	ctl.entrysize = entrysize;
+	ctl.hash = strkey_hash;
+	ctl.match = strkey_match;
+	ctl.keycopy = strkey_copy;
+	ctl.hcxt = cfg_cxt;
+	return hash_create(name, 64, &ctl,
+					   HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_KEYCOPY | HASH_CONTEXT);
+}
+
+static void
+config_callback(Datum arg, Oid relid)
+{
+	if (!OidIsValid(relid))
+	{
+		cfg_stale = true;
+		return;
+	}
+	for (int i = 0; i < T_COUNT; i++)
+		if (table_oids[i] == relid)
+			cfg_stale = true;
+}
+
+void
+lt_config_init(void)
+{
+	CacheRegisterRelcacheCallback(config_callback, (Datum) 0);
+}
+
+void
+lt_config_begin_statement(void)
+{
+	if (!cfg_stale && cfg_cxt != NULL)
+		return;
+
+	if (cfg_cxt == NULL)
+		cfg_cxt = AllocSetContextCreate(CacheMemoryContext, "lottrace config",
+										ALLOCSET_DEFAULT_SIZES);
+	else
+		MemoryContextReset(cfg_cxt);
+
+	/* The tables may have been dropped and re-created: find them again. */
+	for (int i = 0; i < T_COUNT; i++)
+		table_oids[i] = InvalidOid;
+	cfg_stale = false;
+	for (int i = 0; i < T_COUNT; i++)
+		table_oids[i] = lt_relid(table_names[i]);
+
+	items = make_cache("lottrace items", sizeof(ItemEnt));
+	reasons = make_cache("lottrace reasons", sizeof(ReasonEnt));
+	code_types = make_cache("lottrace code types", sizeof(CodeTypeEnt));
+	warehouses = make_cache("lottrace warehouses", sizeof(FlagEnt));
+	statuses = make_cache("lottrace statuses", sizeof(FlagEnt));
+}
+
+/* Copy a text column of an SPI row into the cache context (NULL if null). */
+static char *
+cache_str(HeapTuple tup, TupleDesc desc, int col)
+{
+	char	   *s = lt_getstr(tup, desc, col);
+
+	return s ? MemoryContextStrdup(cfg_cxt, s) : NULL;
+}
+
+static int32
+get_int4(HeapTuple tup, TupleDesc desc, int col, int32 dflt)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
+
+	return isnull ? dflt : DatumGetInt32(d);
+}
+
+static bool
+get_bool(HeapTuple tup, TupleDesc desc, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
+
+	return !isnull && DatumGetBool(d);
+}
+
+static Datum
+key_text(const char *p, int len)
+{
+	return PointerGetDatum(cstring_to_text_with_len(p, len));
+}
+
+static LtPlan item_plan = {
+	"SELECT lot_tracked, serial_tracked, lot_code_type, serial_code_type, pick_policy,"
+	" initial_status, lot_validity_days, expiry_rule, expiry_editable, warn_days,"
+	" block_days, single_supplier, serial_validity_days, item_class, category, item_type"
+	" FROM lottrace.item WHERE item OPERATOR(pg_catalog.=) $1",
+	1, {TEXTOID}
+};
+
+LtItem *
+lt_item(const char *item, int len)
+{
+	StrKey		key = {item, len};
+	ItemEnt    *e = hash_search(items, &key, HASH_FIND, NULL);
+	LtItem		v;
+	Datum		arg;
+	bool		found;
+
+	if (e != NULL)
+		return &e->v;
+
+	/* Query first, enter afterwards: an error leaves no half-made entry. */
+	memset(&v, 0, sizeof(v));
+	v.lot_validity_days = v.warn_days = v.serial_validity_days = -1;
+	arg = key_text(item, len);
+	if (lt_exec(&item_plan, &arg, NULL, true, 1) == 1)
+	{
+		HeapTuple	t = SPI_tuptable->vals[0];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		char	   *s;
+		char	   *lct = lt_getstr(t, d, 3);
+		char	   *sct = lt_getstr(t, d, 4);
+
+		v.exists = true;
+		v.lot_tracked = get_bool(t, d, 1);
+		v.serial_tracked = get_bool(t, d, 2);
+		s = lt_getstr(t, d, 5);
+		v.pick_policy = (strcmp(s, "fefo") == 0) ? 'e' : (strcmp(s, "manual") == 0) ? 'm' : 'f';
+		v.initial_status = cache_str(t, d, 6);
+		v.lot_validity_days = get_int4(t, d, 7, -1);
+		s = lt_getstr(t, d, 8);
+		v.expiry_rule = (strcmp(s, "month_end") == 0) ? 'e' : (strcmp(s, "month_start") == 0) ? 's' : 'x';
+		v.expiry_editable = get_bool(t, d, 9);
+		v.warn_days = get_int4(t, d, 10, -1);
+		v.block_days = get_int4(t, d, 11, 0);
+		v.single_supplier = get_bool(t, d, 12);
+		v.serial_validity_days = get_int4(t, d, 13, -1);
+		v.item_class = cache_str(t, d, 14);
+		v.category = cache_str(t, d, 15);
+		v.item_type = cache_str(t, d, 16);
+		SPI_freetuptable(SPI_tuptable);
+		/* these run queries of their own */
+		v.lot_ct = lct ? lt_code_type(lct) : NULL;
+		v.serial_ct = sct ? lt_code_type(sct) : NULL;
+	}
+	e = hash_search(items, &key, HASH_ENTER, &found);
+	e->v = v;
+	e->v.item = (char *) e->key.p;
+	return &e->v;
+}
+
+static LtPlan reason_plan = {
+	"SELECT direction, new_lot_only, allow_unavailable, create_serials, production,"
+	" requires_doc, requires_account"
+	" FROM lottrace.reason WHERE code OPERATOR(pg_catalog.=) $1",
+	1, {TEXTOID}
+};
+
+LtReason *
+lt_reason(const char *code, int len)
+{
+	StrKey		key = {code, len};
+	ReasonEnt  *e = hash_search(reasons, &key, HASH_FIND, NULL);
+	LtReason	v;
+	Datum		arg;
+	bool		found;
+
+	if (e != NULL)
+		return &e->v;
+
+	memset(&v, 0, sizeof(v));
+	arg = key_text(code, len);
+	if (lt_exec(&reason_plan, &arg, NULL, true, 1) == 1)
+	{
+		HeapTuple	t = SPI_tuptable->vals[0];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		char	   *s = lt_getstr(t, d, 1);
+		char	   *prod = lt_getstr(t, d, 5);
+
+		v.exists = true;
+		v.sign = (strcmp(s, "unload") == 0) ? -1 : 1;
+		v.new_lot_only = get_bool(t, d, 2);
+		v.allow_unavailable = get_bool(t, d, 3);
+		v.create_serials = get_bool(t, d, 4);
+		v.production = prod == NULL ? 0 : (strcmp(prod, "input") == 0 ? 'i' : 'o');
+		v.requires_doc = get_bool(t, d, 6);
+		v.requires_account = get_bool(t, d, 7);
+		SPI_freetuptable(SPI_tuptable);
+	}
+	e = hash_search(reasons, &key, HASH_ENTER, &found);
+	e->v = v;
+	e->v.code = (char *) e->key.p;
+	return &e->v;
+}
+
+static LtPlan code_type_plan = {
+	"SELECT kind, format, seq_start, alpha_start"
+	" FROM lottrace.code_type WHERE code OPERATOR(pg_catalog.=) $1",
+	1, {TEXTOID}
+};
+
+LtCodeType *
+lt_code_type(const char *code)
+{
+	StrKey		key = {code, (int) strlen(code)};
+	CodeTypeEnt *e = hash_search(code_types, &key, HASH_FIND, NULL);
+	LtCodeType *ct = NULL;
+	Datum		arg;
+	bool		found;
+
+	if (e != NULL)
+		return e->v;
+
+	arg = key_text(code, key.len);
+	if (lt_exec(&code_type_plan, &arg, NULL, true, 1) == 1)
+	{
+		HeapTuple	t = SPI_tuptable->vals[0];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		bool		isnull;
+		char	   *alpha = lt_getstr(t, d, 4);
+		char		buf[CF_TEXT_MAX];
+		cf_format  *fmt = lt_codefmt_get(SPI_getbinval(t, d, 2, &isnull));
+
+		ct = MemoryContextAllocZero(cfg_cxt, sizeof(LtCodeType));
+		ct->is_serial = strcmp(lt_getstr(t, d, 1), "serial") == 0;
+		ct->fmt = MemoryContextAlloc(cfg_cxt, sizeof(cf_format));
+		memcpy(ct->fmt, fmt, sizeof(cf_format));
+		cf_print(fmt, buf, sizeof(buf));
+		ct->fmt_text = MemoryContextStrdup(cfg_cxt, buf);
+		ct->seq_start = DatumGetInt64(SPI_getbinval(t, d, 3, &isnull));
+		ct->alpha_start = cf_alpha_value(alpha, strlen(alpha));
+		ct->suplot_only = (fmt->nseg == 1 && fmt->seg[0].kind == CF_SUPLOT &&
+						   fmt->seg[0].len == 0);
+		SPI_freetuptable(SPI_tuptable);
+	}
+	e = hash_search(code_types, &key, HASH_ENTER, &found);
+	e->v = ct;
+	if (ct)
+		ct->code = (char *) e->key.p;
+	return ct;
+}
+
+/* A yes/no lookup cached by key: *exists and the boolean column. */
+static FlagEnt *
+flag_lookup(HTAB *cache, LtPlan *plan, const char *key_s)
+{
+	StrKey		key = {key_s, (int) strlen(key_s)};
+	FlagEnt    *e = hash_search(cache, &key, HASH_FIND, NULL);
+	Datum		arg;
+	bool		exists;
+	bool		flag;
+	bool		found;
+
+	if (e != NULL)
+		return e;
+	arg = key_text(key_s, key.len);
+	exists = lt_exec(plan, &arg, NULL, true, 1) == 1;
+	flag = exists && get_bool(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	SPI_freetuptable(SPI_tuptable);
+	e = hash_search(cache, &key, HASH_ENTER, &found);
+	e->exists = exists;
+	e->flag = flag;
+	return e;
+}
+
+static LtPlan warehouse_plan = {
+	"SELECT allow_negative FROM lottrace.warehouse WHERE code OPERATOR(pg_catalog.=) $1",
+	1, {TEXTOID}
+};
+
+bool
+lt_warehouse_allows_negative(const char *wh)
+{
+	return flag_lookup(warehouses, &warehouse_plan, wh)->flag;
+}
+
+static LtPlan status_plan = {
+	"SELECT available FROM lottrace.lot_status WHERE code OPERATOR(pg_catalog.=) $1",
+	1, {TEXTOID}
+};
+
+bool
+lt_status_lookup(const char *status, bool *available)
+{
+	FlagEnt    *e = flag_lookup(statuses, &status_plan, status);
+
+	if (available)
+		*available = e->flag;
+	return e->exists;
+}

@@ -1,0 +1,2247 @@
+/*
+ * engine.c — the set-based tracking engine (see engine.h).
+ *
+ * One LtEngine lives for one statement on an attached table (or one
+ * backfill / detach).  Per row it does only in-memory work: extract the
+ * mapped columns, check the per-row rules, add the quantity to a hash of
+ * (lot, warehouse) balances, queue serial moves in a tuplesort and add
+ * production members to a hash of batches.  The registers are written in
+ * chunks of at most LT_CHUNK_KEYS balances, each chunk with a handful of
+ * batch statements (unnest() of arrays), so memory stays bounded however
+ * large the statement is.
+ *
+ * Stock rules are judged on the final state of the statement:
+ *  - a balance that is negative after some chunk is remembered and read
+ *    again at the end;
+ *  - an unload of a lot that does not exist yet is carried to the end, in
+ *    case a later chunk of the same statement creates it;
+ *  - serial moves are sorted by serial, so each serial's moves are judged
+ *    together by their net effect per warehouse.
+ * Locks are taken in a fixed order (lots by lot_id, balances by (lot_id,
+ * warehouse), serials by serial_id) so concurrent statements cannot
+ * deadlock on the registers.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_operator.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datum.h"
+#include "utils/datetime.h"
+#include "utils/float.h"
+#include "utils/hsearch.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+#include "utils/tuplesort.h"
+
+#include "codefmt.h"
+#include "config.h"
+#include "counter.h"
+#include "engine.h"
+#include "lotcode_core.h"
+#include "lottrace.h"
+#include "spi_util.h"
+#include "stock.h"
+
+/* Balances per chunk before the registers are written. */
+#define LT_CHUNK_KEYS 200000
+/* Serials per batch of serial statements. */
+#define LT_SERIAL_BATCH 2000
+
+typedef struct LtStr
+{
+	const char *p;				/* NULL: SQL NULL */
+	int			len;
+} LtStr;
+
+typedef struct RowRef
+{
+	int			src;			/* LT_SRC_NEW / LT_SRC_OLD; -1 none */
+	int64		rowno;
+} RowRef;
+
+static const RowRef no_row = {-1, 0};
+
+/* What the rules need from one movement row. */
+typedef struct LtMove
+{
+	LtItem	   *it;
+	LtReason   *reason;			/* NULL when no reason column is mapped */
+	LtStr		item, variant, lot, serial, wh, doc, account, batch_key, supplier_lot;
+	Datum		qty;			/* numeric, > 0 */
+	int			dir;			/* the row's direction: +1 load, -1 unload */
+	int			sign;			/* +1 applied (new row), -1 reversed (old row) */
+	DateADT		moved_on;
+	bool		has_expiry;
+	DateADT		expiry;
+	RowRef		ref;
+} LtMove;
+
+/* A lot touched by the chunk: (item, variant, code). */
+typedef struct LotKey
+{
+	LtStr		item, variant, code;
+} LotKey;
+
+typedef struct LotEnt
+{
+	LotKey		key;
+	LtItem	   *it;
+	int64		lot_id;			/* 0: not resolved */
+	bool		existed;		/* existed before this statement */
+	bool		carried;		/* moved to the end of the statement */
+	/* first load among the new rows: creates the lot */
+	bool		has_load;
+	RowRef		load_ref;
+	DateADT		start;
+	bool		has_expiry;
+	DateADT		expiry;
+	LtStr		account, supplier_lot, load_wh;
+	Datum		first_qty;
+	/* new_lot_only loads */
+	bool		new_lot_only;
+	RowRef		nlo_ref;
+	const char *nlo_reason;
+	/* single supplier: a second account among the new loads */
+	LtStr		acct2;
+	RowRef		acct2_ref;
+	/* unloads subject to status and expiry (reason without allow_unavailable) */
+	bool		gated;
+	DateADT		max_unload;
+	RowRef		max_unload_ref;
+	LtStr		max_unload_wh;
+	RowRef		unload_ref;		/* any unload: for "lot does not exist" */
+	LtStr		unload_wh;
+	/* read from the register */
+	char	   *status;
+	bool		saleable;
+	bool		force_closed;
+	bool		has_db_expiry;
+	DateADT		db_expiry;
+	char	   *supplier;
+	Jsonb	   *negatives;		/* {"wh": on_hand} below zero after the write */
+	struct BalEnt *bals;		/* this lot's balances in the chunk */
+} LotEnt;
+
+typedef struct BalKey
+{
+	LotEnt	   *lot;
+	LtStr		wh;
+} BalKey;
+
+typedef struct BalEnt
+{
+	BalKey		key;
+	struct BalEnt *next;		/* next balance of the same lot */
+	Datum		loaded;			/* numeric delta of loaded_qty */
+	Datum		net;			/* numeric delta of on_hand */
+	RowRef		out_ref;		/* a row that takes stock out, for messages */
+} BalEnt;
+
+typedef struct BatchKey
+{
+	LtStr		batch;
+	LotEnt	   *lot;
+	char		role;			/* 'i' / 'o' */
+} BatchKey;
+
+typedef struct BatchEnt
+{
+	BatchKey	key;
+	Datum		qty;
+	int32		nrows;
+} BatchEnt;
+
+/* A balance found negative after a chunk: judged again at the end. */
+typedef struct NegCand
+{
+	int64		lot_id;
+	char	   *wh;
+	char	   *item;
+	char	   *code;
+	char	   *variant;
+	Datum		on_hand;
+	RowRef		ref;
+} NegCand;
+
+/* Columns of the serial move tuples sorted at the end of the statement. */
+enum
+{
+	SM_ITEM = 1, SM_VARIANT, SM_CODE, SM_WH, SM_DIR, SM_SIGN, SM_LOT, SM_DOC,
+	SM_MOVED_ON, SM_ACCOUNT, SM_SRC, SM_ROWNO, SM_NATTS = SM_ROWNO
+};
+
+struct LtEngine
+{
+	LtRelInfo  *ri;
+	LtMode		mode;
+	MemoryContext stmt_cxt;
+	MemoryContext chunk_cxt;
+	MemoryContext row_cxt;
+	Tuplestorestate *src_ts[2];
+	TupleDesc	src_desc[2];
+	DateADT		today;
+	Datum		zero;
+	int64		nrows;
+	/* the chunk */
+	HTAB	   *lots;
+	HTAB	   *bals;
+	HTAB	   *batches;
+	long		nbal;
+	int			nflush;
+	/* the statement */
+	List	   *carry;			/* LtMove * of lots not found yet */
+	List	   *negs;			/* NegCand * */
+	int64	   *created;		/* lot_ids created by this statement */
+	int			ncreated;
+	int			created_cap;
+	bool		created_sorted;
+	Tuplesortstate *serials;
+	TupleDesc	serial_desc;
+	TupleTableSlot *serial_slot;
+	int64		nserial;
+};
+
+/* ------------------------------------------------------------------------
+ * Small helpers
+ * ------------------------------------------------------------------------
+ */
+
+static inline bool
+str_eq(LtStr a, LtStr b)
+{
+	if (a.p == NULL || b.p == NULL)
+		return a.p == b.p;
+	return a.len == b.len && memcmp(a.p, b.p, a.len) == 0;
+}
+
+static inline uint32
+str_hash(LtStr s, uint32 h)
+{
+	if (s.p == NULL)
+		return hash_combine(h, 0x9e3779b9);
+	return hash_combine(h, hash_bytes((const unsigned char *) s.p, s.len));
+}
+
+/* Copy into cxt as a NUL-terminated string. */
+static LtStr
+str_copy(MemoryContext cxt, LtStr s)
+{
+	LtStr		r = s;
+
+	if (s.p != NULL)
+	{
+		char	   *c = MemoryContextAlloc(cxt, s.len + 1);
+
+		memcpy(c, s.p, s.len);
+		c[s.len] = '\0';
+		r.p = c;
+	}
+	return r;
+}
+
+/* A NUL-terminated copy for messages ("" for NULL). */
+static char *
+str_c(LtStr s)
+{
+	return s.p ? pnstrdup(s.p, s.len) : pstrdup("");
+}
+
+static Datum
+str_text(LtStr s)
+{
+	return PointerGetDatum(cstring_to_text_with_len(s.p, s.len));
+}
+
+static inline Datum
+num_add(Datum a, Datum b)
+{
+	return DirectFunctionCall2(numeric_add, a, b);
+}
+
+static inline Datum
+num_sub(Datum a, Datum b)
+{
+	return DirectFunctionCall2(numeric_sub, a, b);
+}
+
+static inline int
+num_cmp(Datum a, Datum b)
+{
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, b));
+}
+
+static char *
+num_str(Datum n)
+{
+	return DatumGetCString(DirectFunctionCall1(numeric_out, n));
+}
+
+static char *
+date_str(DateADT d)
+{
+	return DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(d)));
+}
+
+/* ------------------------------------------------------------------------
+ * Error reporting
+ * ------------------------------------------------------------------------
+ */
+
+/* "(id)=(42)" of a row of a source, found again in its tuplestore. */
+static char *
+row_key(LtEngine *e, RowRef ref)
+{
+	Tuplestorestate *ts;
+	TupleTableSlot *slot;
+	int			ptr;
+	char	   *key;
+
+	if (ref.src < 0 || e->src_ts[ref.src] == NULL)
+		return NULL;
+	ts = e->src_ts[ref.src];
+	ptr = tuplestore_alloc_read_pointer(ts, EXEC_FLAG_REWIND);
+	tuplestore_select_read_pointer(ts, ptr);
+	tuplestore_rescan(ts);
+	if (ref.rowno > 0 && !tuplestore_skiptuples(ts, ref.rowno, true))
+		return NULL;
+	slot = MakeSingleTupleTableSlot(e->src_desc[ref.src], &TTSOpsMinimalTuple);
+	if (!tuplestore_gettupleslot(ts, true, false, slot))
+		return NULL;
+	key = lt_row_key(e->ri, slot);
+	ExecDropSingleTupleTableSlot(slot);
+	return key;
+}
+
+/* The DETAIL line's "Row ... of table ..." part. */
+static char *
+row_desc(LtEngine *e, RowRef ref, const char *key)
+{
+	const char *what;
+
+	if (key == NULL)
+		key = row_key(e, ref);
+	if (key == NULL)
+		return psprintf("Table %s.", e->ri->relname);
+	if (e->mode == LT_BACKFILL)
+		what = "Existing row";
+	else if (ref.src == LT_SRC_OLD)
+		what = "Removing row";
+	else
+		what = "Row";
+	return psprintf("%s %s of table %s.", what, key, e->ri->relname);
+}
+
+static int
+lt_errconstraint(LtEngine *e, const char *conname)
+{
+	err_generic_string(PG_DIAG_SCHEMA_NAME,
+					   get_namespace_name(get_rel_namespace(e->ri->relid)));
+	err_generic_string(PG_DIAG_TABLE_NAME, get_rel_name(e->ri->relid));
+	return err_generic_string(PG_DIAG_CONSTRAINT_NAME, conname);
+}
+
+#define LT_ERROR(e, code, conname, ref, key, hint, ...) \
+	ereport(ERROR, \
+			(errcode(code), \
+			 errmsg(__VA_ARGS__), \
+			 errdetail("%s", row_desc((e), (ref), (key))), \
+			 (hint) ? errhint("%s", (const char *) (hint)) : 0, \
+			 lt_errconstraint((e), (conname))))
+
+/* ------------------------------------------------------------------------
+ * Hash tables of the chunk
+ * ------------------------------------------------------------------------
+ */
+
+static uint32
+lotkey_hash(const void *key, Size keysize)
+{
+	const LotKey *k = key;
+
+	return str_hash(k->code, str_hash(k->variant, str_hash(k->item, 0)));
+}
+
+static int
+lotkey_match(const void *a, const void *b, Size keysize)
+{
+	const LotKey *x = a;
+	const LotKey *y = b;
+
+	return (str_eq(x->item, y->item) && str_eq(x->code, y->code) &&
+			str_eq(x->variant, y->variant)) ? 0 : 1;
+}
+
+static uint32
+balkey_hash(const void *key, Size keysize)
+{
+	const BalKey *k = key;
+
+	return str_hash(k->wh, hash_bytes((const unsigned char *) &k->lot, sizeof(k->lot)));
+}
+
+static int
+balkey_match(const void *a, const void *b, Size keysize)
+{
+	const BalKey *x = a;
+	const BalKey *y = b;
+
+	return (x->lot == y->lot && str_eq(x->wh, y->wh)) ? 0 : 1;
+}
+
+static uint32
+batchkey_hash(const void *key, Size keysize)
+{
+	const BatchKey *k = key;
+
+	return hash_combine(str_hash(k->batch, hash_bytes((const unsigned char *) &k->lot,
+													  sizeof(k->lot))),
+						(uint32) k->role);
+}
+
+static int
+batchkey_match(const void *a, const void *b, Size keysize)
+{
+	const BatchKey *x = a;
+	const BatchKey *y = b;
+
+	return (x->lot == y->lot && x->role == y->role && str_eq(x->batch, y->batch)) ? 0 : 1;
+}
+
+static HTAB *
+chunk_hash(LtEngine *e, const char *name, Size keysize, Size entrysize,
+		   HashValueFunc hash, HashCompareFunc match)
+{
+	HASHCTL		ctl;
+
+	ctl.keysize = keysize;
+	ctl.entrysize = entrysize;
+	ctl.hash = hash;
+	ctl.match = match;
+	ctl.hcxt = e->chunk_cxt;
+	return hash_create(name, 256, &ctl,
+					   HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+}
+
+static void
+chunk_reset(LtEngine *e)
+{
+	MemoryContextReset(e->chunk_cxt);
+	e->lots = chunk_hash(e, "lottrace lots", sizeof(LotKey), sizeof(LotEnt),
+						 lotkey_hash, lotkey_match);
+	e->bals = chunk_hash(e, "lottrace balances", sizeof(BalKey), sizeof(BalEnt),
+						 balkey_hash, balkey_match);
+	e->batches = chunk_hash(e, "lottrace batches", sizeof(BatchKey), sizeof(BatchEnt),
+							batchkey_hash, batchkey_match);
+	e->nbal = 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Lots created by this statement (for new_lot_only across chunks)
+ * ------------------------------------------------------------------------
+ */
+
+static void
+created_add(LtEngine *e, int64 id)
+{
+	if (e->ncreated == e->created_cap)
+	{
+		e->created_cap = e->created_cap ? e->created_cap * 2 : 256;
+		e->created = e->created
+			? repalloc_huge(e->created, sizeof(int64) * e->created_cap)
+			: MemoryContextAllocHuge(e->stmt_cxt, sizeof(int64) * e->created_cap);
+	}
+	if (e->ncreated > 0 && e->created[e->ncreated - 1] > id)
+		e->created_sorted = false;
+	e->created[e->ncreated++] = id;
+}
+
+static int
+int64_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+static bool
+created_has(LtEngine *e, int64 id)
+{
+	if (e->ncreated == 0)
+		return false;
+	if (!e->created_sorted)
+	{
+		qsort(e->created, e->ncreated, sizeof(int64), int64_cmp);
+		e->created_sorted = true;
+	}
+	return bsearch(&id, e->created, e->ncreated, sizeof(int64), int64_cmp) != NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Reading a row
+ * ------------------------------------------------------------------------
+ */
+
+/* A code-like column as bytes (NULL and '' give a NULL LtStr). */
+static LtStr
+col_str(LtEngine *e, TupleTableSlot *slot, LtColId id)
+{
+	LtCol	   *c = &e->ri->col[id];
+	LtStr		s = {NULL, 0};
+	Datum		d;
+
+	if (c->attnum == 0 || slot->tts_isnull[c->attnum - 1])
+		return s;
+	d = slot->tts_values[c->attnum - 1];
+	switch (c->kind)
+	{
+		case CK_TEXT:
+		case CK_BPCHAR:
+			{
+				text	   *t = DatumGetTextPP(d);
+
+				s.p = VARDATA_ANY(t);
+				s.len = VARSIZE_ANY_EXHDR(t);
+				if (c->kind == CK_BPCHAR)
+					while (s.len > 0 && s.p[s.len - 1] == ' ')
+						s.len--;
+				break;
+			}
+		default:
+			s.p = OutputFunctionCall(&c->out, d);
+			s.len = strlen(s.p);
+			break;
+	}
+	if (s.len == 0)
+		s.p = NULL;
+	return s;
+}
+
+/* The quantity as numeric; false if NULL. */
+static bool
+col_qty(LtEngine *e, TupleTableSlot *slot, Datum *qty)
+{
+	LtCol	   *c = &e->ri->col[LC_QTY];
+	Datum		d;
+
+	if (slot->tts_isnull[c->attnum - 1])
+		return false;
+	d = slot->tts_values[c->attnum - 1];
+	switch (c->kind)
+	{
+		case CK_NUMERIC:
+			*qty = d;
+			break;
+		case CK_INT2:
+			*qty = DirectFunctionCall1(int2_numeric, d);
+			break;
+		case CK_INT4:
+			*qty = DirectFunctionCall1(int4_numeric, d);
+			break;
+		case CK_INT8:
+			*qty = DirectFunctionCall1(int8_numeric, d);
+			break;
+		case CK_FLOAT4:
+			*qty = DirectFunctionCall1(float4_numeric, d);
+			break;
+		default:
+			*qty = DirectFunctionCall1(float8_numeric, d);
+			break;
+	}
+	return true;
+}
+
+/* A date column; false if unmapped or NULL. */
+static bool
+col_date(LtEngine *e, TupleTableSlot *slot, LtColId id, DateADT *out)
+{
+	LtCol	   *c = &e->ri->col[id];
+	Datum		d;
+
+	if (c->attnum == 0 || slot->tts_isnull[c->attnum - 1])
+		return false;
+	d = slot->tts_values[c->attnum - 1];
+	if (c->kind == CK_DATE)
+		*out = DatumGetDateADT(d);
+	else if (c->kind == CK_TIMESTAMP)
+		*out = DatumGetDateADT(DirectFunctionCall1(timestamp_date, d));
+	else
+		*out = DatumGetDateADT(DirectFunctionCall1(timestamptz_date, d));
+	return !DATE_NOT_FINITE(*out);
+}
+
+/* ------------------------------------------------------------------------
+ * Dates
+ * ------------------------------------------------------------------------
+ */
+
+/* Expiry of a new lot: start + validity days, rounded by the item's rule. */
+DateADT
+lt_lot_expiry(LtItem *it, DateADT start)
+{
+	DateADT		d = start + it->lot_validity_days;
+	int			y,
+				m,
+				dd;
+
+	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &dd);
+	if (it->expiry_rule == 'e')
+	{
+		if (++m > 12)
+		{
+			m = 1;
+			y++;
+		}
+		d = date2j(y, m, 1) - POSTGRES_EPOCH_JDATE - 1;
+	}
+	else if (it->expiry_rule == 's')
+		d = date2j(y, m, 1) - POSTGRES_EPOCH_JDATE;
+	return d;
+}
+
+/* ------------------------------------------------------------------------
+ * Engine life cycle
+ * ------------------------------------------------------------------------
+ */
+
+LtEngine *
+lt_engine_begin(LtRelInfo *ri, LtMode mode)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "lottrace statement",
+											  ALLOCSET_DEFAULT_SIZES);
+	LtEngine   *e = MemoryContextAllocZero(cxt, sizeof(LtEngine));
+
+	e->ri = ri;
+	e->mode = mode;
+	e->stmt_cxt = cxt;
+	e->chunk_cxt = AllocSetContextCreate(cxt, "lottrace chunk", ALLOCSET_DEFAULT_SIZES);
+	e->row_cxt = AllocSetContextCreate(cxt, "lottrace row", ALLOCSET_SMALL_SIZES);
+	e->today = GetSQLCurrentDate();
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		e->zero = DirectFunctionCall1(int4_numeric, Int32GetDatum(0));
+		MemoryContextSwitchTo(old);
+	}
+	e->created_sorted = true;
+	lt_config_begin_statement();
+	chunk_reset(e);
+	return e;
+}
+
+void
+lt_engine_source(LtEngine *e, int src, Tuplestorestate *ts, TupleDesc desc)
+{
+	e->src_ts[src] = ts;
+	e->src_desc[src] = desc;
+}
+
+int64
+lt_engine_rows(LtEngine *e)
+{
+	return e->nrows;
+}
+
+/* ------------------------------------------------------------------------
+ * Aggregation
+ * ------------------------------------------------------------------------
+ */
+
+static void flush_chunk(LtEngine *e, bool final);
+
+static LotEnt *
+lot_entry(LtEngine *e, LtMove *m)
+{
+	LotKey		key = {m->item, m->variant, m->lot};
+	bool		found;
+	LotEnt	   *l = hash_search(e->lots, &key, HASH_ENTER, &found);
+
+	if (!found)
+	{
+		LotKey		k = l->key;
+
+		memset(l, 0, sizeof(*l));
+		l->key.item = str_copy(e->chunk_cxt, k.item);
+		l->key.variant = str_copy(e->chunk_cxt, k.variant);
+		l->key.code = str_copy(e->chunk_cxt, k.code);
+		l->it = m->it;
+		l->load_ref = l->nlo_ref = l->acct2_ref = l->max_unload_ref = l->unload_ref = no_row;
+	}
+	return l;
+}
+
+/* Put one move into the chunk's aggregates. */
+static void
+add_lot_move(LtEngine *e, LtMove *m)
+{
+	LotEnt	   *l = lot_entry(e, m);
+	BalKey		bk;
+	BalEnt	   *b;
+	bool		found;
+	Datum		eff;
+	MemoryContext old;
+
+	bk.lot = l;
+	bk.wh = m->wh;
+	b = hash_search(e->bals, &bk, HASH_ENTER, &found);
+	if (!found)
+	{
+		b->key.wh = str_copy(e->chunk_cxt, m->wh);
+		b->loaded = b->net = e->zero;
+		b->out_ref = no_row;
+		b->next = l->bals;
+		l->bals = b;
+		e->nbal++;
+	}
+
+	old = MemoryContextSwitchTo(e->chunk_cxt);
+	eff = (m->dir * m->sign > 0) ? m->qty : DirectFunctionCall1(numeric_uminus, m->qty);
+	b->net = num_add(b->net, eff);
+	if (m->dir > 0)
+		b->loaded = (m->sign > 0) ? num_add(b->loaded, m->qty) : num_sub(b->loaded, m->qty);
+	if (m->dir * m->sign < 0 && b->out_ref.src < 0)
+		b->out_ref = m->ref;
+
+	if (m->sign > 0 && m->dir > 0)
+	{
+		/* a load */
+		if (!l->has_load)
+		{
+			l->has_load = true;
+			l->load_ref = m->ref;
+			l->start = m->moved_on;
+			l->has_expiry = m->has_expiry;
+			l->expiry = m->expiry;
+			l->account = str_copy(e->chunk_cxt, m->account);
+			l->supplier_lot = str_copy(e->chunk_cxt, m->supplier_lot);
+			l->load_wh = b->key.wh;
+			l->first_qty = datumCopy(m->qty, false, -1);
+		}
+		else if (m->it->single_supplier && m->account.p && l->account.p &&
+				 !str_eq(m->account, l->account) && l->acct2.p == NULL)
+		{
+			l->acct2 = str_copy(e->chunk_cxt, m->account);
+			l->acct2_ref = m->ref;
+		}
+		else if (m->it->single_supplier && m->account.p && l->account.p == NULL)
+			l->account = str_copy(e->chunk_cxt, m->account);
+		if (m->reason && m->reason->new_lot_only && !l->new_lot_only)
+		{
+			l->new_lot_only = true;
+			l->nlo_ref = m->ref;
+			l->nlo_reason = m->reason->code;
+		}
+	}
+	else if (m->sign > 0 && m->dir < 0)
+	{
+		/* an unload */
+		if (l->unload_ref.src < 0)
+		{
+			l->unload_ref = m->ref;
+			l->unload_wh = b->key.wh;
+		}
+		if (m->reason == NULL || !m->reason->allow_unavailable)
+		{
+			if (!l->gated || m->moved_on > l->max_unload)
+			{
+				l->max_unload = m->moved_on;
+				l->max_unload_ref = m->ref;
+				l->max_unload_wh = b->key.wh;
+			}
+			l->gated = true;
+		}
+	}
+	else if (l->unload_ref.src < 0)
+	{
+		/* a reversal: if the lot is gone, name this row */
+		l->unload_ref = m->ref;
+		l->unload_wh = b->key.wh;
+	}
+
+	/* production genealogy */
+	if (m->reason && m->reason->production && m->batch_key.p)
+	{
+		BatchKey	k;
+		BatchEnt   *be;
+
+		k.batch = m->batch_key;
+		k.lot = l;
+		k.role = m->reason->production;
+		be = hash_search(e->batches, &k, HASH_ENTER, &found);
+		if (!found)
+		{
+			be->key.batch = str_copy(e->chunk_cxt, m->batch_key);
+			be->qty = e->zero;
+			be->nrows = 0;
+		}
+		be->qty = (m->sign > 0) ? num_add(be->qty, m->qty) : num_sub(be->qty, m->qty);
+		be->nrows += m->sign;
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* Queue a serial move for the end of the statement. */
+static void
+add_serial_move(LtEngine *e, LtMove *m)
+{
+	TupleTableSlot *slot;
+	Datum	   *v;
+	bool	   *n;
+
+	if (e->serials == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(e->stmt_cxt);
+		TupleDesc	d = CreateTemplateTupleDesc(SM_NATTS);
+		AttrNumber	keys[4] = {SM_ITEM, SM_VARIANT, SM_CODE, SM_ROWNO};
+		Oid			ops[4] = {TextLessOperator, TextLessOperator, TextLessOperator, Int8LessOperator};
+		Oid			colls[4] = {C_COLLATION_OID, C_COLLATION_OID, C_COLLATION_OID, InvalidOid};
+		bool		nf[4] = {true, true, true, false};
+
+		TupleDescInitEntry(d, SM_ITEM, "item", TEXTOID, -1, 0);
+		TupleDescInitEntry(d, SM_VARIANT, "variant", TEXTOID, -1, 0);
+		TupleDescInitEntry(d, SM_CODE, "code", TEXTOID, -1, 0);
+		TupleDescInitEntry(d, SM_WH, "wh", TEXTOID, -1, 0);
+		TupleDescInitEntry(d, SM_DIR, "dir", INT4OID, -1, 0);
+		TupleDescInitEntry(d, SM_SIGN, "sign", INT4OID, -1, 0);
+		TupleDescInitEntry(d, SM_LOT, "lot", TEXTOID, -1, 0);
+		TupleDescInitEntry(d, SM_DOC, "doc", TEXTOID, -1, 0);
+		TupleDescInitEntry(d, SM_MOVED_ON, "moved_on", DATEOID, -1, 0);
+		TupleDescInitEntry(d, SM_ACCOUNT, "account", TEXTOID, -1, 0);
+		TupleDescInitEntry(d, SM_SRC, "src", INT4OID, -1, 0);
+		TupleDescInitEntry(d, SM_ROWNO, "rowno", INT8OID, -1, 0);
+		e->serial_desc = d;
+		e->serial_slot = MakeSingleTupleTableSlot(d, &TTSOpsMinimalTuple);
+		e->serials = tuplesort_begin_heap(d, 4, keys, ops, colls, nf,
+										  Max(work_mem, 4096), NULL, TUPLESORT_NONE);
+		MemoryContextSwitchTo(old);
+	}
+	slot = e->serial_slot;
+	ExecClearTuple(slot);
+	v = slot->tts_values;
+	n = slot->tts_isnull;
+	memset(n, 0, sizeof(bool) * SM_NATTS);
+#define SETSTR(att, s) do { if ((s).p) v[(att) - 1] = str_text(s); else n[(att) - 1] = true; } while (0)
+	SETSTR(SM_ITEM, m->item);
+	SETSTR(SM_VARIANT, m->variant);
+	SETSTR(SM_CODE, m->serial);
+	SETSTR(SM_WH, m->wh);
+	v[SM_DIR - 1] = Int32GetDatum(m->dir);
+	v[SM_SIGN - 1] = Int32GetDatum(m->sign);
+	SETSTR(SM_LOT, m->lot);
+	SETSTR(SM_DOC, m->doc);
+	v[SM_MOVED_ON - 1] = DateADTGetDatum(m->moved_on);
+	SETSTR(SM_ACCOUNT, m->account);
+	v[SM_SRC - 1] = Int32GetDatum(m->ref.src);
+	v[SM_ROWNO - 1] = Int64GetDatum(m->ref.rowno);
+#undef SETSTR
+	ExecStoreVirtualTuple(slot);
+	tuplesort_puttupleslot(e->serials, slot);
+	e->nserial++;
+}
+
+/* Validate a lot or serial code of a row (code syntax rule). */
+static void
+check_code_syntax(LtEngine *e, LtMove *m, LtStr code, bool serial, TupleTableSlot *slot)
+{
+	lc_result	r = lc_parse(code.p, code.len, LC_MAX_LEN);
+	const char *what = serial ? "serial" : "lot code";
+	char	   *c;
+
+	if (r.status == LC_OK && r.start == 0 && r.len == (size_t) code.len)
+		return;
+	if (r.status == LC_OK)
+	{
+		/* surrounding blanks: accepted, the code is stored trimmed */
+		if (serial)
+			m->serial = (LtStr) {code.p + r.start, (int) r.len};
+		else
+			m->lot = (LtStr) {code.p + r.start, (int) r.len};
+		return;
+	}
+	c = str_c(code);
+	if (r.status == LC_TOO_LONG)
+		LT_ERROR(e, ERRCODE_INVALID_TEXT_REPRESENTATION, "lottrace_code_syntax", m->ref,
+				 lt_row_key(e->ri, slot), "Codes are 1 to 50 characters of GS1 character set 82.",
+				 "invalid %s \"%s\" for item \"%s\": longer than %d characters",
+				 what, c, str_c(m->item), LC_MAX_LEN);
+	else
+	{
+		unsigned char bad = (unsigned char) code.p[r.bad_offset];
+
+		LT_ERROR(e, ERRCODE_INVALID_TEXT_REPRESENTATION, "lottrace_code_syntax", m->ref,
+				 lt_row_key(e->ri, slot), "Codes are 1 to 50 characters of GS1 character set 82.",
+				 (bad >= 0x21 && bad < 0x7f)
+				 ? "invalid %s \"%s\" for item \"%s\": character \"%c\" at position %d is not allowed"
+				 : "invalid %s \"%s\" for item \"%s\": character 0x%02x at position %d is not allowed",
+				 what, c, str_c(m->item), bad,
+				 pg_mbstrlen_with_len(code.p, (int) r.bad_offset) + 1);
+	}
+}
+
+void
+lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
+{
+	LtRelInfo  *ri = e->ri;
+	LtMove		m;
+	LtStr		reason_code;
+	MemoryContext old;
+	bool		strict = (e->mode == LT_STRICT);
+	bool		checks = (e->mode != LT_REMOVE);
+	int			qsign;
+
+	CHECK_FOR_INTERRUPTS();
+	e->nrows++;
+	MemoryContextReset(e->row_cxt);
+	old = MemoryContextSwitchTo(e->row_cxt);
+
+	memset(&m, 0, sizeof(m));
+	m.ref.src = src;
+	m.ref.rowno = rowno;
+	m.sign = (src == LT_SRC_OLD) ? -1 : 1;
+
+	slot_getallattrs(slot);
+	m.item = col_str(e, slot, LC_ITEM);
+	if (m.item.p == NULL)
+		goto done;				/* no item: not governed */
+	m.it = lt_item(m.item.p, m.item.len);
+	if (!lt_item_governed(m.it))
+		goto done;
+
+	m.wh = col_str(e, slot, LC_WAREHOUSE);
+	m.variant = col_str(e, slot, LC_VARIANT);
+	m.lot = col_str(e, slot, LC_LOT);
+	m.serial = col_str(e, slot, LC_SERIAL);
+	m.doc = col_str(e, slot, LC_DOC);
+	m.account = col_str(e, slot, LC_ACCOUNT);
+	m.batch_key = col_str(e, slot, LC_BATCH_KEY);
+	m.supplier_lot = col_str(e, slot, LC_SUPPLIER_LOT);
+	if (!col_date(e, slot, LC_MOVED_ON, &m.moved_on))
+		m.moved_on = e->today;
+	m.has_expiry = col_date(e, slot, LC_EXPIRY, &m.expiry);
+
+	/* reason and quantity */
+	if (ri->col[LC_REASON].attnum != 0)
+	{
+		reason_code = col_str(e, slot, LC_REASON);
+		m.reason = reason_code.p ? lt_reason(reason_code.p, reason_code.len) : NULL;
+		if (m.reason == NULL || !m.reason->exists)
+			LT_ERROR(e, ERRCODE_FOREIGN_KEY_VIOLATION, "lottrace_reason", m.ref,
+					 lt_row_key(ri, slot),
+					 "Add the reason to lottrace.reason, or correct the row.",
+					 reason_code.p
+					 ? "reason \"%s\" of item \"%s\" in warehouse \"%s\" is not in lottrace.reason"
+					 : "movement of item \"%s\" in warehouse \"%s\" has no reason%s",
+					 reason_code.p ? str_c(reason_code) : str_c(m.item),
+					 reason_code.p ? str_c(m.item) : str_c(m.wh),
+					 reason_code.p ? str_c(m.wh) : "");
+	}
+	if (!col_qty(e, slot, &m.qty) ||
+		numeric_is_nan(DatumGetNumeric(m.qty)) ||
+		numeric_is_inf(DatumGetNumeric(m.qty)) ||
+		(qsign = num_cmp(m.qty, e->zero)) == 0 ||
+		(m.reason != NULL && qsign < 0))
+	{
+		if (checks)
+			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_qty", m.ref,
+					 lt_row_key(ri, slot),
+					 m.reason ? "With a reason column the quantity is written positive; the reason gives the direction." : NULL,
+					 m.reason ? "quantity of item \"%s\" in warehouse \"%s\" must be greater than zero"
+					 : "quantity of item \"%s\" in warehouse \"%s\" must not be zero",
+					 str_c(m.item), str_c(m.wh));
+		goto done;
+	}
+	if (m.reason)
+		m.dir = m.reason->sign;
+	else
+	{
+		m.dir = qsign;
+		if (qsign < 0)
+			m.qty = DirectFunctionCall1(numeric_uminus, m.qty);
+	}
+
+	if (checks && m.wh.p == NULL)
+		LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_warehouse_required", m.ref,
+				 lt_row_key(ri, slot), NULL,
+				 "movement of item \"%s\" has no warehouse", str_c(m.item));
+
+	/* lot and serial */
+	if (m.it->lot_tracked)
+	{
+		if (m.lot.p == NULL)
+		{
+			if (checks)
+				LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_lot_required", m.ref,
+						 lt_row_key(ri, slot),
+						 m.dir > 0
+						 ? "Give a lot code, or give the item a lot code type (lottrace.item.lot_code_type) so loads get one."
+						 : "Unloads of a lot-tracked item must name the lot.",
+						 "item \"%s\" is lot-tracked: the movement in warehouse \"%s\" needs a lot code",
+						 str_c(m.item), str_c(m.wh));
+			goto done;
+		}
+		if (ri->col[LC_LOT].kind != CK_TEXT || ri->col[LC_LOT].typid == TEXTOID ||
+			ri->col[LC_LOT].typid == VARCHAROID)
+			check_code_syntax(e, &m, m.lot, false, slot);
+	}
+	else
+		m.lot.p = NULL;
+	if (m.it->serial_tracked)
+	{
+		if (m.serial.p == NULL)
+		{
+			if (checks)
+				LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_serial_required", m.ref,
+						 lt_row_key(ri, slot),
+						 "Give a serial, or use a reason with create_serials and give the item a serial code type.",
+						 "item \"%s\" is serial-tracked: the movement in warehouse \"%s\" needs a serial",
+						 str_c(m.item), str_c(m.wh));
+			goto done;
+		}
+		if (ri->col[LC_SERIAL].kind != CK_TEXT || ri->col[LC_SERIAL].typid == TEXTOID ||
+			ri->col[LC_SERIAL].typid == VARCHAROID)
+			check_code_syntax(e, &m, m.serial, true, slot);
+		if (checks && num_cmp(m.qty, DirectFunctionCall1(int4_numeric, Int32GetDatum(1))) != 0)
+			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_qty", m.ref,
+					 lt_row_key(ri, slot), "Write one row per serial.",
+					 "serial \"%s\" of item \"%s\" moves %s units in warehouse \"%s\": a serial moves exactly one",
+					 str_c(m.serial), str_c(m.item), num_str(m.qty), str_c(m.wh));
+	}
+	else
+		m.serial.p = NULL;
+
+	/* document and account the reason asks for (new rows only) */
+	if (strict && m.sign > 0 && m.reason)
+	{
+		if (m.reason->requires_doc && m.doc.p == NULL)
+			LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_doc_required", m.ref,
+					 lt_row_key(ri, slot), NULL,
+					 "reason \"%s\" requires a document: movement of item \"%s\"%s%s in warehouse \"%s\" has none",
+					 m.reason->code, str_c(m.item),
+					 m.lot.p ? " lot " : "", m.lot.p ? quote_identifier(str_c(m.lot)) : "",
+					 str_c(m.wh));
+		if (m.reason->requires_account && m.account.p == NULL)
+			LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_account_required", m.ref,
+					 lt_row_key(ri, slot), NULL,
+					 "reason \"%s\" requires an account: movement of item \"%s\"%s%s in warehouse \"%s\" has none",
+					 m.reason->code, str_c(m.item),
+					 m.lot.p ? " lot " : "", m.lot.p ? quote_identifier(str_c(m.lot)) : "",
+					 str_c(m.wh));
+	}
+
+	MemoryContextSwitchTo(old);
+	if (m.it->lot_tracked)
+	{
+		add_lot_move(e, &m);
+		if (e->nbal >= LT_CHUNK_KEYS)
+			flush_chunk(e, false);
+	}
+	if (m.it->serial_tracked)
+		add_serial_move(e, &m);
+	return;
+
+done:
+	MemoryContextSwitchTo(old);
+}
+
+/* ------------------------------------------------------------------------
+ * Writing a chunk
+ *
+ * Each lot of the chunk is written by one row operation on lottrace.lot:
+ *  - lots with a load among the new rows: INSERT ... ON CONFLICT DO UPDATE
+ *    (creates the lot, or adds to its stock), rows in key order;
+ *  - the others: UPDATE of existing lots, locked first in lot_id order.
+ * Both return what the rules need (status, flags, expiry, supplier, the
+ * warehouses now below zero), read from the locked, current row version.
+ * ------------------------------------------------------------------------
+ */
+
+static LtPlan lot_upsert_plan = {
+	"INSERT INTO lottrace.lot AS l (item, variant, code, code_type, supplier, supplier_lot,"
+	"                               start_date, expiry_date, initial_qty, status, stock)"
+	" SELECT u.item, u.variant, u.code, u.code_type, u.supplier, u.supplier_lot,"
+	"        u.start_date, u.expiry_date, u.qty, u.status, u.delta"
+	"   FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($3::lottrace.lotcode[]), pg_catalog.unnest($4::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($7::pg_catalog.date[]), pg_catalog.unnest($8::pg_catalog.date[]),"
+	"                   pg_catalog.unnest($9::pg_catalog.numeric[]), pg_catalog.unnest($10::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($11::pg_catalog.jsonb[]))"
+	"        AS u(item, variant, code, code_type, supplier, supplier_lot, start_date, expiry_date,"
+	"             qty, status, delta)"
+	"  ORDER BY u.item, u.code, u.variant"
+	" ON CONFLICT ON CONSTRAINT lot_item_code_variant_key DO UPDATE"
+	"    SET stock = lottrace._stock_add(l.stock, excluded.stock)"
+	" RETURNING l.lot_id, l.item, l.variant, l.code,"
+	"           l.xmax OPERATOR(pg_catalog.=) '0'::pg_catalog.xid,"
+	"           l.status, l.saleable, l.force_closed, l.expiry_date, l.supplier,"
+	"           lottrace._stock_negative(l.stock, l.stock)",
+	11, {0}
+};
+
+static LtPlan lot_update_plan = {
+	"WITH k AS ("
+	"  SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]),"
+	"                           pg_catalog.unnest($2::pg_catalog.text[]),"
+	"                           pg_catalog.unnest($3::lottrace.lotcode[]),"
+	"                           pg_catalog.unnest($4::pg_catalog.jsonb[]))"
+	"         WITH ORDINALITY AS k(item, variant, code, delta, i)),"
+	" locked AS ("
+	"  SELECT l.lot_id, k.i, k.delta"
+	"    FROM k JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) k.item"
+	"     AND l.code OPERATOR(lottrace.=) k.code"
+	"     AND (l.variant OPERATOR(pg_catalog.=) k.variant OR (l.variant IS NULL AND k.variant IS NULL))"
+	"   ORDER BY l.lot_id"
+	"     FOR NO KEY UPDATE OF l)"
+	"UPDATE lottrace.lot l SET stock = lottrace._stock_add(l.stock, locked.delta)"
+	"  FROM locked WHERE l.lot_id OPERATOR(pg_catalog.=) locked.lot_id"
+	" RETURNING locked.i, l.lot_id, l.status, l.saleable, l.force_closed, l.expiry_date,"
+	"           l.supplier, lottrace._stock_negative(l.stock, locked.delta)",
+	4, {0}
+};
+
+static LtPlan batch_upsert_plan = {
+	"INSERT INTO lottrace.batch_member AS m (batch_key, role, lot_id, qty, nrows)"
+	" SELECT u.b, u.r, u.l, u.q, u.n"
+	"   FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($3::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.numeric[]),"
+	"                   pg_catalog.unnest($5::pg_catalog.int4[])) AS u(b, r, l, q, n)"
+	"  ORDER BY u.b, u.r, u.l"
+	" ON CONFLICT (batch_key, role, lot_id) DO UPDATE"
+	"    SET qty = m.qty OPERATOR(pg_catalog.+) excluded.qty,"
+	"        nrows = m.nrows OPERATOR(pg_catalog.+) excluded.nrows",
+	5, {0}
+};
+
+static LtPlan batch_cleanup_plan = {
+	"DELETE FROM lottrace.batch_member m"
+	" USING ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]),"
+	"                  pg_catalog.unnest($3::pg_catalog.int8[])) AS k(b, r, l)"
+	" WHERE m.batch_key OPERATOR(pg_catalog.=) k.b AND m.role OPERATOR(pg_catalog.=) k.r"
+	"   AND m.lot_id OPERATOR(pg_catalog.=) k.l AND m.nrows OPERATOR(pg_catalog.<=) 0",
+	3, {0}
+};
+
+static LtPlan neg_recheck_plan = {
+	"SELECT k.i, (l.stock OPERATOR(pg_catalog.->) k.wh) OPERATOR(pg_catalog.->>) 1"
+	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.text[]))"
+	"       WITH ORDINALITY AS k(lot_id, wh, i)"
+	"  JOIN lottrace.lot l ON l.lot_id OPERATOR(pg_catalog.=) k.lot_id"
+	" WHERE ((l.stock OPERATOR(pg_catalog.->) k.wh) OPERATOR(pg_catalog.->>) 1)::pg_catalog.numeric"
+	"       OPERATOR(pg_catalog.<) 0",
+	2, {0}
+};
+
+/* Argument types that are lottrace types, known only at run time. */
+static void
+init_plans(void)
+{
+	Oid			lotcode_arr = get_array_type(lt_lotcode_oid());
+	Oid			date_arr = get_array_type(DATEOID);
+	Oid			num_arr = get_array_type(NUMERICOID);
+	Oid			jsonb_arr = get_array_type(JSONBOID);
+
+	for (int i = 0; i < 11; i++)
+		lot_upsert_plan.argtypes[i] = TEXTARRAYOID;
+	lot_upsert_plan.argtypes[2] = lotcode_arr;
+	lot_upsert_plan.argtypes[6] = lot_upsert_plan.argtypes[7] = date_arr;
+	lot_upsert_plan.argtypes[8] = num_arr;
+	lot_upsert_plan.argtypes[10] = jsonb_arr;
+	lot_update_plan.argtypes[0] = lot_update_plan.argtypes[1] = TEXTARRAYOID;
+	lot_update_plan.argtypes[2] = lotcode_arr;
+	lot_update_plan.argtypes[3] = jsonb_arr;
+	batch_upsert_plan.argtypes[0] = batch_upsert_plan.argtypes[1] = TEXTARRAYOID;
+	batch_upsert_plan.argtypes[2] = INT8ARRAYOID;
+	batch_upsert_plan.argtypes[3] = num_arr;
+	batch_upsert_plan.argtypes[4] = INT4ARRAYOID;
+	batch_cleanup_plan.argtypes[0] = batch_cleanup_plan.argtypes[1] = TEXTARRAYOID;
+	batch_cleanup_plan.argtypes[2] = INT8ARRAYOID;
+	neg_recheck_plan.argtypes[0] = INT8ARRAYOID;
+	neg_recheck_plan.argtypes[1] = TEXTARRAYOID;
+}
+
+static Datum
+str_array(LtStr *s, int n, Oid elemtype)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+	bool	   *nulls = palloc(sizeof(bool) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+	{
+		nulls[i] = (s[i].p == NULL);
+		d[i] = nulls[i] ? (Datum) 0 : str_text(s[i]);
+	}
+	return lt_array_text(d, nulls, n, elemtype);
+}
+
+static char *
+lot_name(LotEnt *l)
+{
+	if (l->key.variant.p)
+		return psprintf("lot \"%s\" of item \"%s\" variant \"%s\"",
+						str_c(l->key.code), str_c(l->key.item), str_c(l->key.variant));
+	return psprintf("lot \"%s\" of item \"%s\"", str_c(l->key.code), str_c(l->key.item));
+}
+
+/* The chunk's change to a lot's stock, as a stock object of deltas. */
+static Datum
+lot_delta(LotEnt *l)
+{
+	int			n = 0;
+	LtStockEntry *ent;
+
+	for (BalEnt *b = l->bals; b; b = b->next)
+		n++;
+	ent = palloc(sizeof(LtStockEntry) * Max(n, 1));
+	n = 0;
+	for (BalEnt *b = l->bals; b; b = b->next)
+	{
+		ent[n].wh = b->key.wh.p;
+		ent[n].whlen = b->key.wh.len;
+		ent[n].loaded = b->loaded;
+		ent[n].on_hand = b->net;
+		n++;
+	}
+	return JsonbPGetDatum(lt_stock_build(ent, n, true));
+}
+
+/* Status of a new lot: the item's initial status or lottrace.default_status. */
+static const char *
+new_lot_status(LtEngine *e, LotEnt *l)
+{
+	const char *st = l->it->initial_status ? l->it->initial_status : lt_default_status;
+
+	if (st == NULL || !lt_status_lookup(st, NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("status \"%s\" for new %s is not in lottrace.lot_status",
+						st ? st : "", lot_name(l)),
+				 errdetail("%s", row_desc(e, l->load_ref, NULL)),
+				 errhint("%s", l->it->initial_status
+						 ? "Correct lottrace.item.initial_status."
+						 : "Correct the setting lottrace.default_status."),
+				 lt_errconstraint(e, "lottrace_lot_status")));
+	return st;
+}
+
+/* The code-type check of a new lot's code (ctx: item, variant, class...). */
+static void
+check_lot_format(LtEngine *e, LotEnt *l)
+{
+	LtCodeType *ct = l->it->lot_ct;
+	cf_context	ctx;
+
+	if (ct == NULL)
+		return;
+	memset(&ctx, 0, sizeof(ctx));
+	lt_cf_set(&ctx, CF_ITEM, l->key.item.p, l->key.item.len);
+	lt_cf_set(&ctx, CF_VARIANT, l->key.variant.p, l->key.variant.len);
+	if (l->it->item_class)
+		lt_cf_set(&ctx, CF_CLASS, l->it->item_class, strlen(l->it->item_class));
+	if (l->it->category)
+		lt_cf_set(&ctx, CF_CATEGORY, l->it->category, strlen(l->it->category));
+	if (l->it->item_type)
+		lt_cf_set(&ctx, CF_ITEMTYPE, l->it->item_type, strlen(l->it->item_type));
+	if (!cf_match(ct->fmt, l->key.code.p, l->key.code.len, &ctx))
+		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_code_format", l->load_ref, NULL,
+				 psprintf("Codes of code type \"%s\" have the format %s.", ct->code, ct->fmt_text),
+				 "%s in warehouse \"%s\" does not match code type \"%s\"",
+				 lot_name(l), str_c(l->load_wh), ct->code);
+}
+
+/* Take the register's answer for a lot (columns from `first` on). */
+static void
+read_lot_row(LtEngine *e, LotEnt *l, HeapTuple t, TupleDesc d, int first)
+{
+	bool		isnull;
+	Datum		x;
+
+	l->status = MemoryContextStrdup(e->chunk_cxt, lt_getstr(t, d, first));
+	l->saleable = DatumGetBool(SPI_getbinval(t, d, first + 1, &isnull));
+	l->force_closed = DatumGetBool(SPI_getbinval(t, d, first + 2, &isnull));
+	x = SPI_getbinval(t, d, first + 3, &isnull);
+	l->has_db_expiry = !isnull;
+	l->db_expiry = isnull ? 0 : DatumGetDateADT(x);
+	l->supplier = lt_getstr(t, d, first + 4);
+	if (l->supplier)
+		l->supplier = MemoryContextStrdup(e->chunk_cxt, l->supplier);
+	x = SPI_getbinval(t, d, first + 5, &isnull);
+	l->negatives = isnull ? NULL : DatumGetJsonbPCopy(x);
+}
+
+/* Lots with a load: create them, or add to their stock. */
+static void
+upsert_lots(LtEngine *e, LotEnt **lots, int n)
+{
+	LtStr	   *s[7];
+	Datum	   *dates[2];
+	bool	   *dnull[2];
+	Datum	   *qty = palloc(sizeof(Datum) * n);
+	Datum	   *delta = palloc(sizeof(Datum) * n);
+	Datum		args[11];
+	uint64		nr;
+
+	for (int k = 0; k < 7; k++)
+		s[k] = palloc(sizeof(LtStr) * n);
+	for (int k = 0; k < 2; k++)
+	{
+		dates[k] = palloc(sizeof(Datum) * n);
+		dnull[k] = palloc(sizeof(bool) * n);
+	}
+	for (int i = 0; i < n; i++)
+	{
+		LotEnt	   *l = lots[i];
+		const char *st = new_lot_status(e, l);
+		LtCodeType *ct = l->it->lot_ct;
+
+		s[0][i] = l->key.item;
+		s[1][i] = l->key.variant;
+		s[2][i] = l->key.code;
+		s[3][i] = (LtStr) {ct ? ct->code : NULL, ct ? (int) strlen(ct->code) : 0};
+		s[4][i] = l->account;
+		s[5][i] = l->supplier_lot;
+		s[6][i] = (LtStr) {st, (int) strlen(st)};
+		dates[0][i] = DateADTGetDatum(l->start);
+		dnull[0][i] = false;
+		dnull[1][i] = false;
+		if (l->has_expiry)
+			dates[1][i] = DateADTGetDatum(l->expiry);
+		else if (l->it->lot_validity_days >= 0)
+			dates[1][i] = DateADTGetDatum(lt_lot_expiry(l->it, l->start));
+		else
+			dnull[1][i] = true;
+		qty[i] = l->first_qty;
+		delta[i] = lot_delta(l);
+	}
+	args[0] = str_array(s[0], n, TEXTOID);
+	args[1] = str_array(s[1], n, TEXTOID);
+	args[2] = str_array(s[2], n, lt_lotcode_oid());
+	args[3] = str_array(s[3], n, TEXTOID);
+	args[4] = str_array(s[4], n, TEXTOID);
+	args[5] = str_array(s[5], n, TEXTOID);
+	args[6] = lt_array_date(dates[0], dnull[0], n);
+	args[7] = lt_array_date(dates[1], dnull[1], n);
+	args[8] = lt_array_numeric(qty, NULL, n);
+	args[9] = str_array(s[6], n, TEXTOID);
+	args[10] = lt_array_text(delta, NULL, n, JSONBOID);
+	nr = lt_exec(&lot_upsert_plan, args, NULL, false, 0);
+	for (uint64 r = 0; r < nr; r++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[r];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		LotKey		key;
+		char	   *item = lt_getstr(t, d, 2);
+		char	   *variant = lt_getstr(t, d, 3);
+		char	   *code = lt_getstr(t, d, 4);
+		bool		isnull;
+		LotEnt	   *l;
+
+		key.item = (LtStr) {item, (int) strlen(item)};
+		key.variant = (LtStr) {variant, variant ? (int) strlen(variant) : 0};
+		key.code = (LtStr) {code, (int) strlen(code)};
+		l = hash_search(e->lots, &key, HASH_FIND, NULL);
+		if (l == NULL)
+			elog(ERROR, "lottrace: written lot not found in the statement");
+		l->lot_id = lt_getint8(t, d, 1, NULL);
+		if (DatumGetBool(SPI_getbinval(t, d, 5, &isnull)))
+		{
+			l->existed = false;
+			created_add(e, l->lot_id);
+			if (e->mode == LT_STRICT)
+				check_lot_format(e, l);
+		}
+		else
+			l->existed = !created_has(e, l->lot_id);
+		read_lot_row(e, l, t, d, 6);
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* Lots without a load: they must exist; add to their stock. */
+static void
+update_lots(LtEngine *e, LotEnt **lots, int n)
+{
+	LtStr	   *items = palloc(sizeof(LtStr) * n);
+	LtStr	   *variants = palloc(sizeof(LtStr) * n);
+	LtStr	   *codes = palloc(sizeof(LtStr) * n);
+	Datum	   *delta = palloc(sizeof(Datum) * n);
+	Datum		args[4];
+	uint64		nr;
+
+	for (int i = 0; i < n; i++)
+	{
+		items[i] = lots[i]->key.item;
+		variants[i] = lots[i]->key.variant;
+		codes[i] = lots[i]->key.code;
+		delta[i] = lot_delta(lots[i]);
+	}
+	args[0] = str_array(items, n, TEXTOID);
+	args[1] = str_array(variants, n, TEXTOID);
+	args[2] = str_array(codes, n, lt_lotcode_oid());
+	args[3] = lt_array_text(delta, NULL, n, JSONBOID);
+	nr = lt_exec(&lot_update_plan, args, NULL, false, 0);
+	for (uint64 r = 0; r < nr; r++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[r];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		int64		i = lt_getint8(t, d, 1, NULL) - 1;
+		LotEnt	   *l;
+
+		if (i < 0 || i >= n)
+			continue;
+		l = lots[i];
+		l->lot_id = lt_getint8(t, d, 2, NULL);
+		l->existed = !created_has(e, l->lot_id);
+		read_lot_row(e, l, t, d, 3);
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* Rules on a written lot: new_lot_only, single supplier, availability, stock. */
+static void
+check_lot(LtEngine *e, LotEnt *l)
+{
+	if (e->mode == LT_STRICT)
+	{
+		if (l->new_lot_only && l->existed)
+			LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_new_lot_only", l->nlo_ref, NULL,
+					 "Loads with this reason must create a new lot: give a new lot code, or none to have one generated.",
+					 "%s already exists: reason \"%s\" only creates new lots",
+					 lot_name(l), l->nlo_reason);
+		if (l->it->single_supplier)
+		{
+			if (l->acct2.p)
+				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_single_supplier", l->acct2_ref, NULL,
+						 "The item allows one supplier per lot (lottrace.item.single_supplier).",
+						 "%s comes from supplier \"%s\": load from account \"%s\" refused",
+						 lot_name(l), str_c(l->account), str_c(l->acct2));
+			if (l->existed && l->has_load && l->account.p && l->supplier &&
+				strcmp(l->supplier, str_c(l->account)) != 0)
+				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_single_supplier", l->load_ref, NULL,
+						 "The item allows one supplier per lot (lottrace.item.single_supplier).",
+						 "%s comes from supplier \"%s\": load from account \"%s\" refused",
+						 lot_name(l), l->supplier, str_c(l->account));
+		}
+		if (l->gated)
+		{
+			bool		available = false;
+			const char *why = NULL;
+
+			if (!lt_status_lookup(l->status, &available) || !available)
+				why = psprintf("its status \"%s\" is not available", l->status);
+			else if (!l->saleable)
+				why = "it is not saleable";
+			else if (l->force_closed)
+				why = "it is force closed";
+			if (why)
+				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_lot_unavailable", l->max_unload_ref, NULL,
+						 "Release the lot (lottrace.set_lot_status), or use a reason that allows unavailable lots.",
+						 "%s cannot be unloaded from warehouse \"%s\": %s",
+						 lot_name(l), str_c(l->max_unload_wh), why);
+			if (l->has_db_expiry &&
+				l->max_unload >= l->db_expiry - l->it->block_days)
+				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_lot_expired", l->max_unload_ref, NULL,
+						 "Expired lots are unloaded with a reason that allows unavailable lots (e.g. scrapping).",
+						 "%s is blocked by expiry: it expires on %s and is blocked from %s; the unload from warehouse \"%s\" is dated %s",
+						 lot_name(l), date_str(l->db_expiry),
+						 date_str(l->db_expiry - l->it->block_days),
+						 str_c(l->max_unload_wh), date_str(l->max_unload));
+		}
+	}
+
+	/* warehouses now below zero: judged at the end of the statement */
+	if (l->negatives != NULL && e->mode == LT_STRICT)
+	{
+		LtStockEntry *neg;
+		int			nn;
+		JsonbIterator *it;
+		JsonbValue	v;
+		JsonbIteratorToken tok;
+		MemoryContext old = MemoryContextSwitchTo(e->stmt_cxt);
+
+		/* {"wh": on_hand}: read it as pairs */
+		nn = 0;
+		neg = palloc(sizeof(LtStockEntry) * 8);
+		it = JsonbIteratorInit(&l->negatives->root);
+		while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+		{
+			if (tok == WJB_KEY)
+			{
+				if (nn % 8 == 0 && nn > 0)
+					neg = repalloc(neg, sizeof(LtStockEntry) * (nn + 8));
+				neg[nn].wh = pnstrdup(v.val.string.val, v.val.string.len);
+				neg[nn].whlen = v.val.string.len;
+			}
+			else if (tok == WJB_VALUE)
+				neg[nn++].on_hand = datumCopy(NumericGetDatum(v.val.numeric), false, -1);
+		}
+		for (int k = 0; k < nn; k++)
+		{
+			NegCand    *c;
+			RowRef		ref = l->unload_ref;
+
+			bool		touched = false;
+
+			/* only warehouses this chunk moved stock in */
+			for (BalEnt *b = l->bals; b; b = b->next)
+				if (b->key.wh.len == neg[k].whlen &&
+					memcmp(b->key.wh.p, neg[k].wh, neg[k].whlen) == 0)
+				{
+					touched = true;
+					if (b->out_ref.src >= 0)
+						ref = b->out_ref;
+				}
+			if (!touched || lt_warehouse_allows_negative(neg[k].wh))
+				continue;
+			c = palloc(sizeof(NegCand));
+			c->lot_id = l->lot_id;
+			c->wh = (char *) neg[k].wh;
+			c->item = str_c(l->key.item);
+			c->code = str_c(l->key.code);
+			c->variant = l->key.variant.p ? str_c(l->key.variant) : NULL;
+			c->on_hand = neg[k].on_hand;
+			c->ref = ref;
+			e->negs = lappend(e->negs, c);
+		}
+		MemoryContextSwitchTo(old);
+	}
+}
+
+/* Turn a not-yet-existing lot's balances into moves for the final chunk. */
+static void
+carry_lot(LtEngine *e, LotEnt *l)
+{
+	MemoryContext old = MemoryContextSwitchTo(e->stmt_cxt);
+
+	for (BalEnt *b = l->bals; b; b = b->next)
+	{
+		LtMove	   *m;
+		int			c = num_cmp(b->net, e->zero);
+
+		if (c == 0)
+			continue;
+		m = palloc0(sizeof(LtMove));
+		m->it = l->it;
+		m->item = str_copy(e->stmt_cxt, l->key.item);
+		m->variant = str_copy(e->stmt_cxt, l->key.variant);
+		m->lot = str_copy(e->stmt_cxt, l->key.code);
+		m->wh = str_copy(e->stmt_cxt, b->key.wh);
+		m->qty = datumCopy(c > 0 ? b->net : DirectFunctionCall1(numeric_uminus, b->net), false, -1);
+		m->dir = c;
+		m->sign = 1;
+		m->moved_on = l->gated ? l->max_unload : e->today;
+		m->ref = (b->out_ref.src >= 0) ? b->out_ref : l->unload_ref;
+		if (!l->gated)
+		{
+			/* its unloads were not gated: keep them so */
+			static LtReason ungated = {.exists = true, .sign = -1, .allow_unavailable = true};
+
+			m->reason = &ungated;
+		}
+		e->carry = lappend(e->carry, m);
+	}
+	l->carried = true;
+	MemoryContextSwitchTo(old);
+}
+
+static void
+flush_chunk(LtEngine *e, bool final)
+{
+	HASH_SEQ_STATUS hs;
+	LotEnt	   *l;
+	BatchEnt   *be;
+	long		nlots = hash_get_num_entries(e->lots);
+	LotEnt	  **with_load,
+			  **without;
+	int			nw = 0,
+				nwo = 0;
+	MemoryContext old;
+
+	if (nlots == 0)
+		return;
+	old = MemoryContextSwitchTo(e->chunk_cxt);
+	init_plans();
+	e->nflush++;
+
+	/* 1. write every lot: upsert the loaded ones, update the others */
+	with_load = palloc(sizeof(LotEnt *) * nlots);
+	without = palloc(sizeof(LotEnt *) * nlots);
+	hash_seq_init(&hs, e->lots);
+	while ((l = hash_seq_search(&hs)) != NULL)
+	{
+		if (l->has_load)
+			with_load[nw++] = l;
+		else
+			without[nwo++] = l;
+	}
+	if (nw > 0)
+		upsert_lots(e, with_load, nw);
+	if (nwo > 0)
+		update_lots(e, without, nwo);
+
+	/* 2. lots that do not exist: carried to the end, or refused there */
+	for (int i = 0; i < nwo; i++)
+	{
+		l = without[i];
+		if (l->lot_id != 0)
+			continue;
+		if (!final)
+			carry_lot(e, l);
+		else if (e->mode != LT_REMOVE)
+			LT_ERROR(e, ERRCODE_FOREIGN_KEY_VIOLATION, "lottrace_lot_unknown", l->unload_ref, NULL,
+					 "Unloads must name a lot that has been loaded.",
+					 "%s does not exist (unload from warehouse \"%s\")",
+					 lot_name(l), str_c(l->unload_wh));
+		else
+			l->carried = true;	/* nothing to take out of a lot that is gone */
+	}
+
+	/* 3. rules on each lot */
+	hash_seq_init(&hs, e->lots);
+	while ((l = hash_seq_search(&hs)) != NULL)
+		if (!l->carried)
+			check_lot(e, l);
+
+	/* 4. production batch members */
+	{
+		long		nbt = hash_get_num_entries(e->batches);
+
+		if (nbt > 0)
+		{
+			LtStr	   *keys = palloc(sizeof(LtStr) * nbt);
+			LtStr	   *roles = palloc(sizeof(LtStr) * nbt);
+			int64	   *ids = palloc(sizeof(int64) * nbt);
+			Datum	   *qty = palloc(sizeof(Datum) * nbt);
+			int32	   *nrows = palloc(sizeof(int32) * nbt);
+			int			n = 0;
+			bool		shrink = false;
+
+			hash_seq_init(&hs, e->batches);
+			while ((be = hash_seq_search(&hs)) != NULL)
+			{
+				if (be->key.lot->carried)
+					continue;
+				keys[n] = be->key.batch;
+				roles[n] = (be->key.role == 'i') ? (LtStr) {"input", 5} : (LtStr) {"output", 6};
+				ids[n] = be->key.lot->lot_id;
+				qty[n] = be->qty;
+				nrows[n] = be->nrows;
+				if (be->nrows < 0)
+					shrink = true;
+				n++;
+			}
+			if (n > 0)
+			{
+				Datum		args[5];
+
+				args[0] = str_array(keys, n, TEXTOID);
+				args[1] = str_array(roles, n, TEXTOID);
+				args[2] = lt_array_int8(ids, n);
+				args[3] = lt_array_numeric(qty, NULL, n);
+				args[4] = lt_array_int4(nrows, n);
+				lt_exec(&batch_upsert_plan, args, NULL, false, 0);
+				if (shrink)
+					lt_exec(&batch_cleanup_plan, args, NULL, false, 0);
+			}
+		}
+	}
+
+	MemoryContextSwitchTo(old);
+	chunk_reset(e);
+}
+
+/* ------------------------------------------------------------------------
+ * End of statement: negative stock
+ * ------------------------------------------------------------------------
+ */
+
+static void
+check_negatives(LtEngine *e)
+{
+	ListCell   *lc;
+
+	if (e->negs == NIL)
+		return;
+	if (e->nflush > 1)
+	{
+		/* a later chunk may have brought the stock back: read it again */
+		int			n = list_length(e->negs);
+		int64	   *ids = palloc(sizeof(int64) * n);
+		LtStr	   *whs = palloc(sizeof(LtStr) * n);
+		NegCand   **cs = palloc(sizeof(NegCand *) * n);
+		Datum		args[2];
+		uint64		nr;
+		int			i = 0;
+		List	   *still = NIL;
+
+		init_plans();
+		foreach(lc, e->negs)
+		{
+			NegCand    *c = lfirst(lc);
+
+			cs[i] = c;
+			ids[i] = c->lot_id;
+			whs[i] = (LtStr) {c->wh, (int) strlen(c->wh)};
+			i++;
+		}
+		args[0] = lt_array_int8(ids, n);
+		args[1] = str_array(whs, n, TEXTOID);
+		nr = lt_exec(&neg_recheck_plan, args, NULL, true, 0);
+		for (uint64 r = 0; r < nr; r++)
+		{
+			int64		k = lt_getint8(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, NULL) - 1;
+			char	   *oh = lt_getstr(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
+
+			if (k < 0 || k >= n)
+				continue;
+			cs[k]->on_hand = DirectFunctionCall3(numeric_in, CStringGetDatum(oh),
+												 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+			still = lappend(still, cs[k]);
+		}
+		e->negs = still;
+	}
+	foreach(lc, e->negs)
+	{
+		NegCand    *c = lfirst(lc);
+		char	   *name = c->variant
+			? psprintf("lot \"%s\" of item \"%s\" variant \"%s\"", c->code, c->item, c->variant)
+			: psprintf("lot \"%s\" of item \"%s\"", c->code, c->item);
+
+		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_negative_stock", c->ref, NULL,
+				 "Warehouses marked allow_negative in lottrace.warehouse may go below zero.",
+				 "stock of %s in warehouse \"%s\" would be %s",
+				 name, c->wh, num_str(c->on_hand));
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Serials
+ * ------------------------------------------------------------------------
+ */
+
+/* One serial's moves in this statement, and what becomes of it. */
+typedef struct SerialGroup
+{
+	LtStr		item, variant, code;
+	LtItem	   *it;
+	/* per warehouse net count change */
+	int			nwh;
+	char	  **wh;
+	int		   *net;
+	RowRef	   *in_ref;			/* a row moving it into that warehouse */
+	RowRef	   *out_ref;		/* a row moving it out of that warehouse */
+	bool		any_new;		/* some row is a new (not reversed) row */
+	RowRef		first_ref;
+	/* last new load, first new unload after it */
+	bool		has_load;
+	char	   *load_lot;
+	char	   *load_doc;
+	DateADT		load_date;
+	char	   *load_account;
+	char	   *load_wh;
+	bool		has_unload;
+	char	   *unload_doc;
+	DateADT		unload_date;
+	/* from the register */
+	int64		serial_id;
+	bool		in_stock;
+	char	   *cur_wh;
+	bool		cancelled;
+	/* result */
+	bool		final_in;
+	char	   *final_wh;
+} SerialGroup;
+
+static LtPlan serial_lock_plan = {
+	"SELECT k.i, s.serial_id, s.state OPERATOR(pg_catalog.=) 'in_stock', s.warehouse, s.cancelled"
+	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::lottrace.serialcode[]))"
+	"       WITH ORDINALITY AS k(item, variant, code, i)"
+	"  JOIN lottrace.serial s ON s.item OPERATOR(pg_catalog.=) k.item"
+	"   AND s.code OPERATOR(lottrace.=) k.code"
+	"   AND (s.variant OPERATOR(pg_catalog.=) k.variant OR (s.variant IS NULL AND k.variant IS NULL))"
+	" ORDER BY s.serial_id"
+	"   FOR NO KEY UPDATE OF s",
+	3, {0}
+};
+
+static LtPlan serial_insert_plan = {
+	"INSERT INTO lottrace.serial AS s (item, variant, code, state, warehouse, lot_id, start_date,"
+	"                                  expiry_date, supplier, load_doc, loaded_on, unload_doc, unloaded_on)"
+	" SELECT u.item, u.variant, u.code, 'out', NULL, l.lot_id, u.start_date,"
+	"        u.start_date OPERATOR(pg_catalog.+) u.validity, u.supplier, NULL, NULL, NULL, NULL"
+	"   FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::lottrace.serialcode[]), pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.date[]), pg_catalog.unnest($6::pg_catalog.int4[]), pg_catalog.unnest($7::pg_catalog.text[]))"
+	"        AS u(item, variant, code, lot, start_date, validity, supplier)"
+	"   LEFT JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) u.item"
+	"    AND l.code OPERATOR(pg_catalog.=) u.lot"
+	"    AND (l.variant OPERATOR(pg_catalog.=) u.variant OR (l.variant IS NULL AND u.variant IS NULL))"
+	"  ORDER BY u.item, u.code, u.variant"
+	" ON CONFLICT DO NOTHING"
+	" RETURNING s.serial_id, s.item, s.variant, s.code",
+	7, {0}
+};
+
+static LtPlan serial_update_plan = {
+	"UPDATE lottrace.serial s"
+	"   SET state = CASE WHEN u.wh IS NULL THEN 'out' ELSE 'in_stock' END,"
+	"       warehouse = u.wh,"
+	"       lot_id = CASE WHEN u.lot IS NULL THEN s.lot_id ELSE"
+	"                (SELECT l.lot_id FROM lottrace.lot l"
+	"                  WHERE l.item OPERATOR(pg_catalog.=) s.item"
+	"                    AND l.code OPERATOR(pg_catalog.=) u.lot"
+	"                    AND (l.variant OPERATOR(pg_catalog.=) s.variant"
+	"                         OR (l.variant IS NULL AND s.variant IS NULL))) END,"
+	"       load_doc = CASE WHEN u.set_load THEN u.load_doc ELSE s.load_doc END,"
+	"       loaded_on = CASE WHEN u.set_load THEN u.loaded_on ELSE s.loaded_on END,"
+	"       unload_doc = CASE WHEN u.set_load AND NOT u.set_unload THEN NULL"
+	"                         WHEN u.set_unload THEN u.unload_doc ELSE s.unload_doc END,"
+	"       unloaded_on = CASE WHEN u.set_load AND NOT u.set_unload THEN NULL"
+	"                          WHEN u.set_unload THEN u.unloaded_on ELSE s.unloaded_on END"
+	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.bool[]), pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.date[]), pg_catalog.unnest($7::pg_catalog.bool[]), pg_catalog.unnest($8::pg_catalog.text[]), pg_catalog.unnest($9::pg_catalog.date[]))"
+	"       AS u(serial_id, wh, lot, set_load, load_doc, loaded_on, set_unload, unload_doc, unloaded_on)"
+	" WHERE s.serial_id OPERATOR(pg_catalog.=) u.serial_id",
+	9, {0}
+};
+
+static void
+init_serial_plans(void)
+{
+	Oid			serial_arr = get_array_type(lt_serialcode_oid());
+	Oid			date_arr = get_array_type(DATEOID);
+	Oid			bool_arr = get_array_type(BOOLOID);
+
+	serial_lock_plan.argtypes[0] = serial_lock_plan.argtypes[1] = TEXTARRAYOID;
+	serial_lock_plan.argtypes[2] = serial_arr;
+	for (int i = 0; i < 7; i++)
+		serial_insert_plan.argtypes[i] = TEXTARRAYOID;
+	serial_insert_plan.argtypes[2] = serial_arr;
+	serial_insert_plan.argtypes[4] = date_arr;
+	serial_insert_plan.argtypes[5] = INT4ARRAYOID;
+	serial_update_plan.argtypes[0] = INT8ARRAYOID;
+	serial_update_plan.argtypes[1] = serial_update_plan.argtypes[2] = TEXTARRAYOID;
+	serial_update_plan.argtypes[3] = serial_update_plan.argtypes[6] = bool_arr;
+	serial_update_plan.argtypes[4] = serial_update_plan.argtypes[7] = TEXTARRAYOID;
+	serial_update_plan.argtypes[5] = serial_update_plan.argtypes[8] = date_arr;
+}
+
+static char *
+serial_name(SerialGroup *g)
+{
+	if (g->variant.p)
+		return psprintf("serial \"%s\" of item \"%s\" variant \"%s\"",
+						str_c(g->code), str_c(g->item), str_c(g->variant));
+	return psprintf("serial \"%s\" of item \"%s\"", str_c(g->code), str_c(g->item));
+}
+
+static void
+lock_serials(LtEngine *e, SerialGroup **gs, int n)
+{
+	LtStr	   *items = palloc(sizeof(LtStr) * n);
+	LtStr	   *variants = palloc(sizeof(LtStr) * n);
+	LtStr	   *codes = palloc(sizeof(LtStr) * n);
+	Datum		args[3];
+	uint64		nr;
+
+	for (int i = 0; i < n; i++)
+	{
+		items[i] = gs[i]->item;
+		variants[i] = gs[i]->variant;
+		codes[i] = gs[i]->code;
+	}
+	args[0] = str_array(items, n, TEXTOID);
+	args[1] = str_array(variants, n, TEXTOID);
+	args[2] = str_array(codes, n, lt_serialcode_oid());
+	nr = lt_exec(&serial_lock_plan, args, NULL, false, 0);
+	for (uint64 r = 0; r < nr; r++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[r];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		int64		i = lt_getint8(t, d, 1, NULL) - 1;
+		bool		isnull;
+		SerialGroup *g;
+
+		if (i < 0 || i >= n)
+			continue;
+		g = gs[i];
+		g->serial_id = lt_getint8(t, d, 2, NULL);
+		g->in_stock = DatumGetBool(SPI_getbinval(t, d, 3, &isnull));
+		g->cur_wh = lt_getstr(t, d, 4);
+		g->cancelled = DatumGetBool(SPI_getbinval(t, d, 5, &isnull));
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* Judge one serial by its net effect per warehouse. */
+static void
+judge_serial(LtEngine *e, SerialGroup *g)
+{
+	bool		checks = (e->mode != LT_REMOVE);
+	int			nin = 0;
+
+	if (checks && g->cancelled)
+		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_cancelled", g->first_ref, NULL,
+				 "Cancelled serials (lottrace.serial.cancelled) may not move.",
+				 "%s is cancelled", serial_name(g));
+	g->final_in = false;
+	g->final_wh = NULL;
+	for (int w = 0; w < g->nwh; w++)
+	{
+		int			count = g->net[w] + ((g->in_stock && g->cur_wh && strcmp(g->cur_wh, g->wh[w]) == 0) ? 1 : 0);
+
+		if (checks && count > 1)
+			LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_serial_in_stock", g->in_ref[w], NULL,
+					 "A serial is loaded once; unload it before loading it again.",
+					 "%s is already in stock in warehouse \"%s\"",
+					 serial_name(g), g->in_stock ? g->cur_wh : g->wh[w]);
+		if (checks && count < 0)
+			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_not_in_stock", g->out_ref[w], NULL,
+					 g->in_stock ? psprintf("It is in stock in warehouse \"%s\".", g->cur_wh)
+					 : "It is not in stock in any warehouse.",
+					 "%s is not in stock in warehouse \"%s\"", serial_name(g), g->wh[w]);
+		if (count >= 1)
+		{
+			if (checks && nin > 0)
+				LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_serial_in_stock", g->in_ref[w], NULL,
+						 "A serial is loaded once; unload it before loading it again.",
+						 "%s is already in stock in warehouse \"%s\"",
+						 serial_name(g), g->final_wh);
+			nin++;
+			g->final_in = true;
+			g->final_wh = g->wh[w];
+		}
+	}
+	/* an unchanged warehouse keeps the serial there */
+	if (g->in_stock && g->cur_wh)
+	{
+		bool		touched = false;
+
+		for (int w = 0; w < g->nwh; w++)
+			if (strcmp(g->cur_wh, g->wh[w]) == 0)
+				touched = true;
+		if (!touched)
+		{
+			if (checks && g->final_in)
+				LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_serial_in_stock", g->first_ref, NULL,
+						 "A serial is loaded once; unload it before loading it again.",
+						 "%s is already in stock in warehouse \"%s\"", serial_name(g), g->cur_wh);
+			g->final_in = true;
+			g->final_wh = g->cur_wh;
+		}
+	}
+}
+
+static void
+check_serial_format(LtEngine *e, SerialGroup *g)
+{
+	LtCodeType *ct = g->it->serial_ct;
+	cf_context	ctx;
+
+	if (ct == NULL || e->mode != LT_STRICT)
+		return;
+	memset(&ctx, 0, sizeof(ctx));
+	lt_cf_set(&ctx, CF_ITEM, g->item.p, g->item.len);
+	lt_cf_set(&ctx, CF_VARIANT, g->variant.p, g->variant.len);
+	if (g->it->item_class)
+		lt_cf_set(&ctx, CF_CLASS, g->it->item_class, strlen(g->it->item_class));
+	if (g->it->category)
+		lt_cf_set(&ctx, CF_CATEGORY, g->it->category, strlen(g->it->category));
+	if (g->it->item_type)
+		lt_cf_set(&ctx, CF_ITEMTYPE, g->it->item_type, strlen(g->it->item_type));
+	if (!cf_match(ct->fmt, g->code.p, g->code.len, &ctx))
+		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_code_format", g->first_ref, NULL,
+				 psprintf("Codes of code type \"%s\" have the format %s.", ct->code, ct->fmt_text),
+				 "%s does not match code type \"%s\"", serial_name(g), ct->code);
+}
+
+/* Apply a batch of serial groups to the register. */
+static void
+apply_serials(LtEngine *e, SerialGroup **gs, int n)
+{
+	SerialGroup **fresh = palloc(sizeof(SerialGroup *) * n);
+	int			nfresh = 0;
+
+	lock_serials(e, gs, n);
+
+	/* serials not in the register yet: create those that are loaded */
+	for (int i = 0; i < n; i++)
+		if (gs[i]->serial_id == 0 && gs[i]->has_load)
+			fresh[nfresh++] = gs[i];
+	if (nfresh > 0)
+	{
+		LtStr	   *s[5];
+		Datum	   *start = palloc(sizeof(Datum) * nfresh);
+		int32	   *validity = palloc(sizeof(int32) * nfresh);
+		bool	   *vnull = palloc(sizeof(bool) * nfresh);
+		Datum	   *vd = palloc(sizeof(Datum) * nfresh);
+		Datum		args[7];
+		uint64		nr;
+
+		for (int k = 0; k < 5; k++)
+			s[k] = palloc(sizeof(LtStr) * nfresh);
+		for (int i = 0; i < nfresh; i++)
+		{
+			SerialGroup *g = fresh[i];
+
+			check_serial_format(e, g);
+			s[0][i] = g->item;
+			s[1][i] = g->variant;
+			s[2][i] = g->code;
+			s[3][i] = (LtStr) {g->load_lot, g->load_lot ? (int) strlen(g->load_lot) : 0};
+			s[4][i] = (LtStr) {g->load_account, g->load_account ? (int) strlen(g->load_account) : 0};
+			start[i] = DateADTGetDatum(g->load_date);
+			validity[i] = g->it->serial_validity_days;
+			vnull[i] = validity[i] < 0;
+			vd[i] = Int32GetDatum(validity[i]);
+		}
+		args[0] = str_array(s[0], nfresh, TEXTOID);
+		args[1] = str_array(s[1], nfresh, TEXTOID);
+		args[2] = str_array(s[2], nfresh, lt_serialcode_oid());
+		args[3] = str_array(s[3], nfresh, TEXTOID);
+		args[4] = lt_array_date(start, NULL, nfresh);
+		args[5] = lt_array_text(vd, vnull, nfresh, INT4OID);
+		args[6] = str_array(s[4], nfresh, TEXTOID);
+		nr = lt_exec(&serial_insert_plan, args, NULL, false, 0);
+		SPI_freetuptable(SPI_tuptable);
+		if (nr < (uint64) nfresh)
+		{
+			/* some were created meanwhile by another transaction */
+		}
+		/* lock them all (new and concurrent) and read their state */
+		lock_serials(e, fresh, nfresh);
+	}
+
+	/* judge, then write */
+	{
+		int64	   *ids = palloc(sizeof(int64) * n);
+		LtStr	   *whs = palloc(sizeof(LtStr) * n);
+		LtStr	   *lots = palloc(sizeof(LtStr) * n);
+		bool	   *set_load = palloc(sizeof(bool) * n);
+		LtStr	   *ldoc = palloc(sizeof(LtStr) * n);
+		Datum	   *lon = palloc(sizeof(Datum) * n);
+		bool	   *lon_null = palloc(sizeof(bool) * n);
+		bool	   *set_unload = palloc(sizeof(bool) * n);
+		LtStr	   *udoc = palloc(sizeof(LtStr) * n);
+		Datum	   *uon = palloc(sizeof(Datum) * n);
+		bool	   *uon_null = palloc(sizeof(bool) * n);
+		int			m = 0;
+
+		for (int i = 0; i < n; i++)
+		{
+			SerialGroup *g = gs[i];
+
+			if (g->serial_id == 0)
+			{
+				if (e->mode == LT_REMOVE)
+					continue;
+				/* never loaded: every move of it is an unload */
+				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_not_in_stock",
+						 g->nwh > 0 ? g->out_ref[0] : g->first_ref, NULL,
+						 "It is not in stock in any warehouse.",
+						 "%s is not in stock in warehouse \"%s\"",
+						 serial_name(g), g->nwh > 0 ? g->wh[0] : "");
+			}
+			judge_serial(e, g);
+			ids[m] = g->serial_id;
+			whs[m] = (LtStr) {g->final_in ? g->final_wh : NULL,
+				g->final_in ? (int) strlen(g->final_wh) : 0};
+			lots[m] = (LtStr) {g->final_in && g->has_load ? g->load_lot : NULL,
+				g->final_in && g->has_load && g->load_lot ? (int) strlen(g->load_lot) : 0};
+			set_load[m] = g->has_load && (g->final_in || g->has_unload);
+			ldoc[m] = (LtStr) {g->load_doc, g->load_doc ? (int) strlen(g->load_doc) : 0};
+			lon[m] = DateADTGetDatum(g->load_date);
+			lon_null[m] = !g->has_load;
+			set_unload[m] = !g->final_in && g->has_unload;
+			udoc[m] = (LtStr) {g->unload_doc, g->unload_doc ? (int) strlen(g->unload_doc) : 0};
+			uon[m] = DateADTGetDatum(g->unload_date);
+			uon_null[m] = !g->has_unload;
+			m++;
+		}
+		if (m > 0)
+		{
+			Datum		args[9];
+
+			args[0] = lt_array_int8(ids, m);
+			args[1] = str_array(whs, m, TEXTOID);
+			args[2] = str_array(lots, m, TEXTOID);
+			args[3] = lt_array_bool(set_load, m);
+			args[4] = str_array(ldoc, m, TEXTOID);
+			args[5] = lt_array_date(lon, lon_null, m);
+			args[6] = lt_array_bool(set_unload, m);
+			args[7] = str_array(udoc, m, TEXTOID);
+			args[8] = lt_array_date(uon, uon_null, m);
+			lt_exec(&serial_update_plan, args, NULL, false, 0);
+		}
+	}
+}
+
+static char *
+slot_str(TupleTableSlot *slot, int att)
+{
+	if (slot->tts_isnull[att - 1])
+		return NULL;
+	return TextDatumGetCString(slot->tts_values[att - 1]);
+}
+
+static void
+process_serials(LtEngine *e)
+{
+	TupleTableSlot *slot;
+	MemoryContext cxt,
+				old;
+	SerialGroup **batch;
+	int			nb = 0;
+	SerialGroup *g = NULL;
+
+	if (e->serials == NULL)
+		return;
+	init_serial_plans();
+	tuplesort_performsort(e->serials);
+	slot = e->serial_slot;
+	cxt = AllocSetContextCreate(e->stmt_cxt, "lottrace serial batch", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	batch = palloc(sizeof(SerialGroup *) * LT_SERIAL_BATCH);
+
+	for (;;)
+	{
+		bool		more = tuplesort_gettupleslot(e->serials, true, false, slot, NULL);
+		char	   *item = NULL,
+				   *variant = NULL,
+				   *code = NULL;
+		int			w;
+		int			dir,
+					sign;
+		char	   *wh;
+		RowRef		ref;
+
+		if (more)
+		{
+			slot_getallattrs(slot);
+			item = slot_str(slot, SM_ITEM);
+			variant = slot_str(slot, SM_VARIANT);
+			code = slot_str(slot, SM_CODE);
+		}
+		/* a new serial begins: close the previous group */
+		if (g != NULL &&
+			(!more || strcmp(item, g->item.p) != 0 || strcmp(code, g->code.p) != 0 ||
+			 (variant == NULL) != (g->variant.p == NULL) ||
+			 (variant && strcmp(variant, g->variant.p) != 0)))
+		{
+			batch[nb++] = g;
+			g = NULL;
+			if (nb == LT_SERIAL_BATCH || !more)
+			{
+				apply_serials(e, batch, nb);
+				nb = 0;
+				MemoryContextSwitchTo(old);
+				MemoryContextReset(cxt);
+				old = MemoryContextSwitchTo(cxt);
+				batch = palloc(sizeof(SerialGroup *) * LT_SERIAL_BATCH);
+				if (more)
+				{
+					item = slot_str(slot, SM_ITEM);
+					variant = slot_str(slot, SM_VARIANT);
+					code = slot_str(slot, SM_CODE);
+				}
+			}
+		}
+		if (!more)
+			break;
+		if (g == NULL)
+		{
+			g = palloc0(sizeof(SerialGroup));
+			g->item = (LtStr) {item, (int) strlen(item)};
+			g->variant = (LtStr) {variant, variant ? (int) strlen(variant) : 0};
+			g->code = (LtStr) {code, (int) strlen(code)};
+			g->it = lt_item(item, strlen(item));
+			g->wh = palloc(sizeof(char *) * 4);
+			g->net = palloc(sizeof(int) * 4);
+			g->in_ref = palloc(sizeof(RowRef) * 4);
+			g->out_ref = palloc(sizeof(RowRef) * 4);
+			g->first_ref = no_row;
+		}
+		wh = slot_str(slot, SM_WH);
+		dir = DatumGetInt32(slot->tts_values[SM_DIR - 1]);
+		sign = DatumGetInt32(slot->tts_values[SM_SIGN - 1]);
+		ref.src = DatumGetInt32(slot->tts_values[SM_SRC - 1]);
+		ref.rowno = DatumGetInt64(slot->tts_values[SM_ROWNO - 1]);
+		if (g->first_ref.src < 0)
+			g->first_ref = ref;
+		for (w = 0; w < g->nwh; w++)
+			if (strcmp(g->wh[w], wh) == 0)
+				break;
+		if (w == g->nwh)
+		{
+			if (g->nwh > 0 && (g->nwh & (g->nwh - 1)) == 0 && g->nwh >= 4)
+			{
+				g->wh = repalloc(g->wh, sizeof(char *) * g->nwh * 2);
+				g->net = repalloc(g->net, sizeof(int) * g->nwh * 2);
+				g->in_ref = repalloc(g->in_ref, sizeof(RowRef) * g->nwh * 2);
+				g->out_ref = repalloc(g->out_ref, sizeof(RowRef) * g->nwh * 2);
+			}
+			g->wh[w] = wh;
+			g->net[w] = 0;
+			g->in_ref[w] = g->out_ref[w] = ref;
+			g->nwh++;
+		}
+		g->net[w] += dir * sign;
+		if (dir * sign > 0)
+			g->in_ref[w] = ref;
+		else
+			g->out_ref[w] = ref;
+		if (sign > 0)
+		{
+			g->any_new = true;
+			if (dir > 0)
+			{
+				g->has_load = true;
+				g->load_lot = slot_str(slot, SM_LOT);
+				g->load_doc = slot_str(slot, SM_DOC);
+				g->load_date = DatumGetDateADT(slot->tts_values[SM_MOVED_ON - 1]);
+				g->load_account = slot_str(slot, SM_ACCOUNT);
+				g->load_wh = wh;
+				g->has_unload = false;	/* the first unload after the last load */
+			}
+			else if (!g->has_unload)
+			{
+				g->has_unload = true;
+				g->unload_doc = slot_str(slot, SM_DOC);
+				g->unload_date = DatumGetDateADT(slot->tts_values[SM_MOVED_ON - 1]);
+			}
+		}
+	}
+	if (nb > 0)
+		apply_serials(e, batch, nb);
+	MemoryContextSwitchTo(old);
+	tuplesort_end(e->serials);
+	e->serials = NULL;
+}
+
+void
+lt_engine_finish(LtEngine *e)
+{
+	flush_chunk(e, e->carry == NIL);
+	if (e->carry != NIL)
+	{
+		ListCell   *lc;
+		List	   *carry = e->carry;
+
+		e->carry = NIL;
+		foreach(lc, carry)
+			add_lot_move(e, (LtMove *) lfirst(lc));
+		flush_chunk(e, true);
+	}
+	check_negatives(e);
+	process_serials(e);
+	MemoryContextDelete(e->stmt_cxt);
+}

@@ -1,0 +1,266 @@
+/*
+ * spi_util.c — prepared statements, running as the extension owner, and
+ * array builders for batch statements.
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/indexing.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+
+#include "spi_util.h"
+
+SPIPlanPtr
+lt_plan(LtPlan *p)
+{
+	if (p->plan != NULL && SPI_plan_is_valid(p->plan))
+		return p->plan;
+	if (p->plan != NULL)
+	{
+		SPI_freeplan(p->plan);
+		p->plan = NULL;
+	}
+	{
+		SPIPlanPtr	plan = SPI_prepare(p->sql, p->nargs, p->argtypes);
+
+		if (plan == NULL)
+			elog(ERROR, "lottrace: SPI_prepare failed (%s) for: %s",
+				 SPI_result_code_string(SPI_result), p->sql);
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "lottrace: SPI_keepplan failed");
+		p->plan = plan;
+	}
+	return p->plan;
+}
+
+uint64
+lt_exec(LtPlan *p, Datum *values, const char *nulls, bool read_only, long count)
+{
+	int			rc = SPI_execute_plan(lt_plan(p), values, nulls, read_only, count);
+
+	if (rc < 0)
+		elog(ERROR, "lottrace: SPI_execute_plan failed (%s) for: %s",
+			 SPI_result_code_string(rc), p->sql);
+	return SPI_processed;
+}
+
+/* --- the extension owner ------------------------------------------------ */
+
+static Oid	ext_owner = InvalidOid;
+
+Oid
+lt_extension_owner(void)
+{
+	if (!OidIsValid(ext_owner))
+	{
+		Oid			extoid = get_extension_oid("lottrace", false);
+		Relation	rel;
+		ScanKeyData key;
+		SysScanDesc scan;
+		HeapTuple	tup;
+
+		rel = table_open(ExtensionRelationId, AccessShareLock);
+		ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber,
+					F_OIDEQ, ObjectIdGetDatum(extoid));
+		scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
+		tup = systable_getnext(scan);
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "lottrace: extension row not found");
+		ext_owner = ((Form_pg_extension) GETSTRUCT(tup))->extowner;
+		systable_endscan(scan);
+		table_close(rel, AccessShareLock);
+	}
+	return ext_owner;
+}
+
+/*
+ * Run the following SPI work as the extension owner: registers are not
+ * writable by ERP roles, yet their movements must update them.  The change
+ * is undone by lt_restore_user, and by transaction or subtransaction abort.
+ */
+void
+lt_become_owner(LtUserSave *save)
+{
+	GetUserIdAndSecContext(&save->userid, &save->sec_context);
+	SetUserIdAndSecContext(lt_extension_owner(),
+						   save->sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_NOFORCE_RLS);
+}
+
+void
+lt_restore_user(const LtUserSave *save)
+{
+	SetUserIdAndSecContext(save->userid, save->sec_context);
+}
+
+/* --- OIDs of lottrace objects ------------------------------------------- */
+
+static Oid
+lt_namespace(void)
+{
+	static Oid	nsp = InvalidOid;
+
+	if (!OidIsValid(nsp))
+		nsp = get_namespace_oid("lottrace", false);
+	return nsp;
+}
+
+Oid
+lt_type_oid(const char *name)
+{
+	Oid			oid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+									  CStringGetDatum(name),
+									  ObjectIdGetDatum(lt_namespace()));
+
+	if (!OidIsValid(oid))
+		elog(ERROR, "lottrace: type lottrace.%s not found", name);
+	return oid;
+}
+
+Oid
+lt_lotcode_oid(void)
+{
+	static Oid	oid = InvalidOid;
+
+	if (!OidIsValid(oid))
+		oid = lt_type_oid("lotcode");
+	return oid;
+}
+
+Oid
+lt_serialcode_oid(void)
+{
+	static Oid	oid = InvalidOid;
+
+	if (!OidIsValid(oid))
+		oid = lt_type_oid("serialcode");
+	return oid;
+}
+
+Oid
+lt_relid(const char *name)
+{
+	Oid			relid = get_relname_relid(name, lt_namespace());
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "lottrace: relation lottrace.%s not found", name);
+	return relid;
+}
+
+/* --- arrays --------------------------------------------------------------- */
+
+static Datum
+make_array(Datum *vals, bool *nulls, int n, Oid elemtype)
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	int			dims[1];
+	int			lbs[1];
+
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	dims[0] = n;
+	lbs[0] = 1;
+	return PointerGetDatum(construct_md_array(vals, nulls, 1, dims, lbs,
+											  elemtype, typlen, typbyval, typalign));
+}
+
+Datum
+lt_array_text(Datum *vals, bool *nulls, int n, Oid elemtype)
+{
+	return make_array(vals, nulls, n, OidIsValid(elemtype) ? elemtype : TEXTOID);
+}
+
+Datum
+lt_array_int8(int64 *vals, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = Int64GetDatum(vals[i]);
+	return make_array(d, NULL, n, INT8OID);
+}
+
+Datum
+lt_array_int4(int32 *vals, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = Int32GetDatum(vals[i]);
+	return make_array(d, NULL, n, INT4OID);
+}
+
+Datum
+lt_array_numeric(Datum *vals, bool *nulls, int n)
+{
+	return make_array(vals, nulls, n, NUMERICOID);
+}
+
+Datum
+lt_array_date(Datum *vals, bool *nulls, int n)
+{
+	return make_array(vals, nulls, n, DATEOID);
+}
+
+Datum
+lt_array_bool(bool *vals, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = BoolGetDatum(vals[i]);
+	return make_array(d, NULL, n, BOOLOID);
+}
+
+/* --- result rows ------------------------------------------------------ */
+
+char *
+lt_getstr(HeapTuple tup, TupleDesc desc, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
+
+	if (isnull)
+		return NULL;
+	return TextDatumGetCString(d);
+}
+
+int64
+lt_getint8(HeapTuple tup, TupleDesc desc, int col, bool *isnull)
+{
+	bool		n;
+	Datum		d = SPI_getbinval(tup, desc, col, &n);
+
+	if (isnull)
+		*isnull = n;
+	return n ? 0 : DatumGetInt64(d);
+}
+
+Datum
+lt_getdatum(HeapTuple tup, TupleDesc desc, int col, bool *isnull)
+{
+	return SPI_getbinval(tup, desc, col, isnull);
+}
+
+char *
+lt_relname(Oid relid)
+{
+	char	   *nsp = get_namespace_name(get_rel_namespace(relid));
+	char	   *rel = get_rel_name(relid);
+
+	if (rel == NULL)
+		return psprintf("relation %u", relid);
+	return quote_qualified_identifier(nsp, rel);
+}

@@ -1,0 +1,211 @@
+/*
+ * stock.c — a lot's stock per warehouse, kept in lottrace.lot.stock as
+ *
+ *     {"<warehouse>": [<loaded_qty>, <on_hand>], ...}
+ *
+ * One row per lot holds all its warehouses, so a movement updates one row
+ * (which is also the row whose lock orders it against status changes).
+ * Warehouses whose loaded and on-hand quantities are both zero are dropped.
+ *
+ *   lottrace._stock_add(stock, delta)       stock plus delta, per warehouse
+ *   lottrace._stock_negative(stock, delta)  {"<wh>": on_hand} for the
+ *                                           warehouses of delta below zero
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+
+#include "stock.h"
+
+PG_FUNCTION_INFO_V1(lt_stock_add);
+PG_FUNCTION_INFO_V1(lt_stock_negative);
+
+/* Read a stock object into an array of entries (palloc'd); returns count. */
+int
+lt_stock_read(Jsonb *j, LtStockEntry **out)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int			n = 0,
+				cap = 8;
+	LtStockEntry *e = palloc(sizeof(LtStockEntry) * cap);
+	int			elem = 0;
+
+	*out = e;
+	if (j == NULL || !JB_ROOT_IS_OBJECT(j))
+	{
+		if (j != NULL && !(JB_ROOT_IS_SCALAR(j)))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("lottrace stock value is not an object")));
+		return 0;
+	}
+	it = JsonbIteratorInit(&j->root);
+	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	{
+		switch (tok)
+		{
+			case WJB_KEY:
+				if (n == cap)
+				{
+					cap *= 2;
+					e = repalloc(e, sizeof(LtStockEntry) * cap);
+					*out = e;
+				}
+				e[n].wh = pnstrdup(v.val.string.val, v.val.string.len);
+				e[n].whlen = v.val.string.len;
+				e[n].loaded = e[n].on_hand = (Datum) 0;
+				n++;
+				elem = 0;
+				break;
+			case WJB_ELEM:
+				if (n == 0 || v.type != jbvNumeric || elem > 1)
+					ereport(ERROR,
+							(errcode(ERRCODE_DATA_CORRUPTED),
+							 errmsg("lottrace stock entry is not [loaded, on_hand]")));
+				if (elem == 0)
+					e[n - 1].loaded = NumericGetDatum(v.val.numeric);
+				else
+					e[n - 1].on_hand = NumericGetDatum(v.val.numeric);
+				elem++;
+				break;
+			default:
+				break;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (e[i].loaded == (Datum) 0 || e[i].on_hand == (Datum) 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("lottrace stock entry for warehouse \"%s\" is incomplete", e[i].wh)));
+	return n;
+}
+
+static bool
+num_is_zero(Datum n)
+{
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, n,
+											 DirectFunctionCall1(int4_numeric, Int32GetDatum(0)))) == 0;
+}
+
+/* Build a stock object; entries with both quantities zero are left out. */
+Jsonb *
+lt_stock_build(LtStockEntry *e, int n, bool keep_zero)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue *res;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (int i = 0; i < n; i++)
+	{
+		JsonbValue	k,
+					q;
+
+		if (!keep_zero && num_is_zero(e[i].loaded) && num_is_zero(e[i].on_hand))
+			continue;
+		k.type = jbvString;
+		k.val.string.val = (char *) e[i].wh;
+		k.val.string.len = e[i].whlen;
+		pushJsonbValue(&state, WJB_KEY, &k);
+		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+		q.type = jbvNumeric;
+		q.val.numeric = DatumGetNumeric(e[i].loaded);
+		pushJsonbValue(&state, WJB_ELEM, &q);
+		q.val.numeric = DatumGetNumeric(e[i].on_hand);
+		pushJsonbValue(&state, WJB_ELEM, &q);
+		pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	}
+	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	return JsonbValueToJsonb(res);
+}
+
+static int
+find_wh(LtStockEntry *e, int n, const char *wh, int len)
+{
+	for (int i = 0; i < n; i++)
+		if (e[i].whlen == len && memcmp(e[i].wh, wh, len) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * lottrace._stock_add(stock jsonb, delta jsonb) RETURNS jsonb
+ *
+ *   SELECT lottrace._stock_add('{"W1": [10, 10]}', '{"W1": [0, -3], "W2": [5, 5]}');
+ *   -- {"W1": [10, 7], "W2": [5, 5]}
+ */
+Datum
+lt_stock_add(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *stock = PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0);
+	Jsonb	   *delta = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
+	LtStockEntry *s,
+			   *d;
+	int			ns = lt_stock_read(stock, &s);
+	int			nd = lt_stock_read(delta, &d);
+	LtStockEntry *r = palloc(sizeof(LtStockEntry) * (ns + nd + 1));
+	int			nr = ns;
+
+	memcpy(r, s, sizeof(LtStockEntry) * ns);
+	for (int i = 0; i < nd; i++)
+	{
+		int			k = find_wh(r, nr, d[i].wh, d[i].whlen);
+
+		if (k < 0)
+			r[nr++] = d[i];
+		else
+		{
+			r[k].loaded = DirectFunctionCall2(numeric_add, r[k].loaded, d[i].loaded);
+			r[k].on_hand = DirectFunctionCall2(numeric_add, r[k].on_hand, d[i].on_hand);
+		}
+	}
+	PG_RETURN_JSONB_P(lt_stock_build(r, nr, false));
+}
+
+/*
+ * lottrace._stock_negative(stock jsonb, delta jsonb) RETURNS jsonb
+ *
+ * {"<wh>": on_hand} for each warehouse named in delta whose on-hand
+ * quantity in stock is below zero; NULL when there is none.
+ */
+Datum
+lt_stock_negative(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *stock = PG_GETARG_JSONB_P(0);
+	Jsonb	   *delta = PG_GETARG_JSONB_P(1);
+	LtStockEntry *s,
+			   *d;
+	int			ns = lt_stock_read(stock, &s);
+	int			nd = lt_stock_read(delta, &d);
+	JsonbParseState *state = NULL;
+	JsonbValue *res;
+	bool		any = false;
+	Datum		zero = DirectFunctionCall1(int4_numeric, Int32GetDatum(0));
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (int i = 0; i < nd; i++)
+	{
+		int			k = find_wh(s, ns, d[i].wh, d[i].whlen);
+		JsonbValue	kv,
+					q;
+
+		if (k < 0 || DatumGetInt32(DirectFunctionCall2(numeric_cmp, s[k].on_hand, zero)) >= 0)
+			continue;
+		kv.type = jbvString;
+		kv.val.string.val = (char *) s[k].wh;
+		kv.val.string.len = s[k].whlen;
+		pushJsonbValue(&state, WJB_KEY, &kv);
+		q.type = jbvNumeric;
+		q.val.numeric = DatumGetNumeric(s[k].on_hand);
+		pushJsonbValue(&state, WJB_VALUE, &q);
+		any = true;
+	}
+	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	if (!any)
+		PG_RETURN_NULL();
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(res));
+}

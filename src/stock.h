@@ -1,0 +1,24 @@
+/*
+ * stock.h — a lot's stock per warehouse (lottrace.lot.stock), see stock.c.
+ */
+#ifndef LOTTRACE_STOCK_H
+#define LOTTRACE_STOCK_H
+
+#include "postgres.h"
+#include "utils/jsonb.h"
+
+typedef struct LtStockEntry
+{
+	const char *wh;
+	int			whlen;
+	Datum		loaded;			/* numeric */
+	Datum		on_hand;		/* numeric */
+} LtStockEntry;
+
+/* Entries of a stock object (palloc'd array); returns how many. */
+extern int	lt_stock_read(Jsonb *j, LtStockEntry **out);
+
+/* A stock object from entries; keep_zero keeps all-zero entries (deltas). */
+extern Jsonb *lt_stock_build(LtStockEntry *e, int n, bool keep_zero);
+
+#endif							/* LOTTRACE_STOCK_H */

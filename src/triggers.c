@@ -1,0 +1,736 @@
+/*
+ * triggers.c — the trigger functions lottrace.attach() puts on an ERP table,
+ * and the guards on lottrace's own tables.
+ *
+ * On the ERP table:
+ *   lottrace_insert / _update / _delete  AFTER ... FOR EACH STATEMENT with
+ *       transition tables -> _trg_rows(): the set-based engine (engine.c);
+ *   lottrace_generate  BEFORE INSERT FOR EACH ROW WHEN (lot/serial IS NULL)
+ *       -> _trg_generate(): writes a generated code into the row;
+ *   lottrace_truncate  BEFORE TRUNCATE -> _trg_truncate(): refuses.
+ * On lottrace's tables:
+ *   _config_changed(): config tables changed, drop every backend's caches;
+ *   _lot_guard(), _serial_guard(): editable / maintained columns;
+ *   _lot_status_log(): one log row per status change.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datum.h"
+#include "utils/datetime.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+#include "attach.h"
+#include "codefmt.h"
+#include "config.h"
+#include "counter.h"
+#include "engine.h"
+#include "lottrace.h"
+#include "spi_util.h"
+
+PG_FUNCTION_INFO_V1(lt_trg_rows);
+PG_FUNCTION_INFO_V1(lt_trg_generate);
+PG_FUNCTION_INFO_V1(lt_trg_truncate);
+PG_FUNCTION_INFO_V1(lt_config_changed);
+PG_FUNCTION_INFO_V1(lt_lot_guard);
+PG_FUNCTION_INFO_V1(lt_serial_guard);
+PG_FUNCTION_INFO_V1(lt_lot_status_log);
+
+/*
+ * Is this write lottrace's own?  The engine and the SECURITY DEFINER
+ * maintenance functions (rebuild) run as the extension owner through a
+ * local user-id change; a session logged in as that owner does not.
+ */
+static bool
+lt_own_write(void)
+{
+	return InLocalUserIdChange() && GetUserId() == lt_extension_owner();
+}
+
+static void
+check_trigger(FunctionCallInfo fcinfo, const char *name, bool after, bool row)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" was not called by the trigger manager", name)));
+	if ((after && !TRIGGER_FIRED_AFTER(td->tg_event)) ||
+		(!after && !TRIGGER_FIRED_BEFORE(td->tg_event)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" must be fired %s", name, after ? "AFTER" : "BEFORE")));
+	if ((row && !TRIGGER_FIRED_FOR_ROW(td->tg_event)) ||
+		(!row && !TRIGGER_FIRED_FOR_STATEMENT(td->tg_event)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" must be fired FOR EACH %s", name, row ? "ROW" : "STATEMENT")));
+}
+
+/* ------------------------------------------------------------------------
+ * The statement triggers: feed the transition tables to the engine
+ * ------------------------------------------------------------------------
+ */
+
+/* Have two rows the same primary key and mapped columns? */
+static bool
+same_row(LtRelInfo *ri, TupleDesc desc, TupleTableSlot *a, TupleTableSlot *b)
+{
+	slot_getallattrs(a);
+	slot_getallattrs(b);
+	for (int k = 0; k < ri->npk + LC_NCOLS; k++)
+	{
+		AttrNumber	att = (k < ri->npk) ? ri->pk[k] : ri->col[k - ri->npk].attnum;
+		Form_pg_attribute fa;
+
+		if (att == 0)
+			continue;
+		if (a->tts_isnull[att - 1] != b->tts_isnull[att - 1])
+			return false;
+		if (a->tts_isnull[att - 1])
+			continue;
+		fa = TupleDescAttr(desc, att - 1);
+		if (!datumIsEqual(a->tts_values[att - 1], b->tts_values[att - 1],
+						  fa->attbyval, fa->attlen))
+			return false;
+	}
+	return true;
+}
+
+static int
+start_scan(Tuplestorestate *ts)
+{
+	int			ptr = tuplestore_alloc_read_pointer(ts, EXEC_FLAG_REWIND);
+
+	tuplestore_select_read_pointer(ts, ptr);
+	tuplestore_rescan(ts);
+	return ptr;
+}
+
+static void
+run_statement(TriggerData *td)
+{
+	Relation	rel = td->tg_relation;
+	TupleDesc	desc = RelationGetDescr(rel);
+	LtRelInfo  *ri = lt_relinfo(RelationGetRelid(rel));
+	LtEngine   *e = lt_engine_begin(ri, LT_STRICT);
+	Tuplestorestate *newt = td->tg_newtable;
+	Tuplestorestate *oldt = td->tg_oldtable;
+	TupleTableSlot *ns = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	TupleTableSlot *os = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	int64		row = 0;
+
+	if (newt)
+		lt_engine_source(e, LT_SRC_NEW, newt, desc);
+	if (oldt)
+		lt_engine_source(e, LT_SRC_OLD, oldt, desc);
+
+	if (newt && oldt)
+	{
+		/* UPDATE: rows whose mapped columns did not change cost nothing */
+		int			np = start_scan(newt);
+		int			op = start_scan(oldt);
+
+		for (;;)
+		{
+			bool		hn,
+						ho;
+
+			tuplestore_select_read_pointer(newt, np);
+			hn = tuplestore_gettupleslot(newt, true, false, ns);
+			tuplestore_select_read_pointer(oldt, op);
+			ho = tuplestore_gettupleslot(oldt, true, false, os);
+			if (!hn && !ho)
+				break;
+			if (hn && ho && same_row(ri, desc, os, ns))
+			{
+				row++;
+				continue;
+			}
+			if (ho)
+				lt_engine_add(e, os, LT_SRC_OLD, row);
+			if (hn)
+				lt_engine_add(e, ns, LT_SRC_NEW, row);
+			row++;
+		}
+	}
+	else if (newt)
+	{
+		start_scan(newt);
+		while (tuplestore_gettupleslot(newt, true, false, ns))
+			lt_engine_add(e, ns, LT_SRC_NEW, row++);
+	}
+	else if (oldt)
+	{
+		start_scan(oldt);
+		while (tuplestore_gettupleslot(oldt, true, false, os))
+			lt_engine_add(e, os, LT_SRC_OLD, row++);
+	}
+	lt_engine_finish(e);
+	ExecDropSingleTupleTableSlot(ns);
+	ExecDropSingleTupleTableSlot(os);
+}
+
+/*
+ * AFTER INSERT / UPDATE / DELETE ... FOR EACH STATEMENT on an attached table
+ * (created by lottrace.attach()).
+ */
+Datum
+lt_trg_rows(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	LtUserSave	save;
+
+	check_trigger(fcinfo, "lottrace._trg_rows", true, false);
+	if (td->tg_newtable == NULL && td->tg_oldtable == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"lottrace._trg_rows\" needs transition tables")));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "lottrace: SPI_connect failed");
+	lt_become_owner(&save);
+	run_statement(td);
+	lt_restore_user(&save);
+	SPI_finish();
+	return PointerGetDatum(NULL);
+}
+
+/* ------------------------------------------------------------------------
+ * Code generation for loads without a code
+ * ------------------------------------------------------------------------
+ */
+
+static const char *
+slot_text(LtCol *c, HeapTuple tup, TupleDesc desc, int *len)
+{
+	bool		isnull;
+	Datum		d;
+	char	   *s;
+
+	if (c->attnum == 0)
+		return NULL;
+	d = heap_getattr(tup, c->attnum, desc, &isnull);
+	if (isnull)
+		return NULL;
+	if (c->kind == CK_TEXT || c->kind == CK_BPCHAR)
+	{
+		text	   *t = DatumGetTextPP(d);
+
+		*len = VARSIZE_ANY_EXHDR(t);
+		s = VARDATA_ANY(t);
+		if (c->kind == CK_BPCHAR)
+			while (*len > 0 && s[*len - 1] == ' ')
+				(*len)--;
+	}
+	else
+	{
+		s = OutputFunctionCall(&c->out, d);
+		*len = strlen(s);
+	}
+	return *len > 0 ? s : NULL;
+}
+
+static bool
+tuple_date(LtCol *c, HeapTuple tup, TupleDesc desc, DateADT *out)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (c->attnum == 0)
+		return false;
+	d = heap_getattr(tup, c->attnum, desc, &isnull);
+	if (isnull)
+		return false;
+	if (c->kind == CK_DATE)
+		*out = DatumGetDateADT(d);
+	else if (c->kind == CK_TIMESTAMP)
+		*out = DatumGetDateADT(DirectFunctionCall1(timestamp_date, d));
+	else
+		*out = DatumGetDateADT(DirectFunctionCall1(timestamptz_date, d));
+	return !DATE_NOT_FINITE(*out);
+}
+
+/* Is the row a load?  (reason direction, or the quantity's sign) */
+static bool
+row_is_load(LtRelInfo *ri, HeapTuple tup, TupleDesc desc, LtReason **reason)
+{
+	*reason = NULL;
+	if (ri->col[LC_REASON].attnum != 0)
+	{
+		int			len = 0;
+		const char *code = slot_text(&ri->col[LC_REASON], tup, desc, &len);
+
+		if (code == NULL)
+			return false;
+		*reason = lt_reason(code, len);
+		return (*reason)->exists && (*reason)->sign > 0;
+	}
+	else
+	{
+		bool		isnull;
+		Datum		q = heap_getattr(tup, ri->col[LC_QTY].attnum, desc, &isnull);
+		double		v;
+
+		if (isnull)
+			return false;
+		switch (ri->col[LC_QTY].kind)
+		{
+			case CK_NUMERIC:
+				return DatumGetInt32(DirectFunctionCall2(numeric_cmp, q,
+														 DirectFunctionCall1(int4_numeric, Int32GetDatum(0)))) > 0;
+			case CK_INT2:
+				return DatumGetInt16(q) > 0;
+			case CK_INT4:
+				return DatumGetInt32(q) > 0;
+			case CK_INT8:
+				return DatumGetInt64(q) > 0;
+			case CK_FLOAT4:
+				v = DatumGetFloat4(q);
+				return v > 0;
+			default:
+				v = DatumGetFloat8(q);
+				return v > 0;
+		}
+	}
+}
+
+/* Generate one code for the row and return the changed tuple. */
+static HeapTuple
+generate(LtRelInfo *ri, LtItem *it, LtCodeType *ct, LtColId target,
+		 HeapTuple tup, TupleDesc desc)
+{
+	cf_context	ctx;
+	const char *s;
+	int			len = 0;
+	DateADT		start,
+				expiry;
+	const char *missing = NULL;
+	text	   *code;
+	int			att = ri->col[target].attnum;
+	Datum		val;
+	bool		isnull = false;
+
+	memset(&ctx, 0, sizeof(ctx));
+	lt_cf_set(&ctx, CF_ITEM, it->item, strlen(it->item));
+	if ((s = slot_text(&ri->col[LC_VARIANT], tup, desc, &len)))
+		lt_cf_set(&ctx, CF_VARIANT, s, len);
+	if ((s = slot_text(&ri->col[LC_DOC], tup, desc, &len)))
+		lt_cf_set(&ctx, CF_DOC, s, len);
+	if ((s = slot_text(&ri->col[LC_SUPPLIER_LOT], tup, desc, &len)))
+		lt_cf_set(&ctx, CF_SUPLOT, s, len);
+	if ((s = slot_text(&ri->col[LC_ACCOUNT], tup, desc, &len)))
+		lt_cf_set(&ctx, CF_SUPPLIER, s, len);
+	if (it->item_class)
+		lt_cf_set(&ctx, CF_CLASS, it->item_class, strlen(it->item_class));
+	if (it->category)
+		lt_cf_set(&ctx, CF_CATEGORY, it->category, strlen(it->category));
+	if (it->item_type)
+		lt_cf_set(&ctx, CF_ITEMTYPE, it->item_type, strlen(it->item_type));
+	if (!tuple_date(&ri->col[LC_MOVED_ON], tup, desc, &start))
+		start = GetSQLCurrentDate();
+	j2date(start + POSTGRES_EPOCH_JDATE, &ctx.start.y, &ctx.start.m, &ctx.start.d);
+	if (tuple_date(&ri->col[LC_EXPIRY], tup, desc, &expiry))
+		j2date(expiry + POSTGRES_EPOCH_JDATE, &ctx.expiry.y, &ctx.expiry.m, &ctx.expiry.d);
+	else if (target == LC_LOT && it->lot_validity_days >= 0)
+	{
+		expiry = lt_lot_expiry(it, start);
+		j2date(expiry + POSTGRES_EPOCH_JDATE, &ctx.expiry.y, &ctx.expiry.m, &ctx.expiry.d);
+	}
+	else if (target == LC_SERIAL && it->serial_validity_days >= 0)
+	{
+		expiry = start + it->serial_validity_days;
+		j2date(expiry + POSTGRES_EPOCH_JDATE, &ctx.expiry.y, &ctx.expiry.m, &ctx.expiry.d);
+	}
+
+	code = lt_next_code(ct, &ctx, &missing);
+	if (code == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("item \"%s\" is %s-tracked: the load needs a %s, and none can be generated",
+						it->item, target == LC_LOT ? "lot" : "serial",
+						target == LC_LOT ? "lot code" : "serial"),
+				 errdetail("Code type \"%s\" (%s) needs the %s, which the row does not give.",
+						   ct->code, ct->fmt_text, missing),
+				 errhint("Give the code in the row, or the value the code type needs."),
+				 err_generic_string(PG_DIAG_SCHEMA_NAME,
+									get_namespace_name(get_rel_namespace(ri->relid))),
+				 err_generic_string(PG_DIAG_TABLE_NAME, get_rel_name(ri->relid)),
+				 err_generic_string(PG_DIAG_CONSTRAINT_NAME,
+									target == LC_LOT ? "lottrace_lot_required" : "lottrace_serial_required")));
+	val = PointerGetDatum(code);
+	return heap_modify_tuple_by_cols(tup, desc, 1, &att, &val, &isnull);
+}
+
+/*
+ * BEFORE INSERT ... FOR EACH ROW WHEN (lot IS NULL OR serial IS NULL):
+ * a load of a lot-tracked item without a lot code gets one from the item's
+ * code type; a serial likewise when the reason has create_serials.
+ */
+Datum
+lt_trg_generate(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	Relation	rel = td->tg_relation;
+	TupleDesc	desc = RelationGetDescr(rel);
+	HeapTuple	tup = td->tg_trigtuple;
+	LtUserSave	save;
+	LtRelInfo  *ri;
+	LtItem	   *it;
+	LtReason   *reason;
+	const char *item;
+	int			len = 0;
+
+	check_trigger(fcinfo, "lottrace._trg_generate", false, true);
+	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"lottrace._trg_generate\" must be fired for INSERT")));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "lottrace: SPI_connect failed");
+	lt_become_owner(&save);
+	lt_config_begin_statement();
+	ri = lt_relinfo(RelationGetRelid(rel));
+	item = slot_text(&ri->col[LC_ITEM], tup, desc, &len);
+	if (item != NULL)
+	{
+		it = lt_item(item, len);
+		if (lt_item_governed(it) && row_is_load(ri, tup, desc, &reason))
+		{
+			int			l2 = 0;
+
+			if (it->lot_tracked && it->lot_ct && ri->col[LC_LOT].attnum != 0 &&
+				slot_text(&ri->col[LC_LOT], tup, desc, &l2) == NULL)
+				tup = generate(ri, it, it->lot_ct, LC_LOT, tup, desc);
+			if (it->serial_tracked && it->serial_ct && reason && reason->create_serials &&
+				ri->col[LC_SERIAL].attnum != 0 &&
+				slot_text(&ri->col[LC_SERIAL], tup, desc, &l2) == NULL)
+				tup = generate(ri, it, it->serial_ct, LC_SERIAL, tup, desc);
+		}
+	}
+	lt_restore_user(&save);
+	if (tup != td->tg_trigtuple)
+		tup = SPI_copytuple(tup);
+	SPI_finish();
+	return PointerGetDatum(tup);
+}
+
+/* BEFORE TRUNCATE on an attached table. */
+Datum
+lt_trg_truncate(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	check_trigger(fcinfo, "lottrace._trg_truncate", false, false);
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("cannot truncate %s: it is attached to lottrace",
+					lt_relname(RelationGetRelid(td->tg_relation))),
+			 errdetail("TRUNCATE fires no row triggers, so the registers would keep stock that is gone."),
+			 errhint("DELETE the rows (their stock is taken out of the registers), or call lottrace.detach() first.")));
+	return PointerGetDatum(NULL);
+}
+
+/* ------------------------------------------------------------------------
+ * Guards on lottrace's own tables
+ * ------------------------------------------------------------------------
+ */
+
+/* AFTER ... FOR EACH STATEMENT on a configuration table. */
+Datum
+lt_config_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	check_trigger(fcinfo, "lottrace._config_changed", true, false);
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(td->tg_relation));
+	return PointerGetDatum(NULL);
+}
+
+static bool
+col_changed(HeapTuple a, HeapTuple b, TupleDesc desc, const char *name)
+{
+	int			att = SPI_fnumber(desc, name);
+	bool		na,
+				nb;
+	Datum		da,
+				db;
+	Form_pg_attribute fa;
+
+	if (att <= 0)
+		elog(ERROR, "lottrace: column %s not found", name);
+	da = heap_getattr(a, att, desc, &na);
+	db = heap_getattr(b, att, desc, &nb);
+	if (na || nb)
+		return na != nb;
+	fa = TupleDescAttr(desc, att - 1);
+	return !datumIsEqual(da, db, fa->attbyval, fa->attlen);
+}
+
+static char *
+tup_str(HeapTuple t, TupleDesc desc, const char *name)
+{
+	return SPI_getvalue(t, desc, SPI_fnumber(desc, name));
+}
+
+static int
+guard_error(const char *conname)
+{
+	return err_generic_string(PG_DIAG_CONSTRAINT_NAME, conname);
+}
+
+static LtPlan exists_plan[] = {
+	{"SELECT FROM lottrace.lot_status WHERE code OPERATOR(pg_catalog.=) $1", 1, {TEXTOID}},
+	{"SELECT FROM lottrace.lot_type WHERE code OPERATOR(pg_catalog.=) $1", 1, {TEXTOID}},
+	{"SELECT FROM lottrace.lot_evaluation WHERE code OPERATOR(pg_catalog.=) $1", 1, {TEXTOID}},
+};
+
+static void
+check_ref(int which, HeapTuple t, TupleDesc desc, const char *col, const char *table,
+		  const char *conname, const char *lotname)
+{
+	char	   *v = tup_str(t, desc, col);
+	Datum		arg;
+
+	if (v == NULL)
+		return;
+	arg = CStringGetTextDatum(v);
+	if (lt_exec(&exists_plan[which], &arg, NULL, true, 1) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("%s \"%s\" of %s is not in lottrace.%s", col, v, lotname, table),
+				 guard_error(conname)));
+}
+
+static LtPlan lot_in_use_plan = {
+	"SELECT 'serials' FROM lottrace.serial WHERE lot_id OPERATOR(pg_catalog.=) $1"
+	" UNION ALL SELECT 'production' FROM lottrace.batch_member WHERE lot_id OPERATOR(pg_catalog.=) $1"
+	" UNION ALL SELECT 'links' FROM lottrace.lot_link"
+	"  WHERE parent_lot_id OPERATOR(pg_catalog.=) $1 OR child_lot_id OPERATOR(pg_catalog.=) $1"
+	" LIMIT 1",
+	1, {INT8OID}
+};
+
+/*
+ * BEFORE INSERT OR UPDATE OR DELETE ... FOR EACH ROW on lottrace.lot: users
+ * may edit status, notes, supplier fields, evaluation, saleable,
+ * force_closed, packages, lot_type and (where the item allows it) the
+ * expiry date; item, variant, code and initial_qty are fixed.  A lot
+ * referenced by stock, serials or genealogy cannot be deleted.
+ */
+Datum
+lt_lot_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	newt = td->tg_newtuple;
+	HeapTuple	oldt = td->tg_trigtuple;
+	HeapTuple	result;
+	LtUserSave	save;
+	char	   *lotname;
+
+	check_trigger(fcinfo, "lottrace._lot_guard", false, true);
+	if (lt_own_write())
+		return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? newt : oldt);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "lottrace: SPI_connect failed");
+	lt_become_owner(&save);
+	lt_config_begin_statement();
+	lotname = psprintf("lot \"%s\" of item \"%s\"", tup_str(oldt, desc, "code"), tup_str(oldt, desc, "item"));
+
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+	{
+		Datum		id = DirectFunctionCall1(int8in, CStringGetDatum(tup_str(oldt, desc, "lot_id")));
+
+		if (lt_exec(&lot_in_use_plan, &id, NULL, true, 1) > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+					 errmsg("%s cannot be deleted: it has %s",
+							lotname, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
+					 errhint("A lot can be deleted only while no movement references it; set force_closed instead."),
+					 guard_error("lottrace_lot_in_use")));
+		if (strcmp(tup_str(oldt, desc, "stock"), "{}") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+					 errmsg("%s cannot be deleted: it has stock", lotname),
+					 errdetail("Stock: %s.", tup_str(oldt, desc, "stock")),
+					 errhint("A lot can be deleted only while no movement references it; set force_closed instead."),
+					 guard_error("lottrace_lot_in_use")));
+		result = oldt;
+	}
+	else if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
+	{
+		/* a lot registered by hand, before its first load */
+		int			att = SPI_fnumber(desc, "status");
+		bool		isnull;
+
+		result = oldt;
+		if (strcmp(tup_str(oldt, desc, "stock"), "{}") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("%s cannot be registered with stock", lotname),
+					 errhint("Stock comes from movements in the attached ERP table."),
+					 guard_error("lottrace_lot_immutable")));
+		(void) heap_getattr(oldt, att, desc, &isnull);
+		if (isnull)
+		{
+			Datum		st = CStringGetTextDatum(lt_default_status);
+			bool		n = false;
+
+			result = heap_modify_tuple_by_cols(oldt, desc, 1, &att, &st, &n);
+		}
+		check_ref(0, result, desc, "status", "lot_status", "lottrace_lot_status", lotname);
+		check_ref(1, result, desc, "lot_type", "lot_type", "lottrace_lot_type", lotname);
+		check_ref(2, result, desc, "evaluation", "lot_evaluation", "lottrace_lot_evaluation", lotname);
+	}
+	else
+	{
+		static const char *const fixed[] = {"lot_id", "item", "variant", "code", "initial_qty", "stock"};
+
+		for (int i = 0; i < lengthof(fixed); i++)
+			if (col_changed(oldt, newt, desc, fixed[i]))
+				ereport(ERROR,
+						(errcode(ERRCODE_CHECK_VIOLATION),
+						 errmsg("column \"%s\" of %s cannot be changed", fixed[i], lotname),
+						 errhint("Editable: status, notes, supplier, supplier_lot, manufacturer, evaluation, saleable, force_closed, packages, lot_type, expiry_date."),
+						 guard_error("lottrace_lot_immutable")));
+		if (col_changed(oldt, newt, desc, "expiry_date"))
+		{
+			char	   *item = tup_str(oldt, desc, "item");
+			LtItem	   *it = lt_item(item, strlen(item));
+
+			if (it->exists && !it->expiry_editable)
+				ereport(ERROR,
+						(errcode(ERRCODE_CHECK_VIOLATION),
+						 errmsg("expiry date of %s cannot be changed", lotname),
+						 errdetail("Item \"%s\" has expiry_editable = false.", item),
+						 guard_error("lottrace_expiry_locked")));
+		}
+		if (col_changed(oldt, newt, desc, "status"))
+			check_ref(0, newt, desc, "status", "lot_status", "lottrace_lot_status", lotname);
+		if (col_changed(oldt, newt, desc, "lot_type"))
+			check_ref(1, newt, desc, "lot_type", "lot_type", "lottrace_lot_type", lotname);
+		if (col_changed(oldt, newt, desc, "evaluation"))
+			check_ref(2, newt, desc, "evaluation", "lot_evaluation", "lottrace_lot_evaluation", lotname);
+		result = newt;
+	}
+	lt_restore_user(&save);
+	if (result != oldt && result != newt)
+		result = SPI_copytuple(result);
+	SPI_finish();
+	return PointerGetDatum(result);
+}
+
+/*
+ * BEFORE INSERT OR UPDATE OR DELETE ... FOR EACH ROW on lottrace.serial:
+ * users may edit customer_code, supplier_code, supplier, expiry_date,
+ * cancelled, force_closed and reserved; a serial registered by hand starts
+ * out of stock; only serials out of stock can be deleted.
+ */
+Datum
+lt_serial_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	newt = td->tg_newtuple;
+	HeapTuple	oldt = td->tg_trigtuple;
+	char	   *name;
+
+	check_trigger(fcinfo, "lottrace._serial_guard", false, true);
+	if (lt_own_write())
+		return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? newt : oldt);
+
+	name = psprintf("serial \"%s\" of item \"%s\"",
+					SPI_getvalue(oldt, desc, SPI_fnumber(desc, "code")),
+					SPI_getvalue(oldt, desc, SPI_fnumber(desc, "item")));
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+	{
+		static const char *const fixed[] = {
+			"serial_id", "item", "variant", "code", "lot_id", "state", "warehouse",
+			"start_date", "load_doc", "loaded_on", "unload_doc", "unloaded_on"
+		};
+
+		for (int i = 0; i < lengthof(fixed); i++)
+			if (col_changed(oldt, newt, desc, fixed[i]))
+				ereport(ERROR,
+						(errcode(ERRCODE_CHECK_VIOLATION),
+						 errmsg("column \"%s\" of %s is maintained by lottrace", fixed[i], name),
+						 errhint("Editable: customer_code, supplier_code, supplier, expiry_date, cancelled, force_closed, reserved."),
+						 guard_error("lottrace_serial_maintained")));
+		return PointerGetDatum(newt);
+	}
+	{
+		char	   *state = SPI_getvalue(oldt, desc, SPI_fnumber(desc, "state"));
+		char	   *wh = SPI_getvalue(oldt, desc, SPI_fnumber(desc, "warehouse"));
+
+		if ((state && strcmp(state, "out") != 0) || wh != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg(TRIGGER_FIRED_BY_INSERT(td->tg_event)
+							? "%s can only be registered out of stock"
+							: "%s is in stock and cannot be deleted", name),
+					 errhint("Stock moves through the attached ERP table."),
+					 guard_error("lottrace_serial_maintained")));
+	}
+	return PointerGetDatum(oldt);
+}
+
+static LtPlan status_log_plan = {
+	"INSERT INTO lottrace.lot_status_log (lot_id, old_status, new_status, changed_by, note)"
+	" SELECT n.lot_id, o.status, n.status, $1, $2"
+	"   FROM lottrace_old o JOIN lottrace_new n ON n.lot_id OPERATOR(pg_catalog.=) o.lot_id"
+	"  WHERE n.status OPERATOR(pg_catalog.<>) o.status"
+	"  ORDER BY n.lot_id",
+	2, {TEXTOID, TEXTOID}
+};
+
+/*
+ * AFTER UPDATE ... FOR EACH STATEMENT on lottrace.lot: one log row per lot
+ * whose status changed, with the acting role and lottrace.status_note.
+ */
+Datum
+lt_lot_status_log(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	LtUserSave	save;
+	Datum		args[2];
+	char		nulls[2] = {' ', ' '};
+
+	check_trigger(fcinfo, "lottrace._lot_status_log", true, false);
+	args[0] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
+	if (lt_status_note && lt_status_note[0])
+		args[1] = CStringGetTextDatum(lt_status_note);
+	else
+		nulls[1] = 'n';
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "lottrace: SPI_connect failed");
+	if (SPI_register_trigger_data(td) != SPI_OK_TD_REGISTER)
+		elog(ERROR, "lottrace: SPI_register_trigger_data failed");
+	lt_become_owner(&save);
+	/* the plan names the transition tables, so it is prepared per call */
+	{
+		SPIPlanPtr	plan = SPI_prepare(status_log_plan.sql, 2, status_log_plan.argtypes);
+
+		if (plan == NULL || SPI_execute_plan(plan, args, nulls, false, 0) < 0)
+			elog(ERROR, "lottrace: could not write the status log");
+	}
+	lt_restore_user(&save);
+	SPI_finish();
+	return PointerGetDatum(NULL);
+}
