@@ -55,8 +55,13 @@
 #include "spi_util.h"
 #include "stock.h"
 
-/* Balances per chunk before the registers are written. */
-#define LT_CHUNK_KEYS 200000
+/*
+ * Memory a chunk may use before it is written to the registers (checked
+ * every LT_CHUNK_CHECK rows).  One chunk holds every lot of a typical bulk
+ * statement, so each lot is written once; a huge one is cut into chunks.
+ */
+#define LT_CHUNK_BYTES (128 * 1024 * 1024)
+#define LT_CHUNK_CHECK 4096
 /* Serials per batch of serial statements. */
 #define LT_SERIAL_BATCH 2000
 
@@ -275,6 +280,20 @@ static inline Datum
 num_sub(Datum a, Datum b)
 {
 	return DirectFunctionCall2(numeric_sub, a, b);
+}
+
+/*
+ * *acc += x (or -= x), freeing the old sum so that a long statement's sums
+ * do not pile up in the chunk's memory; zero is the shared constant.
+ */
+static inline void
+num_acc(Datum *acc, Datum x, bool subtract, Datum zero)
+{
+	Datum		old = *acc;
+
+	*acc = subtract ? num_sub(old, x) : num_add(old, x);
+	if (old != zero)
+		pfree(DatumGetPointer(old));
 }
 
 static inline int
@@ -691,7 +710,6 @@ add_lot_move(LtEngine *e, LtMove *m)
 	BalKey		bk;
 	BalEnt	   *b;
 	bool		found;
-	Datum		eff;
 	MemoryContext old;
 
 	bk.lot = l;
@@ -708,10 +726,9 @@ add_lot_move(LtEngine *e, LtMove *m)
 	}
 
 	old = MemoryContextSwitchTo(e->chunk_cxt);
-	eff = (m->dir * m->sign > 0) ? m->qty : DirectFunctionCall1(numeric_uminus, m->qty);
-	b->net = num_add(b->net, eff);
+	num_acc(&b->net, m->qty, m->dir * m->sign < 0, e->zero);
 	if (m->dir > 0)
-		b->loaded = (m->sign > 0) ? num_add(b->loaded, m->qty) : num_sub(b->loaded, m->qty);
+		num_acc(&b->loaded, m->qty, m->sign < 0, e->zero);
 	if (m->dir * m->sign < 0 && b->out_ref.src < 0)
 		b->out_ref = m->ref;
 
@@ -787,7 +804,7 @@ add_lot_move(LtEngine *e, LtMove *m)
 			be->qty = e->zero;
 			be->nrows = 0;
 		}
-		be->qty = (m->sign > 0) ? num_add(be->qty, m->qty) : num_sub(be->qty, m->qty);
+		num_acc(&be->qty, m->qty, m->sign < 0, e->zero);
 		be->nrows += m->sign;
 	}
 	MemoryContextSwitchTo(old);
@@ -1045,7 +1062,8 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	if (m.it->lot_tracked)
 	{
 		add_lot_move(e, &m);
-		if (e->nbal >= LT_CHUNK_KEYS)
+		if ((e->nrows % LT_CHUNK_CHECK) == 0 &&
+			MemoryContextMemAllocated(e->chunk_cxt, true) > LT_CHUNK_BYTES)
 			flush_chunk(e, false);
 	}
 	if (m.it->serial_tracked)
@@ -2230,6 +2248,7 @@ process_serials(LtEngine *e)
 void
 lt_engine_finish(LtEngine *e)
 {
+	elog(DEBUG1, "lottrace: %lld rows, %d chunks", (long long) e->nrows, e->nflush + 1);
 	flush_chunk(e, e->carry == NIL);
 	if (e->carry != NIL)
 	{

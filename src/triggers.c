@@ -692,44 +692,40 @@ lt_serial_guard(PG_FUNCTION_ARGS)
 
 static LtPlan status_log_plan = {
 	"INSERT INTO lottrace.lot_status_log (lot_id, old_status, new_status, changed_by, note)"
-	" SELECT n.lot_id, o.status, n.status, $1, $2"
-	"   FROM lottrace_old o JOIN lottrace_new n ON n.lot_id OPERATOR(pg_catalog.=) o.lot_id"
-	"  WHERE n.status OPERATOR(pg_catalog.<>) o.status"
-	"  ORDER BY n.lot_id",
-	2, {TEXTOID, TEXTOID}
+	" VALUES ($1, $2, $3, $4, $5)",
+	5, {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID}
 };
 
 /*
- * AFTER UPDATE ... FOR EACH STATEMENT on lottrace.lot: one log row per lot
- * whose status changed, with the acting role and lottrace.status_note.
+ * AFTER UPDATE OF status ... FOR EACH ROW WHEN (the status changed) on
+ * lottrace.lot: one log row, with the acting role and lottrace.status_note.
  */
 Datum
 lt_lot_status_log(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	LtUserSave	save;
-	Datum		args[2];
-	char		nulls[2] = {' ', ' '};
+	Datum		args[5];
+	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
+	char	   *old_status;
 
-	check_trigger(fcinfo, "lottrace._lot_status_log", true, false);
-	args[0] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
+	check_trigger(fcinfo, "lottrace._lot_status_log", true, true);
+	args[0] = DirectFunctionCall1(int8in, CStringGetDatum(tup_str(td->tg_newtuple, desc, "lot_id")));
+	old_status = tup_str(td->tg_trigtuple, desc, "status");
+	args[1] = old_status ? CStringGetTextDatum(old_status) : (Datum) 0;
+	nulls[1] = old_status ? ' ' : 'n';
+	args[2] = CStringGetTextDatum(tup_str(td->tg_newtuple, desc, "status"));
+	args[3] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
 	if (lt_status_note && lt_status_note[0])
-		args[1] = CStringGetTextDatum(lt_status_note);
+		args[4] = CStringGetTextDatum(lt_status_note);
 	else
-		nulls[1] = 'n';
+		nulls[4] = 'n';
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "lottrace: SPI_connect failed");
-	if (SPI_register_trigger_data(td) != SPI_OK_TD_REGISTER)
-		elog(ERROR, "lottrace: SPI_register_trigger_data failed");
 	lt_become_owner(&save);
-	/* the plan names the transition tables, so it is prepared per call */
-	{
-		SPIPlanPtr	plan = SPI_prepare(status_log_plan.sql, 2, status_log_plan.argtypes);
-
-		if (plan == NULL || SPI_execute_plan(plan, args, nulls, false, 0) < 0)
-			elog(ERROR, "lottrace: could not write the status log");
-	}
+	lt_exec(&status_log_plan, args, nulls, false, 0);
 	lt_restore_user(&save);
 	SPI_finish();
 	return PointerGetDatum(NULL);

@@ -45,7 +45,7 @@ CREATE TABLE lottrace.lot (
     force_closed boolean NOT NULL DEFAULT false,
     stock        jsonb NOT NULL DEFAULT '{}',
     CONSTRAINT lot_item_code_variant_key UNIQUE NULLS NOT DISTINCT (item, code, variant)
-) WITH (fillfactor = 70);
+) WITH (fillfactor = 50);
 COMMENT ON TABLE lottrace.lot IS
   'Lot register: one row per (item, variant, lot code), created by the first load. Editable by UPDATE: status, notes, supplier fields, evaluation, saleable, force_closed, packages, lot_type, and expiry_date where the item allows it.';
 COMMENT ON COLUMN lottrace.lot.lot_id IS 'Surrogate key.';
@@ -68,8 +68,6 @@ COMMENT ON COLUMN lottrace.lot.saleable IS 'false: the lot may not be unloaded (
 COMMENT ON COLUMN lottrace.lot.force_closed IS 'true: the lot is closed by hand; its stock no longer counts as available.';
 COMMENT ON COLUMN lottrace.lot.stock IS
   'Derived: the lot''s stock per warehouse, {"W1": [loaded_qty, on_hand], ...}, summed over all attached tables. Maintained by the triggers (one row per lot, so one write per lot and movement statement), recomputed by rebuild(); read it through lottrace.lot_stock.';
-
-CREATE INDEX lot_expiry_idx ON lottrace.lot (expiry_date) WHERE expiry_date IS NOT NULL;
 
 ------------------------------------------------------------------------------
 -- Serials

@@ -80,9 +80,9 @@ CREATE TRIGGER config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lo
 
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON lottrace.lot
   FOR EACH ROW EXECUTE FUNCTION lottrace._lot_guard();
-CREATE TRIGGER status_log AFTER UPDATE ON lottrace.lot
-  REFERENCING OLD TABLE AS lottrace_old NEW TABLE AS lottrace_new
-  FOR EACH STATEMENT EXECUTE FUNCTION lottrace._lot_status_log();
+CREATE TRIGGER status_log AFTER UPDATE OF status ON lottrace.lot
+  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status)
+  EXECUTE FUNCTION lottrace._lot_status_log();
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON lottrace.serial
   FOR EACH ROW EXECUTE FUNCTION lottrace._serial_guard();
 
