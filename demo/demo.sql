@@ -1,0 +1,183 @@
+-- lottrace demo: a small dairy's stock movements, governed inside PostgreSQL.
+-- Run by `make demo` (demo/run-demo.sh) on a throwaway cluster.
+\set QUIET on
+\pset footer off
+\pset null '-'
+\set ECHO none
+SET client_min_messages = warning;
+
+\echo '== 1. Lot codes, serial codes and code formats are types ====================='
+CREATE EXTENSION lottrace;
+\echo
+\echo 'Lot codes sort naturally (L2 before L10), and refuse characters a GS1 label cannot carry:'
+\set ECHO queries
+SELECT array_agg(c ORDER BY c) AS natural_order
+  FROM unnest(ARRAY['L10', 'L2', 'L1', 'A10', 'A2']::lottrace.lotcode[]) AS c;
+\set ECHO none
+\set ON_ERROR_STOP 0
+\set ECHO queries
+SELECT 'L 7'::lottrace.lotcode;
+\set ECHO none
+\set ON_ERROR_STOP 1
+\echo
+\echo 'A code format renders codes from a context and a counter, and checks typed codes:'
+\set ECHO queries
+SELECT lottrace.render('{ITEM}-{YY}{MM}-{SEQ:4}', '{"item": "CHEESE", "start_date": "2026-11-22"}', 7) AS rendered,
+       lottrace.matches('CHEESE-2611-0007', '{ITEM}-{YY}{MM}-{SEQ:4}') AS typed_code_ok,
+       lottrace.matches('CHEESE-2613-0007', '{ITEM}-{YY}{MM}-{SEQ:4}') AS month_13_ok;
+\set ECHO none
+
+\echo
+\echo '== 2. Configuration: code types, items, movement reasons ===================='
+INSERT INTO lottrace.code_type (code, kind, description, format) VALUES
+  ('MILK',   'lot',    'raw milk: farm code + day + counter per day', 'M{YY}{DDD}-{SEQ:3|YYYY,DDD}'),
+  ('CHEESE', 'lot',    'cheese batches: year/month + counter per year', 'CH{YY}{MM}-{SEQ:4|YYYY}'),
+  ('SUPLOT', 'lot',    'keep the supplier''s lot code', '{SUPLOT}'),
+  ('SCALE',  'serial', 'weighing scales: 9 + counter + GS1 check digit', '9{SEQ:6}{CHK}');
+INSERT INTO lottrace.item (item, lot_tracked, lot_code_type, initial_status, lot_validity_days, expiry_rule, pick_policy, block_days, warn_days) VALUES
+  ('MILK',    true, 'MILK',   'QUARANTINE', 5,   'exact',     'fifo', 0, 2),
+  ('CULTURE', true, 'SUPLOT', NULL,         365, 'exact',     'fefo', 0, 30),
+  ('CHEESE',  true, 'CHEESE', NULL,         90,  'month_end', 'fefo', 7, 20);
+INSERT INTO lottrace.item (item, serial_tracked, serial_code_type) VALUES ('SCALE', true, 'SCALE');
+INSERT INTO lottrace.reason (code, direction, description, production, requires_doc, requires_account, allow_unavailable, create_serials) VALUES
+  ('RECEIPT',  'load',   'goods received from a supplier', NULL,     true,  true,  false, true),
+  ('SALE',     'unload', 'shipment to a customer',        NULL,     true,  true,  false, false),
+  ('PROD-IN',  'unload', 'consumed by a production order', 'input', true,  false, false, false),
+  ('PROD-OUT', 'load',   'made by a production order',    'output', true,  false, false, false),
+  ('SCRAP',    'unload', 'scrapped (even when blocked)',  NULL,     false, false, true,  false),
+  ('MOVE-OUT', 'unload', 'transfer: leaves a warehouse',  NULL,     true,  false, false, false),
+  ('MOVE-IN',  'load',   'transfer: enters a warehouse',  NULL,     true,  false, false, false);
+\set ECHO queries
+SELECT item, lot_tracked AS lots, serial_tracked AS serials, lot_code_type, initial_status, lot_validity_days AS shelf_life
+  FROM lottrace.item ORDER BY item;
+\set ECHO none
+
+\echo
+\echo '== 3. The ERP''s own stock-movement table, attached ============================'
+CREATE SCHEMA erp;
+CREATE TABLE erp.stock_moves (
+    id         bigserial PRIMARY KEY,
+    posted_on  date NOT NULL,
+    warehouse  text NOT NULL,
+    item       text NOT NULL,
+    lot        text,
+    serial     text,
+    qty        numeric(12,3) NOT NULL,
+    reason     text NOT NULL,
+    document   text,
+    partner    text,
+    prod_order text,
+    supplier_lot text,
+    best_before date
+);
+\set ECHO queries
+SELECT lottrace.attach('erp.stock_moves',
+         item => 'item', qty => 'qty', warehouse => 'warehouse', lot => 'lot',
+         serial => 'serial', reason => 'reason', doc => 'document', moved_on => 'posted_on',
+         account => 'partner', batch_key => 'prod_order', supplier_lot => 'supplier_lot',
+         expiry => 'best_before');
+\set ECHO none
+\echo 'From now on every INSERT, UPDATE, DELETE and COPY on erp.stock_moves is checked and'
+\echo 'reflected in the registers, whatever client writes it.'
+
+\echo
+\echo '== 4. Goods received: lot codes are generated and written into the rows ======'
+\set ECHO queries
+INSERT INTO erp.stock_moves (posted_on, warehouse, item, qty, reason, document, partner, supplier_lot) VALUES
+  ('2026-11-16', 'COLD', 'MILK',    1200, 'RECEIPT', 'GRN-101', 'FARM-ROSSI',  NULL),
+  ('2026-11-16', 'COLD', 'MILK',     800, 'RECEIPT', 'GRN-102', 'FARM-POPESCU', NULL),
+  ('2026-11-16', 'DRY',  'CULTURE',    5, 'RECEIPT', 'GRN-103', 'CULTURES-SA', 'CS-2611-A')
+RETURNING id, item, lot, qty;
+INSERT INTO erp.stock_moves (posted_on, warehouse, item, qty, reason, document, partner)
+SELECT '2026-11-16', 'EQUIP', 'SCALE', 1, 'RECEIPT', 'GRN-104', 'SCALES-GMBH' FROM generate_series(1, 3)
+RETURNING id, item, serial;
+\set ECHO none
+
+\echo
+\echo '== 5. Milk starts in quarantine: production may not use it yet ==============='
+\set ON_ERROR_STOP 0
+\set ECHO queries
+INSERT INTO erp.stock_moves (posted_on, warehouse, item, lot, qty, reason, document, prod_order)
+VALUES ('2026-11-17', 'COLD', 'MILK', 'M26320-001', 1000, 'PROD-IN', 'PO-7', 'PO-7');
+\set ECHO none
+\set ON_ERROR_STOP 1
+\echo
+\echo 'The lab releases both milk lots (the change is logged with who, when and why):'
+\set ECHO queries
+SELECT lottrace.set_lot_status('MILK', code, 'AVAILABLE', 'lab analysis OK, report LAB-55')
+  FROM lottrace.lot WHERE item = 'MILK';
+SELECT lot_id, old_status, new_status, changed_by, note FROM lottrace.lot_status_log ORDER BY log_id;
+\set ECHO none
+
+\echo
+\echo '== 6. Production: milk and culture in, cheese out (same production order) ====='
+\set ECHO queries
+INSERT INTO erp.stock_moves (posted_on, warehouse, item, lot, qty, reason, document, prod_order) VALUES
+  ('2026-11-17', 'COLD', 'MILK',    'M26320-001', 1000, 'PROD-IN', 'PO-7', 'PO-7'),
+  ('2026-11-17', 'COLD', 'MILK',    'M26320-002',  600, 'PROD-IN', 'PO-7', 'PO-7'),
+  ('2026-11-17', 'DRY',  'CULTURE', 'CS-2611-A',     2, 'PROD-IN', 'PO-7', 'PO-7');
+INSERT INTO erp.stock_moves (posted_on, warehouse, item, qty, reason, document, prod_order)
+VALUES ('2026-11-18', 'CELLAR', 'CHEESE', 160, 'PROD-OUT', 'PO-7', 'PO-7')
+RETURNING id, item, lot, qty;
+SELECT p.item AS from_item, p.code AS from_lot, g.qty AS consumed, c.item AS into_item, c.code AS into_lot
+  FROM lottrace.genealogy g
+  JOIN lottrace.lot p ON p.lot_id = g.parent_lot_id
+  JOIN lottrace.lot c ON c.lot_id = g.child_lot_id
+ ORDER BY 1, 2;
+\set ECHO none
+
+\echo
+\echo '== 7. Shipments, and a transfer written as one statement ===================='
+\set ECHO queries
+INSERT INTO erp.stock_moves (posted_on, warehouse, item, lot, qty, reason, document, partner)
+SELECT '2026-11-19', 'CELLAR', 'CHEESE', lot, q, 'SALE', doc, customer
+  FROM (SELECT lot FROM erp.stock_moves WHERE item = 'CHEESE' AND reason = 'PROD-OUT') l,
+       (VALUES (40, 'INV-900', 'SHOP-CENTRAL'), (25, 'INV-901', 'DELI-NORD')) AS s(q, doc, customer);
+INSERT INTO erp.stock_moves (posted_on, warehouse, item, serial, qty, reason, document, partner)
+SELECT '2026-11-19', 'EQUIP', 'SCALE', serial, 1, 'SALE', 'INV-902', 'DELI-NORD'
+  FROM erp.stock_moves WHERE item = 'SCALE' ORDER BY id LIMIT 1;
+\set ECHO none
+\echo
+\echo 'A transfer is an unload plus a load in one statement; row order does not matter:'
+\set ECHO queries
+INSERT INTO erp.stock_moves (posted_on, warehouse, item, lot, qty, reason, document)
+SELECT '2026-11-19', wh, 'CHEESE', lot, 30, reason, 'TR-12'
+  FROM (SELECT lot FROM erp.stock_moves WHERE item = 'CHEESE' AND reason = 'PROD-OUT') l,
+       (VALUES ('SHOP', 'MOVE-IN'), ('CELLAR', 'MOVE-OUT')) AS t(wh, reason);
+\set ECHO none
+\echo
+\echo 'Shipping more than is on hand is refused, naming item, lot, warehouse and row:'
+\set ON_ERROR_STOP 0
+\set ECHO queries
+INSERT INTO erp.stock_moves (posted_on, warehouse, item, lot, qty, reason, document, partner)
+SELECT '2026-11-20', 'CELLAR', 'CHEESE', lot, 500, 'SALE', 'INV-903', 'SHOP-CENTRAL'
+  FROM erp.stock_moves WHERE item = 'CHEESE' AND reason = 'PROD-OUT';
+\set ECHO none
+\set ON_ERROR_STOP 1
+
+\echo
+\echo '== 8. A scanner reads a GS1 label; its lot and expiry go straight into a row ==='
+\set ECHO queries
+SELECT * FROM lottrace.gs1_parse(E']d2010950600013435217270228\u001d10CS-2611-B');
+INSERT INTO erp.stock_moves (posted_on, warehouse, item, qty, reason, document, partner,
+                             supplier_lot, best_before)
+SELECT '2026-11-20', 'DRY', 'CULTURE', 3, 'RECEIPT', 'GRN-105', 'CULTURES-SA',
+       lottrace.gs1_lot(scan), lottrace.gs1_expiry(scan)
+  FROM (VALUES (E']d2010950600013435217270228\u001d10CS-2611-B')) AS s(scan)
+RETURNING id, item, lot, supplier_lot, best_before;
+\set ECHO none
+
+\echo
+\echo '== 9. The registers ========================================================='
+\set ECHO queries
+SELECT item, lot, status, start_date, expiry_date, initial_qty, loaded_qty, on_hand, available_qty, is_open
+  FROM lottrace.lot_register ORDER BY item, lot;
+SELECT item, lot, warehouse, loaded_qty, on_hand, available_qty FROM lottrace.lot_stock ORDER BY item, lot, warehouse;
+SELECT item, serial, state, warehouse, load_doc, loaded_on, unload_doc, unloaded_on
+  FROM lottrace.serial_register ORDER BY serial;
+\set ECHO none
+\echo
+\echo 'The registers agree with the ERP table (verify() lists nothing):'
+\set ECHO queries
+SELECT count(*) AS disagreements FROM lottrace.verify();
+\set ECHO none
