@@ -172,9 +172,11 @@ BEGIN
       CASE WHEN a.location_col IS NULL THEN 'NULL::pg_catalog.text'
            ELSE format('(t.%I)::pg_catalog.text', a.location_col) END,
       CASE WHEN a.reason_col IS NULL THEN format('(t.%I)::pg_catalog.numeric', a.qty_col)
-           ELSE format('CASE WHEN r.direction OPERATOR(pg_catalog.=) %2$L'
+           ELSE format('CASE WHEN (SELECT r.direction FROM lottrace.reason r'
+                       ' WHERE r.code OPERATOR(pg_catalog.=) (t.%2$I)::pg_catalog.text)'
+                       ' OPERATOR(pg_catalog.=) %3$L'
                        ' THEN OPERATOR(pg_catalog.-) (t.%1$I)::pg_catalog.numeric'
-                       ' ELSE (t.%1$I)::pg_catalog.numeric END', a.qty_col, 'unload') END,
+                       ' ELSE (t.%1$I)::pg_catalog.numeric END', a.qty_col, a.reason_col, 'unload') END,
       CASE WHEN a.reason_col IS NULL THEN 'NULL::pg_catalog.text'
            ELSE format('(t.%I)::pg_catalog.text', a.reason_col) END,
       CASE WHEN a.doc_col IS NULL THEN 'NULL::pg_catalog.text'
@@ -185,11 +187,10 @@ BEGIN
            ELSE format('(t.%I)::pg_catalog.text', a.batch_key_col) END,
       CASE WHEN a.moved_on_col IS NULL THEN 'NULL::pg_catalog.date'
            ELSE format('(t.%I)::pg_catalog.date', a.moved_on_col) END];
+    -- one table per branch (the sign comes from a scalar subquery, not a
+    -- join), so the planner flattens the UNION ALL and joins reach each
+    -- table's indexes
     q := format('SELECT %s FROM %s t', array_to_string(cols, ', '), a.relid::oid::regclass);
-    IF a.reason_col IS NOT NULL THEN
-      q := q || format(' LEFT JOIN lottrace.reason r'
-                       ' ON r.code OPERATOR(pg_catalog.=) (t.%I)::pg_catalog.text', a.reason_col);
-    END IF;
     parts := parts || q;
   END LOOP;
 

@@ -43,17 +43,17 @@ AS $$
   WITH lots AS MATERIALIZED (
     SELECT l.lot_id, l.item, l.code, l.variant
       FROM lottrace.lot l
-     WHERE l.lot_id = lottrace._find_lot($1, $2, $3)
-        OR l.lot_id IN (SELECT t.lot_id FROM lottrace.trace_forward($1, $2, 2147483647, $3) t))
-  -- the array conditions reach each attached table's own (item, lot) index
+     WHERE l.lot_id IN (SELECT lottrace._find_lot($1, $2, $3)
+                        UNION ALL
+                        SELECT t.lot_id FROM lottrace.trace_forward($1, $2, 2147483647, $3) t))
+  -- joined through lottrace.movements, each attached table is read through
+  -- its own (item, lot) index
   SELECT m.account, m.item, m.lot::lottrace.lotcode, -m.qty, m.doc, m.moved_on
     FROM lottrace.movements m
     JOIN lots ON lots.item = m.item AND lots.code::text = m.lot
      AND (lots.variant = m.variant OR (lots.variant IS NULL AND m.variant IS NULL))
     LEFT JOIN lottrace.reason r ON r.code = m.reason
-   WHERE m.lot = ANY ((SELECT array_agg(code::text) FROM lots)::text[])
-     AND m.item = ANY ((SELECT array_agg(DISTINCT item) FROM lots)::text[])
-     AND m.qty < 0 AND m.account IS NOT NULL
+   WHERE m.qty < 0 AND m.account IS NOT NULL
      AND r.production IS DISTINCT FROM 'input'
    ORDER BY m.account, m.moved_on, m.item, m.lot, m.doc
 $$;
@@ -126,8 +126,6 @@ AS $$
     JOIN ll ON ll.item = m.item AND ll.code::text = m.lot
      AND (ll.variant = m.variant OR (ll.variant IS NULL AND m.variant IS NULL))
     LEFT JOIN lottrace.reason r ON r.code = m.reason
-   WHERE m.lot = ANY ((SELECT array_agg(code::text) FROM ll)::text[])
-     AND m.item = ANY ((SELECT array_agg(DISTINCT item) FROM ll)::text[])
    ORDER BY m.moved_on, ll.depth, m.item, m.lot, m.source::oid, m.source_key
 $$;
 COMMENT ON FUNCTION lottrace.trace_events(text, text, text) IS
