@@ -17,6 +17,7 @@
 #include "access/genam.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
+#include "catalog/partition.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -325,10 +326,26 @@ lt_relinfo(Oid relid)
 
 	attachment_relid = lt_relid("attachment");
 	if (!attachment_names(relid, names))
-		ereport(ERROR,
+	{
+		/* a partition of an attached table: the root's mapping, by name */
+		ListCell   *lc;
+		bool		found_root = false;
+
+		if (get_rel_relispartition(relid))
+			foreach(lc, get_partition_ancestors(relid))
+			{
+				if (attachment_names(lfirst_oid(lc), names))
+				{
+					found_root = true;
+					break;
+				}
+			}
+		if (!found_root)
+			ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("relation %s is not attached to lottrace", lt_relname(relid)),
-				 errhint("Its lottrace triggers are left over: drop them, or call lottrace.attach().")));
+					 errhint("Its lottrace triggers are left over: drop them, or call lottrace.attach().")));
+	}
 	rel = table_open(relid, NoLock);
 	PG_TRY();
 	{
@@ -454,14 +471,6 @@ check_owner(Oid relid)
 				 errhint("lottrace.attach() and lottrace.detach() are run by the owner of the ERP table.")));
 }
 
-static void
-run_sql(const char *sql)
-{
-	int			rc = SPI_execute(sql, false, 0);
-
-	if (rc < 0)
-		elog(ERROR, "lottrace: SPI_execute failed (%s): %s", SPI_result_code_string(rc), sql);
-}
 
 static LtPlan attachment_insert_plan = {
 	"INSERT INTO lottrace.attachment (relid, item_col, qty_col, warehouse_col, lot_col,"
@@ -492,7 +501,6 @@ lt_attach(PG_FUNCTION_ARGS)
 	char		relkind;
 	LtUserSave	save;
 	char	   *user = GetUserNameFromId(GetUserId(), false);
-	StringInfoData sql;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -559,42 +567,14 @@ lt_attach(PG_FUNCTION_ARGS)
 	lt_restore_user(&save);
 
 	/* the triggers, created by the table's owner (the caller) */
-	initStringInfo(&sql);
 	{
-		const char *genwhen;
-		LtCol	   *lot = NULL;
-		LtCol	   *serial = NULL;
-		StringInfoData when;
+		Oid			argtypes[1] = {REGCLASSOID};
+		Datum		arg = ObjectIdGetDatum(relid);
 
-		initStringInfo(&when);
-		if (names[LC_LOT])
-			appendStringInfo(&when, "NEW.%s IS NULL", quote_identifier(names[LC_LOT]));
-		if (names[LC_SERIAL])
-			appendStringInfo(&when, "%sNEW.%s IS NULL", when.len ? " OR " : "",
-							 quote_identifier(names[LC_SERIAL]));
-		genwhen = when.data;
-		(void) lot;
-		(void) serial;
-		if (when.len > 0)
-			appendStringInfo(&sql,
-							 "CREATE TRIGGER lottrace_generate BEFORE INSERT ON %s"
-							 " FOR EACH ROW WHEN (%s) EXECUTE FUNCTION lottrace._trg_generate();",
-							 qname, genwhen);
+		if (SPI_execute_with_args("SELECT lottrace._govern($1)", 1, argtypes, &arg,
+								  NULL, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "lottrace: could not create the triggers");
 	}
-	appendStringInfo(&sql,
-					 "CREATE TRIGGER lottrace_insert AFTER INSERT ON %s"
-					 " REFERENCING NEW TABLE AS lottrace_new"
-					 " FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_rows();"
-					 "CREATE TRIGGER lottrace_update AFTER UPDATE ON %s"
-					 " REFERENCING OLD TABLE AS lottrace_old NEW TABLE AS lottrace_new"
-					 " FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_rows();"
-					 "CREATE TRIGGER lottrace_delete AFTER DELETE ON %s"
-					 " REFERENCING OLD TABLE AS lottrace_old"
-					 " FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_rows();"
-					 "CREATE TRIGGER lottrace_truncate BEFORE TRUNCATE ON %s"
-					 " FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_truncate();",
-					 qname, qname, qname, qname);
-	run_sql(sql.data);
 
 	if (backfill)
 	{
@@ -616,7 +596,6 @@ lt_detach(PG_FUNCTION_ARGS)
 	char	   *names[LC_NCOLS];
 	char	   *qname;
 	LtUserSave	save;
-	char	   *sql;
 
 	check_owner(relid);
 	rel = table_open(relid, ShareRowExclusiveLock);
@@ -638,13 +617,14 @@ lt_detach(PG_FUNCTION_ARGS)
 	}
 	lt_restore_user(&save);
 
-	sql = psprintf("DROP TRIGGER IF EXISTS lottrace_generate ON %s;"
-				   "DROP TRIGGER lottrace_insert ON %s;"
-				   "DROP TRIGGER lottrace_update ON %s;"
-				   "DROP TRIGGER lottrace_delete ON %s;"
-				   "DROP TRIGGER lottrace_truncate ON %s;",
-				   qname, qname, qname, qname, qname);
-	run_sql(sql);
+	{
+		Oid			argtypes[1] = {REGCLASSOID};
+		Datum		arg = ObjectIdGetDatum(relid);
+
+		if (SPI_execute_with_args("SELECT lottrace._ungovern($1)", 1, argtypes, &arg,
+								  NULL, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "lottrace: could not drop the triggers");
+	}
 	SPI_finish();
 	table_close(rel, NoLock);
 	PG_RETURN_VOID();

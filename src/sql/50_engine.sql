@@ -230,6 +230,104 @@ CREATE TRIGGER refresh_movements AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON
   FOR EACH STATEMENT EXECUTE FUNCTION lottrace._attachment_changed();
 
 ------------------------------------------------------------------------------
+-- The triggers on an attached table, and on its partitions
+------------------------------------------------------------------------------
+CREATE FUNCTION lottrace._govern(tbl regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  a    lottrace.attachment;
+  part regclass;
+  cond text;
+BEGIN
+  SELECT * INTO a FROM lottrace.attachment WHERE relid = tbl;
+  -- code generation: a row trigger, which PostgreSQL clones onto partitions
+  SELECT string_agg(format('NEW.%I IS NULL', c), ' OR ') INTO cond
+    FROM unnest(ARRAY[a.lot_col, a.serial_col]) AS c WHERE c IS NOT NULL;
+  IF cond IS NOT NULL AND NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'lottrace_generate') THEN
+    EXECUTE format('CREATE TRIGGER lottrace_generate BEFORE INSERT ON %s FOR EACH ROW WHEN (%s)'
+                   ' EXECUTE FUNCTION lottrace._trg_generate()', tbl, cond);
+  END IF;
+  -- the statement triggers, on the table and on every partition below it
+  -- (statement triggers are not cloned: DML aimed at a partition fires the
+  -- partition's own)
+  FOR part IN SELECT relid FROM pg_partition_tree(tbl) UNION SELECT tbl LOOP
+    CONTINUE WHEN EXISTS (SELECT FROM pg_trigger WHERE tgrelid = part AND tgname = 'lottrace_insert');
+    EXECUTE format('CREATE TRIGGER lottrace_insert AFTER INSERT ON %s'
+                   ' REFERENCING NEW TABLE AS lottrace_new'
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_rows()', part);
+    EXECUTE format('CREATE TRIGGER lottrace_update AFTER UPDATE ON %s'
+                   ' REFERENCING OLD TABLE AS lottrace_old NEW TABLE AS lottrace_new'
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_rows()', part);
+    EXECUTE format('CREATE TRIGGER lottrace_delete AFTER DELETE ON %s'
+                   ' REFERENCING OLD TABLE AS lottrace_old'
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_rows()', part);
+    EXECUTE format('CREATE TRIGGER lottrace_truncate BEFORE TRUNCATE ON %s'
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_truncate()', part);
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION lottrace._govern(regclass) IS
+  'Internal: creates lottrace''s triggers on an attached table and on each of its partitions that lacks them (runs as the caller, who must own them).';
+
+CREATE FUNCTION lottrace._ungovern(tbl regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  t record;
+BEGIN
+  FOR t IN SELECT tg.tgname, tg.tgrelid::regclass AS rel
+             FROM pg_trigger tg
+            WHERE tg.tgrelid IN (SELECT relid FROM pg_partition_tree(tbl) UNION SELECT tbl)
+              AND tg.tgname IN ('lottrace_generate', 'lottrace_insert', 'lottrace_update',
+                                'lottrace_delete', 'lottrace_truncate')
+              AND tg.tgparentid = 0
+  LOOP
+    EXECUTE format('DROP TRIGGER %I ON %s', t.tgname, t.rel);
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION lottrace._ungovern(regclass) IS
+  'Internal: drops lottrace''s triggers from a table and its partitions.';
+
+-- Partitions created or attached later get the statement triggers too.
+CREATE FUNCTION lottrace._govern_new_partitions()
+RETURNS event_trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  root regclass;
+BEGIN
+  FOR root IN
+    SELECT DISTINCT a.relid
+      FROM pg_event_trigger_ddl_commands() c
+      JOIN lottrace.attachment a
+        ON a.relid IN (SELECT relid FROM pg_partition_ancestors(c.objid))
+        OR c.objid IN (SELECT relid FROM pg_partition_tree(a.relid))
+     WHERE c.classid = 'pg_class'::regclass
+  LOOP
+    IF EXISTS (SELECT FROM pg_partition_tree(root) p
+                WHERE NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = p.relid AND tgname = 'lottrace_insert')) THEN
+      PERFORM lottrace._govern(root);
+      RAISE NOTICE 'lottrace: new partitions of % are governed', root
+        USING HINT = 'Rows that were already in an attached partition are not in the registers: run SELECT lottrace.rebuild().';
+    END IF;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION lottrace._govern_new_partitions() IS
+  'Internal event trigger: a partition created in, or attached to, an attached table gets lottrace''s statement triggers.';
+CREATE EVENT TRIGGER lottrace_govern_partitions ON ddl_command_end
+  WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'CREATE TABLE AS')
+  EXECUTE FUNCTION lottrace._govern_new_partitions();
+
+------------------------------------------------------------------------------
 -- attach / detach
 ------------------------------------------------------------------------------
 CREATE FUNCTION lottrace.attach(tbl regclass, item text, qty text, warehouse text,
