@@ -879,16 +879,11 @@ check_code_syntax(LtEngine *e, LtMove *m, LtStr code, bool serial, TupleTableSlo
 
 	if (r.status == LC_OK && r.start == 0 && r.len == (size_t) code.len)
 		return;
-	if (r.status == LC_OK)
-	{
-		/* surrounding blanks: accepted, the code is stored trimmed */
-		if (serial)
-			m->serial = (LtStr) {code.p + r.start, (int) r.len};
-		else
-			m->lot = (LtStr) {code.p + r.start, (int) r.len};
-		return;
-	}
 	c = str_c(code);
+	if (r.status == LC_OK)
+		LT_ERROR(e, ERRCODE_INVALID_TEXT_REPRESENTATION, "lottrace_code_syntax", m->ref,
+				 lt_row_key(e->ri, slot), "Remove the blanks: the ERP table must hold the code as it is.",
+				 "invalid %s \"%s\" for item \"%s\": white space around the code", what, c, str_c(m->item));
 	if (r.status == LC_TOO_LONG)
 		LT_ERROR(e, ERRCODE_INVALID_TEXT_REPRESENTATION, "lottrace_code_syntax", m->ref,
 				 lt_row_key(e->ri, slot), "Codes are 1 to 50 characters of GS1 character set 82.",
