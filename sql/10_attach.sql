@@ -406,6 +406,33 @@ SELECT lot, warehouse, loaded_qty, on_hand FROM lottrace.lot_stock WHERE lot = '
 INSERT INTO typed_b VALUES ('00000000-0000-0000-0000-000000000003', 'APPLE', -9, 'W7', 'C-1', '2024-05-03');
 SELECT * FROM lottrace.verify();
 
+-- A lot column of a domain over varchar is checked like varchar: a code
+-- with a space is refused (not written into lottrace.lot as it is).
+CREATE DOMAIN lot_text AS varchar(60);
+CREATE TABLE typed_c (id int PRIMARY KEY, item text, qty numeric, wh text, lot lot_text);
+SELECT lottrace.attach('typed_c', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot');
+SELECT sqlstate, constraint_name FROM pg_temp.err($$INSERT INTO typed_c VALUES (1, 'APPLE', 1, 'W8', 'D 1')$$);
+INSERT INTO typed_c VALUES (2, 'APPLE', 1, 'W8', 'D-1');
+SELECT lot, warehouse, on_hand FROM lottrace.lot_stock WHERE warehouse = 'W8';
+SELECT count(*) AS bad_codes FROM lottrace.lot WHERE code::text ~ '[ ~]';
+
+-- Schema, table and column names that need quoting.
+CREATE SCHEMA "ERP Data";
+CREATE TABLE "ERP Data"."Stock Moves" ("Row Id" int PRIMARY KEY, "Item Code" text, "Qty" numeric,
+                                       "Wh" text, "Lot No" text, "select" text);
+INSERT INTO "ERP Data"."Stock Moves" VALUES (1, 'APPLE', 5, 'W9', 'Q-1', 'DOC "1"');
+SELECT lottrace.attach('"ERP Data"."Stock Moves"', item => 'Item Code', qty => 'Qty', warehouse => 'Wh',
+                       lot => 'Lot No', doc => 'select');
+SELECT tgname FROM pg_trigger WHERE tgrelid = '"ERP Data"."Stock Moves"'::regclass ORDER BY tgname;
+INSERT INTO "ERP Data"."Stock Moves" VALUES (2, 'APPLE', -7, 'W9', 'Q-1', NULL);
+INSERT INTO "ERP Data"."Stock Moves" VALUES (2, 'APPLE', -2, 'W9', 'Q-1', NULL);
+SELECT source, source_key, item, lot, warehouse, qty, doc FROM lottrace.movements
+ WHERE source = '"ERP Data"."Stock Moves"'::regclass ORDER BY source_key;
+SELECT lot, warehouse, loaded_qty, on_hand FROM lottrace.lot_stock WHERE warehouse = 'W9';
+SELECT * FROM lottrace.verify();
+SELECT lottrace.detach('"ERP Data"."Stock Moves"');
+SELECT count(*) AS stock_rows FROM lottrace.lot_stock WHERE warehouse = 'W9';
+
 -- A lot code with white space around it, in a text column: accepted and
 -- stored trimmed (as the lotcode type does); movements, verify() and
 -- rebuild() must see the same code.
@@ -429,5 +456,7 @@ DROP EXTENSION lottrace CASCADE;
 RESET client_min_messages;
 -- The ERP tables keep their rows and lose their triggers.
 SELECT count(*) AS lottrace_triggers FROM pg_trigger WHERE tgname LIKE 'lottrace%';
-DROP TABLE stock_move, bad_map, no_pk, doc_line, later_move, part_root, typed_a, typed_b CASCADE;
+DROP TABLE stock_move, bad_map, no_pk, doc_line, later_move, part_root, typed_a, typed_b, typed_c CASCADE;
+DROP DOMAIN lot_text;
+DROP SCHEMA "ERP Data" CASCADE;
 DROP ROLE regress_lottrace_t1_other;

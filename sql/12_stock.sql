@@ -153,6 +153,18 @@ INSERT INTO mv (id, item, qty, wh, serial, reason) VALUES (22, 'PUMP', 1, 'W2', 
 SELECT serial, state, warehouse FROM lottrace.serial_register;
 SELECT * FROM lottrace.verify();
 
+-- Serials: DELETE of an unload puts the serial back in stock, and the
+-- register forgets that unload (unloaded_on is the first unload after the
+-- last load, and there is none now); UPDATE of the warehouse moves it.
+INSERT INTO mv (id, item, qty, wh, serial, reason, moved) VALUES (27, 'PUMP', 1, 'W1', 'P2', 'IN', '2024-01-01');
+INSERT INTO mv (id, item, qty, wh, serial, reason, moved) VALUES (28, 'PUMP', 1, 'W1', 'P2', 'OUT', '2024-01-05');
+SELECT serial, state, warehouse, loaded_on, unloaded_on FROM lottrace.serial_register WHERE serial = 'P2';
+DELETE FROM mv WHERE id = 28;
+SELECT serial, state, warehouse, loaded_on, unloaded_on FROM lottrace.serial_register WHERE serial = 'P2';
+UPDATE mv SET wh = 'W3' WHERE id = 27;
+SELECT serial, state, warehouse, loaded_on, unloaded_on FROM lottrace.serial_register WHERE serial = 'P2';
+SELECT * FROM lottrace.verify();
+
 -- Other statements that write several rows are judged once, too:
 -- INSERT ... ON CONFLICT DO UPDATE, MERGE.
 INSERT INTO mv (id, item, qty, wh, lot, reason) VALUES (24, 'APPLE', 2, 'W7', 'T1', 'OUT')

@@ -198,6 +198,8 @@ resolve_columns(LtRelInfo *ri, TupleDesc desc, char **names)
 		c->attnum = a + 1;
 		c->typid = TupleDescAttr(desc, a)->atttypid;
 		c->kind = col_kind(i, c->typid);
+		c->is_code = (getBaseType(c->typid) == lt_lotcode_oid() ||
+					  getBaseType(c->typid) == lt_serialcode_oid());
 		if (c->kind == CK_NONE)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
