@@ -282,7 +282,8 @@ SELECT count(*) AS rows_left FROM stock_move;
 
 -- Dropping an attached table never drops the extension.  Whether the DROP
 -- is refused or succeeds, lottrace must stay usable: movements readable,
--- verify() clean, and no attachment left for a table that is gone.
+-- verify() clean, no attachment left for a table that is gone, and other
+-- tables can still be attached.
 DO $$
 BEGIN
   BEGIN
@@ -304,6 +305,15 @@ BEGIN
     RAISE NOTICE 'verify clean: %', NOT EXISTS (SELECT FROM lottrace.verify());
   EXCEPTION WHEN OTHERS THEN
     RAISE NOTICE 'verify clean: false';
+  END;
+  BEGIN
+    CREATE TABLE after_drop (id int PRIMARY KEY, item text, qty numeric, wh text);
+    PERFORM lottrace.attach('after_drop', item => 'item', qty => 'qty', warehouse => 'wh');
+    RAISE NOTICE 'another table can be attached: true';
+    PERFORM lottrace.detach('after_drop');
+    DROP TABLE after_drop;
+  EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'another table can be attached: false';
   END;
 END
 $$;

@@ -128,10 +128,12 @@ SELECT r.* FROM pg_temp.rule($$INSERT INTO signed_moves VALUES (102, 'LOT', 1, '
 INSERT INTO moves (id, item, qty, wh, reason) VALUES (102, 'DOCL', 1, 'W1', 'IN');
 SELECT sqlstate, constraint_name FROM pg_temp.err(
   $$INSERT INTO moves (id, item, qty, wh, reason) VALUES (102, 'DOCL', 1, 'W1', 'IN')$$);
--- With the document the code is generated.
+-- With the document the code is generated; an empty lot code counts as
+-- none, like NULL (the engine reads '' as no code).
 INSERT INTO moves (id, item, qty, wh, reason, doc) VALUES (102, 'DOCL', 1, 'W1', 'IN', 'PO7');
-SELECT lot FROM moves WHERE id = 102;
-DELETE FROM moves WHERE id = 102;
+INSERT INTO moves (id, item, qty, wh, lot, reason, doc) VALUES (103, 'DOCL', 1, 'W1', '', 'IN', 'PO8');
+SELECT id, lot FROM moves WHERE id IN (102, 103) ORDER BY id;
+DELETE FROM moves WHERE id IN (102, 103);
 
 -- =============================================== lottrace_serial_required
 

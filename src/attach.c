@@ -572,11 +572,14 @@ lt_attach(PG_FUNCTION_ARGS)
 		StringInfoData when;
 
 		initStringInfo(&when);
+		/* no code: NULL or '' (the engine reads both as none) */
 		if (names[LC_LOT])
-			appendStringInfo(&when, "NEW.%s IS NULL", quote_identifier(names[LC_LOT]));
+			appendStringInfo(&when, "NEW.%s IS NULL OR (NEW.%s)::pg_catalog.text OPERATOR(pg_catalog.=) ''",
+							 quote_identifier(names[LC_LOT]), quote_identifier(names[LC_LOT]));
 		if (names[LC_SERIAL])
-			appendStringInfo(&when, "%sNEW.%s IS NULL", when.len ? " OR " : "",
-							 quote_identifier(names[LC_SERIAL]));
+			appendStringInfo(&when, "%sNEW.%s IS NULL OR (NEW.%s)::pg_catalog.text OPERATOR(pg_catalog.=) ''",
+							 when.len ? " OR " : "",
+							 quote_identifier(names[LC_SERIAL]), quote_identifier(names[LC_SERIAL]));
 		genwhen = when.data;
 		(void) lot;
 		(void) serial;
