@@ -148,6 +148,18 @@ SELECT r.rel, e.sqlstate, e.message, e.hint
                                   r.rel, 'item', 'qty', 'wh', 'lot')) e
  ORDER BY r.rel;
 
+-- A temporary table is refused: other sessions cannot read it, so it could
+-- not be part of lottrace.movements (and it vanishes with the session).
+CREATE TEMP TABLE temp_move (id int PRIMARY KEY, item text, qty numeric, wh text, lot text);
+SELECT sqlstate <> 'no error' AS refused FROM pg_temp.err(
+  $$SELECT lottrace.attach('temp_move', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot')$$);
+DO $$ BEGIN
+  IF to_regclass('temp_move') IN (SELECT relid FROM lottrace.attachment) THEN
+    PERFORM lottrace.detach('temp_move');
+  END IF;
+END $$;
+DROP TABLE temp_move;
+
 -- Only the table's owner may attach it (42501).
 CREATE ROLE regress_lottrace_t1_other;
 SET ROLE regress_lottrace_t1_other;
@@ -263,12 +275,29 @@ SET ROLE regress_lottrace_t1_other;
 SELECT sqlstate FROM pg_temp.err($$SELECT lottrace.detach('side_move')$$);
 RESET ROLE;
 
--- Attach again with backfill: the contribution comes back.
+-- Attach again with backfill: the contribution comes back (a backfill
+-- takes history as it is and judges no stock rule: L1 in W1 is -4 again).
 SELECT lottrace.detach('side_move');
 SELECT lot, warehouse, loaded_qty, on_hand FROM lottrace.lot_stock ORDER BY lot, warehouse;
 SELECT lottrace.attach('side_move', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot');
 SELECT lot, warehouse, loaded_qty, on_hand FROM lottrace.lot_stock ORDER BY lot, warehouse;
 SELECT * FROM lottrace.verify();
+
+-- A backfill does judge that unloaded lots exist: a table of shipments
+-- whose receipts are in a table not attached yet is refused (so tables are
+-- attached receipts first; or without backfill, then rebuild()).
+CREATE TABLE ship_move (id int PRIMARY KEY, item text, qty numeric, wh text, lot text);
+CREATE TABLE recv_move (id int PRIMARY KEY, item text, qty numeric, wh text, lot text);
+INSERT INTO recv_move VALUES (1, 'PEAR', 10, 'W6', 'K6');
+INSERT INTO ship_move VALUES (1, 'PEAR', -4, 'W6', 'K6');
+SELECT sqlstate, constraint_name, detail FROM pg_temp.err(
+  $$SELECT lottrace.attach('ship_move', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot')$$);
+SELECT lottrace.attach('recv_move', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot');
+SELECT lottrace.attach('ship_move', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot');
+SELECT lot, warehouse, loaded_qty, on_hand FROM lottrace.lot_stock WHERE lot = 'K6';
+SELECT * FROM lottrace.verify();
+SELECT lottrace.detach('ship_move'), lottrace.detach('recv_move');
+DROP TABLE ship_move, recv_move;
 
 -- ============================================================== TRUNCATE
 
