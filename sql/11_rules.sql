@@ -35,6 +35,7 @@ INSERT INTO lottrace.code_type (code, kind, format) VALUES
   ('CTXFMT', 'lot', '{CLASS}{CATEGORY}-{ITEMTYPE}-{VARIANT}-{SEQ:2}'),
   ('SNFMT', 'serial', 'SN{SEQ:4}'),
   ('DOCFMT', 'lot', '{DOC}-{SEQ:2}');
+-- Items: which tracking, code types, context values, block days, single supplier.
 INSERT INTO lottrace.item (item, lot_tracked, serial_tracked, lot_code_type, serial_code_type,
                            item_class, category, item_type, block_days, single_supplier) VALUES
   ('LOT',  true,  false, NULL,      NULL,    NULL, NULL, NULL,  0, false),
@@ -47,6 +48,7 @@ INSERT INTO lottrace.item (item, lot_tracked, serial_tracked, lot_code_type, ser
   ('EXP0', true,  false, NULL,      NULL,    NULL, NULL, NULL,  0, false),
   ('SUP',  true,  false, NULL,      NULL,    NULL, NULL, NULL,  0, true),
   ('NAIL', false, false, NULL,      NULL,    NULL, NULL, NULL,  0, false);
+-- Reasons and their flags.
 INSERT INTO lottrace.reason (code, direction, new_lot_only, allow_unavailable, requires_doc, requires_account) VALUES
   ('IN',    'load',   false, false, false, false),
   ('OUT',   'unload', false, false, false, false),
@@ -54,17 +56,22 @@ INSERT INTO lottrace.reason (code, direction, new_lot_only, allow_unavailable, r
   ('NEW',   'load',   true,  false, false, false),
   ('SHIP',  'unload', false, false, true,  true),
   ('RECV',  'load',   false, false, false, true);
+-- W1 is listed without allow_negative, NEG with it; W2 is not listed.
 INSERT INTO lottrace.warehouse (code, allow_negative) VALUES ('W1', false), ('NEG', true);
+-- A user status that is available.
 INSERT INTO lottrace.lot_status (code, available) VALUES ('RELEASED', true);
 
 -- The ERP table, reason mode (quantities positive, the reason gives the
 -- direction), and a second one in signed mode.
 CREATE TABLE moves (id int PRIMARY KEY, item text, qty numeric, wh text, lot text, serial text,
                     reason text, doc text, acct text, moved date, exp date, var text);
+-- Attach it with every column the rules read.
 SELECT lottrace.attach('moves', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot',
                        serial => 'serial', reason => 'reason', doc => 'doc', account => 'acct',
                        moved_on => 'moved', expiry => 'exp', variant => 'var');
+-- The signed-mode table.
 CREATE TABLE signed_moves (id int PRIMARY KEY, item text, qty numeric, wh text, lot text, serial text);
+-- Attach it.
 SELECT lottrace.attach('signed_moves', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot',
                        serial => 'serial');
 
@@ -81,6 +88,7 @@ INSERT INTO moves (id, item, qty, wh, lot, reason) VALUES (100, 'LOT', 1, 'W1', 
 -- 23503 lottrace_reason; also for a row without reason.
 SELECT * FROM pg_temp.rule($$INSERT INTO moves (id, item, qty, wh, lot, reason) VALUES (100, 'LOT', 1, 'W1', 'L1', 'GIFT')$$,
                            'LOT', 'L1', 'W1', '(id)=(100)');
+-- A row without reason.
 SELECT * FROM pg_temp.rule($$INSERT INTO moves (id, item, qty, wh, lot, reason) VALUES (100, 'LOT', 1, 'W1', 'L1', NULL)$$,
                            'LOT', 'L1', 'W1', '(id)=(100)');
 -- Reason codes are case-sensitive.
@@ -103,7 +111,9 @@ SELECT q.qty, r.*
        LATERAL pg_temp.rule(format($$INSERT INTO signed_moves VALUES (101, 'LOT', %s, 'W1', 'L1')$$, q.qty),
                             'LOT', 'L1', 'W1', '(id)=(101)') r
  ORDER BY q.qty;
+-- A signed unload (-1) is fine.
 SELECT sqlstate FROM pg_temp.err($$INSERT INTO signed_moves VALUES (101, 'LOT', -1, 'W1', 'L1')$$);
+-- (take it back)
 DELETE FROM signed_moves WHERE id = 101;
 
 -- ================================================== lottrace_lot_required
@@ -126,13 +136,17 @@ SELECT r.* FROM pg_temp.rule($$INSERT INTO signed_moves VALUES (102, 'LOT', 1, '
 -- An item whose code type cannot make a code for this row ({DOC} without a
 -- document): the same rule, from the generation trigger.
 INSERT INTO moves (id, item, qty, wh, reason) VALUES (102, 'DOCL', 1, 'W1', 'IN');
+-- 23502 lottrace_lot_required.
 SELECT sqlstate, constraint_name FROM pg_temp.err(
   $$INSERT INTO moves (id, item, qty, wh, reason) VALUES (102, 'DOCL', 1, 'W1', 'IN')$$);
 -- With the document the code is generated; an empty lot code counts as
 -- none, like NULL (the engine reads '' as no code).
 INSERT INTO moves (id, item, qty, wh, reason, doc) VALUES (102, 'DOCL', 1, 'W1', 'IN', 'PO7');
+-- An empty lot code gets one too.
 INSERT INTO moves (id, item, qty, wh, lot, reason, doc) VALUES (103, 'DOCL', 1, 'W1', '', 'IN', 'PO8');
+-- PO7-01 and PO8-01.
 SELECT id, lot FROM moves WHERE id IN (102, 103) ORDER BY id;
+-- (take them back)
 DELETE FROM moves WHERE id IN (102, 103);
 
 -- =============================================== lottrace_serial_required
@@ -164,6 +178,7 @@ SELECT r.* FROM pg_temp.rule($$INSERT INTO signed_moves VALUES (104, 'SER', -2, 
                              'SER', 'S1', 'W1', '(id)=(104)') r;
 -- 1 and -1 in signed mode are fine (S1 out and back in).
 INSERT INTO signed_moves VALUES (104, 'SER', -1, 'W1', NULL, 'S1'), (105, 'SER', 1, 'W1', NULL, 'S1');
+-- (take them back)
 DELETE FROM signed_moves WHERE id IN (104, 105);
 
 -- =================================================== lottrace_code_syntax
@@ -180,6 +195,7 @@ SELECT c.what, r.*
  ORDER BY c.what;
 -- 50 characters are fine.
 INSERT INTO moves (id, item, qty, wh, lot, reason) VALUES (106, 'LOT', 1, 'W1', repeat('X', 50), 'IN');
+-- (take it back)
 DELETE FROM moves WHERE id = 106;
 
 -- =================================================== lottrace_code_format
@@ -195,6 +211,7 @@ SELECT c.lot, r.*
  ORDER BY c.lot;
 -- A matching code is accepted (and not generated: the counter is untouched).
 INSERT INTO moves (id, item, qty, wh, lot, reason) VALUES (107, 'FMT', 1, 'W1', 'FMT-123', 'IN');
+-- No ITEMSEQ counter row.
 SELECT count(*) AS counters FROM lottrace.code_counter WHERE code_type = 'ITEMSEQ';
 -- The context has the item's class, category and item type and the row's
 -- variant: FRC1-RAW-V1-07 fits CTX variant V1, not variant V2 nor another
@@ -212,14 +229,18 @@ SELECT sqlstate, constraint_name FROM pg_temp.err(
 -- The format is checked when the lot is created, not on later loads or
 -- unloads of it (FRC1-RAW-V1-07 of variant V1 exists now).
 UPDATE lottrace.item SET item_class = 'XX' WHERE item = 'CTX';
+-- A load and an unload of that lot while CTX's class is XX: both taken.
 INSERT INTO moves (id, item, qty, wh, lot, reason, var) VALUES
   (108, 'CTX', 2, 'W1', 'FRC1-RAW-V1-07', 'IN', 'V1'), (109, 'CTX', 1, 'W1', 'FRC1-RAW-V1-07', 'OUT', 'V1');
+-- A new lot under class XX is judged by the new class: refused.
 SELECT sqlstate, constraint_name FROM pg_temp.err(
   $$INSERT INTO moves (id, item, qty, wh, lot, reason, var) VALUES (1008, 'CTX', 1, 'W1', 'FRC1-RAW-V1-09', 'IN', 'V1')$$);
+-- (class back to FR)
 UPDATE lottrace.item SET item_class = 'FR' WHERE item = 'CTX';
 -- Serials: SERF's serial must be SN + 4 digits.
 SELECT r.* FROM pg_temp.rule($$INSERT INTO moves (id, item, qty, wh, serial, reason) VALUES (110, 'SERF', 1, 'W1', 'SN12', 'IN')$$,
                              'SERF', 'SN12', 'W1', '(id)=(110)') r;
+-- A matching serial is taken.
 INSERT INTO moves (id, item, qty, wh, serial, reason) VALUES (110, 'SERF', 1, 'W1', 'SN0012', 'IN');
 
 -- =================================================== lottrace_lot_unknown
@@ -253,6 +274,7 @@ SELECT r.* FROM pg_temp.rule($$INSERT INTO moves (id, item, qty, wh, lot, reason
 -- A NEW load creating a lot is fine; a second NEW load of it in a later
 -- statement is refused.
 INSERT INTO moves (id, item, qty, wh, lot, reason) VALUES (112, 'LOT', 4, 'W1', 'L-NEW', 'NEW');
+-- 23505 lottrace_new_lot_only.
 SELECT sqlstate, constraint_name FROM pg_temp.err(
   $$INSERT INTO moves (id, item, qty, wh, lot, reason) VALUES (113, 'LOT', 1, 'W1', 'L-NEW', 'NEW')$$);
 -- Two NEW rows creating the same lot in one statement: the lot did not
@@ -260,6 +282,7 @@ SELECT sqlstate, constraint_name FROM pg_temp.err(
 -- "existing").
 INSERT INTO moves (id, item, qty, wh, lot, reason) VALUES
   (113, 'LOT', 1, 'W1', 'L-NEW2', 'NEW'), (114, 'LOT', 2, 'W1', 'L-NEW2', 'NEW');
+-- L-NEW2 has both loads, its initial quantity is the first row's.
 SELECT lot, loaded_qty, initial_qty FROM lottrace.lot_register WHERE lot = 'L-NEW2';
 
 -- ============================================== lottrace_lot_unavailable
@@ -268,9 +291,13 @@ SELECT lot, loaded_qty, initial_qty FROM lottrace.lot_register WHERE lot = 'L-NE
 INSERT INTO moves (id, item, qty, wh, lot, reason, moved) VALUES
   (115, 'LOT', 5, 'W1', 'U1', 'IN', '2024-02-01'), (116, 'LOT', 5, 'W1', 'U2', 'IN', '2024-02-01'),
   (117, 'LOT', 5, 'W1', 'U3', 'IN', '2024-02-01'), (118, 'LOT', 5, 'W1', 'U4', 'IN', '2024-02-01');
+-- U1 to quarantine...
 SELECT lottrace.set_lot_status('LOT', 'U1', 'QUARANTINE', 'lab');
+-- ...U2 not saleable...
 UPDATE lottrace.lot SET saleable = false WHERE code = 'U2';
+-- ...U3 force closed...
 UPDATE lottrace.lot SET force_closed = true WHERE code = 'U3';
+-- ...U4 to the user status RELEASED.
 UPDATE lottrace.lot SET status = 'RELEASED' WHERE code = 'U4';
 -- An unload of the quarantined lot (the full error, once).
 INSERT INTO moves (id, item, qty, wh, lot, reason) VALUES (119, 'LOT', 1, 'W1', 'U1', 'OUT');
@@ -281,6 +308,7 @@ SELECT c.lot, r.*
        LATERAL pg_temp.rule(format($$INSERT INTO moves (id, item, qty, wh, lot, reason) VALUES (119, 'LOT', 1, 'W1', %L, 'OUT')$$, c.lot),
                             'LOT', c.lot, 'W1', '(id)=(119)') r
  ORDER BY c.lot;
+-- (take back U4's unload)
 DELETE FROM moves WHERE id = 119;
 -- Also in signed mode.
 SELECT sqlstate, constraint_name FROM pg_temp.err($$INSERT INTO signed_moves VALUES (119, 'LOT', -1, 'W1', 'U1')$$);
@@ -289,6 +317,7 @@ INSERT INTO moves (id, item, qty, wh, lot, reason) VALUES
   (120, 'LOT', 1, 'W1', 'U1', 'SCRAP'), (121, 'LOT', 1, 'W1', 'U2', 'SCRAP'), (122, 'LOT', 1, 'W1', 'U3', 'SCRAP');
 -- Loads into an unavailable lot are not refused.
 INSERT INTO moves (id, item, qty, wh, lot, reason) VALUES (123, 'LOT', 1, 'W1', 'U1', 'IN');
+-- available_qty is 0 for the three blocked lots.
 SELECT lot, status, saleable, force_closed, on_hand, available_qty
   FROM lottrace.lot_register WHERE lot::text LIKE 'U_' ORDER BY lot;
 
@@ -312,6 +341,7 @@ SELECT c.item, c.moved, r.*
  ORDER BY c.n;
 -- (the two that passed)
 SELECT id, item, lot, moved FROM moves WHERE id > 1100 ORDER BY id;
+-- (take them back)
 DELETE FROM moves WHERE id > 1100;
 -- SCRAP (allow_unavailable) unloads past the block date.
 INSERT INTO moves (id, item, qty, wh, lot, reason, moved) VALUES (127, 'EXP', 1, 'W1', 'E1', 'SCRAP', '2024-08-01');
@@ -336,9 +366,11 @@ SELECT r.* FROM pg_temp.rule($$INSERT INTO signed_moves VALUES (130, 'LOT', -10.
                              'LOT', 'L1', 'W1', '(id)=(130)') r;
 -- Exactly all of it is fine (and puts it back).
 INSERT INTO moves (id, item, qty, wh, lot, reason) VALUES (130, 'LOT', 10, 'W1', 'L1', 'OUT');
+-- (take it back)
 DELETE FROM moves WHERE id = 130;
 -- A warehouse with allow_negative takes it: on hand -3, nothing available.
 INSERT INTO moves (id, item, qty, wh, lot, reason) VALUES (131, 'LOT', 3, 'NEG', 'L1', 'OUT');
+-- NEG: -3, available 0; W1 unchanged.
 SELECT lot, warehouse, loaded_qty, on_hand, available_qty FROM lottrace.lot_stock WHERE lot = 'L1' ORDER BY warehouse;
 
 -- ================================================= lottrace_serial_in_stock
@@ -387,6 +419,7 @@ SELECT r.* FROM pg_temp.rule($$INSERT INTO signed_moves VALUES (134, 'SER', -1, 
 
 -- S1 is cancelled by hand; moving it (the full error, once).
 UPDATE lottrace.serial SET cancelled = true WHERE code = 'S1';
+-- Unloading S1 (the full error).
 INSERT INTO moves (id, item, qty, wh, serial, reason) VALUES (137, 'SER', 1, 'W1', 'S1', 'OUT');
 -- 23514 lottrace_serial_cancelled: unload, and a load of the cancelled S2
 -- (out of stock).
@@ -396,12 +429,14 @@ SELECT r.* FROM pg_temp.rule($$INSERT INTO moves (id, item, qty, wh, serial, rea
 UNION ALL
 SELECT r.* FROM pg_temp.rule($$INSERT INTO moves (id, item, qty, wh, serial, reason) VALUES (137, 'SER', 1, 'W1', 'S2', 'IN')$$,
                              'SER', 'S2', 'W1', '(id)=(137)') r;
+-- (uncancel them)
 UPDATE lottrace.serial SET cancelled = false WHERE code IN ('S1', 'S2');
 
 -- =========================================== lottrace_doc_required / account
 
 -- SHIP requires a document and an account (the full errors, once).
 INSERT INTO moves (id, item, qty, wh, lot, reason, acct) VALUES (138, 'LOT', 1, 'W1', 'L1', 'SHIP', 'CUST1');
+-- (and without the account)
 INSERT INTO moves (id, item, qty, wh, lot, reason, doc) VALUES (138, 'LOT', 1, 'W1', 'L1', 'SHIP', 'DN-1');
 -- 23502 lottrace_doc_required / lottrace_account_required, for lots and
 -- serials; an empty string is no document.
@@ -424,6 +459,7 @@ INSERT INTO moves (id, item, qty, wh, lot, reason, doc, acct) VALUES (138, 'LOT'
 -- The requirement is on new rows: an UPDATE that leaves doc and account
 -- alone, and a DELETE, of a row with them, are fine.
 UPDATE moves SET qty = 2 WHERE id = 138;
+-- (take it back)
 DELETE FROM moves WHERE id = 138;
 
 -- =============================================== lottrace_single_supplier
@@ -446,9 +482,11 @@ SELECT r.* FROM pg_temp.rule($$INSERT INTO moves (id, item, qty, wh, lot, reason
 -- The same supplier again is fine; so is a load without account (the
 -- engine reads "another account" as a different, non-NULL one).
 INSERT INTO moves (id, item, qty, wh, lot, reason, acct) VALUES (140, 'SUP', 5, 'W1', 'P1', 'IN', 'A');
+-- A load without account into P1: taken.
 INSERT INTO moves (id, item, qty, wh, lot, reason, acct) VALUES (141, 'SUP', 5, 'W1', 'P1', 'IN', NULL);
 -- Items without single_supplier take any supplier.
 INSERT INTO moves (id, item, qty, wh, lot, reason, acct) VALUES (142, 'LOT', 1, 'W1', 'L1', 'IN', 'B');
+-- P1 keeps supplier A.
 SELECT lot, supplier, on_hand FROM lottrace.lot_register WHERE item = 'SUP' ORDER BY lot;
 
 -- ================================================ extra: warehouse required
@@ -469,14 +507,19 @@ INSERT INTO moves (id, item, qty, wh, lot, serial, reason) VALUES
   (202, 'NAIL', NULL, 'W1', 'L 1', NULL, NULL),
   (203, 'NAIL', 3, 'W1', 'L404', 'S404', 'OUT'),
   (204, NULL, 1, 'W1', 'L1', NULL, 'IN');
+-- Also in signed mode.
 INSERT INTO signed_moves VALUES (200, 'SCREW', 0, NULL, 'junk ~', NULL), (201, 'NAIL', -7, 'W1', 'L1', 'S1');
 -- No lot or serial came of them, and L1 did not move.
 SELECT count(*) AS lots FROM lottrace.lot WHERE item IN ('SCREW', 'NAIL') OR code::text LIKE '%404%';
+-- No serial either.
 SELECT count(*) AS serials FROM lottrace.serial WHERE item IN ('SCREW', 'NAIL');
+-- L1 unchanged.
 SELECT lot, warehouse, on_hand FROM lottrace.lot_stock WHERE lot = 'L1' ORDER BY warehouse;
 -- Updating and deleting them is not governed either.
 UPDATE moves SET qty = -100, lot = 'other ~' WHERE id IN (200, 202);
+-- Deleting them is not governed either.
 DELETE FROM moves WHERE id BETWEEN 200 AND 204;
+-- ...in both tables.
 DELETE FROM signed_moves WHERE id IN (200, 201);
 
 -- ========================================== one bad row fails the statement
@@ -499,12 +542,14 @@ SELECT sqlstate, constraint_name FROM pg_temp.err(
   $$INSERT INTO moves (id, item, qty, wh, lot, serial, reason) VALUES
     (304, 'SER', 1, 'W1', NULL, 'S404', 'OUT'),
     (300, 'LOT', 5, 'W1', 'L-GOOD', NULL, 'IN'), (302, 'SER', 1, 'W1', NULL, 'S-GOOD', 'IN')$$);
+-- Negative stock (judged at the end of the statement) on a row in the middle.
 SELECT sqlstate, constraint_name FROM pg_temp.err(
   $$INSERT INTO moves (id, item, qty, wh, lot, serial, reason) VALUES
     (300, 'LOT', 5, 'W1', 'L-GOOD', NULL, 'IN'), (301, 'LOT', 1000, 'W1', 'L1', NULL, 'OUT'),
     (302, 'SER', 1, 'W1', NULL, 'S-GOOD', 'IN')$$);
 -- Nothing of them is left: no rows, registers and counters as before.
 SELECT count(*) AS rows FROM moves WHERE id >= 300;
+-- Registers and counters: no difference to the snapshot.
 SELECT * FROM (SELECT 'lot' AS what, code::text AS code, stock::text AS state FROM lottrace.lot
                UNION ALL SELECT 'serial', code::text, state || coalesce(' ' || warehouse, '') FROM lottrace.serial
                UNION ALL SELECT 'counter', code_type || '/' || root, last_value::text FROM lottrace.code_counter) now
@@ -517,6 +562,8 @@ WHERE b.what IS NULL OR now.what IS NULL;
 SELECT * FROM lottrace.verify();
 
 SET client_min_messages = warning;
+-- Drop the extension.
 DROP EXTENSION lottrace CASCADE;
 RESET client_min_messages;
+-- Drop this file's tables.
 DROP TABLE moves, signed_moves;
