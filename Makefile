@@ -23,6 +23,9 @@ REGRESS_OPTS = --inputdir=.
 ISOLATION      = $(sort $(patsubst test/isolation/specs/%.spec,%,$(wildcard test/isolation/specs/*.spec)))
 ISOLATION_OPTS = --load-extension=lottrace --inputdir=test/isolation --outputdir=test/isolation/output_iso
 
+# Rebuild objects whose headers changed.
+autodepend = yes
+
 PG_CPPFLAGS = -Isrc
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
               -Wno-missing-field-initializers -Wno-cast-function-type

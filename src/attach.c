@@ -199,6 +199,8 @@ resolve_columns(LtRelInfo *ri, TupleDesc desc, char **names)
 		c->attnum = a + 1;
 		c->typid = TupleDescAttr(desc, a)->atttypid;
 		c->kind = col_kind(i, c->typid);
+		c->is_code = (getBaseType(c->typid) == lt_lotcode_oid() ||
+					  getBaseType(c->typid) == lt_serialcode_oid());
 		if (c->kind == CK_NONE)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -409,9 +411,12 @@ run_over_table(Oid relid, char **names, LtMode mode)
 	for (;;)
 	{
 		SPITupleTable *tt;
+		uint64		nfetched;
 
 		SPI_cursor_fetch(portal, true, 10000);
+		/* read both now: the engine's own SPI queries overwrite them */
 		tt = SPI_tuptable;
+		nfetched = SPI_processed;
 		if (e == NULL)
 		{
 			MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
@@ -426,9 +431,9 @@ run_over_table(Oid relid, char **names, LtMode mode)
 			lt_engine_source(e, LT_SRC_OLD, ts, desc);
 			slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
 		}
-		if (SPI_processed == 0)
+		if (nfetched == 0)
 			break;
-		for (uint64 i = 0; i < SPI_processed; i++)
+		for (uint64 i = 0; i < nfetched; i++)
 		{
 			tuplestore_puttuple(ts, tt->vals[i]);
 			ExecStoreHeapTuple(tt->vals[i], slot, false);

@@ -37,6 +37,8 @@ typedef struct LtCol
 	Oid			typid;
 	LtColKind	kind;
 	FmgrInfo	out;			/* CK_OTHER: output function */
+	bool		is_code;		/* lotcode / serialcode (or a domain over one):
+								 * its values are valid codes already */
 	char	   *name;
 } LtCol;
 

@@ -1004,8 +1004,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 						 str_c(m.item), str_c(m.wh));
 			goto done;
 		}
-		if (ri->col[LC_LOT].kind != CK_TEXT || ri->col[LC_LOT].typid == TEXTOID ||
-			ri->col[LC_LOT].typid == VARCHAROID)
+		if (!ri->col[LC_LOT].is_code)
 			check_code_syntax(e, &m, m.lot, false, slot);
 	}
 	else
@@ -1022,8 +1021,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 						 str_c(m.item), str_c(m.wh));
 			goto done;
 		}
-		if (ri->col[LC_SERIAL].kind != CK_TEXT || ri->col[LC_SERIAL].typid == TEXTOID ||
-			ri->col[LC_SERIAL].typid == VARCHAROID)
+		if (!ri->col[LC_SERIAL].is_code)
 			check_code_syntax(e, &m, m.serial, true, slot);
 		if (checks && num_cmp(m.qty, DirectFunctionCall1(int4_numeric, Int32GetDatum(1))) != 0)
 			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_qty", m.ref,

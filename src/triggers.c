@@ -85,15 +85,18 @@ check_trigger(FunctionCallInfo fcinfo, const char *name, bool after, bool row)
  * ------------------------------------------------------------------------
  */
 
-/* Have two rows the same primary key and mapped columns? */
+/*
+ * Have two rows the same mapped columns?  (The primary key is not compared:
+ * an UPDATE that only renumbers a row moves no stock and breaks no rule.)
+ */
 static bool
 same_row(LtRelInfo *ri, TupleDesc desc, TupleTableSlot *a, TupleTableSlot *b)
 {
 	slot_getallattrs(a);
 	slot_getallattrs(b);
-	for (int k = 0; k < ri->npk + LC_NCOLS; k++)
+	for (int k = 0; k < LC_NCOLS; k++)
 	{
-		AttrNumber	att = (k < ri->npk) ? ri->pk[k] : ri->col[k - ri->npk].attnum;
+		AttrNumber	att = ri->col[k].attnum;
 		Form_pg_attribute fa;
 
 		if (att == 0)

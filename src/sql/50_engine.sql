@@ -244,7 +244,9 @@ DECLARE
 BEGIN
   SELECT * INTO a FROM lottrace.attachment WHERE relid = tbl;
   -- code generation: a row trigger, which PostgreSQL clones onto partitions
-  SELECT string_agg(format('NEW.%I IS NULL', c), ' OR ') INTO cond
+  -- no code: NULL or '' (the engine reads both as none)
+  SELECT string_agg(format('NEW.%1$I IS NULL OR (NEW.%1$I)::pg_catalog.text OPERATOR(pg_catalog.=) %2$L', c, ''),
+                    ' OR ') INTO cond
     FROM unnest(ARRAY[a.lot_col, a.serial_col]) AS c WHERE c IS NOT NULL;
   IF cond IS NOT NULL AND NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'lottrace_generate') THEN
     EXECUTE format('CREATE TRIGGER lottrace_generate BEFORE INSERT ON %s FOR EACH ROW WHEN (%s)'
@@ -706,7 +708,7 @@ AS $$
   -- movements naming a lot the register does not have
   SELECT 'missing lot',
          format('lot "%s" of item "%s"%s is moved by %s row %s but is not in lottrace.lot',
-                m.lot, m.item, coalesce(format(' variant "%s"', m.variant), ''), m.source, m.source_key)
+                m.lot, m.item, coalesce(' variant "' || m.variant || '"', ''), m.source, m.source_key)
     FROM lottrace.movements m
     JOIN lottrace.item i ON i.item = m.item AND i.lot_tracked
    WHERE NOT EXISTS (SELECT FROM lottrace.lot l
@@ -730,9 +732,9 @@ AS $$
   SELECT 'serial',
          format('serial "%s" of item "%s"%s: register %s%s; movements %s',
                 coalesce(s.code::text, es.serial), coalesce(s.item, es.item),
-                coalesce(format(' variant "%s"', coalesce(s.variant, es.variant)), ''),
-                coalesce(s.state, 'missing'), coalesce(format(' in "%s"', s.warehouse), ''),
-                coalesce(format('in stock in "%s"', es.warehouse), 'out'))
+                coalesce(' variant "' || coalesce(s.variant, es.variant) || '"', ''),
+                coalesce(s.state, 'missing'), coalesce(' in "' || s.warehouse || '"', ''),
+                coalesce('in stock in "' || es.warehouse || '"', 'out'))
     FROM (SELECT * FROM lottrace.serial
            WHERE item IN (SELECT item FROM lottrace.item WHERE serial_tracked)) s
     FULL JOIN es ON es.item = s.item AND es.serial = s.code::text
