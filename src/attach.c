@@ -392,9 +392,13 @@ run_over_table(Oid relid, char **names, LtMode mode)
 	for (;;)
 	{
 		SPITupleTable *tt;
+		uint64		nfetched;
 
 		SPI_cursor_fetch(portal, true, 10000);
 		tt = SPI_tuptable;
+		/* lt_engine_begin / lt_engine_add may run SPI queries (config
+		 * lookups) that reset SPI_processed: read the batch size now */
+		nfetched = SPI_processed;
 		if (e == NULL)
 		{
 			MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
@@ -409,9 +413,9 @@ run_over_table(Oid relid, char **names, LtMode mode)
 			lt_engine_source(e, LT_SRC_OLD, ts, desc);
 			slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
 		}
-		if (SPI_processed == 0)
+		if (nfetched == 0)
 			break;
-		for (uint64 i = 0; i < SPI_processed; i++)
+		for (uint64 i = 0; i < nfetched; i++)
 		{
 			tuplestore_puttuple(ts, tt->vals[i]);
 			ExecStoreHeapTuple(tt->vals[i], slot, false);
