@@ -607,7 +607,7 @@ AS $$
   -- movements naming a lot the register does not have
   SELECT 'missing lot',
          format('lot "%s" of item "%s"%s is moved by %s row %s but is not in lottrace.lot',
-                m.lot, m.item, coalesce(format(' variant "%s"', m.variant), ''), m.source, m.source_key)
+                m.lot, m.item, CASE WHEN m.variant IS NULL THEN '' ELSE format(' variant "%s"', m.variant) END, m.source, m.source_key)
     FROM lottrace.movements m
     JOIN lottrace.item i ON i.item = m.item AND i.lot_tracked
    WHERE NOT EXISTS (SELECT FROM lottrace.lot l
@@ -631,9 +631,10 @@ AS $$
   SELECT 'serial',
          format('serial "%s" of item "%s"%s: register %s%s; movements %s',
                 coalesce(s.code::text, es.serial), coalesce(s.item, es.item),
-                coalesce(format(' variant "%s"', coalesce(s.variant, es.variant)), ''),
-                coalesce(s.state, 'missing'), coalesce(format(' in "%s"', s.warehouse), ''),
-                coalesce(format('in stock in "%s"', es.warehouse), 'out'))
+                CASE WHEN coalesce(s.variant, es.variant) IS NULL THEN ''
+                     ELSE format(' variant "%s"', coalesce(s.variant, es.variant)) END,
+                coalesce(s.state, 'missing'), CASE WHEN s.warehouse IS NULL THEN '' ELSE format(' in "%s"', s.warehouse) END,
+                CASE WHEN es.warehouse IS NULL THEN 'out' ELSE format('in stock in "%s"', es.warehouse) END)
     FROM (SELECT * FROM lottrace.serial
            WHERE item IN (SELECT item FROM lottrace.item WHERE serial_tracked)) s
     FULL JOIN es ON es.item = s.item AND es.serial = s.code::text
