@@ -273,6 +273,13 @@ INSERT INTO sr_moves (item, qty, wh, serial, reason, doc, moved_on)
 INSERT INTO sr_moves (item, qty, wh, reason, doc, moved_on)
   VALUES ('MOTOR', 1, 'W1', 'MAKE', 'WO-2', '2026-05-03') RETURNING serial;
 
+-- a serial registered by hand does not escape the check: whether its
+-- registration or its first load is refused, the load does not go through
+SELECT count(*) AS tried FROM pg_temp.err($$INSERT INTO lottrace.serial (item, code) VALUES ('MOTOR', 'M-HAND')$$);
+SELECT sqlstate <> 'no error' AS refused
+  FROM pg_temp.err($$INSERT INTO sr_moves (item, qty, wh, serial, reason, doc, moved_on)
+                     VALUES ('MOTOR', 1, 'W1', 'M-HAND', 'IN', 'RCV-M', '2026-05-02')$$);
+
 -- a KIT load gets both a lot and a serial
 INSERT INTO sr_moves (item, qty, wh, reason, doc, moved_on) VALUES
   ('KIT', 1, 'W1', 'MAKE', 'WO-K', '2026-05-04'),

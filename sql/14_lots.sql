@@ -145,6 +145,13 @@ SELECT sqlstate, constraint_name, message
   FROM pg_temp.err($$INSERT INTO lt_moves (item, qty, wh, lot, reason, moved_on)
                      VALUES ('GEN', 1, 'W1', 'WRONG-1', 'IN', '2026-01-15')$$);
 
+-- a lot registered by hand does not escape the check: whether its
+-- registration or its first load is refused, the load does not go through
+SELECT count(*) AS tried FROM pg_temp.err($$INSERT INTO lottrace.lot (item, code) VALUES ('GEN', 'WRONG-2')$$);
+SELECT sqlstate <> 'no error' AS refused
+  FROM pg_temp.err($$INSERT INTO lt_moves (item, qty, wh, lot, reason, moved_on)
+                     VALUES ('GEN', 1, 'W1', 'WRONG-2', 'IN', '2026-01-15')$$);
+
 -- an existing lot can be loaded again by naming it
 INSERT INTO lt_moves (item, qty, wh, lot, reason, moved_on)
   VALUES ('GEN', 5, 'W1', 'GEN-2601-001', 'IN', '2026-03-01');
