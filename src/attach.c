@@ -570,12 +570,21 @@ lt_attach(PG_FUNCTION_ARGS)
 		LtCol	   *serial = NULL;
 		StringInfoData when;
 
+		/*
+		 * A code that is NULL or empty ('' or, in char(n), only blanks) is
+		 * missing: the engine reads it so, and so must the WHEN clause
+		 */
 		initStringInfo(&when);
 		if (names[LC_LOT])
-			appendStringInfo(&when, "NEW.%s IS NULL", quote_identifier(names[LC_LOT]));
+			appendStringInfo(&when,
+							 "NEW.%1$s IS NULL OR pg_catalog.octet_length(NEW.%1$s::pg_catalog.text)"
+							 " OPERATOR(pg_catalog.=) 0",
+							 quote_identifier(names[LC_LOT]));
 		if (names[LC_SERIAL])
-			appendStringInfo(&when, "%sNEW.%s IS NULL", when.len ? " OR " : "",
-							 quote_identifier(names[LC_SERIAL]));
+			appendStringInfo(&when,
+							 "%2$sNEW.%1$s IS NULL OR pg_catalog.octet_length(NEW.%1$s::pg_catalog.text)"
+							 " OPERATOR(pg_catalog.=) 0",
+							 quote_identifier(names[LC_SERIAL]), when.len ? " OR " : "");
 		genwhen = when.data;
 		(void) lot;
 		(void) serial;
