@@ -140,6 +140,18 @@ GEN	5	W2	IN	2026-02-11
 SELECT lot, qty, moved_on FROM lt_moves WHERE item = 'GEN' AND qty IN (4, 5) ORDER BY id;
 SELECT lot, initial_qty, on_hand FROM lr WHERE lot IN ('GEN-2602-005', 'GEN-2602-006') ORDER BY lot;
 
+-- an ERP table that writes '' (or blanks, in char(n)) for "no lot": its
+-- loads get a generated code as well
+CREATE TABLE lt_blank (id serial PRIMARY KEY, item text NOT NULL, qty numeric NOT NULL,
+                       wh text NOT NULL, lot char(14) NOT NULL DEFAULT '', reason text NOT NULL,
+                       moved_on date NOT NULL);
+SELECT lottrace.attach('lt_blank', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot',
+                       reason => 'reason', moved_on => 'moved_on');
+INSERT INTO lt_blank (item, qty, wh, reason, moved_on) VALUES ('GEN', 1, 'W1', 'IN', '2026-02-12')
+RETURNING rtrim(lot) AS lot;
+INSERT INTO lt_blank (item, qty, wh, lot, reason, moved_on) VALUES ('GEN', 1, 'W1', '  ', 'IN', '2026-02-12')
+RETURNING rtrim(lot) AS lot;
+
 -- a hand-typed code must match the code type (23514, lottrace_code_format)
 SELECT sqlstate, constraint_name, message
   FROM pg_temp.err($$INSERT INTO lt_moves (item, qty, wh, lot, reason, moved_on)
@@ -434,4 +446,4 @@ SELECT item, lot, on_hand FROM lottrace.lot_register;
 -- clean up
 SET client_min_messages = warning;
 DROP EXTENSION lottrace CASCADE;
-DROP TABLE lt_moves, lt_again;
+DROP TABLE lt_moves, lt_again, lt_blank;
