@@ -111,7 +111,9 @@ lt_namespace(void)
 {
 	static Oid	nsp = InvalidOid;
 
-	if (!OidIsValid(nsp))
+	/* DROP EXTENSION + CREATE EXTENSION in a session gives a new schema */
+	if (!OidIsValid(nsp) ||
+		!SearchSysCacheExists1(NAMESPACEOID, ObjectIdGetDatum(nsp)))
 		nsp = get_namespace_oid("lottrace", false);
 	return nsp;
 }
@@ -133,7 +135,7 @@ lt_lotcode_oid(void)
 {
 	static Oid	oid = InvalidOid;
 
-	if (!OidIsValid(oid))
+	if (!OidIsValid(oid) || !SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(oid)))
 		oid = lt_type_oid("lotcode");
 	return oid;
 }
@@ -143,7 +145,7 @@ lt_serialcode_oid(void)
 {
 	static Oid	oid = InvalidOid;
 
-	if (!OidIsValid(oid))
+	if (!OidIsValid(oid) || !SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(oid)))
 		oid = lt_type_oid("serialcode");
 	return oid;
 }

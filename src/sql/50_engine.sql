@@ -245,8 +245,9 @@ BEGIN
   SELECT * INTO a FROM lottrace.attachment WHERE relid = tbl;
   -- code generation: a row trigger, which PostgreSQL clones onto partitions
   -- no code: NULL or '' (the engine reads both as none)
-  SELECT string_agg(format('NEW.%1$I IS NULL OR (NEW.%1$I)::pg_catalog.text OPERATOR(pg_catalog.=) %2$L', c, ''),
-                    ' OR ') INTO cond
+  -- ('' or, in char(n), only blanks: the text cast drops them)
+  SELECT string_agg(format('NEW.%1$I IS NULL OR pg_catalog.octet_length((NEW.%1$I)::pg_catalog.text)'
+                           ' OPERATOR(pg_catalog.=) 0', c), ' OR ') INTO cond
     FROM unnest(ARRAY[a.lot_col, a.serial_col]) AS c WHERE c IS NOT NULL;
   IF cond IS NOT NULL AND NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'lottrace_generate') THEN
     EXECUTE format('CREATE TRIGGER lottrace_generate BEFORE INSERT ON %s FOR EACH ROW WHEN (%s)'
