@@ -227,12 +227,14 @@ MERGE INTO mv t USING (VALUES (25)) s(id) ON t.id = s.id WHEN MATCHED THEN DELET
 SELECT * FROM st WHERE lot = 'T1' AND warehouse = 'W7';
 -- verify() agrees.
 SELECT * FROM lottrace.verify();
--- One SQL statement with two data-modifying parts: the final state (W7:
--- 6 - 1 + 5 - 10 = 0) is fine, so it is taken ("rules are checked on the
--- final state of each statement").
+-- One SQL statement with two data-modifying parts (a writable CTE): each
+-- part fires its own statement triggers, one after the other, so each part
+-- is judged on its own (docs/ENGINE.md).  The INSERT's unload of 10 is
+-- judged before the UPDATE's extra 5 arrive: refused, and nothing of the
+-- statement stays.
 WITH more AS (UPDATE mv SET qty = 11 WHERE id = 16 RETURNING id)
 INSERT INTO mv (id, item, qty, wh, lot, reason) VALUES (26, 'APPLE', 10, 'W7', 'T1', 'OUT');
--- T1 in W7: 11 loaded, 0 on hand.
+-- T1 in W7: unchanged, 6 loaded, 5 on hand.
 SELECT * FROM st WHERE lot = 'T1' AND warehouse = 'W7';
 -- verify() agrees.
 SELECT * FROM lottrace.verify();
@@ -384,8 +386,8 @@ SELECT sqlstate, constraint_name, message FROM pg_temp.err(
   $$INSERT INTO mv (id, item, qty, wh, lot, reason) VALUES (63, 'APPLE', 5, 'W1', 'DS2', 'IN')$$);
 RESET lottrace.default_status;
 SHOW lottrace.default_status;
--- The status a lot is created with is in the status log (old_status NULL,
--- as lottrace.lot_status_log's comment says), and later changes too.
+-- A lot's creation is not a status change: the log starts with the first
+-- change (from the status the lot was created with).
 SELECT lottrace.set_lot_status('DRUG', 'DR1', 'AVAILABLE', 'released by lab');
 -- The log.
 SELECT l.code, g.old_status, g.new_status, g.note, g.changed_by = current_user AS by_me

@@ -140,13 +140,15 @@ SELECT sqlstate <> 'no error' AS refused
 GRANT UPDATE ON lottrace.lot TO regress_lt_qm;
 SET ROLE regress_lt_qm;
 
--- set_lot_status needs UPDATE on lottrace.lot, and that is enough
+-- set_lot_status runs with the caller's rights: UPDATE alone is not enough,
+-- it finds the lot by item and code (42501)
 SELECT sqlstate FROM pg_temp.err($$SELECT lottrace.set_lot_status('BOLT', 'PV900', 'QUARANTINE', 'sampling')$$);
 RESET ROLE;
 
--- with SELECT as well
+-- with SELECT as well (the quality manager role of docs/SECURITY.md)
 GRANT SELECT ON lottrace.lot TO regress_lt_qm;
 SET ROLE regress_lt_qm;
+SELECT lottrace.set_lot_status('BOLT', 'PV900', 'QUARANTINE', 'sampling');
 SELECT lottrace.set_lot_status('BOLT', 'PV900', 'BLOCKED', 'cracks found');
 
 -- a plain UPDATE of the status, with a note

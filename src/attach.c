@@ -536,6 +536,11 @@ lt_attach(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("%s is a partition", qname),
 				 errhint("Attach the partitioned table itself.")));
+	if (rel->rd_rel->relpersistence == RELPERSISTENCE_TEMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("%s is a temporary table", qname),
+				 errhint("The registers outlive the session: attach a permanent table.")));
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "lottrace: SPI_connect failed");

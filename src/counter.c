@@ -78,11 +78,24 @@ raise_cf(LtCodeType *ct, const cf_error *err)
 	lt_cf_ereport(err, psprintf("code type \"%s\"", ct->code));
 }
 
+/* A render / root failure: hand it back (missing or unusable value) or raise. */
+static text *
+give_back(LtCodeType *ct, const cf_error *got, cf_error *err)
+{
+	if (err && (got->kind == CF_ERR_MISSING || got->kind == CF_ERR_VALUE))
+	{
+		*err = *got;
+		return NULL;
+	}
+	raise_cf(ct, got);
+	return NULL;
+}
+
 text *
-lt_next_code(LtCodeType *ct, cf_context *ctx, const char **missing)
+lt_next_code(LtCodeType *ct, cf_context *ctx, cf_error *err)
 {
 	const cf_format *f = ct->fmt;
-	cf_error	err;
+	cf_error	got;
 	char		code[CF_MAX_CODE + 1];
 	size_t		len;
 	lc_result	lr;
@@ -101,14 +114,9 @@ lt_next_code(LtCodeType *ct, cf_context *ctx, const char **missing)
 					first;
 		Datum		args[3];
 
-		if (!cf_root(f, ctx, root, &rootlen, &err))
+		if (!cf_root(f, ctx, root, &rootlen, &got))
 		{
-			if (err.kind == CF_ERR_MISSING && missing)
-			{
-				*missing = pstrdup(err.key);
-				return NULL;
-			}
-			raise_cf(ct, &err);
+			return give_back(ct, &got, err);
 		}
 		args[0] = CStringGetTextDatum(ct->code);
 		args[1] = PointerGetDatum(cstring_to_text_with_len(root, rootlen));
@@ -127,14 +135,9 @@ lt_next_code(LtCodeType *ct, cf_context *ctx, const char **missing)
 						 errdetail("The next value %lld does not fit the format %s (largest %lld).",
 								   (long long) value, ct->fmt_text, (long long) max),
 						 errhint("Give the code type a longer counter, or a root that changes (|ROOT).")));
-			if (!cf_render(f, ctx, value, lt_cf_strong_rand, NULL, code, &len, &err))
+			if (!cf_render(f, ctx, value, lt_cf_strong_rand, NULL, code, &len, &got))
 			{
-				if (err.kind == CF_ERR_MISSING && missing)
-				{
-					*missing = pstrdup(err.key);
-					return NULL;
-				}
-				raise_cf(ct, &err);
+				return give_back(ct, &got, err);
 			}
 			if (!code_used(ct, ctx, code, len))
 				break;
@@ -153,14 +156,9 @@ lt_next_code(LtCodeType *ct, cf_context *ctx, const char **missing)
 
 		for (;;)
 		{
-			if (!cf_render(f, ctx, 0, lt_cf_strong_rand, NULL, code, &len, &err))
+			if (!cf_render(f, ctx, 0, lt_cf_strong_rand, NULL, code, &len, &got))
 			{
-				if (err.kind == CF_ERR_MISSING && missing)
-				{
-					*missing = pstrdup(err.key);
-					return NULL;
-				}
-				raise_cf(ct, &err);
+				return give_back(ct, &got, err);
 			}
 			if (++tries >= 20 || !code_used(ct, ctx, code, len))
 				break;

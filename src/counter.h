@@ -24,9 +24,10 @@ lt_cf_set(cf_context *ctx, cf_kind k, const char *p, size_t len)
  * used by a lot or serial of ctx's item are skipped.  Must run with SPI
  * connected, as the extension owner.
  *
- * On a context value missing for the format, returns NULL and sets
- * *missing to the ctx key when missing is not NULL; otherwise raises 22023.
+ * When err is not NULL, a context value that is missing (CF_ERR_MISSING) or
+ * unusable in a code (CF_ERR_VALUE) returns NULL with err filled in, so the
+ * caller can say which row lacks what; every other problem raises.
  */
-extern text *lt_next_code(LtCodeType *ct, cf_context *ctx, const char **missing);
+extern text *lt_next_code(LtCodeType *ct, cf_context *ctx, cf_error *err);
 
 #endif							/* LOTTRACE_COUNTER_H */

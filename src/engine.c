@@ -17,9 +17,9 @@
  *    case a later chunk of the same statement creates it;
  *  - serial moves are sorted by serial, so each serial's moves are judged
  *    together by their net effect per warehouse.
- * Locks are taken in a fixed order (lots by lot_id, balances by (lot_id,
- * warehouse), serials by serial_id) so concurrent statements cannot
- * deadlock on the registers.
+ * Locks are taken in a fixed order (lots by their key (item, code,
+ * variant), serials by serial_id) so concurrent statements cannot deadlock
+ * on the registers.
  */
 #include "postgres.h"
 
@@ -119,9 +119,11 @@ typedef struct LotEnt
 	bool		new_lot_only;
 	RowRef		nlo_ref;
 	const char *nlo_reason;
+	LtStr		nlo_wh;
 	/* single supplier: a second account among the new loads */
 	LtStr		acct2;
 	RowRef		acct2_ref;
+	LtStr		acct2_wh;
 	/* unloads subject to status and expiry (reason without allow_unavailable) */
 	bool		gated;
 	DateADT		max_unload;
@@ -752,6 +754,7 @@ add_lot_move(LtEngine *e, LtMove *m)
 		{
 			l->acct2 = str_copy(e->chunk_cxt, m->account);
 			l->acct2_ref = m->ref;
+			l->acct2_wh = b->key.wh;
 		}
 		else if (m->it->single_supplier && m->account.p && l->account.p == NULL)
 			l->account = str_copy(e->chunk_cxt, m->account);
@@ -760,6 +763,7 @@ add_lot_move(LtEngine *e, LtMove *m)
 			l->new_lot_only = true;
 			l->nlo_ref = m->ref;
 			l->nlo_reason = m->reason->code;
+			l->nlo_wh = b->key.wh;
 		}
 	}
 	else if (m->sign > 0 && m->dir < 0)
@@ -869,8 +873,33 @@ add_serial_move(LtEngine *e, LtMove *m)
 	e->nserial++;
 }
 
-/* Validate a lot or serial code of a row (code syntax rule). */
-static void
+/*
+ * What a movement is about, for messages: item "I" [variant "V"] [lot "L"]
+ * [serial "S"] [in warehouse "W"].
+ */
+static char *
+mv_what(const LtMove *m)
+{
+	StringInfoData b;
+
+	initStringInfo(&b);
+	appendStringInfo(&b, "item \"%s\"", str_c(m->item));
+	if (m->variant.p)
+		appendStringInfo(&b, " variant \"%s\"", str_c(m->variant));
+	if (m->lot.p)
+		appendStringInfo(&b, " lot \"%s\"", str_c(m->lot));
+	if (m->serial.p)
+		appendStringInfo(&b, " serial \"%s\"", str_c(m->serial));
+	if (m->wh.p)
+		appendStringInfo(&b, " in warehouse \"%s\"", str_c(m->wh));
+	return b.data;
+}
+
+/*
+ * Validate a lot or serial code of a row (code syntax rule).  A removed row
+ * (m->sign < 0) with a bad code could never have been governed: false.
+ */
+static bool
 check_code_syntax(LtEngine *e, LtMove *m, LtStr code, bool serial, TupleTableSlot *slot)
 {
 	lc_result	r = lc_parse(code.p, code.len, LC_MAX_LEN);
@@ -878,17 +907,19 @@ check_code_syntax(LtEngine *e, LtMove *m, LtStr code, bool serial, TupleTableSlo
 	char	   *c;
 
 	if (r.status == LC_OK && r.start == 0 && r.len == (size_t) code.len)
-		return;
+		return true;
+	if (m->sign < 0 || e->mode == LT_REMOVE)
+		return false;
 	c = str_c(code);
 	if (r.status == LC_OK)
 		LT_ERROR(e, ERRCODE_INVALID_TEXT_REPRESENTATION, "lottrace_code_syntax", m->ref,
 				 lt_row_key(e->ri, slot), "Remove the blanks: the ERP table must hold the code as it is.",
-				 "invalid %s \"%s\" for item \"%s\": white space around the code", what, c, str_c(m->item));
+				 "invalid %s \"%s\" (%s): white space around the code", what, c, mv_what(m));
 	if (r.status == LC_TOO_LONG)
 		LT_ERROR(e, ERRCODE_INVALID_TEXT_REPRESENTATION, "lottrace_code_syntax", m->ref,
 				 lt_row_key(e->ri, slot), "Codes are 1 to 50 characters of GS1 character set 82.",
-				 "invalid %s \"%s\" for item \"%s\": longer than %d characters",
-				 what, c, str_c(m->item), LC_MAX_LEN);
+				 "invalid %s \"%s\" (%s): longer than %d characters",
+				 what, c, mv_what(m), LC_MAX_LEN);
 	else
 	{
 		unsigned char bad = (unsigned char) code.p[r.bad_offset];
@@ -896,11 +927,12 @@ check_code_syntax(LtEngine *e, LtMove *m, LtStr code, bool serial, TupleTableSlo
 		LT_ERROR(e, ERRCODE_INVALID_TEXT_REPRESENTATION, "lottrace_code_syntax", m->ref,
 				 lt_row_key(e->ri, slot), "Codes are 1 to 50 characters of GS1 character set 82.",
 				 (bad >= 0x21 && bad < 0x7f)
-				 ? "invalid %s \"%s\" for item \"%s\": character \"%c\" at position %d is not allowed"
-				 : "invalid %s \"%s\" for item \"%s\": character 0x%02x at position %d is not allowed",
-				 what, c, str_c(m->item), bad,
+				 ? "invalid %s \"%s\" (%s): character \"%c\" at position %d is not allowed"
+				 : "invalid %s \"%s\" (%s): character 0x%02x at position %d is not allowed",
+				 what, c, mv_what(m), bad,
 				 pg_mbstrlen_with_len(code.p, (int) r.bad_offset) + 1);
 	}
+	return false;
 }
 
 void
@@ -950,15 +982,19 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 		reason_code = col_str(e, slot, LC_REASON);
 		m.reason = reason_code.p ? lt_reason(reason_code.p, reason_code.len) : NULL;
 		if (m.reason == NULL || !m.reason->exists)
+		{
+			/* a removed row that could never have been governed: nothing to undo */
+			if (m.sign < 0)
+				goto done;
 			LT_ERROR(e, ERRCODE_FOREIGN_KEY_VIOLATION, "lottrace_reason", m.ref,
 					 lt_row_key(ri, slot),
 					 "Add the reason to lottrace.reason, or correct the row.",
 					 reason_code.p
-					 ? "reason \"%s\" of item \"%s\" in warehouse \"%s\" is not in lottrace.reason"
-					 : "movement of item \"%s\" in warehouse \"%s\" has no reason%s",
-					 reason_code.p ? str_c(reason_code) : str_c(m.item),
-					 reason_code.p ? str_c(m.item) : str_c(m.wh),
-					 reason_code.p ? str_c(m.wh) : "");
+					 ? "reason \"%s\" of the movement of %s is not in lottrace.reason"
+					 : "the movement of %s has no reason%s",
+					 reason_code.p ? str_c(reason_code) : mv_what(&m),
+					 reason_code.p ? mv_what(&m) : "");
+		}
 	}
 	if (!col_qty(e, slot, &m.qty) ||
 		numeric_is_nan(DatumGetNumeric(m.qty)) ||
@@ -966,13 +1002,13 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 		(qsign = num_cmp(m.qty, e->zero)) == 0 ||
 		(m.reason != NULL && qsign < 0))
 	{
-		if (checks)
+		if (checks && m.sign > 0)
 			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_qty", m.ref,
 					 lt_row_key(ri, slot),
 					 m.reason ? "With a reason column the quantity is written positive; the reason gives the direction." : NULL,
-					 m.reason ? "quantity of item \"%s\" in warehouse \"%s\" must be greater than zero"
-					 : "quantity of item \"%s\" in warehouse \"%s\" must not be zero",
-					 str_c(m.item), str_c(m.wh));
+					 m.reason ? "quantity of %s must be greater than zero"
+					 : "quantity of %s must not be zero",
+					 mv_what(&m));
 		goto done;
 	}
 	if (m.reason)
@@ -984,28 +1020,32 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 			m.qty = DirectFunctionCall1(numeric_uminus, m.qty);
 	}
 
-	if (checks && m.wh.p == NULL)
-		LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_warehouse_required", m.ref,
-				 lt_row_key(ri, slot), NULL,
-				 "movement of item \"%s\" has no warehouse", str_c(m.item));
+	if (m.wh.p == NULL)
+	{
+		if (checks && m.sign > 0)
+			LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_warehouse_required", m.ref,
+					 lt_row_key(ri, slot), NULL,
+					 "the movement of %s has no warehouse", mv_what(&m));
+		goto done;
+	}
 
 	/* lot and serial */
 	if (m.it->lot_tracked)
 	{
 		if (m.lot.p == NULL)
 		{
-			if (checks)
+			if (checks && m.sign > 0)
 				LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_lot_required", m.ref,
 						 lt_row_key(ri, slot),
 						 m.dir > 0
 						 ? "Give a lot code, or give the item a lot code type (lottrace.item.lot_code_type) so loads get one."
 						 : "Unloads of a lot-tracked item must name the lot.",
-						 "item \"%s\" is lot-tracked: the movement in warehouse \"%s\" needs a lot code",
-						 str_c(m.item), str_c(m.wh));
+						 "the movement of %s needs a lot code: the item is lot-tracked",
+						 mv_what(&m));
 			goto done;
 		}
-		if (!ri->col[LC_LOT].is_code)
-			check_code_syntax(e, &m, m.lot, false, slot);
+		if (!ri->col[LC_LOT].is_code && !check_code_syntax(e, &m, m.lot, false, slot))
+			goto done;
 	}
 	else
 		m.lot.p = NULL;
@@ -1013,21 +1053,25 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	{
 		if (m.serial.p == NULL)
 		{
-			if (checks)
+			if (checks && m.sign > 0)
 				LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_serial_required", m.ref,
 						 lt_row_key(ri, slot),
 						 "Give a serial, or use a reason with create_serials and give the item a serial code type.",
-						 "item \"%s\" is serial-tracked: the movement in warehouse \"%s\" needs a serial",
-						 str_c(m.item), str_c(m.wh));
+						 "the movement of %s needs a serial: the item is serial-tracked",
+						 mv_what(&m));
 			goto done;
 		}
-		if (!ri->col[LC_SERIAL].is_code)
-			check_code_syntax(e, &m, m.serial, true, slot);
-		if (checks && num_cmp(m.qty, DirectFunctionCall1(int4_numeric, Int32GetDatum(1))) != 0)
-			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_qty", m.ref,
-					 lt_row_key(ri, slot), "Write one row per serial.",
-					 "serial \"%s\" of item \"%s\" moves %s units in warehouse \"%s\": a serial moves exactly one",
-					 str_c(m.serial), str_c(m.item), num_str(m.qty), str_c(m.wh));
+		if (!ri->col[LC_SERIAL].is_code && !check_code_syntax(e, &m, m.serial, true, slot))
+			goto done;
+		if (num_cmp(m.qty, DirectFunctionCall1(int4_numeric, Int32GetDatum(1))) != 0)
+		{
+			if (checks && m.sign > 0)
+				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_qty", m.ref,
+						 lt_row_key(ri, slot), "Write one row per serial.",
+						 "the movement of %s moves %s units: a serial moves exactly one",
+						 mv_what(&m), num_str(m.qty));
+			goto done;
+		}
 	}
 	else
 		m.serial.p = NULL;
@@ -1038,17 +1082,13 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 		if (m.reason->requires_doc && m.doc.p == NULL)
 			LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_doc_required", m.ref,
 					 lt_row_key(ri, slot), NULL,
-					 "reason \"%s\" requires a document: movement of item \"%s\"%s%s in warehouse \"%s\" has none",
-					 m.reason->code, str_c(m.item),
-					 m.lot.p ? " lot " : "", m.lot.p ? quote_identifier(str_c(m.lot)) : "",
-					 str_c(m.wh));
+					 "reason \"%s\" requires a document: the movement of %s has none",
+					 m.reason->code, mv_what(&m));
 		if (m.reason->requires_account && m.account.p == NULL)
 			LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_account_required", m.ref,
 					 lt_row_key(ri, slot), NULL,
-					 "reason \"%s\" requires an account: movement of item \"%s\"%s%s in warehouse \"%s\" has none",
-					 m.reason->code, str_c(m.item),
-					 m.lot.p ? " lot " : "", m.lot.p ? quote_identifier(str_c(m.lot)) : "",
-					 str_c(m.wh));
+					 "reason \"%s\" requires an account: the movement of %s has none",
+					 m.reason->code, mv_what(&m));
 	}
 
 	MemoryContextSwitchTo(old);
@@ -1114,13 +1154,27 @@ static LtPlan lot_update_plan = {
 	"    FROM k JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) k.item"
 	"     AND l.code OPERATOR(lottrace.=) k.code"
 	"     AND (l.variant OPERATOR(pg_catalog.=) k.variant OR (l.variant IS NULL AND k.variant IS NULL))"
-	"   ORDER BY l.lot_id"
+	"   ORDER BY l.item, l.code, l.variant"
 	"     FOR NO KEY UPDATE OF l)"
 	"UPDATE lottrace.lot l SET stock = lottrace._stock_add(l.stock, locked.delta)"
 	"  FROM locked WHERE l.lot_id OPERATOR(pg_catalog.=) locked.lot_id"
 	" RETURNING locked.i, l.lot_id, l.status, l.saleable, l.force_closed, l.expiry_date,"
 	"           l.supplier, lottrace._stock_negative(l.stock, locked.delta)",
 	4, {0}
+};
+
+/* existing lots of a chunk, locked in key order (the order of the upsert) */
+static LtPlan lot_prelock_plan = {
+	"SELECT l.lot_id"
+	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]),"
+	"                  pg_catalog.unnest($2::pg_catalog.text[]),"
+	"                  pg_catalog.unnest($3::lottrace.lotcode[])) AS k(item, variant, code)"
+	"  JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) k.item"
+	"   AND l.code OPERATOR(lottrace.=) k.code"
+	"   AND (l.variant OPERATOR(pg_catalog.=) k.variant OR (l.variant IS NULL AND k.variant IS NULL))"
+	" ORDER BY l.item, l.code, l.variant"
+	"   FOR NO KEY UPDATE OF l",
+	3, {0}
 };
 
 static LtPlan batch_upsert_plan = {
@@ -1173,6 +1227,8 @@ init_plans(void)
 	lot_update_plan.argtypes[0] = lot_update_plan.argtypes[1] = TEXTARRAYOID;
 	lot_update_plan.argtypes[2] = lotcode_arr;
 	lot_update_plan.argtypes[3] = jsonb_arr;
+	lot_prelock_plan.argtypes[0] = lot_prelock_plan.argtypes[1] = TEXTARRAYOID;
+	lot_prelock_plan.argtypes[2] = lotcode_arr;
 	batch_upsert_plan.argtypes[0] = batch_upsert_plan.argtypes[1] = TEXTARRAYOID;
 	batch_upsert_plan.argtypes[2] = INT8ARRAYOID;
 	batch_upsert_plan.argtypes[3] = num_arr;
@@ -1429,21 +1485,21 @@ check_lot(LtEngine *e, LotEnt *l)
 		if (l->new_lot_only && l->existed)
 			LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_new_lot_only", l->nlo_ref, NULL,
 					 "Loads with this reason must create a new lot: give a new lot code, or none to have one generated.",
-					 "%s already exists: reason \"%s\" only creates new lots",
-					 lot_name(l), l->nlo_reason);
+					 "%s already exists: reason \"%s\" only creates new lots (load into warehouse \"%s\")",
+					 lot_name(l), l->nlo_reason, str_c(l->nlo_wh));
 		if (l->it->single_supplier)
 		{
 			if (l->acct2.p)
 				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_single_supplier", l->acct2_ref, NULL,
 						 "The item allows one supplier per lot (lottrace.item.single_supplier).",
-						 "%s comes from supplier \"%s\": load from account \"%s\" refused",
-						 lot_name(l), str_c(l->account), str_c(l->acct2));
+						 "%s comes from supplier \"%s\": load from account \"%s\" into warehouse \"%s\" refused",
+						 lot_name(l), str_c(l->account), str_c(l->acct2), str_c(l->acct2_wh));
 			if (l->existed && l->has_load && l->account.p && l->supplier &&
 				strcmp(l->supplier, str_c(l->account)) != 0)
 				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_single_supplier", l->load_ref, NULL,
 						 "The item allows one supplier per lot (lottrace.item.single_supplier).",
-						 "%s comes from supplier \"%s\": load from account \"%s\" refused",
-						 lot_name(l), l->supplier, str_c(l->account));
+						 "%s comes from supplier \"%s\": load from account \"%s\" into warehouse \"%s\" refused",
+						 lot_name(l), l->supplier, str_c(l->account), str_c(l->load_wh));
 		}
 		if (l->gated)
 		{
@@ -1596,6 +1652,37 @@ flush_chunk(LtEngine *e, bool final)
 			with_load[nw++] = l;
 		else
 			without[nwo++] = l;
+	}
+	if (nw > 0 && nwo > 0)
+	{
+		/*
+		 * Both kinds in one chunk: lock every existing lot first, in the key
+		 * order both statements use, so that two statements never hold
+		 * locks in opposite orders.
+		 */
+		LtStr	   *items = palloc(sizeof(LtStr) * nlots);
+		LtStr	   *variants = palloc(sizeof(LtStr) * nlots);
+		LtStr	   *codes = palloc(sizeof(LtStr) * nlots);
+		Datum		args[3];
+		int			k = 0;
+
+		for (int i = 0; i < nw; i++, k++)
+		{
+			items[k] = with_load[i]->key.item;
+			variants[k] = with_load[i]->key.variant;
+			codes[k] = with_load[i]->key.code;
+		}
+		for (int i = 0; i < nwo; i++, k++)
+		{
+			items[k] = without[i]->key.item;
+			variants[k] = without[i]->key.variant;
+			codes[k] = without[i]->key.code;
+		}
+		args[0] = str_array(items, k, TEXTOID);
+		args[1] = str_array(variants, k, TEXTOID);
+		args[2] = str_array(codes, k, lt_lotcode_oid());
+		lt_exec(&lot_prelock_plan, args, NULL, false, 0);
+		SPI_freetuptable(SPI_tuptable);
 	}
 	if (nw > 0)
 		upsert_lots(e, with_load, nw);
@@ -1754,8 +1841,11 @@ typedef struct SerialGroup
 	RowRef	   *in_ref;			/* a row moving it into that warehouse */
 	RowRef	   *out_ref;		/* a row moving it out of that warehouse */
 	bool		any_new;		/* some row is a new (not reversed) row */
+	bool		any_reversal;	/* some row is a removed (old) row */
 	RowRef		first_ref;
-	/* last new load, first new unload after it */
+	/* first new load (creates the serial), last new load, first new unload after it */
+	DateADT		first_load_date;
+	char	   *first_load_account;
 	bool		has_load;
 	char	   *load_lot;
 	char	   *load_doc;
@@ -1766,6 +1856,7 @@ typedef struct SerialGroup
 	char	   *unload_doc;
 	DateADT		unload_date;
 	/* from the register */
+	bool		fresh;			/* created by this statement */
 	int64		serial_id;
 	bool		in_stock;
 	char	   *cur_wh;
@@ -1795,7 +1886,7 @@ static LtPlan serial_insert_plan = {
 	"   FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::lottrace.serialcode[]), pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.date[]), pg_catalog.unnest($6::pg_catalog.int4[]), pg_catalog.unnest($7::pg_catalog.text[]))"
 	"        AS u(item, variant, code, lot, start_date, validity, supplier)"
 	"   LEFT JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) u.item"
-	"    AND l.code OPERATOR(pg_catalog.=) u.lot"
+	"    AND l.code OPERATOR(lottrace.=) u.lot::lottrace.lotcode"
 	"    AND (l.variant OPERATOR(pg_catalog.=) u.variant OR (l.variant IS NULL AND u.variant IS NULL))"
 	"  ORDER BY u.item, u.code, u.variant"
 	" ON CONFLICT DO NOTHING"
@@ -1810,19 +1901,21 @@ static LtPlan serial_update_plan = {
 	"       lot_id = CASE WHEN u.lot IS NULL THEN s.lot_id ELSE"
 	"                (SELECT l.lot_id FROM lottrace.lot l"
 	"                  WHERE l.item OPERATOR(pg_catalog.=) s.item"
-	"                    AND l.code OPERATOR(pg_catalog.=) u.lot"
+	"                    AND l.code OPERATOR(lottrace.=) u.lot::lottrace.lotcode"
 	"                    AND (l.variant OPERATOR(pg_catalog.=) s.variant"
 	"                         OR (l.variant IS NULL AND s.variant IS NULL))) END,"
 	"       load_doc = CASE WHEN u.set_load THEN u.load_doc ELSE s.load_doc END,"
 	"       loaded_on = CASE WHEN u.set_load THEN u.loaded_on ELSE s.loaded_on END,"
-	"       unload_doc = CASE WHEN u.set_load AND NOT u.set_unload THEN NULL"
+	"       unload_doc = CASE WHEN u.clear_unload THEN NULL"
 	"                         WHEN u.set_unload THEN u.unload_doc ELSE s.unload_doc END,"
-	"       unloaded_on = CASE WHEN u.set_load AND NOT u.set_unload THEN NULL"
+	"       unloaded_on = CASE WHEN u.clear_unload THEN NULL"
 	"                          WHEN u.set_unload THEN u.unloaded_on ELSE s.unloaded_on END"
-	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.bool[]), pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.date[]), pg_catalog.unnest($7::pg_catalog.bool[]), pg_catalog.unnest($8::pg_catalog.text[]), pg_catalog.unnest($9::pg_catalog.date[]))"
-	"       AS u(serial_id, wh, lot, set_load, load_doc, loaded_on, set_unload, unload_doc, unloaded_on)"
+	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.bool[]), pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.date[]), pg_catalog.unnest($7::pg_catalog.bool[]), pg_catalog.unnest($8::pg_catalog.text[]), pg_catalog.unnest($9::pg_catalog.date[]),"
+	"                  pg_catalog.unnest($10::pg_catalog.bool[]))"
+	"       AS u(serial_id, wh, lot, set_load, load_doc, loaded_on, set_unload, unload_doc,"
+	"            unloaded_on, clear_unload)"
 	" WHERE s.serial_id OPERATOR(pg_catalog.=) u.serial_id",
-	9, {0}
+	10, {0}
 };
 
 static void
@@ -1844,6 +1937,7 @@ init_serial_plans(void)
 	serial_update_plan.argtypes[3] = serial_update_plan.argtypes[6] = bool_arr;
 	serial_update_plan.argtypes[4] = serial_update_plan.argtypes[7] = TEXTARRAYOID;
 	serial_update_plan.argtypes[5] = serial_update_plan.argtypes[8] = date_arr;
+	serial_update_plan.argtypes[9] = bool_arr;
 }
 
 static char *
@@ -1903,7 +1997,8 @@ judge_serial(LtEngine *e, SerialGroup *g)
 	if (checks && g->cancelled)
 		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_cancelled", g->first_ref, NULL,
 				 "Cancelled serials (lottrace.serial.cancelled) may not move.",
-				 "%s is cancelled", serial_name(g));
+				 "%s is cancelled: it may not move (warehouse \"%s\")", serial_name(g),
+				 g->nwh > 0 ? g->wh[0] : "");
 	g->final_in = false;
 	g->final_wh = NULL;
 	for (int w = 0; w < g->nwh; w++)
@@ -1913,8 +2008,8 @@ judge_serial(LtEngine *e, SerialGroup *g)
 		if (checks && count > 1)
 			LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_serial_in_stock", g->in_ref[w], NULL,
 					 "A serial is loaded once; unload it before loading it again.",
-					 "%s is already in stock in warehouse \"%s\"",
-					 serial_name(g), g->in_stock ? g->cur_wh : g->wh[w]);
+					 "%s cannot be loaded into warehouse \"%s\": it is already in stock in warehouse \"%s\"",
+					 serial_name(g), g->wh[w], g->in_stock ? g->cur_wh : g->wh[w]);
 		if (checks && count < 0)
 			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_not_in_stock", g->out_ref[w], NULL,
 					 g->in_stock ? psprintf("It is in stock in warehouse \"%s\".", g->cur_wh)
@@ -1925,8 +2020,8 @@ judge_serial(LtEngine *e, SerialGroup *g)
 			if (checks && nin > 0)
 				LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_serial_in_stock", g->in_ref[w], NULL,
 						 "A serial is loaded once; unload it before loading it again.",
-						 "%s is already in stock in warehouse \"%s\"",
-						 serial_name(g), g->final_wh);
+						 "%s cannot be loaded into warehouse \"%s\": it is already in stock in warehouse \"%s\"",
+						 serial_name(g), g->wh[w], g->final_wh);
 			nin++;
 			g->final_in = true;
 			g->final_wh = g->wh[w];
@@ -1945,7 +2040,8 @@ judge_serial(LtEngine *e, SerialGroup *g)
 			if (checks && g->final_in)
 				LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_serial_in_stock", g->first_ref, NULL,
 						 "A serial is loaded once; unload it before loading it again.",
-						 "%s is already in stock in warehouse \"%s\"", serial_name(g), g->cur_wh);
+						 "%s cannot be loaded into warehouse \"%s\": it is already in stock in warehouse \"%s\"",
+						 serial_name(g), g->final_wh, g->cur_wh);
 			g->final_in = true;
 			g->final_wh = g->cur_wh;
 		}
@@ -1972,7 +2068,8 @@ check_serial_format(LtEngine *e, SerialGroup *g)
 	if (!cf_match(ct->fmt, g->code.p, g->code.len, &ctx))
 		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_code_format", g->first_ref, NULL,
 				 psprintf("Codes of code type \"%s\" have the format %s.", ct->code, ct->fmt_text),
-				 "%s does not match code type \"%s\"", serial_name(g), ct->code);
+				 "%s in warehouse \"%s\" does not match code type \"%s\"", serial_name(g),
+				 g->load_wh ? g->load_wh : "", ct->code);
 }
 
 /* Apply a batch of serial groups to the register. */
@@ -2009,8 +2106,10 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 			s[1][i] = g->variant;
 			s[2][i] = g->code;
 			s[3][i] = (LtStr) {g->load_lot, g->load_lot ? (int) strlen(g->load_lot) : 0};
-			s[4][i] = (LtStr) {g->load_account, g->load_account ? (int) strlen(g->load_account) : 0};
-			start[i] = DateADTGetDatum(g->load_date);
+			s[4][i] = (LtStr) {g->first_load_account,
+				g->first_load_account ? (int) strlen(g->first_load_account) : 0};
+			start[i] = DateADTGetDatum(g->first_load_date);
+			g->fresh = true;
 			validity[i] = g->it->serial_validity_days;
 			vnull[i] = validity[i] < 0;
 			vd[i] = Int32GetDatum(validity[i]);
@@ -2045,11 +2144,13 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 		LtStr	   *udoc = palloc(sizeof(LtStr) * n);
 		Datum	   *uon = palloc(sizeof(Datum) * n);
 		bool	   *uon_null = palloc(sizeof(bool) * n);
+		bool	   *clear_unload = palloc(sizeof(bool) * n);
 		int			m = 0;
 
 		for (int i = 0; i < n; i++)
 		{
 			SerialGroup *g = gs[i];
+			bool		changed;
 
 			if (g->serial_id == 0)
 			{
@@ -2068,11 +2169,23 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 				g->final_in ? (int) strlen(g->final_wh) : 0};
 			lots[m] = (LtStr) {g->final_in && g->has_load ? g->load_lot : NULL,
 				g->final_in && g->has_load && g->load_lot ? (int) strlen(g->load_lot) : 0};
-			set_load[m] = g->has_load && (g->final_in || g->has_unload);
+			/*
+			 * Documents follow new movements; a correction that leaves the
+			 * serial where it was (an UPDATE of an old row's document)
+			 * does not rewrite them.  In stock: no unload after the last
+			 * load, so the unload document goes.  rebuild() recomputes all.
+			 */
+			changed = g->fresh || g->final_in != g->in_stock ||
+				(g->final_in && g->cur_wh && strcmp(g->final_wh, g->cur_wh) != 0) ||
+				(g->any_new && !g->any_reversal);
+			if (!changed)
+				lots[m] = (LtStr) {NULL, 0};
+			set_load[m] = changed && g->has_load;
 			ldoc[m] = (LtStr) {g->load_doc, g->load_doc ? (int) strlen(g->load_doc) : 0};
 			lon[m] = DateADTGetDatum(g->load_date);
 			lon_null[m] = !g->has_load;
-			set_unload[m] = !g->final_in && g->has_unload;
+			set_unload[m] = changed && !g->final_in && g->has_unload;
+			clear_unload[m] = changed && g->final_in;
 			udoc[m] = (LtStr) {g->unload_doc, g->unload_doc ? (int) strlen(g->unload_doc) : 0};
 			uon[m] = DateADTGetDatum(g->unload_date);
 			uon_null[m] = !g->has_unload;
@@ -2080,7 +2193,7 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 		}
 		if (m > 0)
 		{
-			Datum		args[9];
+			Datum		args[10];
 
 			args[0] = lt_array_int8(ids, m);
 			args[1] = str_array(whs, m, TEXTOID);
@@ -2091,6 +2204,7 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 			args[6] = lt_array_bool(set_unload, m);
 			args[7] = str_array(udoc, m, TEXTOID);
 			args[8] = lt_array_date(uon, uon_null, m);
+			args[9] = lt_array_bool(clear_unload, m);
 			lt_exec(&serial_update_plan, args, NULL, false, 0);
 		}
 	}
@@ -2210,11 +2324,18 @@ process_serials(LtEngine *e)
 			g->in_ref[w] = ref;
 		else
 			g->out_ref[w] = ref;
+		if (sign < 0)
+			g->any_reversal = true;
 		if (sign > 0)
 		{
 			g->any_new = true;
 			if (dir > 0)
 			{
+				if (!g->has_load)
+				{
+					g->first_load_date = DatumGetDateADT(slot->tts_values[SM_MOVED_ON - 1]);
+					g->first_load_account = slot_str(slot, SM_ACCOUNT);
+				}
 				g->has_load = true;
 				g->load_lot = slot_str(slot, SM_LOT);
 				g->load_doc = slot_str(slot, SM_DOC);

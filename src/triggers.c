@@ -321,7 +321,7 @@ generate(LtRelInfo *ri, LtItem *it, LtCodeType *ct, LtColId target,
 	int			len = 0;
 	DateADT		start,
 				expiry;
-	const char *missing = NULL;
+	cf_error	err;
 	text	   *code;
 	int			att = ri->col[target].attnum;
 	Datum		val;
@@ -359,21 +359,32 @@ generate(LtRelInfo *ri, LtItem *it, LtCodeType *ct, LtColId target,
 		j2date(expiry + POSTGRES_EPOCH_JDATE, &ctx.expiry.y, &ctx.expiry.m, &ctx.expiry.d);
 	}
 
-	code = lt_next_code(ct, &ctx, &missing);
+	code = lt_next_code(ct, &ctx, &err);
 	if (code == NULL)
+	{
+		bool		missing = (err.kind == CF_ERR_MISSING);
+		bool		is_lot = (target == LC_LOT);
+
 		ereport(ERROR,
-				(errcode(ERRCODE_NOT_NULL_VIOLATION),
-				 errmsg("item \"%s\" is %s-tracked: the load needs a %s, and none can be generated",
-						it->item, target == LC_LOT ? "lot" : "serial",
-						target == LC_LOT ? "lot code" : "serial"),
-				 errdetail("Code type \"%s\" (%s) needs the %s, which the row does not give.",
-						   ct->code, ct->fmt_text, missing),
-				 errhint("Give the code in the row, or the value the code type needs."),
+				(errcode(missing ? ERRCODE_NOT_NULL_VIOLATION : ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 missing
+				 ? errmsg("item \"%s\" is %s-tracked: the load needs a %s, and none can be generated",
+						  it->item, is_lot ? "lot" : "serial", is_lot ? "lot code" : "serial")
+				 : errmsg("the %s generated for item \"%s\" would not be a valid code",
+						  is_lot ? "lot code" : "serial", it->item),
+				 missing
+				 ? errdetail("Code type \"%s\" (%s) needs the %s, which the row does not give.",
+							 ct->code, ct->fmt_text, err.key)
+				 : errdetail("Code type \"%s\" (%s): %s.", ct->code, ct->fmt_text, err.msg),
+				 errhint(missing ? "Give the code in the row, or the value the code type needs."
+						 : "Codes are 1 to 50 characters of GS1 character set 82: correct the value in the row."),
 				 err_generic_string(PG_DIAG_SCHEMA_NAME,
 									get_namespace_name(get_rel_namespace(ri->relid))),
 				 err_generic_string(PG_DIAG_TABLE_NAME, get_rel_name(ri->relid)),
 				 err_generic_string(PG_DIAG_CONSTRAINT_NAME,
-									target == LC_LOT ? "lottrace_lot_required" : "lottrace_serial_required")));
+									!missing ? "lottrace_code_syntax"
+									: is_lot ? "lottrace_lot_required" : "lottrace_serial_required")));
+	}
 	val = PointerGetDatum(code);
 	return heap_modify_tuple_by_cols(tup, desc, 1, &att, &val, &isnull);
 }
@@ -519,6 +530,44 @@ check_ref(int which, HeapTuple t, TupleDesc desc, const char *col, const char *t
 				 guard_error(conname)));
 }
 
+/*
+ * A lot or serial registered by hand must match its item's code type, as a
+ * lot or serial created by a load does.
+ */
+static void
+check_hand_code(HeapTuple t, TupleDesc desc, bool serial, const char *name)
+{
+	char	   *item = tup_str(t, desc, "item");
+	char	   *code = tup_str(t, desc, "code");
+	char	   *variant = tup_str(t, desc, "variant");
+	LtItem	   *it;
+	LtCodeType *ct;
+	cf_context	ctx;
+
+	if (item == NULL || code == NULL)
+		return;
+	it = lt_item(item, strlen(item));
+	ct = serial ? it->serial_ct : it->lot_ct;
+	if (!it->exists || ct == NULL)
+		return;
+	memset(&ctx, 0, sizeof(ctx));
+	lt_cf_set(&ctx, CF_ITEM, item, strlen(item));
+	if (variant)
+		lt_cf_set(&ctx, CF_VARIANT, variant, strlen(variant));
+	if (it->item_class)
+		lt_cf_set(&ctx, CF_CLASS, it->item_class, strlen(it->item_class));
+	if (it->category)
+		lt_cf_set(&ctx, CF_CATEGORY, it->category, strlen(it->category));
+	if (it->item_type)
+		lt_cf_set(&ctx, CF_ITEMTYPE, it->item_type, strlen(it->item_type));
+	if (!cf_match(ct->fmt, code, strlen(code), &ctx))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("%s does not match code type \"%s\"", name, ct->code),
+				 errhint("Codes of code type \"%s\" have the format %s.", ct->code, ct->fmt_text),
+				 guard_error("lottrace_code_format")));
+}
+
 static LtPlan lot_in_use_plan = {
 	"SELECT 'serials' FROM lottrace.serial WHERE lot_id OPERATOR(pg_catalog.=) $1"
 	" UNION ALL SELECT 'production' FROM lottrace.batch_member WHERE lot_id OPERATOR(pg_catalog.=) $1"
@@ -600,17 +649,19 @@ lt_lot_guard(PG_FUNCTION_ARGS)
 		check_ref(0, result, desc, "status", "lot_status", "lottrace_lot_status", lotname);
 		check_ref(1, result, desc, "lot_type", "lot_type", "lottrace_lot_type", lotname);
 		check_ref(2, result, desc, "evaluation", "lot_evaluation", "lottrace_lot_evaluation", lotname);
+		check_hand_code(result, desc, false, lotname);
 	}
 	else
 	{
-		static const char *const fixed[] = {"lot_id", "item", "variant", "code", "initial_qty", "stock"};
+		static const char *const fixed[] = {"lot_id", "item", "variant", "code", "code_type",
+		"start_date", "initial_qty", "stock"};
 
 		for (int i = 0; i < lengthof(fixed); i++)
 			if (col_changed(oldt, newt, desc, fixed[i]))
 				ereport(ERROR,
 						(errcode(ERRCODE_CHECK_VIOLATION),
 						 errmsg("column \"%s\" of %s cannot be changed", fixed[i], lotname),
-						 errhint("Editable: status, notes, supplier, supplier_lot, manufacturer, evaluation, saleable, force_closed, packages, lot_type, expiry_date."),
+						 errhint("Editable: status, notes, supplier, supplier_lot, manufacturer, evaluation, saleable, force_closed, packages, lot_type, and expiry_date where the item allows it."),
 						 guard_error("lottrace_lot_immutable")));
 		if (col_changed(oldt, newt, desc, "expiry_date"))
 		{
@@ -689,6 +740,18 @@ lt_serial_guard(PG_FUNCTION_ARGS)
 							: "%s is in stock and cannot be deleted", name),
 					 errhint("Stock moves through the attached ERP table."),
 					 guard_error("lottrace_serial_maintained")));
+	}
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
+	{
+		LtUserSave	save;
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "lottrace: SPI_connect failed");
+		lt_become_owner(&save);
+		lt_config_begin_statement();
+		check_hand_code(oldt, desc, true, name);
+		lt_restore_user(&save);
+		SPI_finish();
 	}
 	return PointerGetDatum(oldt);
 }

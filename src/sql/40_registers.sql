@@ -132,7 +132,7 @@ CREATE TABLE lottrace.lot_status_log (
     note       text
 );
 COMMENT ON TABLE lottrace.lot_status_log IS
-  'Every status change of every lot (by set_lot_status, UPDATE or refresh_expiry): who, when, from, to, why. old_status is NULL for the status a lot was created with.';
+  'Every status change of every lot (by set_lot_status, UPDATE or refresh_expiry): who, when, from, to, why. A lot''s creation is not a change: its first status is the old_status of its first row here (or its status, if it never changed).';
 COMMENT ON COLUMN lottrace.lot_status_log.log_id IS 'Surrogate key.';
 COMMENT ON COLUMN lottrace.lot_status_log.lot_id IS 'The lot.';
 COMMENT ON COLUMN lottrace.lot_status_log.old_status IS 'Status before the change.';
@@ -218,6 +218,7 @@ CREATE TABLE lottrace.attachment (
     batch_key_col    text,
     expiry_col       text,
     supplier_lot_col text,
+    attnums          smallint[],
     attached_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
     attached_by      text NOT NULL DEFAULT CURRENT_USER
 );
@@ -238,6 +239,7 @@ COMMENT ON COLUMN lottrace.attachment.account_col IS 'Column holding the custome
 COMMENT ON COLUMN lottrace.attachment.batch_key_col IS 'Column holding the production batch key.';
 COMMENT ON COLUMN lottrace.attachment.expiry_col IS 'Column holding an expiry date given on load.';
 COMMENT ON COLUMN lottrace.attachment.supplier_lot_col IS 'Column holding the supplier''s lot code.';
+COMMENT ON COLUMN lottrace.attachment.attnums IS 'Attribute numbers of the mapped columns (in the order of the *_col columns), kept so that a renamed column is followed; set by a trigger from the names.';
 COMMENT ON COLUMN lottrace.attachment.attached_at IS 'When attach() ran.';
 COMMENT ON COLUMN lottrace.attachment.attached_by IS 'Who ran it.';
 

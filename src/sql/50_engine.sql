@@ -101,14 +101,14 @@ CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON lottrace.serial
 CREATE FUNCTION lottrace._movements()
 RETURNS TABLE (source pg_catalog.regclass, source_key text, item text, variant text, lot text,
                serial text, warehouse text, location text, qty numeric, reason text, doc text,
-               account text, batch_key text, moved_on date)
+               account text, batch_key text, moved_on date, expiry date, supplier_lot text)
 LANGUAGE sql STABLE
 AS $$
   SELECT NULL::pg_catalog.regclass, NULL::pg_catalog.text, NULL::pg_catalog.text,
          NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,
          NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.numeric,
          NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,
-         NULL::pg_catalog.text, NULL::pg_catalog.date
+         NULL::pg_catalog.text, NULL::pg_catalog.date, NULL::pg_catalog.date, NULL::pg_catalog.text
    WHERE false
 $$;
 COMMENT ON FUNCTION lottrace._movements() IS
@@ -186,7 +186,11 @@ BEGIN
       CASE WHEN a.batch_key_col IS NULL THEN 'NULL::pg_catalog.text'
            ELSE format('(t.%I)::pg_catalog.text', a.batch_key_col) END,
       CASE WHEN a.moved_on_col IS NULL THEN 'NULL::pg_catalog.date'
-           ELSE format('(t.%I)::pg_catalog.date', a.moved_on_col) END];
+           ELSE format('(t.%I)::pg_catalog.date', a.moved_on_col) END,
+      CASE WHEN a.expiry_col IS NULL THEN 'NULL::pg_catalog.date'
+           ELSE format('(t.%I)::pg_catalog.date', a.expiry_col) END,
+      CASE WHEN a.supplier_lot_col IS NULL THEN 'NULL::pg_catalog.text'
+           ELSE format('(t.%I)::pg_catalog.text', a.supplier_lot_col) END];
     -- one table per branch (the sign comes from a scalar subquery, not a
     -- join), so the planner flattens the UNION ALL and joins reach each
     -- table's indexes
@@ -199,7 +203,8 @@ BEGIN
          ' NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,'
          ' NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.numeric,'
          ' NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,'
-         ' NULL::pg_catalog.text, NULL::pg_catalog.date WHERE false';
+         ' NULL::pg_catalog.text, NULL::pg_catalog.date, NULL::pg_catalog.date,'
+         ' NULL::pg_catalog.text WHERE false';
   ELSE
     q := array_to_string(parts, ' UNION ALL ');
   END IF;
@@ -207,7 +212,7 @@ BEGIN
     'CREATE OR REPLACE FUNCTION lottrace._movements()'
     ' RETURNS TABLE (source pg_catalog.regclass, source_key text, item text, variant text,'
     ' lot text, serial text, warehouse text, location text, qty numeric, reason text, doc text,'
-    ' account text, batch_key text, moved_on date)'
+    ' account text, batch_key text, moved_on date, expiry date, supplier_lot text)'
     ' LANGUAGE sql STABLE AS %L', q);
 END
 $fn$;
@@ -352,6 +357,9 @@ AS 'MODULE_PATHNAME', 'lt_detach'
 LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 COMMENT ON FUNCTION lottrace.detach(regclass) IS
   'Stops governing a table: takes its rows out of the registers (the lots stay) and drops its triggers. Only the table''s owner may detach it.';
+-- Attaching makes a table a source of stock truth: the DBA grants it.
+REVOKE EXECUTE ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text, text, text, text, text, boolean) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION lottrace.detach(regclass) FROM PUBLIC;
 
 ------------------------------------------------------------------------------
 -- Views for users and reporting tools
@@ -482,7 +490,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION lottrace.set_lot_status(text, text, text, text, text) IS
-  'Changes the status of a lot (e.g. QUARANTINE -> AVAILABLE); the change and the note are logged in lottrace.lot_status_log. Needs UPDATE on lottrace.lot.';
+  'Changes the status of a lot (e.g. QUARANTINE -> AVAILABLE); the change and the note are logged in lottrace.lot_status_log. Needs SELECT and UPDATE on lottrace.lot.';
 
 CREATE FUNCTION lottrace._find_lot(item text, lot text, variant text DEFAULT NULL)
 RETURNS bigint
@@ -559,7 +567,8 @@ SET search_path = pg_catalog, lottrace, pg_temp
 AS $$
   WITH m AS (
     SELECT m.*, row_number() OVER (PARTITION BY m.item, m.variant, m.serial
-                                   ORDER BY m.moved_on, m.source::oid, m.source_key) AS seq
+                                   ORDER BY m.moved_on, m.source::oid,
+                                            length(m.source_key), m.source_key) AS seq
       FROM lottrace.movements m
       JOIN lottrace.item i ON i.item = m.item AND i.serial_tracked
      WHERE m.serial IS NOT NULL),
@@ -581,8 +590,11 @@ AS $$
      WHERE m.qty < 0 AND m.seq > ll.seq
        AND (m.variant = ll.variant OR (m.variant IS NULL AND ll.variant IS NULL))
      ORDER BY m.item, m.variant, m.serial, m.seq)
+  -- in stock: no unload after the load that brought it in
   SELECT p.item, p.variant, p.serial, p.warehouse, ll.lot,
-         ll.doc, ll.moved_on, fu.doc, fu.moved_on
+         ll.doc, ll.moved_on,
+         CASE WHEN p.warehouse IS NULL THEN fu.doc END,
+         CASE WHEN p.warehouse IS NULL THEN fu.moved_on END
     FROM place p
     LEFT JOIN last_load ll ON ll.item = p.item AND ll.serial = p.serial
      AND (ll.variant = p.variant OR (ll.variant IS NULL AND p.variant IS NULL))
@@ -630,12 +642,13 @@ BEGIN
 
   -- lots that movements name but the register lacks (user data of existing
   -- lots is kept as it is)
-  INSERT INTO lottrace.lot (item, variant, code, code_type, supplier, start_date,
+  INSERT INTO lottrace.lot (item, variant, code, code_type, supplier, supplier_lot, start_date,
                             expiry_date, initial_qty, status)
   SELECT DISTINCT ON (m.item, m.variant, m.lot)
-         m.item, m.variant, m.lot::lottrace.lotcode, i.lot_code_type, m.account,
+         m.item, m.variant, m.lot::lottrace.lotcode, i.lot_code_type, m.account, m.supplier_lot,
          coalesce(m.moved_on, CURRENT_DATE),
-         CASE WHEN i.lot_validity_days IS NULL THEN NULL
+         CASE WHEN m.expiry IS NOT NULL THEN m.expiry
+              WHEN i.lot_validity_days IS NULL THEN NULL
               WHEN i.expiry_rule = 'month_end'
                 THEN (date_trunc('month', coalesce(m.moved_on, CURRENT_DATE) + i.lot_validity_days)
                       + interval '1 month - 1 day')::date
@@ -643,14 +656,15 @@ BEGIN
                 THEN date_trunc('month', coalesce(m.moved_on, CURRENT_DATE) + i.lot_validity_days)::date
               ELSE coalesce(m.moved_on, CURRENT_DATE) + i.lot_validity_days END,
          abs(m.qty),
-         coalesce(i.initial_status, current_setting('lottrace.default_status'))
-    FROM lottrace.movements m
+         coalesce(i.initial_status, nullif(current_setting('lottrace.default_status', true), ''), 'AVAILABLE')
+    FROM lottrace._movements() m
     JOIN lottrace.item i ON i.item = m.item AND i.lot_tracked
    WHERE m.lot IS NOT NULL
      AND NOT EXISTS (SELECT FROM lottrace.lot l
                       WHERE l.item = m.item AND l.code::text = m.lot
                         AND (l.variant = m.variant OR (l.variant IS NULL AND m.variant IS NULL)))
-   ORDER BY m.item, m.variant, m.lot, (m.qty < 0), m.moved_on, m.source::oid, m.source_key;
+   ORDER BY m.item, m.variant, m.lot, (m.qty < 0), m.moved_on, m.source::oid,
+            length(m.source_key), m.source_key;
 
   UPDATE lottrace.lot l
      SET stock = coalesce(e.stock, '{}')

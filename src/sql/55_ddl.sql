@@ -1,0 +1,103 @@
+-- Schema changes of attached tables.
+--
+-- * A mapped column that is renamed is followed (lottrace.attachment keeps
+--   the attribute numbers); dropping a mapped column is refused.
+-- * Dropping an attached table is refused: its rows are in the registers,
+--   and a mapping to a table that is gone would break lottrace.movements.
+--   Detach it first.  (DROP EXTENSION lottrace itself is not affected.)
+
+CREATE FUNCTION lottrace._attachment_attnums()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  NEW.attnums := ARRAY(
+    SELECT coalesce(a.attnum, 0)
+      FROM unnest(ARRAY[NEW.item_col, NEW.qty_col, NEW.warehouse_col, NEW.lot_col, NEW.serial_col,
+                        NEW.reason_col, NEW.doc_col, NEW.moved_on_col, NEW.location_col, NEW.variant_col,
+                        NEW.account_col, NEW.batch_key_col, NEW.expiry_col, NEW.supplier_lot_col])
+           WITH ORDINALITY AS m(name, ord)
+      LEFT JOIN pg_attribute a ON a.attrelid = NEW.relid AND a.attname = m.name AND NOT a.attisdropped
+     ORDER BY m.ord);
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION lottrace._attachment_attnums() IS
+  'Internal trigger on lottrace.attachment: records the attribute numbers of the mapped columns (also when pg_restore loads the table).';
+CREATE TRIGGER attnums BEFORE INSERT OR UPDATE ON lottrace.attachment
+  FOR EACH ROW EXECUTE FUNCTION lottrace._attachment_attnums();
+
+CREATE FUNCTION lottrace._follow_columns()
+RETURNS event_trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  a     record;
+  cols  text[] := ARRAY['item_col', 'qty_col', 'warehouse_col', 'lot_col', 'serial_col',
+                        'reason_col', 'doc_col', 'moved_on_col', 'location_col', 'variant_col',
+                        'account_col', 'batch_key_col', 'expiry_col', 'supplier_lot_col'];
+  old   text;
+  cur   record;
+BEGIN
+  FOR a IN SELECT t.*
+             FROM lottrace.attachment t
+            WHERE t.relid IN (SELECT c.objid FROM pg_event_trigger_ddl_commands() c
+                               WHERE c.classid = 'pg_class'::regclass)
+  LOOP
+    FOR i IN 1 .. cardinality(cols) LOOP
+      old := to_jsonb(a) ->> cols[i];
+      CONTINUE WHEN old IS NULL OR a.attnums IS NULL OR a.attnums[i] IS NULL OR a.attnums[i] = 0;
+      SELECT attname, attisdropped INTO cur
+        FROM pg_attribute WHERE attrelid = a.relid AND attnum = a.attnums[i];
+      IF cur.attisdropped THEN
+        RAISE EXCEPTION 'column "%" of % is mapped by lottrace as its % column', old, a.relid, replace(cols[i], '_col', '')
+          USING ERRCODE = 'dependent_objects_still_exist',
+                HINT = 'Detach the table (lottrace.detach), change it, and attach it again.';
+      ELSIF cur.attname <> old THEN
+        EXECUTE format('UPDATE lottrace.attachment SET %I = $1 WHERE relid = $2', cols[i])
+          USING cur.attname::text, a.relid;
+      END IF;
+    END LOOP;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION lottrace._follow_columns() IS
+  'Internal event trigger: follows renamed mapped columns of attached tables and refuses dropping them.';
+CREATE EVENT TRIGGER lottrace_follow_columns ON ddl_command_end
+  WHEN TAG IN ('ALTER TABLE')
+  EXECUTE FUNCTION lottrace._follow_columns();
+
+CREATE FUNCTION lottrace._refuse_drop()
+RETURNS event_trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  t text;
+BEGIN
+  -- dropping lottrace itself drops its attachments too
+  IF EXISTS (SELECT FROM pg_event_trigger_dropped_objects()
+              WHERE object_type = 'extension' AND object_name = 'lottrace')
+     OR to_regclass('lottrace.attachment') IS NULL THEN
+    RETURN;
+  END IF;
+  SELECT string_agg(d.object_identity, ', ') INTO t
+    FROM pg_event_trigger_dropped_objects() d
+    JOIN lottrace.attachment a ON a.relid::oid = d.objid
+   WHERE d.classid = 'pg_class'::regclass AND d.objsubid = 0;
+  IF t IS NOT NULL THEN
+    RAISE EXCEPTION 'cannot drop %: attached to lottrace', t
+      USING ERRCODE = 'dependent_objects_still_exist',
+            DETAIL = 'Its movements are in the registers.',
+            HINT = 'Call lottrace.detach() first.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION lottrace._refuse_drop() IS
+  'Internal event trigger: an attached table cannot be dropped before it is detached.';
+CREATE EVENT TRIGGER lottrace_refuse_drop ON sql_drop
+  EXECUTE FUNCTION lottrace._refuse_drop();
