@@ -143,7 +143,8 @@ lt_config_begin_statement(void)
 	else
 		MemoryContextReset(cfg_cxt);
 
-	/* The tables may have been dropped and re-created: find them again. */
+	/* The extension may have been dropped and re-created: find it again. */
+	lt_extension_owner_reset();
 	for (int i = 0; i < T_COUNT; i++)
 		table_oids[i] = InvalidOid;
 	cfg_stale = false;

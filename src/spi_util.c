@@ -59,6 +59,13 @@ lt_exec(LtPlan *p, Datum *values, const char *nulls, bool read_only, long count)
 
 static Oid	ext_owner = InvalidOid;
 
+/* Forget the cached owner (the extension may have been re-created). */
+void
+lt_extension_owner_reset(void)
+{
+	ext_owner = InvalidOid;
+}
+
 Oid
 lt_extension_owner(void)
 {

@@ -37,6 +37,7 @@ typedef struct LtUserSave
 } LtUserSave;
 
 extern Oid	lt_extension_owner(void);
+extern void lt_extension_owner_reset(void);
 extern void lt_become_owner(LtUserSave *save);
 extern void lt_restore_user(const LtUserSave *save);
 
