@@ -8,6 +8,7 @@ scripts/build-install.sh
 
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 export PGBIN=${PGBIN:-$("$PG_CONFIG" --bindir)}
+unset PGC_BASE PGC_OWNED
 source scripts/pgcluster.sh
 trap pgc_cleanup EXIT
 

@@ -11,6 +11,7 @@ scripts/build-install.sh || exit 1
 
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 export PGBIN=${PGBIN:-$("$PG_CONFIG" --bindir)}
+unset PGC_BASE PGC_OWNED    # always a fresh directory of our own
 source scripts/pgcluster.sh
 trap pgc_cleanup EXIT
 

@@ -1878,20 +1878,29 @@ static LtPlan serial_lock_plan = {
 	3, {0}
 };
 
+/* serials new to the register, written directly in their final state */
 static LtPlan serial_insert_plan = {
 	"INSERT INTO lottrace.serial AS s (item, variant, code, state, warehouse, lot_id, start_date,"
 	"                                  expiry_date, supplier, load_doc, loaded_on, unload_doc, unloaded_on)"
-	" SELECT u.item, u.variant, u.code, 'out', NULL, l.lot_id, u.start_date,"
-	"        u.start_date OPERATOR(pg_catalog.+) u.validity, u.supplier, NULL, NULL, NULL, NULL"
-	"   FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::lottrace.serialcode[]), pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.date[]), pg_catalog.unnest($6::pg_catalog.int4[]), pg_catalog.unnest($7::pg_catalog.text[]))"
-	"        AS u(item, variant, code, lot, start_date, validity, supplier)"
+	" SELECT u.item, u.variant, u.code,"
+	"        CASE WHEN u.wh IS NULL THEN 'out' ELSE 'in_stock' END, u.wh, l.lot_id, u.start_date,"
+	"        u.start_date OPERATOR(pg_catalog.+) u.validity, u.supplier,"
+	"        u.load_doc, u.loaded_on, u.unload_doc, u.unloaded_on"
+	"   FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($3::lottrace.serialcode[]), pg_catalog.unnest($4::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($5::pg_catalog.date[]), pg_catalog.unnest($6::pg_catalog.int4[]),"
+	"                   pg_catalog.unnest($7::pg_catalog.text[]), pg_catalog.unnest($8::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($9::pg_catalog.text[]), pg_catalog.unnest($10::pg_catalog.date[]),"
+	"                   pg_catalog.unnest($11::pg_catalog.text[]), pg_catalog.unnest($12::pg_catalog.date[]))"
+	"        AS u(item, variant, code, lot, start_date, validity, supplier, wh,"
+	"             load_doc, loaded_on, unload_doc, unloaded_on)"
 	"   LEFT JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) u.item"
 	"    AND l.code OPERATOR(lottrace.=) u.lot::lottrace.lotcode"
 	"    AND (l.variant OPERATOR(pg_catalog.=) u.variant OR (l.variant IS NULL AND u.variant IS NULL))"
 	"  ORDER BY u.item, u.code, u.variant"
 	" ON CONFLICT DO NOTHING"
 	" RETURNING s.serial_id, s.item, s.variant, s.code",
-	7, {0}
+	12, {0}
 };
 
 static LtPlan serial_update_plan = {
@@ -1918,6 +1927,25 @@ static LtPlan serial_update_plan = {
 	10, {0}
 };
 
+/*
+ * Plain unloads: serials in stock in the unload's warehouse go out in one
+ * statement; the others are judged one by one (and get a precise error).
+ */
+static LtPlan serial_unload_plan = {
+	"UPDATE lottrace.serial s"
+	"   SET state = 'out', warehouse = NULL, unload_doc = u.doc, unloaded_on = u.moved_on"
+	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]),"
+	"                  pg_catalog.unnest($3::lottrace.serialcode[]), pg_catalog.unnest($4::pg_catalog.text[]),"
+	"                  pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.date[]))"
+	"       AS u(item, variant, code, wh, doc, moved_on)"
+	" WHERE s.item OPERATOR(pg_catalog.=) u.item AND s.code OPERATOR(lottrace.=) u.code"
+	"   AND (s.variant OPERATOR(pg_catalog.=) u.variant OR (s.variant IS NULL AND u.variant IS NULL))"
+	"   AND s.state OPERATOR(pg_catalog.=) 'in_stock' AND s.warehouse OPERATOR(pg_catalog.=) u.wh"
+	"   AND NOT s.cancelled"
+	" RETURNING s.item, s.variant, s.code",
+	6, {0}
+};
+
 static void
 init_serial_plans(void)
 {
@@ -1927,11 +1955,16 @@ init_serial_plans(void)
 
 	serial_lock_plan.argtypes[0] = serial_lock_plan.argtypes[1] = TEXTARRAYOID;
 	serial_lock_plan.argtypes[2] = serial_arr;
-	for (int i = 0; i < 7; i++)
+	for (int i = 0; i < 12; i++)
 		serial_insert_plan.argtypes[i] = TEXTARRAYOID;
 	serial_insert_plan.argtypes[2] = serial_arr;
-	serial_insert_plan.argtypes[4] = date_arr;
+	serial_insert_plan.argtypes[4] = serial_insert_plan.argtypes[9] =
+		serial_insert_plan.argtypes[11] = date_arr;
 	serial_insert_plan.argtypes[5] = INT4ARRAYOID;
+	for (int i = 0; i < 6; i++)
+		serial_unload_plan.argtypes[i] = TEXTARRAYOID;
+	serial_unload_plan.argtypes[2] = serial_arr;
+	serial_unload_plan.argtypes[5] = date_arr;
 	serial_update_plan.argtypes[0] = INT8ARRAYOID;
 	serial_update_plan.argtypes[1] = serial_update_plan.argtypes[2] = TEXTARRAYOID;
 	serial_update_plan.argtypes[3] = serial_update_plan.argtypes[6] = bool_arr;
@@ -2048,6 +2081,21 @@ judge_serial(LtEngine *e, SerialGroup *g)
 	}
 }
 
+/* Could the serial's moves start from "not in the register"? (no error) */
+static bool
+fresh_ok(SerialGroup *g)
+{
+	int			nin = 0;
+
+	for (int w = 0; w < g->nwh; w++)
+	{
+		if (g->net[w] < 0 || g->net[w] > 1)
+			return false;
+		nin += g->net[w];
+	}
+	return nin <= 1;
+}
+
 static void
 check_serial_format(LtEngine *e, SerialGroup *g)
 {
@@ -2079,37 +2127,140 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 	SerialGroup **fresh = palloc(sizeof(SerialGroup *) * n);
 	int			nfresh = 0;
 
-	lock_serials(e, gs, n);
+	SerialGroup **others = palloc(sizeof(SerialGroup *) * n);
+	int			nothers = 0;
 
-	/* serials not in the register yet: create those that are loaded */
+	/*
+	 * Loaded serials that may be new are inserted first, judged from "not
+	 * in the register", in their final state; the insert skips those that
+	 * exist (or were created meanwhile by another transaction).  Those, and
+	 * the serials that are only unloaded, are then locked and judged from
+	 * their current state.  Most loads of a bulk receipt are new: one
+	 * statement per batch.
+	 */
+	SerialGroup **plain = palloc(sizeof(SerialGroup *) * n);
+	int			nplain = 0;
+
 	for (int i = 0; i < n; i++)
-		if (gs[i]->serial_id == 0 && gs[i]->has_load)
-			fresh[nfresh++] = gs[i];
-	if (nfresh > 0)
+	{
+		SerialGroup *g = gs[i];
+
+		if (g->has_load && fresh_ok(g))
+			fresh[nfresh++] = g;
+		else if (e->mode == LT_STRICT && !g->has_load && !g->any_reversal &&
+				 g->nwh == 1 && g->net[0] == -1 && g->has_unload)
+			plain[nplain++] = g;
+		else
+			others[nothers++] = g;
+	}
+	if (nplain > 0)
 	{
 		LtStr	   *s[5];
-		Datum	   *start = palloc(sizeof(Datum) * nfresh);
+		Datum	   *dates = palloc(sizeof(Datum) * nplain);
+		Datum		args[6];
+		uint64		nr;
+		HASHCTL		ctl;
+		HTAB	   *done;
+
+		for (int k = 0; k < 5; k++)
+			s[k] = palloc(sizeof(LtStr) * nplain);
+		for (int i = 0; i < nplain; i++)
+		{
+			SerialGroup *g = plain[i];
+
+			s[0][i] = g->item;
+			s[1][i] = g->variant;
+			s[2][i] = g->code;
+			s[3][i] = (LtStr) {g->wh[0], (int) strlen(g->wh[0])};
+			s[4][i] = (LtStr) {g->unload_doc, g->unload_doc ? (int) strlen(g->unload_doc) : 0};
+			dates[i] = DateADTGetDatum(g->unload_date);
+		}
+		args[0] = str_array(s[0], nplain, TEXTOID);
+		args[1] = str_array(s[1], nplain, TEXTOID);
+		args[2] = str_array(s[2], nplain, lt_serialcode_oid());
+		args[3] = str_array(s[3], nplain, TEXTOID);
+		args[4] = str_array(s[4], nplain, TEXTOID);
+		args[5] = lt_array_date(dates, NULL, nplain);
+		nr = lt_exec(&serial_unload_plan, args, NULL, false, 0);
+		ctl.keysize = sizeof(LotKey);
+		ctl.entrysize = sizeof(LotKey);
+		ctl.hash = lotkey_hash;
+		ctl.match = lotkey_match;
+		ctl.hcxt = CurrentMemoryContext;
+		done = hash_create("lottrace unloaded serials", Max(nr, 16), &ctl,
+						   HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+		for (uint64 r = 0; r < nr; r++)
+		{
+			HeapTuple	t = SPI_tuptable->vals[r];
+			TupleDesc	d = SPI_tuptable->tupdesc;
+			char	   *item = lt_getstr(t, d, 1);
+			char	   *variant = lt_getstr(t, d, 2);
+			char	   *code = lt_getstr(t, d, 3);
+			LotKey		k;
+
+			k.item = (LtStr) {item, (int) strlen(item)};
+			k.variant = (LtStr) {variant, variant ? (int) strlen(variant) : 0};
+			k.code = (LtStr) {code, (int) strlen(code)};
+			hash_search(done, &k, HASH_ENTER, NULL);
+		}
+		SPI_freetuptable(SPI_tuptable);
+		for (int i = 0; i < nplain; i++)
+		{
+			LotKey		k = {plain[i]->item, plain[i]->variant, plain[i]->code};
+
+			if (hash_search(done, &k, HASH_FIND, NULL) != NULL)
+				plain[i]->fresh = true; /* done: skipped below */
+			else
+				others[nothers++] = plain[i];
+		}
+	}
+	if (nfresh > 0)
+	{
+		LtStr	   *s[9];
+		Datum	   *dates[3];
+		bool	   *dnull[3];
 		int32	   *validity = palloc(sizeof(int32) * nfresh);
 		bool	   *vnull = palloc(sizeof(bool) * nfresh);
 		Datum	   *vd = palloc(sizeof(Datum) * nfresh);
-		Datum		args[7];
+		Datum		args[12];
 		uint64		nr;
+		HASHCTL		ctl;
+		HTAB	   *written;
+		SerialGroup **late = palloc(sizeof(SerialGroup *) * nfresh);
+		int			nlate = 0;
 
-		for (int k = 0; k < 5; k++)
+		for (int k = 0; k < 9; k++)
 			s[k] = palloc(sizeof(LtStr) * nfresh);
+		for (int k = 0; k < 3; k++)
+		{
+			dates[k] = palloc(sizeof(Datum) * nfresh);
+			dnull[k] = palloc(sizeof(bool) * nfresh);
+		}
 		for (int i = 0; i < nfresh; i++)
 		{
 			SerialGroup *g = fresh[i];
 
-			check_serial_format(e, g);
+			g->in_stock = false;
+			g->cur_wh = NULL;
+			g->cancelled = false;
+			judge_serial(e, g);
 			s[0][i] = g->item;
 			s[1][i] = g->variant;
 			s[2][i] = g->code;
 			s[3][i] = (LtStr) {g->load_lot, g->load_lot ? (int) strlen(g->load_lot) : 0};
 			s[4][i] = (LtStr) {g->first_load_account,
 				g->first_load_account ? (int) strlen(g->first_load_account) : 0};
-			start[i] = DateADTGetDatum(g->first_load_date);
-			g->fresh = true;
+			s[5][i] = (LtStr) {g->final_in ? g->final_wh : NULL,
+				g->final_in ? (int) strlen(g->final_wh) : 0};
+			s[6][i] = (LtStr) {g->load_doc, g->load_doc ? (int) strlen(g->load_doc) : 0};
+			s[7][i] = (LtStr) {(!g->final_in && g->has_unload) ? g->unload_doc : NULL,
+				(!g->final_in && g->has_unload && g->unload_doc) ? (int) strlen(g->unload_doc) : 0};
+			dates[0][i] = DateADTGetDatum(g->first_load_date);
+			dnull[0][i] = false;
+			dates[1][i] = DateADTGetDatum(g->load_date);
+			dnull[1][i] = false;
+			dates[2][i] = DateADTGetDatum(g->unload_date);
+			dnull[2][i] = !(!g->final_in && g->has_unload);
 			validity[i] = g->it->serial_validity_days;
 			vnull[i] = validity[i] < 0;
 			vd[i] = Int32GetDatum(validity[i]);
@@ -2118,18 +2269,56 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 		args[1] = str_array(s[1], nfresh, TEXTOID);
 		args[2] = str_array(s[2], nfresh, lt_serialcode_oid());
 		args[3] = str_array(s[3], nfresh, TEXTOID);
-		args[4] = lt_array_date(start, NULL, nfresh);
+		args[4] = lt_array_date(dates[0], dnull[0], nfresh);
 		args[5] = lt_array_text(vd, vnull, nfresh, INT4OID);
 		args[6] = str_array(s[4], nfresh, TEXTOID);
+		args[7] = str_array(s[5], nfresh, TEXTOID);
+		args[8] = str_array(s[6], nfresh, TEXTOID);
+		args[9] = lt_array_date(dates[1], dnull[1], nfresh);
+		args[10] = str_array(s[7], nfresh, TEXTOID);
+		args[11] = lt_array_date(dates[2], dnull[2], nfresh);
 		nr = lt_exec(&serial_insert_plan, args, NULL, false, 0);
-		SPI_freetuptable(SPI_tuptable);
-		if (nr < (uint64) nfresh)
+
+		/* which were written: by their key */
+		ctl.keysize = sizeof(LotKey);
+		ctl.entrysize = sizeof(LotKey);
+		ctl.hash = lotkey_hash;
+		ctl.match = lotkey_match;
+		ctl.hcxt = CurrentMemoryContext;
+		written = hash_create("lottrace new serials", Max(nr, 16), &ctl,
+							  HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+		for (uint64 r = 0; r < nr; r++)
 		{
-			/* some were created meanwhile by another transaction */
+			HeapTuple	t = SPI_tuptable->vals[r];
+			TupleDesc	d = SPI_tuptable->tupdesc;
+			char	   *item = lt_getstr(t, d, 2);
+			char	   *variant = lt_getstr(t, d, 3);
+			char	   *code = lt_getstr(t, d, 4);
+			LotKey		k;
+
+			k.item = (LtStr) {item, (int) strlen(item)};
+			k.variant = (LtStr) {variant, variant ? (int) strlen(variant) : 0};
+			k.code = (LtStr) {code, (int) strlen(code)};
+			hash_search(written, &k, HASH_ENTER, NULL);
 		}
-		/* lock them all (new and concurrent) and read their state */
-		lock_serials(e, fresh, nfresh);
+		SPI_freetuptable(SPI_tuptable);
+		for (int i = 0; i < nfresh; i++)
+		{
+			LotKey		k = {fresh[i]->item, fresh[i]->variant, fresh[i]->code};
+
+			if (hash_search(written, &k, HASH_FIND, NULL) != NULL)
+			{
+				fresh[i]->fresh = true; /* done: not in the update below */
+				check_serial_format(e, fresh[i]);
+			}
+			else
+				others[nothers++] = fresh[i];
+		}
+		(void) late;
+		(void) nlate;
 	}
+	if (nothers > 0)
+		lock_serials(e, others, nothers);
 
 	/* judge, then write */
 	{
@@ -2152,10 +2341,20 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 			SerialGroup *g = gs[i];
 			bool		changed;
 
+			if (g->fresh)
+				continue;		/* already written in its final state */
 			if (g->serial_id == 0)
 			{
 				if (e->mode == LT_REMOVE)
 					continue;
+				if (g->has_load)
+				{
+					/* new, but its moves do not add up: say how */
+					g->in_stock = false;
+					g->cur_wh = NULL;
+					g->cancelled = false;
+					judge_serial(e, g);
+				}
 				/* never loaded: every move of it is an unload */
 				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_not_in_stock",
 						 g->nwh > 0 ? g->out_ref[0] : g->first_ref, NULL,

@@ -94,7 +94,7 @@ CREATE TABLE lottrace.serial (
     unloaded_on   date,
     CONSTRAINT serial_item_code_variant_key UNIQUE NULLS NOT DISTINCT (item, code, variant),
     CONSTRAINT serial_state_warehouse CHECK ((state = 'in_stock') = (warehouse IS NOT NULL))
-);
+) WITH (fillfactor = 70);
 COMMENT ON TABLE lottrace.serial IS
   'Serial register: one row per (item, variant, serial code). Editable by UPDATE: customer_code, supplier_code, supplier, expiry_date, cancelled, force_closed, reserved; the rest is maintained by the triggers.';
 COMMENT ON COLUMN lottrace.serial.serial_id IS 'Surrogate key.';
