@@ -199,6 +199,22 @@ static LtPlan item_plan = {
 	1, {TEXTOID}
 };
 
+/*
+ * The cached entry for an item, or NULL when it is not cached or the caches
+ * are stale; runs no query (for callers that avoid SPI on the common path).
+ */
+LtItem *
+lt_item_peek(const char *item, int len)
+{
+	StrKey		key = {item, len};
+	ItemEnt    *e;
+
+	if (cfg_stale || items == NULL)
+		return NULL;
+	e = hash_search(items, &key, HASH_FIND, NULL);
+	return e ? &e->v : NULL;
+}
+
 LtItem *
 lt_item(const char *item, int len)
 {

@@ -67,6 +67,7 @@ extern void lt_config_begin_statement(void);
 
 /* Lookups; the key need not be NUL-terminated.  Never NULL. */
 extern LtItem *lt_item(const char *item, int len);
+extern LtItem *lt_item_peek(const char *item, int len);	/* NULL: not cached */
 extern LtReason *lt_reason(const char *code, int len);
 extern LtCodeType *lt_code_type(const char *code);	/* NULL if missing */
 

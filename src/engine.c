@@ -139,6 +139,7 @@ typedef struct LotEnt
 	DateADT		db_expiry;
 	char	   *supplier;
 	Jsonb	   *negatives;		/* {"wh": on_hand} below zero after the write */
+	bool		inserted;		/* created by this chunk: its stock is the delta */
 	struct BalEnt *bals;		/* this lot's balances in the chunk */
 } LotEnt;
 
@@ -1138,7 +1139,8 @@ static LtPlan lot_upsert_plan = {
 	" RETURNING l.lot_id, l.item, l.variant, l.code,"
 	"           l.xmax OPERATOR(pg_catalog.=) '0'::pg_catalog.xid,"
 	"           l.status, l.saleable, l.force_closed, l.expiry_date, l.supplier,"
-	"           lottrace._stock_negative(l.stock, l.stock)",
+	"           CASE WHEN l.xmax OPERATOR(pg_catalog.<>) '0'::pg_catalog.xid"
+	"                THEN lottrace._stock_negative(l.stock, l.stock) END",
 	11, {0}
 };
 
@@ -1425,6 +1427,7 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 		if (DatumGetBool(SPI_getbinval(t, d, 5, &isnull)))
 		{
 			l->existed = false;
+			l->inserted = true;
 			created_add(e, l->lot_id);
 			if (e->mode == LT_STRICT)
 				check_lot_format(e, l);
@@ -1529,7 +1532,30 @@ check_lot(LtEngine *e, LotEnt *l)
 	}
 
 	/* warehouses now below zero: judged at the end of the statement */
-	if (l->negatives != NULL && e->mode == LT_STRICT)
+	if (l->inserted && e->mode == LT_STRICT)
+	{
+		/* a new lot's stock is this chunk's delta */
+		MemoryContext old = MemoryContextSwitchTo(e->stmt_cxt);
+
+		for (BalEnt *b = l->bals; b; b = b->next)
+		{
+			NegCand    *c;
+
+			if (num_cmp(b->net, e->zero) >= 0 || lt_warehouse_allows_negative(b->key.wh.p))
+				continue;
+			c = palloc(sizeof(NegCand));
+			c->lot_id = l->lot_id;
+			c->wh = pstrdup(b->key.wh.p);
+			c->item = str_c(l->key.item);
+			c->code = str_c(l->key.code);
+			c->variant = l->key.variant.p ? str_c(l->key.variant) : NULL;
+			c->on_hand = datumCopy(b->net, false, -1);
+			c->ref = b->out_ref.src >= 0 ? b->out_ref : l->unload_ref;
+			e->negs = lappend(e->negs, c);
+		}
+		MemoryContextSwitchTo(old);
+	}
+	else if (l->negatives != NULL && e->mode == LT_STRICT)
 	{
 		LtStockEntry *neg;
 		int			nn;

@@ -16,12 +16,29 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 
 #include "stock.h"
 
 PG_FUNCTION_INFO_V1(lt_stock_add);
 PG_FUNCTION_INFO_V1(lt_stock_negative);
+
+/* Sign of a numeric: -1, 0, 1 (NaN counts as above zero, as numeric_cmp has it). */
+static int
+cmp_zero(Numeric n)
+{
+	static Datum zero = (Datum) 0;
+
+	if (zero == (Datum) 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		zero = DirectFunctionCall1(int4_numeric, Int32GetDatum(0));
+		MemoryContextSwitchTo(old);
+	}
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(n), zero));
+}
 
 /* Read a stock object into an array of entries (palloc'd); returns count. */
 int
@@ -88,8 +105,7 @@ lt_stock_read(Jsonb *j, LtStockEntry **out)
 static bool
 num_is_zero(Datum n)
 {
-	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, n,
-											 DirectFunctionCall1(int4_numeric, Int32GetDatum(0)))) == 0;
+	return cmp_zero(DatumGetNumeric(n)) == 0;
 }
 
 /* Build a stock object; entries with both quantities zero are left out. */
@@ -184,7 +200,6 @@ lt_stock_negative(PG_FUNCTION_ARGS)
 	JsonbParseState *state = NULL;
 	JsonbValue *res;
 	bool		any = false;
-	Datum		zero = DirectFunctionCall1(int4_numeric, Int32GetDatum(0));
 
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	for (int i = 0; i < nd; i++)
@@ -193,7 +208,7 @@ lt_stock_negative(PG_FUNCTION_ARGS)
 		JsonbValue	kv,
 					q;
 
-		if (k < 0 || DatumGetInt32(DirectFunctionCall2(numeric_cmp, s[k].on_hand, zero)) >= 0)
+		if (k < 0 || cmp_zero(DatumGetNumeric(s[k].on_hand)) >= 0)
 			continue;
 		kv.type = jbvString;
 		kv.val.string.val = (char *) s[k].wh;

@@ -414,6 +414,32 @@ lt_trg_generate(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"lottrace._trg_generate\" must be fired for INSERT")));
 
+	/*
+	 * The common case -- a row whose code is there, or of an item that needs
+	 * none -- is decided from the caches, without SPI.
+	 */
+	ri = lt_relinfo_peek(RelationGetRelid(rel));
+	if (ri != NULL)
+	{
+		item = slot_text(&ri->col[LC_ITEM], tup, desc, &len);
+		if (item == NULL)
+			return PointerGetDatum(tup);
+		it = lt_item_peek(item, len);
+		if (it != NULL)
+		{
+			int			l2 = 0;
+			bool		want_lot = it->exists && it->lot_tracked && it->lot_ct &&
+				ri->col[LC_LOT].attnum != 0 &&
+				slot_text(&ri->col[LC_LOT], tup, desc, &l2) == NULL;
+			bool		want_serial = it->exists && it->serial_tracked && it->serial_ct &&
+				ri->col[LC_SERIAL].attnum != 0 &&
+				slot_text(&ri->col[LC_SERIAL], tup, desc, &l2) == NULL;
+
+			if (!want_lot && !want_serial)
+				return PointerGetDatum(tup);
+		}
+	}
+
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "lottrace: SPI_connect failed");
 	lt_become_owner(&save);
