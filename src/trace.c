@@ -40,10 +40,12 @@ typedef struct Visit
 	bool		qty_null;
 } Visit;
 
+/* the lot; a variant '' names the lot without variant (NULL and '' alike) */
 static LtPlan find_lot_plan = {
 	"SELECT lot_id FROM lottrace.lot"
 	" WHERE item OPERATOR(pg_catalog.=) $1 AND code OPERATOR(lottrace.=) $2::pg_catalog.text::lottrace.lotcode"
-	"   AND ($3 IS NULL OR variant OPERATOR(pg_catalog.=) $3)",
+	"   AND ($3 IS NULL OR CASE WHEN $3 OPERATOR(pg_catalog.=) '' THEN variant IS NULL"
+	"                           ELSE variant OPERATOR(pg_catalog.=) $3 END)",
 	3, {TEXTOID, TEXTOID, TEXTOID}
 };
 
@@ -61,13 +63,19 @@ static LtPlan forward_plan = {
 	1, {INT8ARRAYOID}
 };
 
-/* parents of a frontier, with the quantity of them that went in */
+/*
+ * parents of a frontier, with the quantity of them that went in: each batch
+ * once, however many of its outputs are in the frontier (a join with the
+ * outputs would count an input once per output)
+ */
 static LtPlan backward_plan = {
 	"SELECT i.lot_id, pg_catalog.sum(i.qty)"
-	"  FROM lottrace.batch_member o"
-	"  JOIN lottrace.batch_member i ON i.batch_key OPERATOR(pg_catalog.=) o.batch_key"
-	"   AND i.role OPERATOR(pg_catalog.=) 'input'"
-	" WHERE o.role OPERATOR(pg_catalog.=) 'output' AND o.lot_id OPERATOR(pg_catalog.=) ANY ($1)"
+	"  FROM lottrace.batch_member i"
+	" WHERE i.role OPERATOR(pg_catalog.=) 'input'"
+	"   AND EXISTS (SELECT FROM lottrace.batch_member o"
+	"                WHERE o.batch_key OPERATOR(pg_catalog.=) i.batch_key"
+	"                  AND o.role OPERATOR(pg_catalog.=) 'output'"
+	"                  AND o.lot_id OPERATOR(pg_catalog.=) ANY ($1))"
 	" GROUP BY i.lot_id"
 	" UNION ALL"
 	" SELECT parent_lot_id, qty FROM lottrace.lot_link"
@@ -120,8 +128,12 @@ trace(FunctionCallInfo fcinfo, bool forward)
 	TupleDesc	tupdesc;
 	Tuplestorestate *ts;
 
+	/* no lot named: no rows (not one row of NULLs) */
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		PG_RETURN_NULL();
+	{
+		InitMaterializedSRF(fcinfo, 0);
+		return (Datum) 0;
+	}
 	item = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	lot = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	max_depth = PG_ARGISNULL(2) ? 100 : PG_GETARG_INT32(2);

@@ -112,7 +112,9 @@ AS $$
     SELECT DISTINCT ON (lots.lot_id) lots.lot_id, lots.relation, lots.depth,
            l.item, l.code, l.variant, l.supplier
       FROM lots JOIN lottrace.lot l ON l.lot_id = lots.lot_id
-     ORDER BY lots.lot_id, lots.depth)
+     -- a lot both ancestor and descendant (rework): its smallest depth, and
+     -- at equal depths descendant (where it went matters for a recall)
+     ORDER BY lots.lot_id, lots.depth, lots.relation = 'ancestor')
   SELECT CASE WHEN r.production IS NOT NULL THEN 'transformation'
               WHEN m.account IS NULL THEN 'other'
               WHEN m.qty > 0 THEN 'receiving'
@@ -201,7 +203,9 @@ AS $$
       JOIN lottrace.lot_status s ON s.code = l.status AND s.available
       CROSS JOIN i
      WHERE l.item = suggest_pick.item
-       AND (l.variant = suggest_pick.variant OR (l.variant IS NULL AND suggest_pick.variant IS NULL))
+       -- variant '' is no variant, as in the engine
+       AND (l.variant = suggest_pick.variant
+            OR (l.variant IS NULL AND nullif(suggest_pick.variant, '') IS NULL))
        AND l.saleable AND NOT l.force_closed
        AND (l.expiry_date IS NULL OR CURRENT_DATE < l.expiry_date - i.block_days)
        AND ((l.stock -> suggest_pick.warehouse) ->> 1)::numeric > 0),
@@ -228,7 +232,8 @@ DECLARE
   expired_status text := coalesce(nullif(current_setting('lottrace.expired_status', true), ''), 'EXPIRED');
   old_note text := current_setting('lottrace.status_note', true);
 BEGIN
-  PERFORM set_config('lottrace.status_note', format('refresh_expiry as of %s', as_of), true);
+  -- the date in ISO form, whatever the session's DateStyle
+  PERFORM set_config('lottrace.status_note', format('refresh_expiry as of %s', to_char(as_of, 'YYYY-MM-DD')), true);
   RETURN QUERY
   WITH expired AS (
     UPDATE lottrace.lot l
@@ -324,7 +329,9 @@ CREATE VIEW lottrace.serials_by_customer AS
     JOIN lottrace.movements m ON m.item = s.item AND m.serial = s.code::text
      AND (m.variant = s.variant OR (m.variant IS NULL AND s.variant IS NULL))
    WHERE m.qty < 0 AND m.account IS NOT NULL
-   ORDER BY s.serial_id, m.moved_on DESC, m.source_key DESC;
+   -- the last unload in the order the registers use (date, table, key with
+   -- shorter keys first, so row 10000 comes after row 9999)
+   ORDER BY s.serial_id, m.moved_on DESC, m.source::oid DESC, length(m.source_key) DESC, m.source_key DESC;
 COMMENT ON VIEW lottrace.serials_by_customer IS
   'The customer each serial was last shipped to (unloads with an account), with document and date; state tells whether it has come back.';
 COMMENT ON COLUMN lottrace.serials_by_customer.customer IS 'Account of the last unload with an account.';
