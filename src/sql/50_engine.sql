@@ -503,7 +503,8 @@ BEGIN
   SELECT array_agg(l.lot_id) INTO ids
     FROM lottrace.lot l
    WHERE l.item = _find_lot.item AND l.code = _find_lot.lot::lottrace.lotcode
-     AND (_find_lot.variant IS NULL OR l.variant = _find_lot.variant);
+     AND (_find_lot.variant IS NULL OR l.variant = _find_lot.variant
+          OR (_find_lot.variant = '' AND l.variant IS NULL));
   IF ids IS NULL THEN
     RAISE EXCEPTION 'lot "%" of item "%" does not exist', lot, item
       USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'lottrace_lot_unknown';
