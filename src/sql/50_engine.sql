@@ -334,6 +334,8 @@ COMMENT ON FUNCTION lottrace._govern_new_partitions() IS
 CREATE EVENT TRIGGER lottrace_govern_partitions ON ddl_command_end
   WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'CREATE TABLE AS')
   EXECUTE FUNCTION lottrace._govern_new_partitions();
+COMMENT ON EVENT TRIGGER lottrace_govern_partitions IS
+  'lottrace: partitions created in, or attached to, an attached table are governed too.';
 
 ------------------------------------------------------------------------------
 -- attach / detach

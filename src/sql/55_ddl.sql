@@ -69,6 +69,8 @@ COMMENT ON FUNCTION lottrace._follow_columns() IS
 CREATE EVENT TRIGGER lottrace_follow_columns ON ddl_command_end
   WHEN TAG IN ('ALTER TABLE')
   EXECUTE FUNCTION lottrace._follow_columns();
+COMMENT ON EVENT TRIGGER lottrace_follow_columns IS
+  'lottrace: renamed mapped columns of attached tables are followed; dropping one is refused.';
 
 CREATE FUNCTION lottrace._refuse_drop()
 RETURNS event_trigger
@@ -101,3 +103,5 @@ COMMENT ON FUNCTION lottrace._refuse_drop() IS
   'Internal event trigger: an attached table cannot be dropped before it is detached.';
 CREATE EVENT TRIGGER lottrace_refuse_drop ON sql_drop
   EXECUTE FUNCTION lottrace._refuse_drop();
+COMMENT ON EVENT TRIGGER lottrace_refuse_drop IS
+  'lottrace: an attached table cannot be dropped before lottrace.detach().';
