@@ -1405,7 +1405,7 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 	args[8] = lt_array_numeric(qty, NULL, n);
 	args[9] = str_array(s[6], n, TEXTOID);
 	args[10] = lt_array_text(delta, NULL, n, JSONBOID);
-	nr = lt_exec(&lot_upsert_plan, args, NULL, false, 0);
+	nr = lt_exec_batch(&lot_upsert_plan, args, NULL, false, n);
 	for (uint64 r = 0; r < nr; r++)
 	{
 		HeapTuple	t = SPI_tuptable->vals[r];
@@ -1461,7 +1461,7 @@ update_lots(LtEngine *e, LotEnt **lots, int n)
 	args[1] = str_array(variants, n, TEXTOID);
 	args[2] = str_array(codes, n, lt_lotcode_oid());
 	args[3] = lt_array_text(delta, NULL, n, JSONBOID);
-	nr = lt_exec(&lot_update_plan, args, NULL, false, 0);
+	nr = lt_exec_batch(&lot_update_plan, args, NULL, false, n);
 	for (uint64 r = 0; r < nr; r++)
 	{
 		HeapTuple	t = SPI_tuptable->vals[r];
@@ -1707,7 +1707,7 @@ flush_chunk(LtEngine *e, bool final)
 		args[0] = str_array(items, k, TEXTOID);
 		args[1] = str_array(variants, k, TEXTOID);
 		args[2] = str_array(codes, k, lt_lotcode_oid());
-		lt_exec(&lot_prelock_plan, args, NULL, false, 0);
+		lt_exec_batch(&lot_prelock_plan, args, NULL, false, k);
 		SPI_freetuptable(SPI_tuptable);
 	}
 	if (nw > 0)
@@ -1775,9 +1775,9 @@ flush_chunk(LtEngine *e, bool final)
 				args[2] = lt_array_int8(ids, n);
 				args[3] = lt_array_numeric(qty, NULL, n);
 				args[4] = lt_array_int4(nrows, n);
-				lt_exec(&batch_upsert_plan, args, NULL, false, 0);
+				lt_exec_batch(&batch_upsert_plan, args, NULL, false, n);
 				if (shrink)
-					lt_exec(&batch_cleanup_plan, args, NULL, false, 0);
+					lt_exec_batch(&batch_cleanup_plan, args, NULL, false, n);
 			}
 		}
 	}
@@ -1822,7 +1822,7 @@ check_negatives(LtEngine *e)
 		}
 		args[0] = lt_array_int8(ids, n);
 		args[1] = str_array(whs, n, TEXTOID);
-		nr = lt_exec(&neg_recheck_plan, args, NULL, true, 0);
+		nr = lt_exec_batch(&neg_recheck_plan, args, NULL, true, n);
 		for (uint64 r = 0; r < nr; r++)
 		{
 			int64		k = lt_getint8(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, NULL) - 1;
@@ -2026,7 +2026,7 @@ lock_serials(LtEngine *e, SerialGroup **gs, int n)
 	args[0] = str_array(items, n, TEXTOID);
 	args[1] = str_array(variants, n, TEXTOID);
 	args[2] = str_array(codes, n, lt_serialcode_oid());
-	nr = lt_exec(&serial_lock_plan, args, NULL, false, 0);
+	nr = lt_exec_batch(&serial_lock_plan, args, NULL, false, n);
 	for (uint64 r = 0; r < nr; r++)
 	{
 		HeapTuple	t = SPI_tuptable->vals[r];
@@ -2207,7 +2207,7 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 		args[3] = str_array(s[3], nplain, TEXTOID);
 		args[4] = str_array(s[4], nplain, TEXTOID);
 		args[5] = lt_array_date(dates, NULL, nplain);
-		nr = lt_exec(&serial_unload_plan, args, NULL, false, 0);
+		nr = lt_exec_batch(&serial_unload_plan, args, NULL, false, nplain);
 		ctl.keysize = sizeof(LotKey);
 		ctl.entrysize = sizeof(LotKey);
 		ctl.hash = lotkey_hash;
@@ -2303,7 +2303,7 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 		args[9] = lt_array_date(dates[1], dnull[1], nfresh);
 		args[10] = str_array(s[7], nfresh, TEXTOID);
 		args[11] = lt_array_date(dates[2], dnull[2], nfresh);
-		nr = lt_exec(&serial_insert_plan, args, NULL, false, 0);
+		nr = lt_exec_batch(&serial_insert_plan, args, NULL, false, nfresh);
 
 		/* which were written: by their key */
 		ctl.keysize = sizeof(LotKey);
@@ -2430,7 +2430,7 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 			args[7] = str_array(udoc, m, TEXTOID);
 			args[8] = lt_array_date(uon, uon_null, m);
 			args[9] = lt_array_bool(clear_unload, m);
-			lt_exec(&serial_update_plan, args, NULL, false, 0);
+			lt_exec_batch(&serial_update_plan, args, NULL, false, m);
 		}
 	}
 }

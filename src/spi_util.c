@@ -21,38 +21,74 @@
 
 #include "spi_util.h"
 
-SPIPlanPtr
-lt_plan(LtPlan *p)
+static SPIPlanPtr
+prepare_kept(LtPlan *p, SPIPlanPtr *slot, int cursor_options)
 {
-	if (p->plan != NULL && SPI_plan_is_valid(p->plan))
-		return p->plan;
-	if (p->plan != NULL)
+	if (*slot != NULL && SPI_plan_is_valid(*slot))
+		return *slot;
+	if (*slot != NULL)
 	{
-		SPI_freeplan(p->plan);
-		p->plan = NULL;
+		SPI_freeplan(*slot);
+		*slot = NULL;
 	}
 	{
-		SPIPlanPtr	plan = SPI_prepare(p->sql, p->nargs, p->argtypes);
+		MemoryContext caller = CurrentMemoryContext;
+		SPIPlanPtr	plan = SPI_prepare_cursor(p->sql, p->nargs, p->argtypes,
+											  cursor_options);
+
+		MemoryContextSwitchTo(caller);	/* see exec_plan() */
 
 		if (plan == NULL)
 			elog(ERROR, "lottrace: SPI_prepare failed (%s) for: %s",
 				 SPI_result_code_string(SPI_result), p->sql);
 		if (SPI_keepplan(plan) != 0)
 			elog(ERROR, "lottrace: SPI_keepplan failed");
-		p->plan = plan;
+		*slot = plan;
 	}
-	return p->plan;
+	return *slot;
+}
+
+SPIPlanPtr
+lt_plan(LtPlan *p)
+{
+	return prepare_kept(p, &p->plan, 0);
+}
+
+static uint64
+exec_plan(LtPlan *p, SPIPlanPtr plan, Datum *values, const char *nulls,
+		  bool read_only, long count)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	int			rc = SPI_execute_plan(plan, values, nulls, read_only, count);
+
+	/*
+	 * SPI leaves the procedure context current, whatever was current before:
+	 * go back to the caller's, so that what it allocates next is freed with
+	 * its own context and not kept until SPI_finish.
+	 */
+	MemoryContextSwitchTo(caller);
+	if (rc < 0)
+		elog(ERROR, "lottrace: SPI_execute_plan failed (%s) for: %s",
+			 SPI_result_code_string(rc), p->sql);
+	return SPI_processed;
 }
 
 uint64
 lt_exec(LtPlan *p, Datum *values, const char *nulls, bool read_only, long count)
 {
-	int			rc = SPI_execute_plan(lt_plan(p), values, nulls, read_only, count);
+	return exec_plan(p, lt_plan(p), values, nulls, read_only, count);
+}
 
-	if (rc < 0)
-		elog(ERROR, "lottrace: SPI_execute_plan failed (%s) for: %s",
-			 SPI_result_code_string(rc), p->sql);
-	return SPI_processed;
+uint64
+lt_exec_batch(LtPlan *p, Datum *values, const char *nulls, bool read_only, int64 nrows)
+{
+	SPIPlanPtr	plan;
+
+	if (nrows <= LT_SMALL_BATCH)
+		plan = prepare_kept(p, &p->plan_small, CURSOR_OPT_GENERIC_PLAN);
+	else
+		plan = prepare_kept(p, &p->plan, CURSOR_OPT_CUSTOM_PLAN);
+	return exec_plan(p, plan, values, nulls, read_only, 0);
 }
 
 /* --- the extension owner ------------------------------------------------ */
