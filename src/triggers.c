@@ -80,6 +80,22 @@ check_trigger(FunctionCallInfo fcinfo, const char *name, bool after, bool row)
 				 errmsg("function \"%s\" must be fired FOR EACH %s", name, row ? "ROW" : "STATEMENT")));
 }
 
+/*
+ * The guards and the status log run as the extension owner: they may only
+ * fire on lottrace's own table.  (EXECUTE on trigger functions is PUBLIC, so
+ * anyone could put them on a table of their own; the status log would then
+ * write lottrace.lot_status_log with made-up rows.)
+ */
+static void
+check_trigger_table(TriggerData *td, const char *name, const char *table)
+{
+	if (RelationGetRelid(td->tg_relation) != lt_relid(table))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" may only be fired by lottrace.%s", name, table),
+				 errdetail("It was fired by %s.", lt_relname(RelationGetRelid(td->tg_relation)))));
+}
+
 /* ------------------------------------------------------------------------
  * The statement triggers: feed the transition tables to the engine
  * ------------------------------------------------------------------------
@@ -624,6 +640,7 @@ lt_lot_guard(PG_FUNCTION_ARGS)
 	check_trigger(fcinfo, "lottrace._lot_guard", false, true);
 	if (lt_own_write())
 		return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? newt : oldt);
+	check_trigger_table(td, "lottrace._lot_guard", "lot");
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "lottrace: SPI_connect failed");
@@ -734,6 +751,7 @@ lt_serial_guard(PG_FUNCTION_ARGS)
 	check_trigger(fcinfo, "lottrace._serial_guard", false, true);
 	if (lt_own_write())
 		return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? newt : oldt);
+	check_trigger_table(td, "lottrace._serial_guard", "serial");
 
 	name = psprintf("serial \"%s\" of item \"%s\"",
 					SPI_getvalue(oldt, desc, SPI_fnumber(desc, "code")),
@@ -803,6 +821,7 @@ lt_lot_status_log(PG_FUNCTION_ARGS)
 	char	   *old_status;
 
 	check_trigger(fcinfo, "lottrace._lot_status_log", true, true);
+	check_trigger_table(td, "lottrace._lot_status_log", "lot");
 	args[0] = DirectFunctionCall1(int8in, CStringGetDatum(tup_str(td->tg_newtuple, desc, "lot_id")));
 	old_status = tup_str(td->tg_trigtuple, desc, "status");
 	args[1] = old_status ? CStringGetTextDatum(old_status) : (Datum) 0;
