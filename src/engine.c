@@ -60,8 +60,13 @@
  * every LT_CHUNK_CHECK rows).  One chunk holds every lot of a typical bulk
  * statement, so each lot is written once; a huge one is cut into chunks.
  */
-#define LT_CHUNK_BYTES (128 * 1024 * 1024)
+#define LT_CHUNK_BYTES (48 * 1024 * 1024)
 #define LT_CHUNK_CHECK 4096
+/*
+ * Lots per register statement when a chunk is written: bounds the memory of
+ * the arrays and of the results (each slice has its own memory context).
+ */
+#define LT_WRITE_SLICE 8192
 /* Serials per batch of serial statements. */
 #define LT_SERIAL_BATCH 2000
 
@@ -198,6 +203,7 @@ struct LtEngine
 	MemoryContext stmt_cxt;
 	MemoryContext chunk_cxt;
 	MemoryContext row_cxt;
+	MemoryContext write_cxt;	/* one slice of a chunk's writes */
 	Tuplestorestate *src_ts[2];
 	TupleDesc	src_desc[2];
 	DateADT		today;
@@ -651,6 +657,7 @@ lt_engine_begin(LtRelInfo *ri, LtMode mode)
 	e->stmt_cxt = cxt;
 	e->chunk_cxt = AllocSetContextCreate(cxt, "lottrace chunk", ALLOCSET_DEFAULT_SIZES);
 	e->row_cxt = AllocSetContextCreate(cxt, "lottrace row", ALLOCSET_SMALL_SIZES);
+	e->write_cxt = AllocSetContextCreate(cxt, "lottrace write", ALLOCSET_DEFAULT_SIZES);
 	e->today = GetSQLCurrentDate();
 	{
 		MemoryContext old = MemoryContextSwitchTo(cxt);
@@ -1113,10 +1120,17 @@ done:
  *
  * Each lot of the chunk is written by one row operation on lottrace.lot:
  *  - lots with a load among the new rows: INSERT ... ON CONFLICT DO UPDATE
- *    (creates the lot, or adds to its stock), rows in key order;
- *  - the others: UPDATE of existing lots, locked first in lot_id order.
+ *    (creates the lot, or adds to its stock);
+ *  - the others: UPDATE of existing lots.
  * Both return what the rules need (status, flags, expiry, supplier, the
  * warehouses now below zero), read from the locked, current row version.
+ *
+ * Lock order: the chunk's lots are sorted by key (item, code, variant as
+ * bytes, no variant last) and every statement takes its rows in the order
+ * of its arrays, so all statements lock lots in one global order and
+ * concurrent bulk loads cannot deadlock.  Lots are written in slices of
+ * LT_WRITE_SLICE in that order; when a chunk has both kinds, the existing
+ * lots are first locked in one ordered pass.
  * ------------------------------------------------------------------------
  */
 
@@ -1130,10 +1144,10 @@ static LtPlan lot_upsert_plan = {
 	"                   pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[]),"
 	"                   pg_catalog.unnest($7::pg_catalog.date[]), pg_catalog.unnest($8::pg_catalog.date[]),"
 	"                   pg_catalog.unnest($9::pg_catalog.numeric[]), pg_catalog.unnest($10::pg_catalog.text[]),"
-	"                   pg_catalog.unnest($11::pg_catalog.jsonb[]))"
+	"                   pg_catalog.unnest($11::pg_catalog.jsonb[])) WITH ORDINALITY"
 	"        AS u(item, variant, code, code_type, supplier, supplier_lot, start_date, expiry_date,"
-	"             qty, status, delta)"
-	"  ORDER BY u.item, u.code, u.variant"
+	"             qty, status, delta, i)"
+	"  ORDER BY u.i"
 	" ON CONFLICT ON CONSTRAINT lot_item_code_variant_key DO UPDATE"
 	"    SET stock = lottrace._stock_add(l.stock, excluded.stock)"
 	" RETURNING l.lot_id, l.item, l.variant, l.code,"
@@ -1156,7 +1170,7 @@ static LtPlan lot_update_plan = {
 	"    FROM k JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) k.item"
 	"     AND l.code OPERATOR(lottrace.=) k.code"
 	"     AND (l.variant OPERATOR(pg_catalog.=) k.variant OR (l.variant IS NULL AND k.variant IS NULL))"
-	"   ORDER BY l.item, l.code, l.variant"
+	"   ORDER BY k.i"
 	"     FOR NO KEY UPDATE OF l)"
 	"UPDATE lottrace.lot l SET stock = lottrace._stock_add(l.stock, locked.delta)"
 	"  FROM locked WHERE l.lot_id OPERATOR(pg_catalog.=) locked.lot_id"
@@ -1170,11 +1184,11 @@ static LtPlan lot_prelock_plan = {
 	"SELECT l.lot_id"
 	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]),"
 	"                  pg_catalog.unnest($2::pg_catalog.text[]),"
-	"                  pg_catalog.unnest($3::lottrace.lotcode[])) AS k(item, variant, code)"
+	"                  pg_catalog.unnest($3::lottrace.lotcode[])) WITH ORDINALITY AS k(item, variant, code, i)"
 	"  JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) k.item"
 	"   AND l.code OPERATOR(lottrace.=) k.code"
 	"   AND (l.variant OPERATOR(pg_catalog.=) k.variant OR (l.variant IS NULL AND k.variant IS NULL))"
-	" ORDER BY l.item, l.code, l.variant"
+	" ORDER BY k.i"
 	"   FOR NO KEY UPDATE OF l",
 	3, {0}
 };
@@ -1347,7 +1361,15 @@ read_lot_row(LtEngine *e, LotEnt *l, HeapTuple t, TupleDesc d, int first)
 	if (l->supplier)
 		l->supplier = MemoryContextStrdup(e->chunk_cxt, l->supplier);
 	x = SPI_getbinval(t, d, first + 5, &isnull);
-	l->negatives = isnull ? NULL : DatumGetJsonbPCopy(x);
+	if (isnull)
+		l->negatives = NULL;
+	else
+	{
+		MemoryContext old = MemoryContextSwitchTo(e->chunk_cxt);
+
+		l->negatives = DatumGetJsonbPCopy(x);
+		MemoryContextSwitchTo(old);
+	}
 }
 
 /* Lots with a load: create them, or add to their stock. */
@@ -1649,6 +1671,70 @@ carry_lot(LtEngine *e, LotEnt *l)
 	MemoryContextSwitchTo(old);
 }
 
+static int
+str_cmp_bytes(LtStr a, LtStr b)
+{
+	int			c;
+
+	if (a.p == NULL || b.p == NULL)
+		return (a.p == NULL) - (b.p == NULL);	/* NULL last */
+	c = memcmp(a.p, b.p, Min(a.len, b.len));
+	if (c != 0)
+		return c;
+	return (a.len > b.len) - (a.len < b.len);
+}
+
+static int
+lot_key_cmp(const void *x, const void *y)
+{
+	const LotEnt *a = *(LotEnt *const *) x;
+	const LotEnt *b = *(LotEnt *const *) y;
+	int			c = str_cmp_bytes(a->key.item, b->key.item);
+
+	if (c == 0)
+		c = str_cmp_bytes(a->key.code, b->key.code);
+	if (c == 0)
+		c = str_cmp_bytes(a->key.variant, b->key.variant);
+	return c;
+}
+
+typedef void (*LotWriter) (LtEngine *e, LotEnt **lots, int n);
+
+static void
+prelock_lots(LtEngine *e, LotEnt **lots, int n)
+{
+	LtStr	   *items = palloc(sizeof(LtStr) * n);
+	LtStr	   *variants = palloc(sizeof(LtStr) * n);
+	LtStr	   *codes = palloc(sizeof(LtStr) * n);
+	Datum		args[3];
+
+	for (int i = 0; i < n; i++)
+	{
+		items[i] = lots[i]->key.item;
+		variants[i] = lots[i]->key.variant;
+		codes[i] = lots[i]->key.code;
+	}
+	args[0] = str_array(items, n, TEXTOID);
+	args[1] = str_array(variants, n, TEXTOID);
+	args[2] = str_array(codes, n, lt_lotcode_oid());
+	lt_exec_batch(&lot_prelock_plan, args, NULL, false, n);
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* Run a writer over lots (sorted) in slices, each in a fresh memory context. */
+static void
+write_sliced(LtEngine *e, LotWriter writer, LotEnt **lots, int n)
+{
+	for (int off = 0; off < n; off += LT_WRITE_SLICE)
+	{
+		MemoryContext old = MemoryContextSwitchTo(e->write_cxt);
+
+		writer(e, lots + off, Min(LT_WRITE_SLICE, n - off));
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(e->write_cxt);
+	}
+}
+
 static void
 flush_chunk(LtEngine *e, bool final)
 {
@@ -1679,41 +1765,26 @@ flush_chunk(LtEngine *e, bool final)
 		else
 			without[nwo++] = l;
 	}
+	qsort(with_load, nw, sizeof(LotEnt *), lot_key_cmp);
+	qsort(without, nwo, sizeof(LotEnt *), lot_key_cmp);
 	if (nw > 0 && nwo > 0)
 	{
 		/*
-		 * Both kinds in one chunk: lock every existing lot first, in the key
-		 * order both statements use, so that two statements never hold
-		 * locks in opposite orders.
+		 * Both kinds in one chunk: lock every existing lot first, in key
+		 * order, so that two statements never hold locks in opposite orders.
 		 */
-		LtStr	   *items = palloc(sizeof(LtStr) * nlots);
-		LtStr	   *variants = palloc(sizeof(LtStr) * nlots);
-		LtStr	   *codes = palloc(sizeof(LtStr) * nlots);
-		Datum		args[3];
-		int			k = 0;
+		LotEnt	  **all = palloc(sizeof(LotEnt *) * nlots);
 
-		for (int i = 0; i < nw; i++, k++)
-		{
-			items[k] = with_load[i]->key.item;
-			variants[k] = with_load[i]->key.variant;
-			codes[k] = with_load[i]->key.code;
-		}
-		for (int i = 0; i < nwo; i++, k++)
-		{
-			items[k] = without[i]->key.item;
-			variants[k] = without[i]->key.variant;
-			codes[k] = without[i]->key.code;
-		}
-		args[0] = str_array(items, k, TEXTOID);
-		args[1] = str_array(variants, k, TEXTOID);
-		args[2] = str_array(codes, k, lt_lotcode_oid());
-		lt_exec_batch(&lot_prelock_plan, args, NULL, false, k);
-		SPI_freetuptable(SPI_tuptable);
+		memcpy(all, with_load, sizeof(LotEnt *) * nw);
+		memcpy(all + nw, without, sizeof(LotEnt *) * nwo);
+		qsort(all, nlots, sizeof(LotEnt *), lot_key_cmp);
+		write_sliced(e, prelock_lots, all, (int) nlots);
+		pfree(all);
 	}
 	if (nw > 0)
-		upsert_lots(e, with_load, nw);
+		write_sliced(e, upsert_lots, with_load, nw);
 	if (nwo > 0)
-		update_lots(e, without, nwo);
+		write_sliced(e, update_lots, without, nwo);
 
 	/* 2. lots that do not exist: carried to the end, or refused there */
 	for (int i = 0; i < nwo; i++)
