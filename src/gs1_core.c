@@ -1079,6 +1079,18 @@ uri_char(unsigned char c)
 		(c != '\0' && strchr("-._~:/?#[]@!$&'()*+,;=%", c) != NULL);
 }
 
+/*
+ * URI characters a host name may not hold here (reg-name sub-delims, '_',
+ * '~', userinfo '@' and escapes): rejected in a Digital Link's host by the
+ * parser and in a stem's host by gs1_dl_build, so that every link the
+ * writer produces parses.  c must be a uri_char (never NUL).
+ */
+static bool
+host_char(unsigned char c)
+{
+	return strchr("_~@!$&'()*+,;=%", c) == NULL;
+}
+
 /* Does token [t, te) name AI ai? */
 static bool
 tok_is(const char *t, const char *te, const char *ai)
@@ -1236,7 +1248,7 @@ parse_dl(const char *s, size_t b, size_t e, int cy, gs1_parsed *out, gs1_error *
 
 	host_b = b + slen + 3;
 	for (p = host_b; p < e && s[p] != '/' && s[p] != '?' && s[p] != '#'; p++)
-		if (strchr("_~@!$&'()*+,;=%", s[p]) != NULL)
+		if (!host_char((unsigned char) s[p]))
 			return fail(err, GS1_ERR_DIGITAL_LINK, NULL, p + 1,
 						"%s is not allowed in the host name",
 						chardesc((unsigned char) s[p], cd, sizeof(cd)));
@@ -1586,6 +1598,11 @@ gs1_dl_build(const gs1_parsed *p, const char *stem, size_t stemlen,
 	for (i = 0; i < (int) stemlen; i++)
 		if (!uri_char((unsigned char) stem[i]) || stem[i] == '?' || stem[i] == '#')
 			return fail(err, GS1_ERR_STEM, NULL, (size_t) i + 1, "%s is not allowed in the stem",
+						chardesc((unsigned char) stem[i], cd, sizeof(cd)));
+	for (i = (int) h; i < (int) stemlen && stem[i] != '/'; i++)
+		if (!host_char((unsigned char) stem[i]))
+			return fail(err, GS1_ERR_STEM, NULL, (size_t) i + 1,
+						"%s is not allowed in the stem's host name",
 						chardesc((unsigned char) stem[i], cd, sizeof(cd)));
 
 	/* the primary key: the first element that can be one */

@@ -95,6 +95,23 @@ test_special(void)
 		  err.kind == GS1_ERR_SYNTAX, "NUL after a symbology identifier: %s", err.msg);
 	CHECK(!gs1_parse("", 0, 2026, &P, &err) && err.kind == GS1_ERR_EMPTY, "empty input");
 
+	/*
+	 * A stem's host is held to the parser's host rule: a link written on
+	 * "http://a_b" or "http://=" would not parse back (found by fuzz_gs1).
+	 */
+	{
+		static char link[64 + GS1_DL_BODY_MAX];
+		size_t		len;
+
+		CHECK(parse_str("(01)09506000134352", 2026, &err), "GTIN: %s", err.msg);
+		CHECK(!gs1_dl_build(&P, "http://=", 8, link, sizeof(link), &len, &err) &&
+			  err.kind == GS1_ERR_STEM && err.pos == 8, "stem http://=: %s", err.msg);
+		CHECK(!gs1_dl_build(&P, "https://a_b.example/x", 21, link, sizeof(link), &len, &err) &&
+			  err.kind == GS1_ERR_STEM && err.pos == 10, "stem with _: %s", err.msg);
+		CHECK(gs1_dl_build(&P, "https://ab.example/x_y~", 23, link, sizeof(link), &len, &err) &&
+			  gs1_parse(link, len, 2026, &Q, &err), "'_' and '~' in the stem's path: %s", err.msg);
+	}
+
 	/* check digits */
 	CHECK(gs1_check_digit("0950600013435", 13) == 2, "GTIN check digit");
 	CHECK(gs1_check_digit("", 0) == -1 && gs1_check_digit("1a", 2) == -1, "bad check digit input");
