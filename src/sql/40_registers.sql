@@ -218,6 +218,7 @@ CREATE TABLE lottrace.attachment (
     batch_key_col    text,
     expiry_col       text,
     supplier_lot_col text,
+    pk_cols          text[],
     attnums          smallint[],
     attached_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
     attached_by      text NOT NULL DEFAULT CURRENT_USER
@@ -239,6 +240,7 @@ COMMENT ON COLUMN lottrace.attachment.account_col IS 'Column holding the custome
 COMMENT ON COLUMN lottrace.attachment.batch_key_col IS 'Column holding the production batch key.';
 COMMENT ON COLUMN lottrace.attachment.expiry_col IS 'Column holding an expiry date given on load.';
 COMMENT ON COLUMN lottrace.attachment.supplier_lot_col IS 'Column holding the supplier''s lot code.';
+COMMENT ON COLUMN lottrace.attachment.pk_cols IS 'The table''s primary key columns (lottrace.movements.source_key): recorded by attach() and followed when the key changes. Kept here, not looked up, so that a restore does not depend on the order in which pg_restore re-creates keys.';
 COMMENT ON COLUMN lottrace.attachment.attnums IS 'Attribute numbers of the mapped columns (in the order of the *_col columns), kept so that a renamed column is followed; set by a trigger from the names.';
 COMMENT ON COLUMN lottrace.attachment.attached_at IS 'When attach() ran.';
 COMMENT ON COLUMN lottrace.attachment.attached_by IS 'Who ran it.';

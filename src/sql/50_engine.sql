@@ -148,14 +148,14 @@ DECLARE
   q     text;
 BEGIN
   FOR a IN SELECT * FROM lottrace.attachment ORDER BY relid::oid LOOP
-    SELECT CASE WHEN count(*) = 1 THEN format('(t.%I)::pg_catalog.text', min(att.attname))
+    -- the primary key as recorded in the mapping (pg_restore may load the
+    -- mapping before it re-creates the key)
+    SELECT CASE WHEN count(*) = 0 THEN NULL
+                WHEN count(*) = 1 THEN format('(t.%I)::pg_catalog.text', min(k.col))
                 ELSE format('ROW(%s)::pg_catalog.text',
-                            string_agg(format('t.%I', att.attname), ', ' ORDER BY k.ord)) END
+                            string_agg(format('t.%I', k.col), ', ' ORDER BY k.ord)) END
       INTO pk
-      FROM pg_index i
-     CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
-      JOIN pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum
-     WHERE i.indrelid = a.relid AND i.indisprimary AND k.ord <= i.indnkeyatts;
+      FROM unnest(a.pk_cols) WITH ORDINALITY AS k(col, ord);
 
     cols := ARRAY[
       format('%s::pg_catalog.regclass', a.relid::oid),
@@ -320,6 +320,11 @@ BEGIN
         OR c.objid IN (SELECT relid FROM pg_partition_tree(a.relid))
      WHERE c.classid = 'pg_class'::regclass
   LOOP
+    -- an attached table always has its own triggers, except while pg_restore
+    -- re-creates it: then the dump re-creates every trigger itself (after the
+    -- ALTER TABLEs of its post-data section), and triggers made here would
+    -- make the dump's CREATE TRIGGER fail
+    CONTINUE WHEN NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = root AND tgname = 'lottrace_insert');
     IF EXISTS (SELECT FROM pg_partition_tree(root) p
                 WHERE NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = p.relid AND tgname = 'lottrace_insert')) THEN
       PERFORM lottrace._govern(root);

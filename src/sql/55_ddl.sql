@@ -6,6 +6,20 @@
 --   and a mapping to a table that is gone would break lottrace.movements.
 --   Detach it first.  (DROP EXTENSION lottrace itself is not affected.)
 
+CREATE FUNCTION lottrace._pk_cols(tbl regclass)
+RETURNS text[]
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT array_agg(att.attname::text ORDER BY k.ord)
+    FROM pg_index i
+   CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+    JOIN pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum
+   WHERE i.indrelid = tbl AND i.indisprimary AND k.ord <= i.indnkeyatts
+$$;
+COMMENT ON FUNCTION lottrace._pk_cols(regclass) IS
+  'Internal: the primary key columns of a table, in key order; NULL without a primary key.';
+
 CREATE FUNCTION lottrace._attachment_attnums()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -20,11 +34,15 @@ BEGIN
            WITH ORDINALITY AS m(name, ord)
       LEFT JOIN pg_attribute a ON a.attrelid = NEW.relid AND a.attname = m.name AND NOT a.attisdropped
      ORDER BY m.ord);
+  -- attach() leaves it to this trigger; a restored row brings its own
+  IF NEW.pk_cols IS NULL THEN
+    NEW.pk_cols := lottrace._pk_cols(NEW.relid);
+  END IF;
   RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION lottrace._attachment_attnums() IS
-  'Internal trigger on lottrace.attachment: records the attribute numbers of the mapped columns (also when pg_restore loads the table).';
+  'Internal trigger on lottrace.attachment: records the attribute numbers of the mapped columns (also when pg_restore loads the table), and the primary key columns when none are given.';
 CREATE TRIGGER attnums BEFORE INSERT OR UPDATE ON lottrace.attachment
   FOR EACH ROW EXECUTE FUNCTION lottrace._attachment_attnums();
 
@@ -41,12 +59,15 @@ DECLARE
                         'account_col', 'batch_key_col', 'expiry_col', 'supplier_lot_col'];
   old   text;
   cur   record;
+  pk    text[];
+  sets  text[];
 BEGIN
   FOR a IN SELECT t.*
              FROM lottrace.attachment t
             WHERE t.relid IN (SELECT c.objid FROM pg_event_trigger_ddl_commands() c
                                WHERE c.classid = 'pg_class'::regclass)
   LOOP
+    sets := '{}';
     FOR i IN 1 .. cardinality(cols) LOOP
       old := to_jsonb(a) ->> cols[i];
       CONTINUE WHEN old IS NULL OR a.attnums IS NULL OR a.attnums[i] IS NULL OR a.attnums[i] = 0;
@@ -57,15 +78,31 @@ BEGIN
           USING ERRCODE = 'dependent_objects_still_exist',
                 HINT = 'Detach the table (lottrace.detach), change it, and attach it again.';
       ELSIF cur.attname <> old THEN
-        EXECUTE format('UPDATE lottrace.attachment SET %I = $1 WHERE relid = $2', cols[i])
-          USING cur.attname::text, a.relid;
+        sets := sets || format('%I = %L', cols[i], cur.attname);
       END IF;
     END LOOP;
+    -- the primary key: a new one (or a renamed key column) is followed; a
+    -- key whose columns are gone is forgotten
+    pk := lottrace._pk_cols(a.relid);
+    IF pk IS NULL AND EXISTS (SELECT FROM unnest(a.pk_cols) AS k(col)
+                               WHERE NOT EXISTS (SELECT FROM pg_attribute
+                                                  WHERE attrelid = a.relid AND attname = k.col
+                                                    AND attnum > 0 AND NOT attisdropped)) THEN
+      sets := sets || 'pk_cols = NULL'::text;
+    ELSIF pk IS NOT NULL AND pk IS DISTINCT FROM a.pk_cols THEN
+      sets := sets || format('pk_cols = %L::text[]', pk);
+    END IF;
+    -- one UPDATE: lottrace.movements is re-written once, from the whole new
+    -- mapping (a column may be both the key and a mapped one)
+    IF cardinality(sets) > 0 THEN
+      EXECUTE format('UPDATE lottrace.attachment SET %s WHERE relid = $1', array_to_string(sets, ', '))
+        USING a.relid;
+    END IF;
   END LOOP;
 END
 $$;
 COMMENT ON FUNCTION lottrace._follow_columns() IS
-  'Internal event trigger: follows renamed mapped columns of attached tables and refuses dropping them.';
+  'Internal event trigger: follows renamed mapped columns and changed primary keys of attached tables, and refuses dropping mapped columns.';
 CREATE EVENT TRIGGER lottrace_follow_columns ON ddl_command_end
   WHEN TAG IN ('ALTER TABLE')
   EXECUTE FUNCTION lottrace._follow_columns();
