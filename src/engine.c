@@ -1179,6 +1179,16 @@ static LtPlan lot_update_plan = {
 	4, {0}
 };
 
+/* the same for one lot: a plain UPDATE (it locks its one row) */
+static LtPlan lot_update1_plan = {
+	"UPDATE lottrace.lot l SET stock = lottrace._stock_add(l.stock, $4)"
+	" WHERE l.item OPERATOR(pg_catalog.=) $1 AND l.code OPERATOR(lottrace.=) $3"
+	"   AND (l.variant OPERATOR(pg_catalog.=) $2 OR (l.variant IS NULL AND $2 IS NULL))"
+	" RETURNING 1::pg_catalog.int8, l.lot_id, l.status, l.saleable, l.force_closed, l.expiry_date,"
+	"           l.supplier, lottrace._stock_negative(l.stock, $4)",
+	4, {0}
+};
+
 /* existing lots of a chunk, locked in key order (the order of the upsert) */
 static LtPlan lot_prelock_plan = {
 	"SELECT l.lot_id"
@@ -1243,6 +1253,9 @@ init_plans(void)
 	lot_update_plan.argtypes[0] = lot_update_plan.argtypes[1] = TEXTARRAYOID;
 	lot_update_plan.argtypes[2] = lotcode_arr;
 	lot_update_plan.argtypes[3] = jsonb_arr;
+	lot_update1_plan.argtypes[0] = lot_update1_plan.argtypes[1] = TEXTOID;
+	lot_update1_plan.argtypes[2] = lt_lotcode_oid();
+	lot_update1_plan.argtypes[3] = JSONBOID;
 	lot_prelock_plan.argtypes[0] = lot_prelock_plan.argtypes[1] = TEXTARRAYOID;
 	lot_prelock_plan.argtypes[2] = lotcode_arr;
 	batch_upsert_plan.argtypes[0] = batch_upsert_plan.argtypes[1] = TEXTARRAYOID;
@@ -1427,7 +1440,7 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 	args[8] = lt_array_numeric(qty, NULL, n);
 	args[9] = str_array(s[6], n, TEXTOID);
 	args[10] = lt_array_text(delta, NULL, n, JSONBOID);
-	nr = lt_exec_batch(&lot_upsert_plan, args, NULL, false, n);
+	nr = lt_exec_batch(&lot_upsert_plan, args, NULL, false);
 	for (uint64 r = 0; r < nr; r++)
 	{
 		HeapTuple	t = SPI_tuptable->vals[r];
@@ -1479,11 +1492,30 @@ update_lots(LtEngine *e, LotEnt **lots, int n)
 		codes[i] = lots[i]->key.code;
 		delta[i] = lot_delta(lots[i]);
 	}
-	args[0] = str_array(items, n, TEXTOID);
-	args[1] = str_array(variants, n, TEXTOID);
-	args[2] = str_array(codes, n, lt_lotcode_oid());
-	args[3] = lt_array_text(delta, NULL, n, JSONBOID);
-	nr = lt_exec_batch(&lot_update_plan, args, NULL, false, n);
+	if (n == 1)
+	{
+		char		nulls[4] = {' ', ' ', ' ', ' '};
+
+		args[0] = str_text(items[0]);
+		if (variants[0].p)
+			args[1] = str_text(variants[0]);
+		else
+		{
+			args[1] = (Datum) 0;
+			nulls[1] = 'n';
+		}
+		args[2] = str_text(codes[0]);	/* a lotcode is laid out as text */
+		args[3] = delta[0];
+		nr = lt_exec(&lot_update1_plan, args, nulls, false, 0);
+	}
+	else
+	{
+		args[0] = str_array(items, n, TEXTOID);
+		args[1] = str_array(variants, n, TEXTOID);
+		args[2] = str_array(codes, n, lt_lotcode_oid());
+		args[3] = lt_array_text(delta, NULL, n, JSONBOID);
+		nr = lt_exec_batch(&lot_update_plan, args, NULL, false);
+	}
 	for (uint64 r = 0; r < nr; r++)
 	{
 		HeapTuple	t = SPI_tuptable->vals[r];
@@ -1717,7 +1749,7 @@ prelock_lots(LtEngine *e, LotEnt **lots, int n)
 	args[0] = str_array(items, n, TEXTOID);
 	args[1] = str_array(variants, n, TEXTOID);
 	args[2] = str_array(codes, n, lt_lotcode_oid());
-	lt_exec_batch(&lot_prelock_plan, args, NULL, false, n);
+	lt_exec_batch(&lot_prelock_plan, args, NULL, false);
 	SPI_freetuptable(SPI_tuptable);
 }
 
@@ -1846,9 +1878,9 @@ flush_chunk(LtEngine *e, bool final)
 				args[2] = lt_array_int8(ids, n);
 				args[3] = lt_array_numeric(qty, NULL, n);
 				args[4] = lt_array_int4(nrows, n);
-				lt_exec_batch(&batch_upsert_plan, args, NULL, false, n);
+				lt_exec_batch(&batch_upsert_plan, args, NULL, false);
 				if (shrink)
-					lt_exec_batch(&batch_cleanup_plan, args, NULL, false, n);
+					lt_exec_batch(&batch_cleanup_plan, args, NULL, false);
 			}
 		}
 	}
@@ -1893,7 +1925,7 @@ check_negatives(LtEngine *e)
 		}
 		args[0] = lt_array_int8(ids, n);
 		args[1] = str_array(whs, n, TEXTOID);
-		nr = lt_exec_batch(&neg_recheck_plan, args, NULL, true, n);
+		nr = lt_exec_batch(&neg_recheck_plan, args, NULL, true);
 		for (uint64 r = 0; r < nr; r++)
 		{
 			int64		k = lt_getint8(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, NULL) - 1;
@@ -2097,7 +2129,7 @@ lock_serials(LtEngine *e, SerialGroup **gs, int n)
 	args[0] = str_array(items, n, TEXTOID);
 	args[1] = str_array(variants, n, TEXTOID);
 	args[2] = str_array(codes, n, lt_serialcode_oid());
-	nr = lt_exec_batch(&serial_lock_plan, args, NULL, false, n);
+	nr = lt_exec_batch(&serial_lock_plan, args, NULL, false);
 	for (uint64 r = 0; r < nr; r++)
 	{
 		HeapTuple	t = SPI_tuptable->vals[r];
@@ -2278,7 +2310,7 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 		args[3] = str_array(s[3], nplain, TEXTOID);
 		args[4] = str_array(s[4], nplain, TEXTOID);
 		args[5] = lt_array_date(dates, NULL, nplain);
-		nr = lt_exec_batch(&serial_unload_plan, args, NULL, false, nplain);
+		nr = lt_exec_batch(&serial_unload_plan, args, NULL, false);
 		ctl.keysize = sizeof(LotKey);
 		ctl.entrysize = sizeof(LotKey);
 		ctl.hash = lotkey_hash;
@@ -2374,7 +2406,7 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 		args[9] = lt_array_date(dates[1], dnull[1], nfresh);
 		args[10] = str_array(s[7], nfresh, TEXTOID);
 		args[11] = lt_array_date(dates[2], dnull[2], nfresh);
-		nr = lt_exec_batch(&serial_insert_plan, args, NULL, false, nfresh);
+		nr = lt_exec_batch(&serial_insert_plan, args, NULL, false);
 
 		/* which were written: by their key */
 		ctl.keysize = sizeof(LotKey);
@@ -2501,7 +2533,7 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 			args[7] = str_array(udoc, m, TEXTOID);
 			args[8] = lt_array_date(uon, uon_null, m);
 			args[9] = lt_array_bool(clear_unload, m);
-			lt_exec_batch(&serial_update_plan, args, NULL, false, m);
+			lt_exec_batch(&serial_update_plan, args, NULL, false);
 		}
 	}
 }

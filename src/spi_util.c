@@ -80,15 +80,10 @@ lt_exec(LtPlan *p, Datum *values, const char *nulls, bool read_only, long count)
 }
 
 uint64
-lt_exec_batch(LtPlan *p, Datum *values, const char *nulls, bool read_only, int64 nrows)
+lt_exec_batch(LtPlan *p, Datum *values, const char *nulls, bool read_only)
 {
-	SPIPlanPtr	plan;
-
-	if (nrows <= LT_SMALL_BATCH)
-		plan = prepare_kept(p, &p->plan_small, CURSOR_OPT_GENERIC_PLAN);
-	else
-		plan = prepare_kept(p, &p->plan, CURSOR_OPT_CUSTOM_PLAN);
-	return exec_plan(p, plan, values, nulls, read_only, 0);
+	return exec_plan(p, prepare_kept(p, &p->plan_generic, CURSOR_OPT_GENERIC_PLAN),
+					 values, nulls, read_only, 0);
 }
 
 /* --- the extension owner ------------------------------------------------ */

@@ -43,6 +43,7 @@
 
 PG_FUNCTION_INFO_V1(lt_trg_rows);
 PG_FUNCTION_INFO_V1(lt_trg_generate);
+PG_FUNCTION_INFO_V1(lt_wants_code);
 PG_FUNCTION_INFO_V1(lt_trg_truncate);
 PG_FUNCTION_INFO_V1(lt_config_changed);
 PG_FUNCTION_INFO_V1(lt_lot_guard);
@@ -342,6 +343,42 @@ row_is_load(LtRelInfo *ri, HeapTuple tup, TupleDesc desc, LtReason **reason)
 				return v > 0;
 		}
 	}
+}
+
+/*
+ * lottrace._wants_code(item text, lot text, serial text): the WHEN clause of
+ * lottrace_generate.  False when the row cannot need a generated code: its
+ * lot and serial are given, or its item (known to this backend's cache) is
+ * tracked by neither missing code.  Rows it lets through are decided by
+ * lt_trg_generate itself.  It keeps the row trigger -- and the heap tuple
+ * PostgreSQL forms to call it -- off the rows of a bulk load that need
+ * nothing, and its expression is cheap to prepare for each statement.
+ */
+static inline bool
+arg_missing(FunctionCallInfo fcinfo, int i)
+{
+	return PG_ARGISNULL(i) || VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(i)) == 0;
+}
+
+Datum
+lt_wants_code(PG_FUNCTION_ARGS)
+{
+	bool		no_lot = arg_missing(fcinfo, 1);
+	bool		no_serial = arg_missing(fcinfo, 2);
+	text	   *item;
+	LtItem	   *it;
+
+	if (!no_lot && !no_serial)
+		PG_RETURN_BOOL(false);
+	if (PG_ARGISNULL(0))
+		PG_RETURN_BOOL(false);	/* no item: nothing to generate for */
+	item = PG_GETARG_TEXT_PP(0);
+	it = lt_item_peek(VARDATA_ANY(item), VARSIZE_ANY_EXHDR(item));
+	if (it == NULL)
+		PG_RETURN_BOOL(true);	/* not cached: let the trigger look */
+	PG_RETURN_BOOL(it->exists &&
+				   ((no_lot && it->lot_tracked && it->lot_ct) ||
+					(no_serial && it->serial_tracked && it->serial_ct)));
 }
 
 /* Generate one code for the row and return the changed tuple. */

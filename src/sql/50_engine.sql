@@ -30,6 +30,13 @@ LANGUAGE C;
 COMMENT ON FUNCTION lottrace._trg_generate() IS
   'Trigger on attached tables (BEFORE INSERT FOR EACH ROW, only rows without a lot or serial): writes a generated code into loads that need one.';
 
+CREATE FUNCTION lottrace._wants_code(item text, lot text, serial text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'lt_wants_code'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION lottrace._wants_code(text, text, text) IS
+  'Internal: the WHEN clause of lottrace_generate. False when a row cannot need a generated code (lot and serial given, or its item tracks neither missing code); NULL or '''' is a missing code.';
+
 CREATE FUNCTION lottrace._trg_truncate()
 RETURNS trigger
 AS 'MODULE_PATHNAME', 'lt_trg_truncate'
@@ -248,12 +255,17 @@ DECLARE
   cond text;
 BEGIN
   SELECT * INTO a FROM lottrace.attachment WHERE relid = tbl;
-  -- code generation: a row trigger, which PostgreSQL clones onto partitions
-  -- no code: NULL or '' (the engine reads both as none)
-  -- ('' or, in char(n), only blanks: the text cast drops them)
-  SELECT string_agg(format('NEW.%1$I IS NULL OR pg_catalog.octet_length((NEW.%1$I)::pg_catalog.text)'
-                           ' OPERATOR(pg_catalog.=) 0', c), ' OR ') INTO cond
-    FROM unnest(ARRAY[a.lot_col, a.serial_col]) AS c WHERE c IS NOT NULL;
+  -- code generation: a row trigger, which PostgreSQL clones onto partitions;
+  -- its WHEN clause lets through only rows that may need a code
+  -- (no code: NULL or '', which the engine reads as none; in char(n), only
+  -- blanks: the text cast drops them)
+  IF a.lot_col IS NOT NULL OR a.serial_col IS NOT NULL THEN
+    cond := format('lottrace._wants_code((NEW.%I)::pg_catalog.text, %s, %s)', a.item_col,
+                   CASE WHEN a.lot_col IS NULL THEN 'NULL'
+                        ELSE format('(NEW.%I)::pg_catalog.text', a.lot_col) END,
+                   CASE WHEN a.serial_col IS NULL THEN 'NULL'
+                        ELSE format('(NEW.%I)::pg_catalog.text', a.serial_col) END);
+  END IF;
   IF cond IS NOT NULL AND NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'lottrace_generate') THEN
     EXECUTE format('CREATE TRIGGER lottrace_generate BEFORE INSERT ON %s FOR EACH ROW WHEN (%s)'
                    ' EXECUTE FUNCTION lottrace._trg_generate()', tbl, cond);
