@@ -2002,7 +2002,7 @@ static LtPlan serial_lock_plan = {
 	"  JOIN lottrace.serial s ON s.item OPERATOR(pg_catalog.=) k.item"
 	"   AND s.code OPERATOR(lottrace.=) k.code"
 	"   AND (s.variant OPERATOR(pg_catalog.=) k.variant OR (s.variant IS NULL AND k.variant IS NULL))"
-	" ORDER BY s.serial_id"
+	" ORDER BY k.i"
 	"   FOR NO KEY UPDATE OF s",
 	3, {0}
 };
@@ -2021,12 +2021,12 @@ static LtPlan serial_insert_plan = {
 	"                   pg_catalog.unnest($7::pg_catalog.text[]), pg_catalog.unnest($8::pg_catalog.text[]),"
 	"                   pg_catalog.unnest($9::pg_catalog.text[]), pg_catalog.unnest($10::pg_catalog.date[]),"
 	"                   pg_catalog.unnest($11::pg_catalog.text[]), pg_catalog.unnest($12::pg_catalog.date[]))"
-	"        AS u(item, variant, code, lot, start_date, validity, supplier, wh,"
-	"             load_doc, loaded_on, unload_doc, unloaded_on)"
+	"        WITH ORDINALITY AS u(item, variant, code, lot, start_date, validity, supplier, wh,"
+	"                             load_doc, loaded_on, unload_doc, unloaded_on, i)"
 	"   LEFT JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) u.item"
 	"    AND l.code OPERATOR(lottrace.=) u.lot::lottrace.lotcode"
 	"    AND (l.variant OPERATOR(pg_catalog.=) u.variant OR (l.variant IS NULL AND u.variant IS NULL))"
-	"  ORDER BY u.item, u.code, u.variant"
+	"  ORDER BY u.i"
 	" ON CONFLICT DO NOTHING"
 	" RETURNING s.serial_id, s.item, s.variant, s.code",
 	12, {0}
@@ -2061,17 +2061,24 @@ static LtPlan serial_update_plan = {
  * statement; the others are judged one by one (and get a precise error).
  */
 static LtPlan serial_unload_plan = {
+	"WITH k AS ("
+	"  SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]),"
+	"                           pg_catalog.unnest($3::lottrace.serialcode[]), pg_catalog.unnest($4::pg_catalog.text[]),"
+	"                           pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.date[]))"
+	"         WITH ORDINALITY AS k(item, variant, code, wh, doc, moved_on, i)),"
+	" locked AS ("
+	"  SELECT s.serial_id, k.i, k.doc, k.moved_on"
+	"    FROM k JOIN lottrace.serial s ON s.item OPERATOR(pg_catalog.=) k.item"
+	"     AND s.code OPERATOR(lottrace.=) k.code"
+	"     AND (s.variant OPERATOR(pg_catalog.=) k.variant OR (s.variant IS NULL AND k.variant IS NULL))"
+	"   WHERE s.state OPERATOR(pg_catalog.=) 'in_stock' AND s.warehouse OPERATOR(pg_catalog.=) k.wh"
+	"     AND NOT s.cancelled"
+	"   ORDER BY k.i"
+	"     FOR NO KEY UPDATE OF s)"
 	"UPDATE lottrace.serial s"
-	"   SET state = 'out', warehouse = NULL, unload_doc = u.doc, unloaded_on = u.moved_on"
-	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]),"
-	"                  pg_catalog.unnest($3::lottrace.serialcode[]), pg_catalog.unnest($4::pg_catalog.text[]),"
-	"                  pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.date[]))"
-	"       AS u(item, variant, code, wh, doc, moved_on)"
-	" WHERE s.item OPERATOR(pg_catalog.=) u.item AND s.code OPERATOR(lottrace.=) u.code"
-	"   AND (s.variant OPERATOR(pg_catalog.=) u.variant OR (s.variant IS NULL AND u.variant IS NULL))"
-	"   AND s.state OPERATOR(pg_catalog.=) 'in_stock' AND s.warehouse OPERATOR(pg_catalog.=) u.wh"
-	"   AND NOT s.cancelled"
-	" RETURNING s.item, s.variant, s.code",
+	"   SET state = 'out', warehouse = NULL, unload_doc = locked.doc, unloaded_on = locked.moved_on"
+	"  FROM locked WHERE s.serial_id OPERATOR(pg_catalog.=) locked.serial_id"
+	" RETURNING locked.i",
 	6, {0}
 };
 
@@ -2288,8 +2295,6 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 		Datum	   *dates = palloc(sizeof(Datum) * nplain);
 		Datum		args[6];
 		uint64		nr;
-		HASHCTL		ctl;
-		HTAB	   *done;
 
 		for (int k = 0; k < 5; k++)
 			s[k] = palloc(sizeof(LtStr) * nplain);
@@ -2311,37 +2316,17 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 		args[4] = str_array(s[4], nplain, TEXTOID);
 		args[5] = lt_array_date(dates, NULL, nplain);
 		nr = lt_exec_batch(&serial_unload_plan, args, NULL, false);
-		ctl.keysize = sizeof(LotKey);
-		ctl.entrysize = sizeof(LotKey);
-		ctl.hash = lotkey_hash;
-		ctl.match = lotkey_match;
-		ctl.hcxt = CurrentMemoryContext;
-		done = hash_create("lottrace unloaded serials", Max(nr, 16), &ctl,
-						   HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
 		for (uint64 r = 0; r < nr; r++)
 		{
-			HeapTuple	t = SPI_tuptable->vals[r];
-			TupleDesc	d = SPI_tuptable->tupdesc;
-			char	   *item = lt_getstr(t, d, 1);
-			char	   *variant = lt_getstr(t, d, 2);
-			char	   *code = lt_getstr(t, d, 3);
-			LotKey		k;
+			int64		i = lt_getint8(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, NULL) - 1;
 
-			k.item = (LtStr) {item, (int) strlen(item)};
-			k.variant = (LtStr) {variant, variant ? (int) strlen(variant) : 0};
-			k.code = (LtStr) {code, (int) strlen(code)};
-			hash_search(done, &k, HASH_ENTER, NULL);
+			if (i >= 0 && i < nplain)
+				plain[i]->fresh = true; /* done: skipped below */
 		}
 		SPI_freetuptable(SPI_tuptable);
 		for (int i = 0; i < nplain; i++)
-		{
-			LotKey		k = {plain[i]->item, plain[i]->variant, plain[i]->code};
-
-			if (hash_search(done, &k, HASH_FIND, NULL) != NULL)
-				plain[i]->fresh = true; /* done: skipped below */
-			else
+			if (!plain[i]->fresh)
 				others[nothers++] = plain[i];
-		}
 	}
 	if (nfresh > 0)
 	{
