@@ -489,6 +489,36 @@ SELECT lot_id, variant FROM lottrace.lot WHERE code = 'VAR1' ORDER BY lot_id;
 -- verify() agrees.
 SELECT * FROM lottrace.verify();
 
+-- ============================================= a lot in many warehouses
+-- (the engine keeps a lot's balances in a list up to 16 warehouses, and in
+-- a hash table beyond: both ways must add up the same)
+
+-- One statement loads lot WIDE into 40 warehouses, twice each, rows
+-- interleaved with another lot.
+INSERT INTO mv (id, item, qty, wh, lot, reason, moved)
+  SELECT 50000 + n, 'APPLE', 5, 'WH' || lpad((n % 40)::text, 2, '0'),
+         CASE WHEN n % 3 = 0 THEN 'NARROW' ELSE 'WIDE' END, 'IN', date '2024-03-01'
+    FROM generate_series(1, 120) n;
+-- A second one unloads 1 from each of WIDE's warehouses, last to first,
+-- with a transfer between two of them.
+INSERT INTO mv (id, item, qty, wh, lot, reason, moved)
+  SELECT 50200 + n, 'APPLE', 1, 'WH' || lpad(n::text, 2, '0'), 'WIDE', 'OUT', date '2024-03-02'
+    FROM generate_series(39, 0, -1) n
+  UNION ALL SELECT 50300, 'APPLE', 2, 'WH05', 'WIDE', 'OUT', date '2024-03-02'
+  UNION ALL SELECT 50301, 'APPLE', 2, 'WH33', 'WIDE', 'IN', date '2024-03-02';
+-- WIDE: 40 warehouses; the totals and the two warehouses of the transfer.
+SELECT lot, count(*) AS warehouses, sum(loaded_qty) AS loaded, sum(on_hand) AS on_hand
+  FROM st WHERE lot IN ('WIDE', 'NARROW') GROUP BY lot ORDER BY lot;
+SELECT * FROM st WHERE lot = 'WIDE' AND warehouse IN ('WH05', 'WH33', 'WH00') ORDER BY warehouse;
+-- Unloading more than WH07 holds is refused, naming that warehouse.
+\set VERBOSITY default
+INSERT INTO mv (id, item, qty, wh, lot, reason, moved)
+  SELECT 50400 + n, 'APPLE', CASE WHEN n = 7 THEN 99 ELSE 1 END, 'WH' || lpad(n::text, 2, '0'), 'WIDE', 'OUT', date '2024-03-03'
+    FROM generate_series(0, 39) n;
+\set VERBOSITY terse
+-- verify() agrees.
+SELECT * FROM lottrace.verify();
+
 -- ================================================================ the end
 SELECT * FROM lottrace.verify();
 SET client_min_messages = warning;

@@ -67,6 +67,11 @@
  * the arrays and of the results (each slice has its own memory context).
  */
 #define LT_WRITE_SLICE 8192
+/*
+ * A lot's balances in a chunk are a list, searched in order; a lot in more
+ * than LT_BAL_LIST warehouses has them in a hash table as well.
+ */
+#define LT_BAL_LIST 16
 /* Serials per batch of serial statements. */
 #define LT_SERIAL_BATCH 2000
 
@@ -146,6 +151,7 @@ typedef struct LotEnt
 	Jsonb	   *negatives;		/* {"wh": on_hand} below zero after the write */
 	bool		inserted;		/* created by this chunk: its stock is the delta */
 	struct BalEnt *bals;		/* this lot's balances in the chunk */
+	int			nbals;			/* how many; beyond LT_BAL_LIST also in e->bals */
 } LotEnt;
 
 typedef struct BalKey
@@ -162,6 +168,12 @@ typedef struct BalEnt
 	Datum		net;			/* numeric delta of on_hand */
 	RowRef		out_ref;		/* a row that takes stock out, for messages */
 } BalEnt;
+
+typedef struct BalIdx
+{
+	BalKey		key;
+	BalEnt	   *bal;
+} BalIdx;
 
 typedef struct BatchKey
 {
@@ -211,8 +223,9 @@ struct LtEngine
 	int64		nrows;
 	/* the chunk */
 	HTAB	   *lots;
-	HTAB	   *bals;
-	HTAB	   *batches;
+	HTAB	   *bals;			/* balances of lots in many warehouses; lazily */
+	HTAB	   *batches;		/* created lazily */
+	LotEnt	   *last_lot;		/* the previous row's lot: rows come in runs */
 	long		nbal;
 	int			nflush;
 	/* the statement */
@@ -469,10 +482,9 @@ chunk_reset(LtEngine *e)
 	MemoryContextReset(e->chunk_cxt);
 	e->lots = chunk_hash(e, "lottrace lots", sizeof(LotKey), sizeof(LotEnt),
 						 lotkey_hash, lotkey_match);
-	e->bals = chunk_hash(e, "lottrace balances", sizeof(BalKey), sizeof(BalEnt),
-						 balkey_hash, balkey_match);
-	e->batches = chunk_hash(e, "lottrace batches", sizeof(BatchKey), sizeof(BatchEnt),
-							batchkey_hash, batchkey_match);
+	e->bals = NULL;
+	e->batches = NULL;
+	e->last_lot = NULL;
 	e->nbal = 0;
 }
 
@@ -696,7 +708,13 @@ lot_entry(LtEngine *e, LtMove *m)
 {
 	LotKey		key = {m->item, m->variant, m->lot};
 	bool		found;
-	LotEnt	   *l = hash_search(e->lots, &key, HASH_ENTER, &found);
+	LotEnt	   *l = e->last_lot;
+
+	if (l != NULL && str_eq(l->key.code, m->lot) && str_eq(l->key.item, m->item) &&
+		str_eq(l->key.variant, m->variant))
+		return l;
+	l = hash_search(e->lots, &key, HASH_ENTER, &found);
+	e->last_lot = l;
 
 	if (!found)
 	{
@@ -724,15 +742,47 @@ add_lot_move(LtEngine *e, LtMove *m)
 
 	bk.lot = l;
 	bk.wh = m->wh;
-	b = hash_search(e->bals, &bk, HASH_ENTER, &found);
+	b = NULL;
+	found = false;
+	if (l->nbals <= LT_BAL_LIST)
+	{
+		for (b = l->bals; b; b = b->next)
+			if (str_eq(b->key.wh, m->wh))
+				break;
+		found = (b != NULL);
+	}
+	else
+	{
+		BalIdx	   *x = hash_search(e->bals, &bk, HASH_FIND, &found);
+
+		b = found ? x->bal : NULL;
+	}
 	if (!found)
 	{
+		b = MemoryContextAlloc(e->chunk_cxt, sizeof(BalEnt));
+		b->key.lot = l;
 		b->key.wh = str_copy(e->chunk_cxt, m->wh);
 		b->loaded = b->net = e->zero;
 		b->out_ref = no_row;
 		b->next = l->bals;
 		l->bals = b;
+		l->nbals++;
 		e->nbal++;
+		if (l->nbals > LT_BAL_LIST)
+		{
+			/* a lot in many warehouses: index its balances */
+			if (e->bals == NULL)
+				e->bals = chunk_hash(e, "lottrace balances", sizeof(BalKey), sizeof(BalIdx),
+									 balkey_hash, balkey_match);
+			for (BalEnt *y = b; y; y = y->next)
+			{
+				BalIdx	   *x = hash_search(e->bals, &y->key, HASH_ENTER, NULL);
+
+				x->bal = y;
+				if (l->nbals > LT_BAL_LIST + 1)
+					break;		/* the lot's others are in already */
+			}
+		}
 	}
 
 	old = MemoryContextSwitchTo(e->chunk_cxt);
@@ -809,6 +859,9 @@ add_lot_move(LtEngine *e, LtMove *m)
 		k.batch = m->batch_key;
 		k.lot = l;
 		k.role = m->reason->production;
+		if (e->batches == NULL)
+			e->batches = chunk_hash(e, "lottrace batches", sizeof(BatchKey), sizeof(BatchEnt),
+									batchkey_hash, batchkey_match);
 		be = hash_search(e->batches, &k, HASH_ENTER, &found);
 		if (!found)
 		{
@@ -1843,7 +1896,7 @@ flush_chunk(LtEngine *e, bool final)
 
 	/* 4. production batch members */
 	{
-		long		nbt = hash_get_num_entries(e->batches);
+		long		nbt = e->batches ? hash_get_num_entries(e->batches) : 0;
 
 		if (nbt > 0)
 		{
