@@ -599,19 +599,28 @@ SELECT t.obj, r.rolsuper AS as_superuser FROM public.tripwire t
 TRUNCATE public.tripwire;
 
 
--- (e) attach() creates the triggers as the caller, which reads
--- lottrace.attachment: granted EXECUTE alone, the table's owner cannot
--- attach (hence the extra grant in docs/lottrace-roles.sql)
+-- (e) attach() creates the triggers as the caller, and passes them the
+-- mapped code columns: granted EXECUTE on attach and detach, and nothing
+-- else of lottrace's, the owner of a table attaches and detaches it
 RESET ROLE;
 CREATE ROLE regress_lt_erp2;
 GRANT CREATE ON SCHEMA public TO regress_lt_erp2;
 GRANT EXECUTE ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text,
-                                          text, text, text, text, text, text, boolean)
+                                          text, text, text, text, text, text, boolean),
+                          lottrace.detach(regclass)
   TO regress_lt_erp2;
 SET ROLE regress_lt_erp2;
 CREATE TABLE public.sec_erp2 (id int PRIMARY KEY, item text, qty numeric, wh text, lot text);
 SELECT sqlstate, message FROM pg_temp.err(
   $$SELECT lottrace.attach('public.sec_erp2', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot')$$);
+-- it still cannot read the mapping
+SELECT sqlstate FROM pg_temp.err($$SELECT FROM lottrace.attachment$$);
+-- the table is governed: a load goes in, an unload of a lot that does not
+-- exist is refused
+INSERT INTO public.sec_erp2 VALUES (1, 'MILK', 2, 'W1', 'M6100');
+SELECT sqlstate, constraint_name FROM pg_temp.err(
+  $$INSERT INTO public.sec_erp2 VALUES (2, 'MILK', -5, 'W1', 'M6199')$$);
+SELECT sqlstate, message FROM pg_temp.err($$SELECT lottrace.detach('public.sec_erp2')$$);
 DROP TABLE public.sec_erp2;
 RESET ROLE;
 REVOKE CREATE ON SCHEMA public FROM regress_lt_erp2;

@@ -588,13 +588,23 @@ lt_attach(PG_FUNCTION_ARGS)
 	/* lottrace.attachment's trigger has rebuilt lottrace.movements */
 	lt_restore_user(&save);
 
-	/* the triggers, created by the table's owner (the caller) */
+	/*
+	 * the triggers, created by the table's owner (the caller); the mapped
+	 * code columns are passed in, so the caller needs no privilege on
+	 * lottrace.attachment
+	 */
 	{
-		Oid			argtypes[1] = {REGCLASSOID};
-		Datum		arg = ObjectIdGetDatum(relid);
+		Oid			argtypes[3] = {REGCLASSOID, TEXTOID, TEXTOID};
+		Datum		args[3];
+		char		nulls[3] = {' ', ' ', ' '};
 
-		if (SPI_execute_with_args("SELECT lottrace._govern($1)", 1, argtypes, &arg,
-								  NULL, false, 0) != SPI_OK_SELECT)
+		args[0] = ObjectIdGetDatum(relid);
+		args[1] = names[LC_LOT] ? CStringGetTextDatum(names[LC_LOT]) : (Datum) 0;
+		nulls[1] = names[LC_LOT] ? ' ' : 'n';
+		args[2] = names[LC_SERIAL] ? CStringGetTextDatum(names[LC_SERIAL]) : (Datum) 0;
+		nulls[2] = names[LC_SERIAL] ? ' ' : 'n';
+		if (SPI_execute_with_args("SELECT lottrace._govern($1, ARRAY[$2, $3])",
+								  3, argtypes, args, nulls, false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "lottrace: could not create the triggers");
 	}
 

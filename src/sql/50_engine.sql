@@ -237,23 +237,23 @@ CREATE TRIGGER refresh_movements AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON
 ------------------------------------------------------------------------------
 -- The triggers on an attached table, and on its partitions
 ------------------------------------------------------------------------------
-CREATE FUNCTION lottrace._govern(tbl regclass)
+CREATE FUNCTION lottrace._govern(tbl regclass, code_cols text[])
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  a    lottrace.attachment;
   part regclass;
   cond text;
 BEGIN
-  SELECT * INTO a FROM lottrace.attachment WHERE relid = tbl;
   -- code generation: a row trigger, which PostgreSQL clones onto partitions
   -- no code: NULL or '' (the engine reads both as none)
   -- ('' or, in char(n), only blanks: the text cast drops them)
+  -- (the mapped lot and serial columns come as arguments: this runs as the
+  -- caller, who need not read lottrace.attachment)
   SELECT string_agg(format('NEW.%1$I IS NULL OR pg_catalog.octet_length((NEW.%1$I)::pg_catalog.text)'
                            ' OPERATOR(pg_catalog.=) 0', c), ' OR ') INTO cond
-    FROM unnest(ARRAY[a.lot_col, a.serial_col]) AS c WHERE c IS NOT NULL;
+    FROM unnest(code_cols) AS c WHERE c IS NOT NULL;
   IF cond IS NOT NULL AND NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'lottrace_generate') THEN
     EXECUTE format('CREATE TRIGGER lottrace_generate BEFORE INSERT ON %s FOR EACH ROW WHEN (%s)'
                    ' EXECUTE FUNCTION lottrace._trg_generate()', tbl, cond);
@@ -277,8 +277,8 @@ BEGIN
   END LOOP;
 END
 $$;
-COMMENT ON FUNCTION lottrace._govern(regclass) IS
-  'Internal: creates lottrace''s triggers on an attached table and on each of its partitions that lacks them (runs as the caller, who must own them).';
+COMMENT ON FUNCTION lottrace._govern(regclass, text[]) IS
+  'Internal: creates lottrace''s triggers on an attached table and on each of its partitions that lacks them (runs as the caller, who must own them); code_cols are its mapped lot and serial columns.';
 
 CREATE FUNCTION lottrace._ungovern(tbl regclass)
 RETURNS void
@@ -310,10 +310,10 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  root regclass;
+  root record;
 BEGIN
   FOR root IN
-    SELECT DISTINCT a.relid
+    SELECT DISTINCT a.relid, a.lot_col, a.serial_col
       FROM pg_event_trigger_ddl_commands() c
       JOIN lottrace.attachment a
         ON a.relid IN (SELECT relid FROM pg_partition_ancestors(c.objid))
@@ -324,11 +324,11 @@ BEGIN
     -- re-creates it: then the dump re-creates every trigger itself (after the
     -- ALTER TABLEs of its post-data section), and triggers made here would
     -- make the dump's CREATE TRIGGER fail
-    CONTINUE WHEN NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = root AND tgname = 'lottrace_insert');
-    IF EXISTS (SELECT FROM pg_partition_tree(root) p
+    CONTINUE WHEN NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = root.relid AND tgname = 'lottrace_insert');
+    IF EXISTS (SELECT FROM pg_partition_tree(root.relid) p
                 WHERE NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = p.relid AND tgname = 'lottrace_insert')) THEN
-      PERFORM lottrace._govern(root);
-      RAISE NOTICE 'lottrace: new partitions of % are governed', root
+      PERFORM lottrace._govern(root.relid, ARRAY[root.lot_col, root.serial_col]);
+      RAISE NOTICE 'lottrace: new partitions of % are governed', root.relid
         USING HINT = 'Rows that were already in an attached partition are not in the registers: run SELECT lottrace.rebuild().';
     END IF;
   END LOOP;
