@@ -38,6 +38,7 @@
 
 PG_FUNCTION_INFO_V1(lt_attach);
 PG_FUNCTION_INFO_V1(lt_detach);
+PG_FUNCTION_INFO_V1(lt_check_column_type);
 
 const char *const lt_col_arg[LC_NCOLS] = {
 	"item", "qty", "warehouse", "lot", "serial", "reason", "doc",
@@ -166,6 +167,18 @@ col_kind_wanted(LtColId id)
 	}
 }
 
+/* The error for a mapped column whose type cannot hold its role. */
+static void
+report_bad_type(const char *relname, const char *col, LtColId id, Oid typid)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("column \"%s\" of relation %s has type %s, which cannot hold the %s",
+					col, relname, format_type_be(typid), lt_col_arg[id]),
+			 errhint("The %s column must be of type %s.", lt_col_arg[id],
+					 col_kind_wanted(id))));
+}
+
 /*
  * Resolve column names against a tuple descriptor.  names[i] NULL means
  * unmapped.  Errors name the table and the attach() argument.
@@ -202,12 +215,7 @@ resolve_columns(LtRelInfo *ri, TupleDesc desc, char **names)
 		c->is_code = (getBaseType(c->typid) == lt_lotcode_oid() ||
 					  getBaseType(c->typid) == lt_serialcode_oid());
 		if (c->kind == CK_NONE)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("column \"%s\" of relation %s has type %s, which cannot hold the %s",
-							names[i], ri->relname, format_type_be(c->typid), lt_col_arg[i]),
-					 errhint("The %s column must be of type %s.", lt_col_arg[i],
-							 col_kind_wanted(i))));
+			report_bad_type(ri->relname, names[i], i, c->typid);
 		if (c->kind == CK_OTHER)
 		{
 			Oid			out;
@@ -659,5 +667,40 @@ lt_detach(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 	table_close(rel, NoLock);
+	PG_RETURN_VOID();
+}
+
+/*
+ * lottrace._check_column_type(tbl regclass, col text, role text)
+ *
+ * Raises the error attach() raises when the column's current type cannot
+ * hold its role (role: an attach() argument name, e.g. 'warehouse').  The
+ * event trigger on ALTER TABLE calls it for every mapped column, so a mapped
+ * column keeps a type whose conversions nobody but a superuser can define.
+ * A column that is gone passes: dropping one is refused elsewhere.
+ */
+Datum
+lt_check_column_type(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	char	   *col = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	char	   *role = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	int			id;
+	AttrNumber	attnum;
+	Oid			typid;
+
+	for (id = 0; id < LC_NCOLS; id++)
+		if (strcmp(lt_col_arg[id], role) == 0)
+			break;
+	if (id == LC_NCOLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" is not a column role of lottrace.attach()", role)));
+	attnum = get_attnum(relid, col);
+	if (attnum == InvalidAttrNumber)
+		PG_RETURN_VOID();
+	typid = get_atttype(relid, attnum);
+	if (col_kind(id, typid) == CK_NONE)
+		report_bad_type(lt_relname(relid), col, id, typid);
 	PG_RETURN_VOID();
 }

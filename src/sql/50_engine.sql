@@ -149,10 +149,16 @@ DECLARE
 BEGIN
   FOR a IN SELECT * FROM lottrace.attachment ORDER BY relid::oid LOOP
     -- the primary key as recorded in the mapping (pg_restore may load the
-    -- mapping before it re-creates the key)
+    -- mapping before it re-creates the key), written by its type's output
+    -- function as the C engine does: a key of any type, never a cast, which
+    -- the table's owner could define for its own type and which verify()
+    -- and rebuild() would run as the extension owner.  (The mapped columns
+    -- are cast: attach() and lottrace._follow_columns() hold them to
+    -- built-in types, domains over them, and lottrace's code types, whose
+    -- casts nobody else can define.)
     SELECT CASE WHEN count(*) = 0 THEN NULL
-                WHEN count(*) = 1 THEN format('(t.%I)::pg_catalog.text', min(k.col))
-                ELSE format('ROW(%s)::pg_catalog.text',
+                WHEN count(*) = 1 THEN format('pg_catalog.format(%L, t.%I)', '%s', min(k.col))
+                ELSE format('pg_catalog.format(%L, ROW(%s))', '%s',
                             string_agg(format('t.%I', k.col), ', ' ORDER BY k.ord)) END
       INTO pk
       FROM unnest(a.pk_cols) WITH ORDINALITY AS k(col, ord);

@@ -1,7 +1,8 @@
 -- Schema changes of attached tables.
 --
 -- * A mapped column that is renamed is followed (lottrace.attachment keeps
---   the attribute numbers); dropping a mapped column is refused.
+--   the attribute numbers); dropping a mapped column, or changing its type
+--   to one attach() would not accept, is refused.
 -- * Dropping an attached table is refused: its rows are in the registers,
 --   and a mapping to a table that is gone would break lottrace.movements.
 --   Detach it first.  (DROP EXTENSION lottrace itself is not affected.)
@@ -46,6 +47,13 @@ COMMENT ON FUNCTION lottrace._attachment_attnums() IS
 CREATE TRIGGER attnums BEFORE INSERT OR UPDATE ON lottrace.attachment
   FOR EACH ROW EXECUTE FUNCTION lottrace._attachment_attnums();
 
+CREATE FUNCTION lottrace._check_column_type(tbl regclass, col text, role text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'lt_check_column_type'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION lottrace._check_column_type(regclass, text, text) IS
+  'Internal: raises the error attach() raises (42804) when the column''s type cannot hold its role (an attach() argument name); used when a mapped column changes type.';
+
 CREATE FUNCTION lottrace._follow_columns()
 RETURNS event_trigger
 LANGUAGE plpgsql
@@ -77,9 +85,15 @@ BEGIN
         RAISE EXCEPTION 'column "%" of % is mapped by lottrace as its % column', old, a.relid, replace(cols[i], '_col', '')
           USING ERRCODE = 'dependent_objects_still_exist',
                 HINT = 'Detach the table (lottrace.detach), change it, and attach it again.';
-      ELSIF cur.attname <> old THEN
+      END IF;
+      IF cur.attname <> old THEN
         sets := sets || format('%I = %L', cols[i], cur.attname);
       END IF;
+      -- ALTER COLUMN ... TYPE: only the types attach() accepts (the body of
+      -- lottrace._movements() casts the column, as the extension owner in
+      -- verify() and rebuild(); a type of the owner's own could bring its
+      -- own cast)
+      PERFORM lottrace._check_column_type(a.relid, cur.attname::text, replace(cols[i], '_col', ''));
     END LOOP;
     -- the primary key: a new one (or a renamed key column) is followed; a
     -- key whose columns are gone is forgotten
@@ -102,12 +116,12 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION lottrace._follow_columns() IS
-  'Internal event trigger: follows renamed mapped columns and changed primary keys of attached tables, and refuses dropping mapped columns.';
+  'Internal event trigger: follows renamed mapped columns and changed primary keys of attached tables, and refuses dropping mapped columns or changing them to a type attach() does not accept.';
 CREATE EVENT TRIGGER lottrace_follow_columns ON ddl_command_end
   WHEN TAG IN ('ALTER TABLE')
   EXECUTE FUNCTION lottrace._follow_columns();
 COMMENT ON EVENT TRIGGER lottrace_follow_columns IS
-  'lottrace: renamed mapped columns of attached tables are followed; dropping one is refused.';
+  'lottrace: renamed mapped columns of attached tables are followed; dropping one, or changing it to a type attach() does not accept, is refused.';
 
 CREATE FUNCTION lottrace._refuse_drop()
 RETURNS event_trigger
