@@ -92,6 +92,10 @@ CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON lottrace.serial
 -- lottrace.movements reads lottrace._movements(), an SQL function whose body
 -- is re-written whenever lottrace.attachment changes (attach, detach, and
 -- pg_restore loading the table) as a UNION ALL over the attached tables.
+-- The body names each table as text, so it is also re-written when an
+-- attached table or its schema is renamed or moved (event trigger
+-- lottrace_follow_renames), and verify() and rebuild() re-write it, if it
+-- is out of date, before they read it.
 -- The planner inlines it, so filters reach each table's own indexes.  A
 -- function body records no dependency on the ERP tables: dropping one never
 -- cascades to the extension (a view over them would).  Inlined, the body is
@@ -214,16 +218,21 @@ BEGIN
   ELSE
     q := array_to_string(parts, ' UNION ALL ');
   END IF;
-  EXECUTE format(
-    'CREATE OR REPLACE FUNCTION lottrace._movements()'
-    ' RETURNS TABLE (source pg_catalog.regclass, source_key text, item text, variant text,'
-    ' lot text, serial text, warehouse text, location text, qty numeric, reason text, doc text,'
-    ' account text, batch_key text, moved_on date, expiry date, supplier_lot text)'
-    ' LANGUAGE sql STABLE AS %L', q);
+  -- only when it changed: it is called on every ALTER TABLE / SCHEMA, and by
+  -- verify() and rebuild() (concurrent replacements of one function fail)
+  IF q IS DISTINCT FROM (SELECT p.prosrc FROM pg_proc p
+                          WHERE p.oid = 'lottrace._movements()'::regprocedure) THEN
+    EXECUTE format(
+      'CREATE OR REPLACE FUNCTION lottrace._movements()'
+      ' RETURNS TABLE (source pg_catalog.regclass, source_key text, item text, variant text,'
+      ' lot text, serial text, warehouse text, location text, qty numeric, reason text, doc text,'
+      ' account text, batch_key text, moved_on date, expiry date, supplier_lot text)'
+      ' LANGUAGE sql STABLE AS %L', q);
+  END IF;
 END
 $fn$;
 COMMENT ON FUNCTION lottrace._refresh_movements() IS
-  'Internal: re-writes lottrace._movements() over the attached tables.';
+  'Internal: re-writes lottrace._movements() over the attached tables, under their current names, when its body differs.';
 
 CREATE FUNCTION lottrace._attachment_changed()
 RETURNS trigger
@@ -653,6 +662,11 @@ BEGIN
   END LOOP;
   LOCK TABLE lottrace.lot, lottrace.serial, lottrace.batch_member
     IN SHARE ROW EXCLUSIVE MODE;
+  -- read the tables under the names they have now (the locks keep them):
+  -- the body of lottrace._movements() follows renames through an event
+  -- trigger, which does not fire in every case (session_replication_role =
+  -- replica, event triggers disabled)
+  PERFORM lottrace._refresh_movements();
 
   -- lots that movements name but the register lacks (user data of existing
   -- lots is kept as it is)
@@ -727,10 +741,20 @@ REVOKE EXECUTE ON FUNCTION lottrace.rebuild() FROM PUBLIC;
 
 CREATE FUNCTION lottrace.verify()
 RETURNS TABLE (problem text, detail text)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, lottrace, pg_temp
 AS $$
+DECLARE
+  a record;
+BEGIN
+  -- the attached tables keep their names until we are done, and the body
+  -- of lottrace._movements() reads them under those names (see rebuild())
+  FOR a IN SELECT relid FROM lottrace.attachment ORDER BY relid::oid LOOP
+    EXECUTE format('LOCK TABLE %s IN ACCESS SHARE MODE', a.relid::oid::regclass);
+  END LOOP;
+  PERFORM lottrace._refresh_movements();
+  RETURN QUERY
   WITH eb AS (SELECT * FROM lottrace._expected_balances()),
        es AS (SELECT * FROM lottrace._expected_serials()),
        ebm AS (SELECT * FROM lottrace._expected_batches())
@@ -778,7 +802,8 @@ AS $$
                 coalesce(ebm.qty, 0), coalesce(ebm.nrows, 0))
     FROM lottrace.batch_member bm
     FULL JOIN ebm ON ebm.batch_key = bm.batch_key AND ebm.role = bm.role AND ebm.lot_id = bm.lot_id
-   WHERE coalesce(bm.qty, 0) <> coalesce(ebm.qty, 0) OR coalesce(bm.nrows, 0) <> coalesce(ebm.nrows, 0)
+   WHERE coalesce(bm.qty, 0) <> coalesce(ebm.qty, 0) OR coalesce(bm.nrows, 0) <> coalesce(ebm.nrows, 0);
+END
 $$;
 COMMENT ON FUNCTION lottrace.verify() IS
   'Checks the registers against the attached tables: no rows when they agree, otherwise one row per disagreement (problem, detail).';

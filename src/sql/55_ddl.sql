@@ -3,6 +3,8 @@
 -- * A mapped column that is renamed is followed (lottrace.attachment keeps
 --   the attribute numbers); dropping a mapped column, or changing its type
 --   to one attach() would not accept, is refused.
+-- * An attached table that is renamed, or moved, or whose schema is
+--   renamed, is followed by lottrace.movements.
 -- * Dropping an attached table is refused: its rows are in the registers,
 --   and a mapping to a table that is gone would break lottrace.movements.
 --   Detach it first.  (DROP EXTENSION lottrace itself is not affected.)
@@ -122,6 +124,30 @@ CREATE EVENT TRIGGER lottrace_follow_columns ON ddl_command_end
   EXECUTE FUNCTION lottrace._follow_columns();
 COMMENT ON EVENT TRIGGER lottrace_follow_columns IS
   'lottrace: renamed mapped columns of attached tables are followed; dropping one, or changing it to a type attach() does not accept, is refused.';
+
+-- lottrace._movements() names each attached table as text: renaming a table
+-- or its schema, or moving the table to another schema, would leave the old
+-- name in it, and whatever took that name (a view of the table owner's)
+-- would be read in the table's place -- by verify() and rebuild() as the
+-- extension owner.  So the body is re-written after every such command
+-- (only when it differs: the check is cheap).
+CREATE FUNCTION lottrace._follow_renames()
+RETURNS event_trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  PERFORM lottrace._refresh_movements();
+END
+$$;
+COMMENT ON FUNCTION lottrace._follow_renames() IS
+  'Internal event trigger: after ALTER TABLE, ALTER SCHEMA or ALTER EXTENSION, re-writes lottrace._movements() if an attached table now has another name.';
+CREATE EVENT TRIGGER lottrace_follow_renames ON ddl_command_end
+  WHEN TAG IN ('ALTER TABLE', 'ALTER SCHEMA', 'ALTER EXTENSION')
+  EXECUTE FUNCTION lottrace._follow_renames();
+COMMENT ON EVENT TRIGGER lottrace_follow_renames IS
+  'lottrace: lottrace.movements follows attached tables that are renamed or moved to another schema, or whose schema is renamed.';
 
 CREATE FUNCTION lottrace._refuse_drop()
 RETURNS event_trigger
