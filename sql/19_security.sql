@@ -27,6 +27,15 @@
 \set ECHO all
 CREATE EXTENSION lottrace;
 SET datestyle = ISO;
+-- (7c: lottrace._refresh_movements() re-writes the body of
+-- lottrace._movements() only when it differs; a fresh install's body is
+-- already the one it writes for no attached table)
+CREATE TEMP TABLE body0 AS
+  SELECT xmin::text AS x FROM pg_proc WHERE oid = 'lottrace._movements()'::regprocedure;
+SELECT lottrace._refresh_movements();
+SELECT p.xmin::text = b.x AS body_untouched
+  FROM pg_proc p, body0 b WHERE p.oid = 'lottrace._movements()'::regprocedure;
+DROP TABLE body0;
 
 ------------------------------------------------------------------------------
 -- The ERP side, as in the README: schema erp, owned by erp_owner
@@ -510,22 +519,93 @@ END $$;
 \set ECHO none
 \i sql/include/helpers.psql
 \set ECHO all
--- (a) the owner of an attached table may disable or drop lottrace's
--- triggers on it (ALTER TABLE ... DISABLE TRIGGER, DROP TRIGGER); its
--- movements then pass ungoverned, and only verify() notices
+-- (a) lottrace's triggers on an attached table stay as attach() made them.
+-- Its owner can neither disable them (one by one, USER, ALL, ENABLE
+-- REPLICA), nor replace them (CREATE OR REPLACE TRIGGER: other events,
+-- another function, a WHEN clause), nor rename them, nor put
+-- lottrace's trigger functions on the table once more (55000), nor drop
+-- them (2BP01): event triggers refuse each
 SET ROLE erp_owner;
-ALTER TABLE erp.stock_moves DISABLE TRIGGER lottrace_insert;
--- FINDING: an unload of a lot that does not exist goes in
+CREATE FUNCTION erp.noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+SELECT n, e.sqlstate, e.message
+  FROM (VALUES (1, $$ALTER TABLE erp.stock_moves DISABLE TRIGGER lottrace_insert$$),
+               (2, $$ALTER TABLE erp.stock_moves DISABLE TRIGGER USER$$),
+               (3, $$ALTER TABLE erp.stock_moves DISABLE TRIGGER ALL$$),
+               (4, $$ALTER TABLE erp.stock_moves ENABLE REPLICA TRIGGER lottrace_update$$),
+               (5, $$ALTER TABLE erp.stock_moves DISABLE TRIGGER lottrace_generate$$),
+               (6, $$CREATE OR REPLACE TRIGGER lottrace_insert AFTER UPDATE ON erp.stock_moves
+                     REFERENCING NEW TABLE AS lottrace_new
+                     FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_rows()$$),
+               (7, $$CREATE OR REPLACE TRIGGER lottrace_insert AFTER INSERT ON erp.stock_moves
+                     FOR EACH STATEMENT EXECUTE FUNCTION erp.noop()$$),
+               (8, $$CREATE OR REPLACE TRIGGER lottrace_delete AFTER DELETE ON erp.stock_moves
+                     REFERENCING OLD TABLE AS lottrace_old
+                     FOR EACH STATEMENT WHEN (false) EXECUTE FUNCTION lottrace._trg_rows()$$),
+               (9, $$CREATE TRIGGER lottrace_twice AFTER INSERT ON erp.stock_moves
+                     REFERENCING NEW TABLE AS lottrace_new
+                     FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_rows()$$),
+               (10, $$ALTER TRIGGER lottrace_insert ON erp.stock_moves RENAME TO lottrace_off$$),
+               (11, $$DROP TRIGGER lottrace_insert ON erp.stock_moves$$),
+               (12, $$DROP TRIGGER lottrace_generate ON erp.stock_moves$$)) AS t(n, stmt),
+       LATERAL pg_temp.err(stmt) AS e
+ ORDER BY n;
+-- (nor through lottrace._ungovern(), which detach() calls)
+SELECT sqlstate FROM pg_temp.err($$SELECT lottrace._ungovern('erp.stock_moves')$$);
+-- the hint
+SELECT detail, hint FROM pg_temp.err($$ALTER TABLE erp.stock_moves DISABLE TRIGGER lottrace_delete$$);
+-- ENABLE ALWAYS (fire on a logical replication subscriber too) is allowed,
+-- and so is anything done to the owner's own triggers
+ALTER TABLE erp.stock_moves ENABLE ALWAYS TRIGGER lottrace_insert;
+ALTER TABLE erp.stock_moves ENABLE TRIGGER lottrace_insert;
+CREATE TRIGGER erp_own AFTER INSERT ON erp.stock_moves FOR EACH STATEMENT EXECUTE FUNCTION erp.noop();
+ALTER TABLE erp.stock_moves DISABLE TRIGGER erp_own;
+ALTER TRIGGER erp_own ON erp.stock_moves RENAME TO erp_own2;
+DROP TRIGGER erp_own2 ON erp.stock_moves;
+-- lottrace's triggers are all there, enabled, as attach() made them
+SELECT tgname, tgenabled, tgfoid::regprocedure, tgtype FROM pg_trigger
+ WHERE tgrelid = 'erp.stock_moves'::regclass ORDER BY tgname;
+-- and the movements are governed: an unload of a lot that does not exist
+SELECT sqlstate, constraint_name FROM pg_temp.err($$
+  INSERT INTO erp.stock_moves (posted_on, warehouse, item_code, lot_no, quantity, reason)
+  VALUES ('2026-07-02', 'W1', 'MILK', 'M9999', 5, 'SHIP')$$);
+-- A partitioned table: the same on its partitions; DETACH PARTITION (which
+-- ENGINE.md covers) still works, and the detached table's triggers are its
+-- owner's to drop
+CREATE TABLE erp.pmoves (id int, item text, qty numeric, wh text, lot text, PRIMARY KEY (id, wh))
+  PARTITION BY LIST (wh);
+CREATE TABLE erp.pmoves_w1 PARTITION OF erp.pmoves FOR VALUES IN ('W1');
+CREATE TABLE erp.pmoves_w2 PARTITION OF erp.pmoves FOR VALUES IN ('W2');
+SELECT lottrace.attach('erp.pmoves', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot');
+SELECT n, e.sqlstate, e.message
+  FROM (VALUES (1, $$ALTER TABLE erp.pmoves_w1 DISABLE TRIGGER lottrace_insert$$),
+               (2, $$ALTER TABLE erp.pmoves DISABLE TRIGGER lottrace_delete$$),
+               (3, $$ALTER TABLE erp.pmoves_w2 ENABLE REPLICA TRIGGER lottrace_update$$),
+               (4, $$DROP TRIGGER lottrace_insert ON erp.pmoves_w2$$),
+               (5, $$ALTER TRIGGER lottrace_update ON erp.pmoves_w1 RENAME TO x$$)) AS t(n, stmt),
+       LATERAL pg_temp.err(stmt) AS e
+ ORDER BY n;
+ALTER TABLE erp.pmoves DETACH PARTITION erp.pmoves_w2;
+DROP TRIGGER lottrace_insert ON erp.pmoves_w2;
+SELECT lottrace.detach('erp.pmoves');
+-- detach() drops the triggers itself
+SELECT count(*) AS lottrace_triggers_left FROM pg_trigger
+ WHERE tgrelid IN ('erp.pmoves'::regclass, 'erp.pmoves_w1'::regclass) AND tgname LIKE 'lottrace%';
+DROP TABLE erp.pmoves, erp.pmoves_w2;
+RESET ROLE;
+-- A superuser is refused too ...
+SELECT sqlstate FROM pg_temp.err($$ALTER TABLE erp.stock_moves DISABLE TRIGGER lottrace_insert$$);
+-- ... but can still bypass every trigger with session_replication_role =
+-- replica (docs/SECURITY.md, "What superusers can still do"); verify()
+-- shows what went in that way
+SET session_replication_role = replica;
 INSERT INTO erp.stock_moves (posted_on, warehouse, item_code, lot_no, quantity, reason)
 VALUES ('2026-07-02', 'W1', 'MILK', 'M9999', 5, 'SHIP');
-ALTER TABLE erp.stock_moves ENABLE TRIGGER lottrace_insert;
-RESET ROLE;
+RESET session_replication_role;
 SELECT problem, detail FROM lottrace.verify();
-SET ROLE erp_owner;
-ALTER TABLE erp.stock_moves DISABLE TRIGGER lottrace_delete;
+SET session_replication_role = replica;
 DELETE FROM erp.stock_moves WHERE lot_no = 'M9999';
-ALTER TABLE erp.stock_moves ENABLE TRIGGER lottrace_delete;
-RESET ROLE;
+RESET session_replication_role;
+SELECT problem, detail FROM lottrace.verify();
 
 -- (b) the primary key: lottrace._movements() writes it with its type's
 -- output function (pg_catalog.format('%s', ...)), as the C engine does, not

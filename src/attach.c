@@ -657,6 +657,13 @@ lt_detach(PG_FUNCTION_ARGS)
 	}
 	lt_restore_user(&save);
 
+	/*
+	 * The triggers go last, dropped by the table's owner: with the mapping
+	 * gone the table is no longer attached, so the event trigger that
+	 * refuses DROP TRIGGER of lottrace's triggers on attached tables
+	 * (lottrace._refuse_drop) lets these through.  Nobody but lottrace can
+	 * delete the mapping.
+	 */
 	{
 		Oid			argtypes[1] = {REGCLASSOID};
 		Datum		arg = ObjectIdGetDatum(relid);

@@ -107,14 +107,9 @@ RETURNS TABLE (source pg_catalog.regclass, source_key text, item text, variant t
                serial text, warehouse text, location text, qty numeric, reason text, doc text,
                account text, batch_key text, moved_on date, expiry date, supplier_lot text)
 LANGUAGE sql STABLE
-AS $$
-  SELECT NULL::pg_catalog.regclass, NULL::pg_catalog.text, NULL::pg_catalog.text,
-         NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,
-         NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.numeric,
-         NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,
-         NULL::pg_catalog.text, NULL::pg_catalog.date, NULL::pg_catalog.date, NULL::pg_catalog.text
-   WHERE false
-$$;
+-- (exactly the body lottrace._refresh_movements() writes for no attached
+-- table, so that it finds nothing to re-write)
+AS 'SELECT NULL::pg_catalog.regclass, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.numeric, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.date, NULL::pg_catalog.date, NULL::pg_catalog.text WHERE false';
 COMMENT ON FUNCTION lottrace._movements() IS
   'Internal: the rows of every attached table (its body is re-written by attach and detach); read it through lottrace.movements.';
 

@@ -129,8 +129,9 @@ COMMENT ON EVENT TRIGGER lottrace_follow_columns IS
 -- or its schema, or moving the table to another schema, would leave the old
 -- name in it, and whatever took that name (a view of the table owner's)
 -- would be read in the table's place -- by verify() and rebuild() as the
--- extension owner.  So the body is re-written after every such command
--- (only when it differs: the check is cheap).
+-- extension owner.  So the body is re-written after every such command that
+-- touches an attached table, the schema of one, or an extension one belongs
+-- to (ALTER EXTENSION ... SET SCHEMA), if it differs.
 CREATE FUNCTION lottrace._follow_renames()
 RETURNS event_trigger
 LANGUAGE plpgsql
@@ -138,7 +139,18 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-  PERFORM lottrace._refresh_movements();
+  IF EXISTS (SELECT FROM pg_event_trigger_ddl_commands() c
+               JOIN lottrace.attachment a
+                 ON (c.classid = 'pg_class'::regclass AND c.objid = a.relid)
+                 OR (c.classid = 'pg_namespace'::regclass
+                     AND c.objid = (SELECT r.relnamespace FROM pg_class r WHERE r.oid = a.relid))
+                 OR (c.classid = 'pg_extension'::regclass
+                     AND EXISTS (SELECT FROM pg_depend d
+                                  WHERE d.classid = 'pg_class'::regclass AND d.objid = a.relid
+                                    AND d.refclassid = 'pg_extension'::regclass
+                                    AND d.refobjid = c.objid AND d.deptype = 'e'))) THEN
+    PERFORM lottrace._refresh_movements();
+  END IF;
 END
 $$;
 COMMENT ON FUNCTION lottrace._follow_renames() IS
@@ -148,6 +160,128 @@ CREATE EVENT TRIGGER lottrace_follow_renames ON ddl_command_end
   EXECUTE FUNCTION lottrace._follow_renames();
 COMMENT ON EVENT TRIGGER lottrace_follow_renames IS
   'lottrace: lottrace.movements follows attached tables that are renamed or moved to another schema, or whose schema is renamed.';
+
+-- lottrace's triggers on attached tables.  ALTER TABLE ... DISABLE TRIGGER,
+-- ENABLE REPLICA TRIGGER, CREATE OR REPLACE TRIGGER, ALTER TRIGGER ...
+-- RENAME and DROP TRIGGER need only ownership of the table; any of them
+-- would let the table's movements pass ungoverned.  They are refused while
+-- the table is attached (detach() forgets the mapping before it drops the
+-- triggers, so its own DROP TRIGGERs pass).
+CREATE FUNCTION lottrace._governed_relations()
+RETURNS TABLE (root regclass, rel regclass)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  -- from pg_inherits, not pg_partition_tree(), which locks every partition:
+  -- event triggers of concurrent DDL (a parallel pg_restore) would deadlock
+  WITH RECURSIVE tree (root, rel) AS (
+    SELECT a.relid, a.relid FROM lottrace.attachment a
+    UNION
+    SELECT t.root, i.inhrelid::regclass
+      FROM tree t
+      JOIN pg_inherits i ON i.inhparent = t.rel
+      JOIN pg_class c ON c.oid = i.inhrelid AND c.relispartition)
+  SELECT root, rel FROM tree
+$$;
+COMMENT ON FUNCTION lottrace._governed_relations() IS
+  'Internal: every attached table (root) with itself and each of its partitions (rel); takes no locks.';
+
+CREATE FUNCTION lottrace._trigger_spec()
+RETURNS TABLE (tgname name, fn regprocedure, tgtype smallint, newtable name, oldtable name)
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  -- tgtype: 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate
+  VALUES ('lottrace_generate'::name, 'lottrace._trg_generate()'::regprocedure, 7::smallint, NULL::name, NULL::name),
+         ('lottrace_insert', 'lottrace._trg_rows()', 4, 'lottrace_new', NULL),
+         ('lottrace_update', 'lottrace._trg_rows()', 16, 'lottrace_new', 'lottrace_old'),
+         ('lottrace_delete', 'lottrace._trg_rows()', 8, NULL, 'lottrace_old'),
+         ('lottrace_truncate', 'lottrace._trg_truncate()', 34, NULL, NULL)
+$$;
+COMMENT ON FUNCTION lottrace._trigger_spec() IS
+  'Internal: the triggers attach() creates on an attached table and its partitions: name, function, pg_trigger.tgtype, transition tables.';
+
+CREATE FUNCTION lottrace._guard_attached()
+RETURNS event_trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  roots regclass[];
+  t     record;
+BEGIN
+  -- the attached trees the command touched: a table or partition in them,
+  -- or a trigger on one
+  SELECT array_agg(DISTINCT g.root) INTO roots
+    FROM pg_event_trigger_ddl_commands() c
+    LEFT JOIN pg_trigger tg ON c.classid = 'pg_trigger'::regclass AND tg.oid = c.objid
+    JOIN lottrace._governed_relations() g
+      ON g.rel = CASE WHEN c.classid = 'pg_class'::regclass THEN c.objid ELSE tg.tgrelid END;
+  IF roots IS NULL THEN
+    RETURN;
+  END IF;
+
+  -- ALTER TRIGGER (RENAME, DEPENDS ON EXTENSION) of one of lottrace's triggers
+  -- (a renamed trigger is known only by its new name)
+  SELECT tg.tgname, tg.tgrelid::regclass AS rel, tg.tgfoid::regprocedure AS fn INTO t
+    FROM pg_event_trigger_ddl_commands() c
+    JOIN pg_trigger tg ON tg.oid = c.objid
+   WHERE c.classid = 'pg_trigger'::regclass AND c.command_tag = 'ALTER TRIGGER'
+     AND tg.tgrelid IN (SELECT g.rel FROM lottrace._governed_relations() g)
+     AND tg.tgfoid IN (SELECT s.fn FROM lottrace._trigger_spec() s)
+   LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'cannot alter lottrace''s triggers on relation %', t.rel
+      USING ERRCODE = 'object_not_in_prerequisite_state',
+            DETAIL = format('The trigger (now "%s") runs %s. The table is attached to lottrace, whose triggers govern its movements.',
+                            t.tgname, t.fn),
+            HINT = 'Call lottrace.detach() to stop governing the table.';
+  END IF;
+
+  -- every trigger of those trees that is lottrace's, by name or by
+  -- function, is enabled (on origin, or always) and as attach() made it
+  SELECT tg.tgname, tg.tgrelid::regclass AS rel, tg.tgfoid::regprocedure AS fn,
+         CASE WHEN s.tgname IS NULL THEN 'extra'
+              WHEN tg.tgenabled NOT IN ('O', 'A') THEN 'disabled'
+              ELSE 'changed' END AS what INTO t
+    FROM lottrace._governed_relations() g
+    JOIN pg_trigger tg ON tg.tgrelid = g.rel
+    LEFT JOIN lottrace._trigger_spec() s ON s.tgname = tg.tgname
+   WHERE g.root = ANY (roots)
+     AND (s.tgname IS NOT NULL OR tg.tgfoid IN (SELECT s2.fn FROM lottrace._trigger_spec() s2))
+     AND (s.tgname IS NULL
+          OR tg.tgenabled NOT IN ('O', 'A')
+          OR tg.tgfoid <> s.fn OR tg.tgtype <> s.tgtype
+          OR tg.tgnewtable IS DISTINCT FROM s.newtable OR tg.tgoldtable IS DISTINCT FROM s.oldtable
+          OR cardinality(tg.tgattr::int2[]) > 0
+          OR (tg.tgqual IS NOT NULL AND s.tgname <> 'lottrace_generate'))
+   ORDER BY tg.tgrelid, tg.tgname
+   LIMIT 1;
+  IF FOUND AND t.what = 'disabled' THEN
+    RAISE EXCEPTION 'cannot disable trigger "%" of relation %', t.tgname, t.rel
+      USING ERRCODE = 'object_not_in_prerequisite_state',
+            DETAIL = 'The table is attached to lottrace, whose triggers govern its movements.',
+            HINT = 'Call lottrace.detach() to stop governing the table.';
+  ELSIF FOUND AND t.what = 'extra' THEN
+    RAISE EXCEPTION 'trigger "%" of relation % must not run %', t.tgname, t.rel, t.fn
+      USING ERRCODE = 'object_not_in_prerequisite_state',
+            DETAIL = 'The table is attached to lottrace: only the triggers attach() made run lottrace''s trigger functions on it.';
+  ELSIF FOUND THEN
+    RAISE EXCEPTION 'cannot change trigger "%" of relation %', t.tgname, t.rel
+      USING ERRCODE = 'object_not_in_prerequisite_state',
+            DETAIL = 'The table is attached to lottrace, whose triggers govern its movements; only attach() creates them.',
+            HINT = 'Call lottrace.detach() to stop governing the table.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION lottrace._guard_attached() IS
+  'Internal event trigger: refuses disabling, replacing or renaming lottrace''s triggers on attached tables and their partitions, and adding triggers that run lottrace''s trigger functions there.';
+CREATE EVENT TRIGGER lottrace_guard_attached ON ddl_command_end
+  WHEN TAG IN ('ALTER TABLE', 'CREATE TRIGGER', 'ALTER TRIGGER')
+  EXECUTE FUNCTION lottrace._guard_attached();
+COMMENT ON EVENT TRIGGER lottrace_guard_attached IS
+  'lottrace: the triggers of attached tables stay enabled and as attach() made them.';
 
 CREATE FUNCTION lottrace._refuse_drop()
 RETURNS event_trigger
@@ -174,11 +308,27 @@ BEGIN
             DETAIL = 'Its movements are in the registers.',
             HINT = 'Call lottrace.detach() first.';
   END IF;
+  -- lottrace's triggers on an attached table or one of its partitions (the
+  -- trigger is gone from the catalog: found by its table's name and its own;
+  -- a partition dropped with its triggers is gone too, and not looked at)
+  SELECT format('trigger "%s" of relation %s', d.address_names[3], r.rel) INTO t
+    FROM pg_event_trigger_dropped_objects() d
+   CROSS JOIN LATERAL (SELECT to_regclass(format('%I.%I', d.address_names[1], d.address_names[2])) AS rel) r
+   WHERE d.object_type = 'trigger'
+     AND d.address_names[3] IN (SELECT s.tgname FROM lottrace._trigger_spec() s)
+     AND r.rel IN (SELECT g.rel FROM lottrace._governed_relations() g)
+   LIMIT 1;
+  IF t IS NOT NULL THEN
+    RAISE EXCEPTION 'cannot drop %', t
+      USING ERRCODE = 'dependent_objects_still_exist',
+            DETAIL = 'The table is attached to lottrace, whose triggers govern its movements.',
+            HINT = 'Call lottrace.detach() to stop governing the table.';
+  END IF;
 END
 $$;
 COMMENT ON FUNCTION lottrace._refuse_drop() IS
-  'Internal event trigger: an attached table cannot be dropped before it is detached.';
+  'Internal event trigger: an attached table, and lottrace''s triggers on it and its partitions, cannot be dropped before the table is detached.';
 CREATE EVENT TRIGGER lottrace_refuse_drop ON sql_drop
   EXECUTE FUNCTION lottrace._refuse_drop();
 COMMENT ON EVENT TRIGGER lottrace_refuse_drop IS
-  'lottrace: an attached table cannot be dropped before lottrace.detach().';
+  'lottrace: an attached table, and lottrace''s triggers on it, cannot be dropped before lottrace.detach().';
