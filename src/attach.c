@@ -18,6 +18,7 @@
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -415,7 +416,7 @@ lt_row_key(LtRelInfo *ri, TupleTableSlot *slot)
 static void
 run_over_table(Oid relid, char **names, LtMode mode)
 {
-	char	   *sql = psprintf("SELECT * FROM %s", lt_relname(relid));
+	char	   *sql;
 	Portal		portal;
 	Relation	rel;
 	LtRelInfo  *ri = NULL;
@@ -427,6 +428,10 @@ run_over_table(Oid relid, char **names, LtMode mode)
 	const char *what = (mode == LT_REMOVE) ? "detach" : "backfill";
 
 	rel = table_open(relid, NoLock);
+	/* the table's own rows: ONLY, except for a partitioned table's partitions */
+	sql = psprintf("SELECT * FROM %s%s",
+				   rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE ? "" : "ONLY ",
+				   lt_relname(relid));
 	portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, true, 0);
 	for (;;)
 	{
@@ -561,6 +566,25 @@ lt_attach(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("%s is a temporary table", qname),
 				 errhint("The registers outlive the session: attach a permanent table.")));
+
+	/*
+	 * Inheritance (not partitioning): statements on a parent reach its
+	 * children's rows without their statement triggers, so a child's rows
+	 * would pass ungoverned, and a parent's statements would move ours.
+	 * (A partitioned table has only partitions, which are governed.)
+	 */
+	if (relkind == RELKIND_RELATION && find_inheritance_children(relid, NoLock) != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s has inheritance children", qname),
+				 errdetail("Statements on the table reach its children's rows, which lottrace's triggers would not govern."),
+				 errhint("Remove the inheritance (ALTER TABLE ... NO INHERIT), or partition the table: partitions are governed.")));
+	if (has_superclass(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s inherits from another table", qname),
+				 errdetail("Statements on its parent would move its rows past lottrace's triggers."),
+				 errhint("Remove the inheritance (ALTER TABLE ... NO INHERIT), then attach it.")));
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "lottrace: SPI_connect failed");

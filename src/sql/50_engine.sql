@@ -199,7 +199,13 @@ BEGIN
     -- one table per branch (the sign comes from a scalar subquery, not a
     -- join), so the planner flattens the UNION ALL and joins reach each
     -- table's indexes
-    q := format('SELECT %s FROM %s t', array_to_string(cols, ', '), a.relid::oid::regclass);
+    -- ONLY: the table's own rows (attach refuses inheritance children, and
+    -- the event trigger lottrace_guard_attached refuses new ones; a
+    -- partitioned table is read with its partitions)
+    q := format('SELECT %s FROM %s%s t', array_to_string(cols, ', '),
+                CASE WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = a.relid) = 'p'
+                     THEN '' ELSE 'ONLY ' END,
+                a.relid::oid::regclass);
     parts := parts || q;
   END LOOP;
 

@@ -211,6 +211,32 @@ DECLARE
   roots regclass[];
   t     record;
 BEGIN
+  -- inheritance: an attached table may not become an inheritance child or a
+  -- partition of another table (statements on that table would move its
+  -- rows without its statement triggers), nor, unless partitioned, get
+  -- inheritance children (whose rows its statements reach)
+  SELECT i.inhrelid::regclass AS child, i.inhparent::regclass AS parent,
+         i.inhrelid IN (SELECT a.relid FROM lottrace.attachment a) AS child_attached INTO t
+    FROM pg_event_trigger_ddl_commands() c
+    JOIN pg_inherits i ON c.objid IN (i.inhrelid, i.inhparent)
+    JOIN pg_class ch ON ch.oid = i.inhrelid
+   WHERE c.classid = 'pg_class'::regclass
+     AND (i.inhrelid IN (SELECT a.relid FROM lottrace.attachment a)
+          OR (i.inhparent IN (SELECT a.relid FROM lottrace.attachment a) AND NOT ch.relispartition))
+   ORDER BY 3 DESC, 1, 2
+   LIMIT 1;
+  IF FOUND AND t.child_attached THEN
+    RAISE EXCEPTION 'attached table % cannot inherit from, or be a partition of, %', t.child, t.parent
+      USING ERRCODE = 'object_not_in_prerequisite_state',
+            DETAIL = 'Statements on the parent would move its rows past lottrace''s triggers.',
+            HINT = 'Detach the table (lottrace.detach) first.';
+  ELSIF FOUND THEN
+    RAISE EXCEPTION 'attached table % cannot have inheritance children: %', t.parent, t.child
+      USING ERRCODE = 'object_not_in_prerequisite_state',
+            DETAIL = 'Statements on the table reach its children''s rows, which lottrace''s triggers would not govern.',
+            HINT = 'Partition the table instead: partitions of an attached table are governed.';
+  END IF;
+
   -- the attached trees the command touched: a table or partition in them,
   -- or a trigger on one
   SELECT array_agg(DISTINCT g.root) INTO roots
@@ -276,12 +302,13 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION lottrace._guard_attached() IS
-  'Internal event trigger: refuses disabling, replacing or renaming lottrace''s triggers on attached tables and their partitions, and adding triggers that run lottrace''s trigger functions there.';
+  'Internal event trigger: refuses disabling, replacing or renaming lottrace''s triggers on attached tables and their partitions, adding triggers that run lottrace''s trigger functions there, and inheritance to or from attached tables.';
 CREATE EVENT TRIGGER lottrace_guard_attached ON ddl_command_end
-  WHEN TAG IN ('ALTER TABLE', 'CREATE TRIGGER', 'ALTER TRIGGER')
+  WHEN TAG IN ('ALTER TABLE', 'CREATE TABLE', 'CREATE TRIGGER', 'ALTER TRIGGER',
+               'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE')
   EXECUTE FUNCTION lottrace._guard_attached();
 COMMENT ON EVENT TRIGGER lottrace_guard_attached IS
-  'lottrace: the triggers of attached tables stay enabled and as attach() made them.';
+  'lottrace: the triggers of attached tables stay enabled and as attach() made them; attached tables take no part in inheritance but their own partitions.';
 
 CREATE FUNCTION lottrace._refuse_drop()
 RETURNS event_trigger
