@@ -852,9 +852,11 @@ RESET client_min_messages;
 DROP SCHEMA lottrace;
 
 -- (g) CREATE EXTENSION installs into a schema lottrace that already
--- exists, whoever owns it.  Its owner may create objects in it, and
--- lottrace.rebuild() (SECURITY DEFINER) has lottrace on its search_path:
--- a more specific overload of a function it calls runs as the superuser.
+-- exists, whoever made it, and rebuild() (SECURITY DEFINER) has lottrace on
+-- its search_path: a more specific overload planted there would run as the
+-- superuser.  The install script refuses (42P06) a schema lottrace that a
+-- role other than a superuser owns, that others may create objects in, or
+-- that is not empty.
 CREATE ROLE regress_lt_squatter;
 DO $$ BEGIN
   EXECUTE pg_catalog.format('GRANT CREATE ON DATABASE %I TO regress_lt_squatter', current_database());
@@ -869,14 +871,36 @@ BEGIN
   RETURN pg_catalog.jsonb_build_array(a, b);
 END $$;
 RESET ROLE;
+-- the squatter's schema
+SELECT sqlstate, message, hint FROM pg_temp.err('CREATE EXTENSION lottrace');
+SELECT count(*) AS installed FROM pg_extension WHERE extname = 'lottrace';
+-- handed to a superuser, but with the squatter's function in it
+ALTER SCHEMA lottrace OWNER TO CURRENT_USER;
+SELECT sqlstate, message, detail FROM pg_temp.err('CREATE EXTENSION lottrace');
+DROP FUNCTION lottrace.jsonb_build_array(numeric, numeric);
+-- empty, but others may create objects in it
+GRANT CREATE ON SCHEMA lottrace TO regress_lt_squatter;
+SELECT sqlstate, message, hint FROM pg_temp.err('CREATE EXTENSION lottrace');
+REVOKE CREATE ON SCHEMA lottrace FROM regress_lt_squatter;
+GRANT CREATE ON SCHEMA lottrace TO PUBLIC;
+SELECT sqlstate, message FROM pg_temp.err('CREATE EXTENSION lottrace');
+REVOKE CREATE ON SCHEMA lottrace FROM PUBLIC;
+-- an empty schema of a superuser's, with USAGE for everyone (what a dump's
+-- CREATE SCHEMA and GRANT, or an earlier DROP EXTENSION, leave): accepted
+GRANT USAGE ON SCHEMA lottrace TO PUBLIC;
 CREATE EXTENSION lottrace;
--- FINDING: the extension went into the squatter's schema
-SELECT nspowner::regrole AS schema_owner FROM pg_namespace WHERE nspname = 'lottrace';
+SELECT nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS owned_by_installer
+  FROM pg_namespace WHERE nspname = 'lottrace';
+-- the squatter plants nothing there now (42501), and rebuild() runs
+SET ROLE regress_lt_squatter;
+SELECT sqlstate, message FROM pg_temp.err($$
+  CREATE FUNCTION lottrace.jsonb_build_array(a numeric, b numeric) RETURNS jsonb
+  LANGUAGE sql AS 'SELECT NULL::jsonb'$$);
+RESET ROLE;
 CREATE TABLE public.sec_squat (id int PRIMARY KEY, item text, qty numeric, wh text, lot text);
 INSERT INTO lottrace.item (item, lot_tracked) VALUES ('MILK', true);
 SELECT lottrace.attach('public.sec_squat', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot');
 INSERT INTO public.sec_squat VALUES (1, 'MILK', 5, 'W1', 'L1');
--- FINDING: rebuild() runs the squatter's function as a superuser
 SELECT lottrace.rebuild();
 SET client_min_messages = warning;
 DROP EXTENSION lottrace CASCADE;
