@@ -5,7 +5,7 @@
 --    or detached only by its owner.
 -- 3. Functions that run with elevated rights pin search_path; the one SQL
 --    function that must not (lottrace._movements, inlined) is
---    schema-qualified throughout.
+--    schema-qualified throughout, and reads attached tables with ONLY.
 -- 4. The roles of docs/SECURITY.md, created by docs/lottrace-roles.sql run
 --    as it is: each does its job and no more.
 -- 5. lottrace's trigger functions cannot be put on other tables to write
@@ -18,10 +18,12 @@
 --    search_path differs from the one it was analysed under, so what counts
 --    is that every statement lottrace runs names its objects itself.)
 --    The settings are superuser-set, even before the library is loaded.
--- 7. Open findings, reported: the owner of an attached table can disable
---    lottrace's triggers on it, or make verify() / rebuild() run its code
---    as the extension owner; attach() needs SELECT on lottrace.attachment;
---    CREATE EXTENSION takes a schema lottrace that someone else created.
+-- 7. The findings of docs/SECURITY.md ("Fixed"), each asserting the fixed
+--    behaviour: the owner of an attached table can neither switch lottrace
+--    off for it (a), nor make verify() / rebuild() run its code as the
+--    extension owner (b, c, d), nor pass rows through inheritance (e);
+--    attach() needs no grant but EXECUTE (f); CREATE EXTENSION refuses a
+--    schema lottrace someone else prepared (g).
 \set ECHO none
 \i sql/include/helpers.psql
 \set ECHO all
@@ -511,11 +513,9 @@ DO $$ BEGIN
 END $$;
 
 ------------------------------------------------------------------------------
--- 7. Open findings (docs/SECURITY.md, "Known issues"): the owner of an
---    attached table can switch lottrace off for it, or reach code that
---    lottrace runs as the extension owner; attach() needs an extra grant;
---    CREATE EXTENSION takes a squatted schema.  These outputs record
---    today's behaviour; they change when it is fixed.
+-- 7. Findings of the security review, fixed (docs/SECURITY.md, "Fixed"
+--    and "Attached tables: what their owner cannot do"): each part shows
+--    the attack and asserts that it fails.
 ------------------------------------------------------------------------------
 \set ECHO none
 \i sql/include/helpers.psql
@@ -547,7 +547,8 @@ SELECT n, e.sqlstate, e.message
                      FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_rows()$$),
                (10, $$ALTER TRIGGER lottrace_insert ON erp.stock_moves RENAME TO lottrace_off$$),
                (11, $$DROP TRIGGER lottrace_insert ON erp.stock_moves$$),
-               (12, $$DROP TRIGGER lottrace_generate ON erp.stock_moves$$)) AS t(n, stmt),
+               (12, $$DROP TRIGGER lottrace_generate ON erp.stock_moves$$),
+               (13, $$ALTER TRIGGER lottrace_update ON erp.stock_moves DEPENDS ON EXTENSION lottrace$$)) AS t(n, stmt),
        LATERAL pg_temp.err(stmt) AS e
  ORDER BY n;
 -- (nor through lottrace._ungovern(), which detach() calls)
