@@ -6,7 +6,7 @@
  *                          warehouse => 'wh', lot => 'lot_no', reason => 'reason');
  *
  * attach checks the mapping against the table (missing column: 42703,
- * unusable type: 42804, no primary key: 55000), records it in
+ * unusable type: 42804, no primary key or inheritance: 55000), records it in
  * lottrace.attachment, creates the triggers and takes the rows already in
  * the table into the registers (backfill).  detach takes them out again and
  * drops the triggers.  Both require ownership of the table.

@@ -188,7 +188,7 @@ COMMENT ON FUNCTION lottrace._governed_relations() IS
 
 CREATE FUNCTION lottrace._trigger_spec()
 RETURNS TABLE (tgname name, fn regprocedure, tgtype smallint, newtable name, oldtable name)
-LANGUAGE sql IMMUTABLE
+LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
   -- tgtype: 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate
