@@ -83,16 +83,13 @@ GRANT EXECUTE ON FUNCTION lottrace.verify(), lottrace.rebuild(),
   TO lottrace_admin;
 
 ------------------------------------------------------------------------------
--- Attaching: the owner of the ERP table runs attach() and detach().  Whoever
--- may attach a table can put stock into any lot through it, and lottrace
--- reads that table in verify() and rebuild() as the extension owner: grant it
--- only to the role that owns the ERP schema, never to application roles.
--- (SELECT on lottrace.attachment: attach() reads the new mapping as the
--- caller; see docs/SECURITY.md, "Known issues".)
+-- Attaching: the owner of the ERP table runs attach() and detach(); it
+-- needs nothing else of lottrace's.  Whoever may attach a table can put
+-- stock into any lot through it: grant it only to the role that owns the
+-- ERP schema, never to application roles.
 ------------------------------------------------------------------------------
 GRANT EXECUTE ON FUNCTION
   lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text,
                   text, text, text, text, boolean),
   lottrace.detach(regclass)
   TO erp_owner;
-GRANT SELECT ON lottrace.attachment TO erp_owner;

@@ -5,7 +5,7 @@
 --    or detached only by its owner.
 -- 3. Functions that run with elevated rights pin search_path; the one SQL
 --    function that must not (lottrace._movements, inlined) is
---    schema-qualified throughout.
+--    schema-qualified throughout, and reads attached tables with ONLY.
 -- 4. The roles of docs/SECURITY.md, created by docs/lottrace-roles.sql run
 --    as it is: each does its job and no more.
 -- 5. lottrace's trigger functions cannot be put on other tables to write
@@ -18,15 +18,26 @@
 --    search_path differs from the one it was analysed under, so what counts
 --    is that every statement lottrace runs names its objects itself.)
 --    The settings are superuser-set, even before the library is loaded.
--- 7. Open findings, reported: the owner of an attached table can disable
---    lottrace's triggers on it, or make verify() / rebuild() run its code
---    as the extension owner; attach() needs SELECT on lottrace.attachment;
---    CREATE EXTENSION takes a schema lottrace that someone else created.
+-- 7. The findings of docs/SECURITY.md ("Fixed"), each asserting the fixed
+--    behaviour: the owner of an attached table can neither switch lottrace
+--    off for it (a), nor make verify() / rebuild() run its code as the
+--    extension owner (b, c, d), nor pass rows through inheritance (e);
+--    attach() needs no grant but EXECUTE (f); CREATE EXTENSION refuses a
+--    schema lottrace someone else prepared (g).
 \set ECHO none
 \i sql/include/helpers.psql
 \set ECHO all
 CREATE EXTENSION lottrace;
 SET datestyle = ISO;
+-- (7c: lottrace._refresh_movements() re-writes the body of
+-- lottrace._movements() only when it differs; a fresh install's body is
+-- already the one it writes for no attached table)
+CREATE TEMP TABLE body0 AS
+  SELECT xmin::text AS x FROM pg_proc WHERE oid = 'lottrace._movements()'::regprocedure;
+SELECT lottrace._refresh_movements();
+SELECT p.xmin::text = b.x AS body_untouched
+  FROM pg_proc p, body0 b WHERE p.oid = 'lottrace._movements()'::regprocedure;
+DROP TABLE body0;
 
 ------------------------------------------------------------------------------
 -- The ERP side, as in the README: schema erp, owned by erp_owner
@@ -137,10 +148,13 @@ SELECT regexp_replace(regexp_replace(regexp_replace(src, 'OPERATOR\([^)]*\)', ''
                                      '''([^'']|'''')*''', '', 'g'), '::', '', 'g')
        ~ '[-+*/<>=~!@#%^&|`?]' AS other_operators
   FROM movements_body;
--- ... every relation schema-qualified ...
+-- ... every relation schema-qualified, each attached table with ONLY (its
+-- own rows: a partitioned table would be read with its partitions) ...
 SELECT DISTINCT m[1] AS relation
-  FROM movements_body, regexp_matches(src, '\m(?:FROM|JOIN)\s+([^\s,()]+)', 'g') AS m ORDER BY 1;
--- ... and no function call at all (only the ROW constructor and OPERATOR)
+  FROM movements_body, regexp_matches(src, '\m(?:FROM|JOIN)\s+((?:ONLY\s+)?[^\s,()]+)', 'g') AS m ORDER BY 1;
+-- ... and calls no function but pg_catalog.format, which writes the
+-- primary key with its type's output function (the ROW constructor and
+-- OPERATOR are no calls)
 SELECT DISTINCT m[1] AS called
   FROM movements_body, regexp_matches(src, '([A-Za-z_][A-Za-z0-9_.]*)\(', 'g') AS m ORDER BY 1;
 -- it is still inlined: each attached table is scanned, no function scan
@@ -499,35 +513,107 @@ DO $$ BEGIN
 END $$;
 
 ------------------------------------------------------------------------------
--- 7. Open findings (docs/SECURITY.md, "Known issues"): the owner of an
---    attached table can switch lottrace off for it, or reach code that
---    lottrace runs as the extension owner; attach() needs an extra grant;
---    CREATE EXTENSION takes a squatted schema.  These outputs record
---    today's behaviour; they change when it is fixed.
+-- 7. Findings of the security review, fixed (docs/SECURITY.md, "Fixed"
+--    and "Attached tables: what their owner cannot do"): each part shows
+--    the attack and asserts that it fails.
 ------------------------------------------------------------------------------
 \set ECHO none
 \i sql/include/helpers.psql
 \set ECHO all
--- (a) the owner of an attached table may disable or drop lottrace's
--- triggers on it (ALTER TABLE ... DISABLE TRIGGER, DROP TRIGGER); its
--- movements then pass ungoverned, and only verify() notices
+-- (a) lottrace's triggers on an attached table stay as attach() made them.
+-- Its owner can neither disable them (one by one, USER, ALL, ENABLE
+-- REPLICA), nor replace them (CREATE OR REPLACE TRIGGER: other events,
+-- another function, a WHEN clause), nor rename them, nor put
+-- lottrace's trigger functions on the table once more (55000), nor drop
+-- them (2BP01): event triggers refuse each
 SET ROLE erp_owner;
-ALTER TABLE erp.stock_moves DISABLE TRIGGER lottrace_insert;
--- FINDING: an unload of a lot that does not exist goes in
+CREATE FUNCTION erp.noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+SELECT n, e.sqlstate, e.message
+  FROM (VALUES (1, $$ALTER TABLE erp.stock_moves DISABLE TRIGGER lottrace_insert$$),
+               (2, $$ALTER TABLE erp.stock_moves DISABLE TRIGGER USER$$),
+               (3, $$ALTER TABLE erp.stock_moves DISABLE TRIGGER ALL$$),
+               (4, $$ALTER TABLE erp.stock_moves ENABLE REPLICA TRIGGER lottrace_update$$),
+               (5, $$ALTER TABLE erp.stock_moves DISABLE TRIGGER lottrace_generate$$),
+               (6, $$CREATE OR REPLACE TRIGGER lottrace_insert AFTER UPDATE ON erp.stock_moves
+                     REFERENCING NEW TABLE AS lottrace_new
+                     FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_rows()$$),
+               (7, $$CREATE OR REPLACE TRIGGER lottrace_insert AFTER INSERT ON erp.stock_moves
+                     FOR EACH STATEMENT EXECUTE FUNCTION erp.noop()$$),
+               (8, $$CREATE OR REPLACE TRIGGER lottrace_delete AFTER DELETE ON erp.stock_moves
+                     REFERENCING OLD TABLE AS lottrace_old
+                     FOR EACH STATEMENT WHEN (false) EXECUTE FUNCTION lottrace._trg_rows()$$),
+               (9, $$CREATE TRIGGER lottrace_twice AFTER INSERT ON erp.stock_moves
+                     REFERENCING NEW TABLE AS lottrace_new
+                     FOR EACH STATEMENT EXECUTE FUNCTION lottrace._trg_rows()$$),
+               (10, $$ALTER TRIGGER lottrace_insert ON erp.stock_moves RENAME TO lottrace_off$$),
+               (11, $$DROP TRIGGER lottrace_insert ON erp.stock_moves$$),
+               (12, $$DROP TRIGGER lottrace_generate ON erp.stock_moves$$),
+               (13, $$ALTER TRIGGER lottrace_update ON erp.stock_moves DEPENDS ON EXTENSION lottrace$$)) AS t(n, stmt),
+       LATERAL pg_temp.err(stmt) AS e
+ ORDER BY n;
+-- (nor through lottrace._ungovern(), which detach() calls)
+SELECT sqlstate FROM pg_temp.err($$SELECT lottrace._ungovern('erp.stock_moves')$$);
+-- the hint
+SELECT detail, hint FROM pg_temp.err($$ALTER TABLE erp.stock_moves DISABLE TRIGGER lottrace_delete$$);
+-- ENABLE ALWAYS (fire on a logical replication subscriber too) is allowed,
+-- and so is anything done to the owner's own triggers
+ALTER TABLE erp.stock_moves ENABLE ALWAYS TRIGGER lottrace_insert;
+ALTER TABLE erp.stock_moves ENABLE TRIGGER lottrace_insert;
+CREATE TRIGGER erp_own AFTER INSERT ON erp.stock_moves FOR EACH STATEMENT EXECUTE FUNCTION erp.noop();
+ALTER TABLE erp.stock_moves DISABLE TRIGGER erp_own;
+ALTER TRIGGER erp_own ON erp.stock_moves RENAME TO erp_own2;
+DROP TRIGGER erp_own2 ON erp.stock_moves;
+-- lottrace's triggers are all there, enabled, as attach() made them
+SELECT tgname, tgenabled, tgfoid::regprocedure, tgtype FROM pg_trigger
+ WHERE tgrelid = 'erp.stock_moves'::regclass ORDER BY tgname;
+-- and the movements are governed: an unload of a lot that does not exist
+SELECT sqlstate, constraint_name FROM pg_temp.err($$
+  INSERT INTO erp.stock_moves (posted_on, warehouse, item_code, lot_no, quantity, reason)
+  VALUES ('2026-07-02', 'W1', 'MILK', 'M9999', 5, 'SHIP')$$);
+-- A partitioned table: the same on its partitions; DETACH PARTITION (which
+-- ENGINE.md covers) still works, and the detached table's triggers are its
+-- owner's to drop
+CREATE TABLE erp.pmoves (id int, item text, qty numeric, wh text, lot text, PRIMARY KEY (id, wh))
+  PARTITION BY LIST (wh);
+CREATE TABLE erp.pmoves_w1 PARTITION OF erp.pmoves FOR VALUES IN ('W1');
+CREATE TABLE erp.pmoves_w2 PARTITION OF erp.pmoves FOR VALUES IN ('W2');
+SELECT lottrace.attach('erp.pmoves', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot');
+SELECT n, e.sqlstate, e.message
+  FROM (VALUES (1, $$ALTER TABLE erp.pmoves_w1 DISABLE TRIGGER lottrace_insert$$),
+               (2, $$ALTER TABLE erp.pmoves DISABLE TRIGGER lottrace_delete$$),
+               (3, $$ALTER TABLE erp.pmoves_w2 ENABLE REPLICA TRIGGER lottrace_update$$),
+               (4, $$DROP TRIGGER lottrace_insert ON erp.pmoves_w2$$),
+               (5, $$ALTER TRIGGER lottrace_update ON erp.pmoves_w1 RENAME TO x$$)) AS t(n, stmt),
+       LATERAL pg_temp.err(stmt) AS e
+ ORDER BY n;
+ALTER TABLE erp.pmoves DETACH PARTITION erp.pmoves_w2;
+DROP TRIGGER lottrace_insert ON erp.pmoves_w2;
+SELECT lottrace.detach('erp.pmoves');
+-- detach() drops the triggers itself
+SELECT count(*) AS lottrace_triggers_left FROM pg_trigger
+ WHERE tgrelid IN ('erp.pmoves'::regclass, 'erp.pmoves_w1'::regclass) AND tgname LIKE 'lottrace%';
+DROP TABLE erp.pmoves, erp.pmoves_w2;
+RESET ROLE;
+-- A superuser is refused too ...
+SELECT sqlstate FROM pg_temp.err($$ALTER TABLE erp.stock_moves DISABLE TRIGGER lottrace_insert$$);
+-- ... but can still bypass every trigger with session_replication_role =
+-- replica (docs/SECURITY.md, "What superusers can still do"); verify()
+-- shows what went in that way
+SET session_replication_role = replica;
 INSERT INTO erp.stock_moves (posted_on, warehouse, item_code, lot_no, quantity, reason)
 VALUES ('2026-07-02', 'W1', 'MILK', 'M9999', 5, 'SHIP');
-ALTER TABLE erp.stock_moves ENABLE TRIGGER lottrace_insert;
-RESET ROLE;
+RESET session_replication_role;
 SELECT problem, detail FROM lottrace.verify();
-SET ROLE erp_owner;
-ALTER TABLE erp.stock_moves DISABLE TRIGGER lottrace_delete;
+SET session_replication_role = replica;
 DELETE FROM erp.stock_moves WHERE lot_no = 'M9999';
-ALTER TABLE erp.stock_moves ENABLE TRIGGER lottrace_delete;
-RESET ROLE;
+RESET session_replication_role;
+SELECT problem, detail FROM lottrace.verify();
 
--- (b) lottrace._movements() writes the primary key as (t.id)::text: a key
--- of the owner's enum type with the owner's cast to text runs the cast in
--- verify() and rebuild(), which are SECURITY DEFINER
+-- (b) the primary key: lottrace._movements() writes it with its type's
+-- output function (pg_catalog.format('%s', ...)), as the C engine does, not
+-- with a cast.  A key of the owner's enum type, with the owner's cast to
+-- text, and a two-column key with it: verify() and rebuild() (SECURITY
+-- DEFINER) run none of the owner's code
 SET ROLE erp_owner;
 CREATE TYPE erp.move_key AS ENUM ('a', 'b');
 CREATE FUNCTION erp.move_key_text(erp.move_key) RETURNS text
@@ -536,48 +622,107 @@ CREATE CAST (erp.move_key AS text) WITH FUNCTION erp.move_key_text(erp.move_key)
 CREATE TABLE erp.keyed (id erp.move_key PRIMARY KEY, item text, qty numeric, wh text, lot text);
 SELECT lottrace.attach('erp.keyed', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot');
 INSERT INTO erp.keyed VALUES ('a', 'MILK', 1, 'W1', 'M6001');
+CREATE TABLE erp.keyed2 (k erp.move_key, n int, item text, qty numeric, wh text, lot text,
+                         PRIMARY KEY (k, n));
+SELECT lottrace.attach('erp.keyed2', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot');
+INSERT INTO erp.keyed2 VALUES ('b', 7, 'MILK', 1, 'W1', 'M6001');
+-- a key changed to the owner's type after attach is written the same way
+CREATE TABLE erp.keyed3 (id text PRIMARY KEY, item text, qty numeric, wh text, lot text);
+SELECT lottrace.attach('erp.keyed3', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot');
+INSERT INTO erp.keyed3 VALUES ('a', 'MILK', 1, 'W1', 'M6001');
+ALTER TABLE erp.keyed3 ALTER COLUMN id TYPE erp.move_key USING id::erp.move_key;
 RESET ROLE;
+-- the body converts every key with format(), and casts no key
+SELECT (regexp_matches(prosrc, 'pg_catalog\.format\(''%s'', [^)]*\)+', 'g'))[1] AS key_written_as
+  FROM pg_proc WHERE oid = 'lottrace._movements()'::regprocedure ORDER BY 1;
+-- (a superuser reading lottrace.movements runs the body too)
+SELECT source::text, source_key FROM lottrace.movements WHERE source::text LIKE 'erp.keyed%' ORDER BY 1;
 SET ROLE lottrace_admin;
-SET client_min_messages = error;
 SELECT count(*) AS problems FROM lottrace.verify();
-RESET client_min_messages;
+SELECT lottrace.rebuild();
 RESET ROLE;
--- FINDING: the ERP owner's function ran as a superuser
-SELECT t.obj, r.rolsuper AS as_superuser FROM public.tripwire t
-  JOIN pg_roles r ON r.rolname = t.ran_as GROUP BY 1, 2;
-TRUNCATE public.tripwire;
+-- none of the ERP owner's functions ran
+SELECT count(*) AS owner_code_ran FROM public.tripwire;
 SET ROLE erp_owner;
-SELECT lottrace.detach('erp.keyed');
-DROP TABLE erp.keyed;
+SELECT lottrace.detach('erp.keyed'), lottrace.detach('erp.keyed2'), lottrace.detach('erp.keyed3');
+DROP TABLE erp.keyed, erp.keyed2, erp.keyed3;
 
--- (c) renaming an attached table (or its schema) leaves the old name in
--- lottrace._movements(); whatever takes that name is read in its place
+-- (c) renaming an attached table, moving it to another schema, renaming
+-- its schema: the body of lottrace._movements() names the table as text,
+-- and follows each of these (event trigger lottrace_follow_renames); a view
+-- the owner creates under the old name is never read
 CREATE TABLE erp.renamed (id int PRIMARY KEY, item text, qty numeric, wh text, lot text);
 SELECT lottrace.attach('erp.renamed', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot');
+INSERT INTO erp.renamed VALUES (1, 'MILK', 1, 'W1', 'M6003');
 ALTER TABLE erp.renamed RENAME TO renamed_real;
 CREATE FUNCTION erp.wh() RETURNS text
 LANGUAGE plpgsql AS $$ BEGIN PERFORM public.trip('erp_owner''s view'); RETURN 'W1'; END $$;
 CREATE VIEW erp.renamed AS
   SELECT 1 AS id, 'MILK'::text AS item, 1::numeric AS qty, erp.wh() AS wh, 'M6001'::text AS lot;
 RESET ROLE;
+CREATE TEMP VIEW body_tables AS
+  SELECT m[1] AS reads
+    FROM pg_proc, regexp_matches(prosrc, '\mFROM\s+(?:ONLY\s+)?(erp\S*)', 'g') AS m
+   WHERE oid = 'lottrace._movements()'::regprocedure;
+SELECT reads FROM body_tables ORDER BY 1;
 SET ROLE lottrace_admin;
-SET client_min_messages = error;
 SELECT count(*) AS problems FROM lottrace.verify();
-RESET client_min_messages;
+SELECT lottrace.rebuild();
 RESET ROLE;
--- FINDING: the view's function ran as a superuser
-SELECT t.obj, r.rolsuper AS as_superuser FROM public.tripwire t
-  JOIN pg_roles r ON r.rolname = t.ran_as GROUP BY 1, 2;
-TRUNCATE public.tripwire;
+SELECT source, source_key, lot FROM lottrace.movements WHERE source = 'erp.renamed_real'::regclass;
+-- moved to another schema, which is then renamed; views under both old names
+DO $$ BEGIN
+  EXECUTE pg_catalog.format('GRANT CREATE ON DATABASE %I TO erp_owner', current_database());
+END $$;
 SET ROLE erp_owner;
-DROP VIEW erp.renamed;
-ALTER TABLE erp.renamed_real RENAME TO renamed;
-SELECT lottrace.detach('erp.renamed');
-DROP TABLE erp.renamed;
+CREATE SCHEMA erp_b;
+ALTER TABLE erp.renamed_real SET SCHEMA erp_b;
+CREATE VIEW erp.renamed_real AS SELECT * FROM erp.renamed;
+ALTER SCHEMA erp_b RENAME TO erp_c;
+CREATE SCHEMA erp_b;
+CREATE VIEW erp_b.renamed_real AS SELECT * FROM erp.renamed;
+RESET ROLE;
+SELECT reads FROM body_tables ORDER BY 1;
+SET ROLE lottrace_admin;
+SELECT count(*) AS problems FROM lottrace.verify();
+SELECT lottrace.rebuild();
+RESET ROLE;
+SELECT source, source_key, lot FROM lottrace.movements WHERE source = 'erp_c.renamed_real'::regclass;
+-- none of the ERP owner's functions ran
+SELECT count(*) AS owner_code_ran FROM public.tripwire;
+-- Event triggers do not fire under session_replication_role = replica (a
+-- superuser's setting): a rename made so leaves the old name in the body
+-- (a reader of lottrace.movements would read the view), but verify() and
+-- rebuild() re-write the body before they read it
+SET session_replication_role = replica;
+ALTER TABLE erp_c.renamed_real RENAME TO renamed_rep;
+RESET session_replication_role;
+SET ROLE erp_owner;
+CREATE VIEW erp_c.renamed_real AS SELECT * FROM erp.renamed;
+RESET ROLE;
+SELECT reads FROM body_tables ORDER BY 1;
+SET ROLE lottrace_admin;
+SELECT count(*) AS problems FROM lottrace.verify();
+RESET ROLE;
+SELECT reads FROM body_tables ORDER BY 1;
+SELECT count(*) AS owner_code_ran FROM public.tripwire;
+SET ROLE erp_owner;
+SELECT lottrace.detach('erp_c.renamed_rep');
+DROP TABLE erp_c.renamed_rep;
+DROP VIEW erp_c.renamed_real, erp_b.renamed_real, erp.renamed_real, erp.renamed;
+DROP SCHEMA erp_b, erp_c;
+RESET ROLE;
+DO $$ BEGIN
+  EXECUTE pg_catalog.format('REVOKE CREATE ON DATABASE %I FROM erp_owner', current_database());
+END $$;
+SET ROLE erp_owner;
 
--- (d) changing a mapped column's type: the engine refuses the next
--- movement (42804), but lottrace._movements() casts the column with the
--- owner's cast, in verify() and rebuild()
+-- (d) changing a mapped column's type: the body of lottrace._movements()
+-- casts mapped columns (to text, numeric, date), so they keep the types
+-- attach() accepts -- built-in ones, domains over them, lottrace's code
+-- types -- whose casts only a superuser can define.  A type change to the
+-- owner's composite type with the owner's cast is refused (42804), as
+-- attach() would refuse the column; a change to an accepted type is fine
 CREATE TABLE erp.retyped (id int PRIMARY KEY, item text, qty numeric, wh text, lot text);
 SELECT lottrace.attach('erp.retyped', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot');
 INSERT INTO erp.retyped VALUES (1, 'MILK', 1, 'W1', 'M6002');
@@ -585,33 +730,112 @@ CREATE TYPE erp.wh_code AS (code text);
 CREATE FUNCTION erp.wh_code_text(erp.wh_code) RETURNS text
 LANGUAGE plpgsql AS $$ BEGIN PERFORM public.trip('erp_owner''s column cast'); RETURN ($1).code; END $$;
 CREATE CAST (erp.wh_code AS text) WITH FUNCTION erp.wh_code_text(erp.wh_code);
-ALTER TABLE erp.retyped ALTER COLUMN wh TYPE erp.wh_code USING ROW(wh)::erp.wh_code;
-SELECT sqlstate FROM pg_temp.err($$INSERT INTO erp.retyped VALUES (2, 'MILK', 1, ROW('W1'), 'M6002')$$);
+SELECT sqlstate, message, hint FROM pg_temp.err(
+  $$ALTER TABLE erp.retyped ALTER COLUMN wh TYPE erp.wh_code USING ROW(wh)::erp.wh_code$$);
+-- the same for the other roles: the owner's enum as the warehouse, a text as the quantity
+CREATE TYPE erp.wh_enum AS ENUM ('W1');
+SELECT sqlstate, message FROM pg_temp.err(
+  $$ALTER TABLE erp.retyped ALTER COLUMN wh TYPE erp.wh_enum USING wh::erp.wh_enum$$);
+SELECT sqlstate, message FROM pg_temp.err($$ALTER TABLE erp.retyped ALTER COLUMN qty TYPE text$$);
+-- the item, lot and serial columns appear in the WHEN clause of
+-- lottrace_generate: PostgreSQL itself refuses to change their type
+SELECT sqlstate, message FROM pg_temp.err($$ALTER TABLE erp.retyped ALTER COLUMN item TYPE varchar(20)$$);
+-- accepted types: varchar, a domain over text, integer
+CREATE DOMAIN erp.wh_text AS text CHECK (VALUE <> '');
+ALTER TABLE erp.retyped ALTER COLUMN wh TYPE erp.wh_text, ALTER COLUMN qty TYPE integer;
+ALTER TABLE erp.retyped ALTER COLUMN wh TYPE varchar(10);
+INSERT INTO erp.retyped VALUES (2, 'MILK', 1, 'W1', 'M6002');
 RESET ROLE;
 SET ROLE lottrace_admin;
-SET client_min_messages = error;
 SELECT count(*) AS problems FROM lottrace.verify();
-RESET client_min_messages;
 RESET ROLE;
--- FINDING: the column's cast ran as a superuser
-SELECT t.obj, r.rolsuper AS as_superuser FROM public.tripwire t
-  JOIN pg_roles r ON r.rolname = t.ran_as GROUP BY 1, 2;
-TRUNCATE public.tripwire;
+-- none of the ERP owner's functions ran
+SELECT count(*) AS owner_code_ran FROM public.tripwire;
+SET ROLE erp_owner;
+SELECT lottrace.detach('erp.retyped');
+DROP TABLE erp.retyped;
+RESET ROLE;
 
+-- (e) inheritance: statements on a parent reach its children's rows
+-- without the children's statement triggers.  attach() refuses a table
+-- with inheritance children or parents (55000); once attached, a table
+-- gets none (CREATE TABLE ... INHERITS, ALTER TABLE ... INHERIT), and
+-- becomes no partition; lottrace reads it with ONLY
+SET ROLE erp_owner;
+CREATE TABLE erp.inh_parent (id int PRIMARY KEY, item text, qty numeric, wh text, lot text);
+CREATE TABLE erp.inh_child () INHERITS (erp.inh_parent);
+SELECT sqlstate, message, hint FROM pg_temp.err(
+  $$SELECT lottrace.attach('erp.inh_parent', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot')$$);
+SELECT sqlstate, message, hint FROM pg_temp.err(
+  $$SELECT lottrace.attach('erp.inh_child', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot')$$);
+DROP TABLE erp.inh_child;
+SELECT lottrace.attach('erp.inh_parent', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot');
+INSERT INTO erp.inh_parent VALUES (1, 'MILK', 1, 'W1', 'M6004');
+CREATE TABLE erp.other (id int PRIMARY KEY, item text, qty numeric, wh text, lot text);
+CREATE TABLE erp.plist (id int, item text, qty numeric, wh text, lot text) PARTITION BY LIST (wh);
+SELECT n, e.sqlstate, e.message
+  FROM (VALUES (1, $$CREATE TABLE erp.inh_child () INHERITS (erp.inh_parent)$$),
+               (2, $$ALTER TABLE erp.other INHERIT erp.inh_parent$$),
+               (3, $$ALTER TABLE erp.inh_parent INHERIT erp.other$$),
+               (4, $$ALTER TABLE erp.plist ATTACH PARTITION erp.inh_parent FOR VALUES IN ('W1')$$)) AS t(n, stmt),
+       LATERAL pg_temp.err(stmt) AS e
+ ORDER BY n;
+SELECT detail, hint FROM pg_temp.err($$ALTER TABLE erp.other INHERIT erp.inh_parent$$);
+-- an attached partitioned table becomes no partition either
+CREATE TABLE erp.proot (id int, item text, qty numeric, wh text, lot text, PRIMARY KEY (id, wh))
+  PARTITION BY LIST (wh);
+CREATE TABLE erp.proot_w1 PARTITION OF erp.proot FOR VALUES IN ('W1');
+SELECT lottrace.attach('erp.proot', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot');
+CREATE TABLE erp.pbig (id int, item text, qty numeric, wh text, lot text) PARTITION BY LIST (wh);
+SELECT sqlstate, message FROM pg_temp.err(
+  $$ALTER TABLE erp.pbig ATTACH PARTITION erp.proot FOR VALUES IN ('W1')$$);
+-- its own partitions are fine
+CREATE TABLE erp.proot_w2 PARTITION OF erp.proot FOR VALUES IN ('W2');
+SELECT lottrace.detach('erp.proot');
+DROP TABLE erp.proot, erp.pbig;
+RESET ROLE;
+-- A superuser can make one with event triggers off (session_replication_role
+-- = replica): lottrace.movements, verify() and rebuild() read the table
+-- with ONLY, and so does detach(), so the child's ungoverned unload counts
+-- nowhere
+SET session_replication_role = replica;
+CREATE TABLE erp.inh_sneak () INHERITS (erp.inh_parent);
+RESET session_replication_role;
+INSERT INTO erp.inh_sneak VALUES (2, 'MILK', -5, 'W1', 'M6004');
+SELECT count(*) AS rows_read_with_parent FROM erp.inh_parent;
+SELECT source, source_key, qty FROM lottrace.movements WHERE source = 'erp.inh_parent'::regclass;
+SELECT count(*) AS problems FROM lottrace.verify();
+SELECT lottrace.rebuild();
+SELECT lot, warehouse, on_hand FROM lottrace.lot_stock WHERE lot OPERATOR(lottrace.=) 'M6004';
+SET ROLE erp_owner;
+SELECT lottrace.detach('erp.inh_parent');
+RESET ROLE;
+SELECT lot, warehouse, on_hand FROM lottrace.lot_stock WHERE lot OPERATOR(lottrace.=) 'M6004';
+SELECT count(*) AS problems FROM lottrace.verify();
+DROP TABLE erp.inh_sneak, erp.inh_parent, erp.other, erp.plist;
 
--- (e) attach() creates the triggers as the caller, which reads
--- lottrace.attachment: granted EXECUTE alone, the table's owner cannot
--- attach (hence the extra grant in docs/lottrace-roles.sql)
+-- (f) attach() creates the triggers as the caller, and passes them the
+-- mapped code columns: granted EXECUTE on attach and detach, and nothing
+-- else of lottrace's, the owner of a table attaches and detaches it
 RESET ROLE;
 CREATE ROLE regress_lt_erp2;
 GRANT CREATE ON SCHEMA public TO regress_lt_erp2;
 GRANT EXECUTE ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text,
-                                          text, text, text, text, text, text, boolean)
+                                          text, text, text, text, text, text, boolean),
+                          lottrace.detach(regclass)
   TO regress_lt_erp2;
 SET ROLE regress_lt_erp2;
 CREATE TABLE public.sec_erp2 (id int PRIMARY KEY, item text, qty numeric, wh text, lot text);
 SELECT sqlstate, message FROM pg_temp.err(
   $$SELECT lottrace.attach('public.sec_erp2', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot')$$);
+-- it still cannot read the mapping
+SELECT sqlstate FROM pg_temp.err($$SELECT FROM lottrace.attachment$$);
+-- the table is governed: a load goes in, an unload of a lot that does not
+-- exist is refused
+INSERT INTO public.sec_erp2 VALUES (1, 'MILK', 2, 'W1', 'M6100');
+SELECT sqlstate, constraint_name FROM pg_temp.err(
+  $$INSERT INTO public.sec_erp2 VALUES (2, 'MILK', -5, 'W1', 'M6199')$$);
+SELECT sqlstate, message FROM pg_temp.err($$SELECT lottrace.detach('public.sec_erp2')$$);
 DROP TABLE public.sec_erp2;
 RESET ROLE;
 REVOKE CREATE ON SCHEMA public FROM regress_lt_erp2;
@@ -631,10 +855,12 @@ RESET client_min_messages;
 -- member of the extension)
 DROP SCHEMA lottrace;
 
--- (f) CREATE EXTENSION installs into a schema lottrace that already
--- exists, whoever owns it.  Its owner may create objects in it, and
--- lottrace.rebuild() (SECURITY DEFINER) has lottrace on its search_path:
--- a more specific overload of a function it calls runs as the superuser.
+-- (g) CREATE EXTENSION installs into a schema lottrace that already
+-- exists, whoever made it, and rebuild() (SECURITY DEFINER) has lottrace on
+-- its search_path: a more specific overload planted there would run as the
+-- superuser.  The install script refuses (42P06) a schema lottrace that a
+-- role other than a superuser owns, that others may create objects in, or
+-- that is not empty.
 CREATE ROLE regress_lt_squatter;
 DO $$ BEGIN
   EXECUTE pg_catalog.format('GRANT CREATE ON DATABASE %I TO regress_lt_squatter', current_database());
@@ -649,14 +875,36 @@ BEGIN
   RETURN pg_catalog.jsonb_build_array(a, b);
 END $$;
 RESET ROLE;
+-- the squatter's schema
+SELECT sqlstate, message, hint FROM pg_temp.err('CREATE EXTENSION lottrace');
+SELECT count(*) AS installed FROM pg_extension WHERE extname = 'lottrace';
+-- handed to a superuser, but with the squatter's function in it
+ALTER SCHEMA lottrace OWNER TO CURRENT_USER;
+SELECT sqlstate, message, detail FROM pg_temp.err('CREATE EXTENSION lottrace');
+DROP FUNCTION lottrace.jsonb_build_array(numeric, numeric);
+-- empty, but others may create objects in it
+GRANT CREATE ON SCHEMA lottrace TO regress_lt_squatter;
+SELECT sqlstate, message, hint FROM pg_temp.err('CREATE EXTENSION lottrace');
+REVOKE CREATE ON SCHEMA lottrace FROM regress_lt_squatter;
+GRANT CREATE ON SCHEMA lottrace TO PUBLIC;
+SELECT sqlstate, message FROM pg_temp.err('CREATE EXTENSION lottrace');
+REVOKE CREATE ON SCHEMA lottrace FROM PUBLIC;
+-- an empty schema of a superuser's, with USAGE for everyone (what a dump's
+-- CREATE SCHEMA and GRANT, or an earlier DROP EXTENSION, leave): accepted
+GRANT USAGE ON SCHEMA lottrace TO PUBLIC;
 CREATE EXTENSION lottrace;
--- FINDING: the extension went into the squatter's schema
-SELECT nspowner::regrole AS schema_owner FROM pg_namespace WHERE nspname = 'lottrace';
+SELECT nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS owned_by_installer
+  FROM pg_namespace WHERE nspname = 'lottrace';
+-- the squatter plants nothing there now (42501), and rebuild() runs
+SET ROLE regress_lt_squatter;
+SELECT sqlstate, message FROM pg_temp.err($$
+  CREATE FUNCTION lottrace.jsonb_build_array(a numeric, b numeric) RETURNS jsonb
+  LANGUAGE sql AS 'SELECT NULL::jsonb'$$);
+RESET ROLE;
 CREATE TABLE public.sec_squat (id int PRIMARY KEY, item text, qty numeric, wh text, lot text);
 INSERT INTO lottrace.item (item, lot_tracked) VALUES ('MILK', true);
 SELECT lottrace.attach('public.sec_squat', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot');
 INSERT INTO public.sec_squat VALUES (1, 'MILK', 5, 'W1', 'L1');
--- FINDING: rebuild() runs the squatter's function as a superuser
 SELECT lottrace.rebuild();
 SET client_min_messages = warning;
 DROP EXTENSION lottrace CASCADE;

@@ -6,7 +6,7 @@
  *                          warehouse => 'wh', lot => 'lot_no', reason => 'reason');
  *
  * attach checks the mapping against the table (missing column: 42703,
- * unusable type: 42804, no primary key: 55000), records it in
+ * unusable type: 42804, no primary key or inheritance: 55000), records it in
  * lottrace.attachment, creates the triggers and takes the rows already in
  * the table into the registers (backfill).  detach takes them out again and
  * drops the triggers.  Both require ownership of the table.
@@ -18,6 +18,7 @@
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -38,6 +39,7 @@
 
 PG_FUNCTION_INFO_V1(lt_attach);
 PG_FUNCTION_INFO_V1(lt_detach);
+PG_FUNCTION_INFO_V1(lt_check_column_type);
 
 const char *const lt_col_arg[LC_NCOLS] = {
 	"item", "qty", "warehouse", "lot", "serial", "reason", "doc",
@@ -166,6 +168,18 @@ col_kind_wanted(LtColId id)
 	}
 }
 
+/* The error for a mapped column whose type cannot hold its role. */
+static void
+report_bad_type(const char *relname, const char *col, LtColId id, Oid typid)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("column \"%s\" of relation %s has type %s, which cannot hold the %s",
+					col, relname, format_type_be(typid), lt_col_arg[id]),
+			 errhint("The %s column must be of type %s.", lt_col_arg[id],
+					 col_kind_wanted(id))));
+}
+
 /*
  * Resolve column names against a tuple descriptor.  names[i] NULL means
  * unmapped.  Errors name the table and the attach() argument.
@@ -202,12 +216,7 @@ resolve_columns(LtRelInfo *ri, TupleDesc desc, char **names)
 		c->is_code = (getBaseType(c->typid) == lt_lotcode_oid() ||
 					  getBaseType(c->typid) == lt_serialcode_oid());
 		if (c->kind == CK_NONE)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("column \"%s\" of relation %s has type %s, which cannot hold the %s",
-							names[i], ri->relname, format_type_be(c->typid), lt_col_arg[i]),
-					 errhint("The %s column must be of type %s.", lt_col_arg[i],
-							 col_kind_wanted(i))));
+			report_bad_type(ri->relname, names[i], i, c->typid);
 		if (c->kind == CK_OTHER)
 		{
 			Oid			out;
@@ -407,7 +416,7 @@ lt_row_key(LtRelInfo *ri, TupleTableSlot *slot)
 static void
 run_over_table(Oid relid, char **names, LtMode mode)
 {
-	char	   *sql = psprintf("SELECT * FROM %s", lt_relname(relid));
+	char	   *sql;
 	Portal		portal;
 	Relation	rel;
 	LtRelInfo  *ri = NULL;
@@ -419,6 +428,10 @@ run_over_table(Oid relid, char **names, LtMode mode)
 	const char *what = (mode == LT_REMOVE) ? "detach" : "backfill";
 
 	rel = table_open(relid, NoLock);
+	/* the table's own rows: ONLY, except for a partitioned table's partitions */
+	sql = psprintf("SELECT * FROM %s%s",
+				   rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE ? "" : "ONLY ",
+				   lt_relname(relid));
 	portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, true, 0);
 	for (;;)
 	{
@@ -554,6 +567,25 @@ lt_attach(PG_FUNCTION_ARGS)
 				 errmsg("%s is a temporary table", qname),
 				 errhint("The registers outlive the session: attach a permanent table.")));
 
+	/*
+	 * Inheritance (not partitioning): statements on a parent reach its
+	 * children's rows without their statement triggers, so a child's rows
+	 * would pass ungoverned, and a parent's statements would move ours.
+	 * (A partitioned table has only partitions, which are governed.)
+	 */
+	if (relkind == RELKIND_RELATION && find_inheritance_children(relid, NoLock) != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s has inheritance children", qname),
+				 errdetail("Statements on the table reach its children's rows, which lottrace's triggers would not govern."),
+				 errhint("Remove the inheritance (ALTER TABLE ... NO INHERIT), or partition the table: partitions are governed.")));
+	if (has_superclass(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s inherits from another table", qname),
+				 errdetail("Statements on its parent would move its rows past lottrace's triggers."),
+				 errhint("Remove the inheritance (ALTER TABLE ... NO INHERIT), then attach it.")));
+
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "lottrace: SPI_connect failed");
 	lt_become_owner(&save);
@@ -588,13 +620,24 @@ lt_attach(PG_FUNCTION_ARGS)
 	/* lottrace.attachment's trigger has rebuilt lottrace.movements */
 	lt_restore_user(&save);
 
-	/* the triggers, created by the table's owner (the caller) */
+	/*
+	 * the triggers, created by the table's owner (the caller); the mapped
+	 * code columns are passed in, so the caller needs no privilege on
+	 * lottrace.attachment
+	 */
 	{
-		Oid			argtypes[1] = {REGCLASSOID};
-		Datum		arg = ObjectIdGetDatum(relid);
+		Oid			argtypes[4] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID};
+		Datum		args[4];
+		char		nulls[4] = {' ', ' ', ' ', ' '};
 
-		if (SPI_execute_with_args("SELECT lottrace._govern($1)", 1, argtypes, &arg,
-								  NULL, false, 0) != SPI_OK_SELECT)
+		args[0] = ObjectIdGetDatum(relid);
+		args[1] = CStringGetTextDatum(names[LC_ITEM]);
+		args[2] = names[LC_LOT] ? CStringGetTextDatum(names[LC_LOT]) : (Datum) 0;
+		nulls[2] = names[LC_LOT] ? ' ' : 'n';
+		args[3] = names[LC_SERIAL] ? CStringGetTextDatum(names[LC_SERIAL]) : (Datum) 0;
+		nulls[3] = names[LC_SERIAL] ? ' ' : 'n';
+		if (SPI_execute_with_args("SELECT lottrace._govern($1, ARRAY[$2, $3, $4])",
+								  4, argtypes, args, nulls, false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "lottrace: could not create the triggers");
 	}
 
@@ -639,6 +682,13 @@ lt_detach(PG_FUNCTION_ARGS)
 	}
 	lt_restore_user(&save);
 
+	/*
+	 * The triggers go last, dropped by the table's owner: with the mapping
+	 * gone the table is no longer attached, so the event trigger that
+	 * refuses DROP TRIGGER of lottrace's triggers on attached tables
+	 * (lottrace._refuse_drop) lets these through.  Nobody but lottrace can
+	 * delete the mapping.
+	 */
 	{
 		Oid			argtypes[1] = {REGCLASSOID};
 		Datum		arg = ObjectIdGetDatum(relid);
@@ -649,5 +699,40 @@ lt_detach(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 	table_close(rel, NoLock);
+	PG_RETURN_VOID();
+}
+
+/*
+ * lottrace._check_column_type(tbl regclass, col text, role text)
+ *
+ * Raises the error attach() raises when the column's current type cannot
+ * hold its role (role: an attach() argument name, e.g. 'warehouse').  The
+ * event trigger on ALTER TABLE calls it for every mapped column, so a mapped
+ * column keeps a type whose conversions nobody but a superuser can define.
+ * A column that is gone passes: dropping one is refused elsewhere.
+ */
+Datum
+lt_check_column_type(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	char	   *col = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	char	   *role = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	int			id;
+	AttrNumber	attnum;
+	Oid			typid;
+
+	for (id = 0; id < LC_NCOLS; id++)
+		if (strcmp(lt_col_arg[id], role) == 0)
+			break;
+	if (id == LC_NCOLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" is not a column role of lottrace.attach()", role)));
+	attnum = get_attnum(relid, col);
+	if (attnum == InvalidAttrNumber)
+		PG_RETURN_VOID();
+	typid = get_atttype(relid, attnum);
+	if (col_kind(id, typid) == CK_NONE)
+		report_bad_type(lt_relname(relid), col, id, typid);
 	PG_RETURN_VOID();
 }

@@ -99,6 +99,10 @@ CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON lottrace.serial
 -- lottrace.movements reads lottrace._movements(), an SQL function whose body
 -- is re-written whenever lottrace.attachment changes (attach, detach, and
 -- pg_restore loading the table) as a UNION ALL over the attached tables.
+-- The body names each table as text, so it is also re-written when an
+-- attached table or its schema is renamed or moved (event trigger
+-- lottrace_follow_renames), and verify() and rebuild() re-write it, if it
+-- is out of date, before they read it.
 -- The planner inlines it, so filters reach each table's own indexes.  A
 -- function body records no dependency on the ERP tables: dropping one never
 -- cascades to the extension (a view over them would).  Inlined, the body is
@@ -110,14 +114,9 @@ RETURNS TABLE (source pg_catalog.regclass, source_key text, item text, variant t
                serial text, warehouse text, location text, qty numeric, reason text, doc text,
                account text, batch_key text, moved_on date, expiry date, supplier_lot text)
 LANGUAGE sql STABLE
-AS $$
-  SELECT NULL::pg_catalog.regclass, NULL::pg_catalog.text, NULL::pg_catalog.text,
-         NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,
-         NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.numeric,
-         NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,
-         NULL::pg_catalog.text, NULL::pg_catalog.date, NULL::pg_catalog.date, NULL::pg_catalog.text
-   WHERE false
-$$;
+-- (exactly the body lottrace._refresh_movements() writes for no attached
+-- table, so that it finds nothing to re-write)
+AS 'SELECT NULL::pg_catalog.regclass, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.numeric, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.date, NULL::pg_catalog.date, NULL::pg_catalog.text WHERE false';
 COMMENT ON FUNCTION lottrace._movements() IS
   'Internal: the rows of every attached table (its body is re-written by attach and detach); read it through lottrace.movements.';
 
@@ -156,10 +155,16 @@ DECLARE
 BEGIN
   FOR a IN SELECT * FROM lottrace.attachment ORDER BY relid::oid LOOP
     -- the primary key as recorded in the mapping (pg_restore may load the
-    -- mapping before it re-creates the key)
+    -- mapping before it re-creates the key), written by its type's output
+    -- function as the C engine does: a key of any type, never a cast, which
+    -- the table's owner could define for its own type and which verify()
+    -- and rebuild() would run as the extension owner.  (The mapped columns
+    -- are cast: attach() and lottrace._follow_columns() hold them to
+    -- built-in types, domains over them, and lottrace's code types, whose
+    -- casts nobody else can define.)
     SELECT CASE WHEN count(*) = 0 THEN NULL
-                WHEN count(*) = 1 THEN format('(t.%I)::pg_catalog.text', min(k.col))
-                ELSE format('ROW(%s)::pg_catalog.text',
+                WHEN count(*) = 1 THEN format('pg_catalog.format(%L, t.%I)', '%s', min(k.col))
+                ELSE format('pg_catalog.format(%L, ROW(%s))', '%s',
                             string_agg(format('t.%I', k.col), ', ' ORDER BY k.ord)) END
       INTO pk
       FROM unnest(a.pk_cols) WITH ORDINALITY AS k(col, ord);
@@ -201,7 +206,13 @@ BEGIN
     -- one table per branch (the sign comes from a scalar subquery, not a
     -- join), so the planner flattens the UNION ALL and joins reach each
     -- table's indexes
-    q := format('SELECT %s FROM %s t', array_to_string(cols, ', '), a.relid::oid::regclass);
+    -- ONLY: the table's own rows (attach refuses inheritance children, and
+    -- the event trigger lottrace_guard_attached refuses new ones; a
+    -- partitioned table is read with its partitions)
+    q := format('SELECT %s FROM %s%s t', array_to_string(cols, ', '),
+                CASE WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = a.relid) = 'p'
+                     THEN '' ELSE 'ONLY ' END,
+                a.relid::oid::regclass);
     parts := parts || q;
   END LOOP;
 
@@ -215,16 +226,21 @@ BEGIN
   ELSE
     q := array_to_string(parts, ' UNION ALL ');
   END IF;
-  EXECUTE format(
-    'CREATE OR REPLACE FUNCTION lottrace._movements()'
-    ' RETURNS TABLE (source pg_catalog.regclass, source_key text, item text, variant text,'
-    ' lot text, serial text, warehouse text, location text, qty numeric, reason text, doc text,'
-    ' account text, batch_key text, moved_on date, expiry date, supplier_lot text)'
-    ' LANGUAGE sql STABLE AS %L', q);
+  -- only when it changed: it is called on every ALTER TABLE / SCHEMA, and by
+  -- verify() and rebuild() (concurrent replacements of one function fail)
+  IF q IS DISTINCT FROM (SELECT p.prosrc FROM pg_proc p
+                          WHERE p.oid = 'lottrace._movements()'::regprocedure) THEN
+    EXECUTE format(
+      'CREATE OR REPLACE FUNCTION lottrace._movements()'
+      ' RETURNS TABLE (source pg_catalog.regclass, source_key text, item text, variant text,'
+      ' lot text, serial text, warehouse text, location text, qty numeric, reason text, doc text,'
+      ' account text, batch_key text, moved_on date, expiry date, supplier_lot text)'
+      ' LANGUAGE sql STABLE AS %L', q);
+  END IF;
 END
 $fn$;
 COMMENT ON FUNCTION lottrace._refresh_movements() IS
-  'Internal: re-writes lottrace._movements() over the attached tables.';
+  'Internal: re-writes lottrace._movements() over the attached tables, under their current names, when its body differs.';
 
 CREATE FUNCTION lottrace._attachment_changed()
 RETURNS trigger
@@ -244,27 +260,27 @@ CREATE TRIGGER refresh_movements AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON
 ------------------------------------------------------------------------------
 -- The triggers on an attached table, and on its partitions
 ------------------------------------------------------------------------------
-CREATE FUNCTION lottrace._govern(tbl regclass)
+CREATE FUNCTION lottrace._govern(tbl regclass, cols text[])
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  a    lottrace.attachment;
   part regclass;
   cond text;
 BEGIN
-  SELECT * INTO a FROM lottrace.attachment WHERE relid = tbl;
   -- code generation: a row trigger, which PostgreSQL clones onto partitions;
   -- its WHEN clause lets through only rows that may need a code
   -- (no code: NULL or '', which the engine reads as none; in char(n), only
-  -- blanks: the text cast drops them)
-  IF a.lot_col IS NOT NULL OR a.serial_col IS NOT NULL THEN
-    cond := format('lottrace._wants_code((NEW.%I)::pg_catalog.text, %s, %s)', a.item_col,
-                   CASE WHEN a.lot_col IS NULL THEN 'NULL'
-                        ELSE format('(NEW.%I)::pg_catalog.text', a.lot_col) END,
-                   CASE WHEN a.serial_col IS NULL THEN 'NULL'
-                        ELSE format('(NEW.%I)::pg_catalog.text', a.serial_col) END);
+  -- blanks: the text cast drops them).  The mapped item, lot and serial
+  -- columns come as arguments: this runs as the caller, who need not read
+  -- lottrace.attachment.
+  IF cols[2] IS NOT NULL OR cols[3] IS NOT NULL THEN
+    cond := format('lottrace._wants_code((NEW.%I)::pg_catalog.text, %s, %s)', cols[1],
+                   CASE WHEN cols[2] IS NULL THEN 'NULL'
+                        ELSE format('(NEW.%I)::pg_catalog.text', cols[2]) END,
+                   CASE WHEN cols[3] IS NULL THEN 'NULL'
+                        ELSE format('(NEW.%I)::pg_catalog.text', cols[3]) END);
   END IF;
   IF cond IS NOT NULL AND NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'lottrace_generate') THEN
     EXECUTE format('CREATE TRIGGER lottrace_generate BEFORE INSERT ON %s FOR EACH ROW WHEN (%s)'
@@ -289,8 +305,8 @@ BEGIN
   END LOOP;
 END
 $$;
-COMMENT ON FUNCTION lottrace._govern(regclass) IS
-  'Internal: creates lottrace''s triggers on an attached table and on each of its partitions that lacks them (runs as the caller, who must own them).';
+COMMENT ON FUNCTION lottrace._govern(regclass, text[]) IS
+  'Internal: creates lottrace''s triggers on an attached table and on each of its partitions that lacks them (runs as the caller, who must own them); cols are its mapped item, lot and serial columns.';
 
 CREATE FUNCTION lottrace._ungovern(tbl regclass)
 RETURNS void
@@ -322,10 +338,10 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  root regclass;
+  root record;
 BEGIN
   FOR root IN
-    SELECT DISTINCT a.relid
+    SELECT DISTINCT a.relid, a.item_col, a.lot_col, a.serial_col
       FROM pg_event_trigger_ddl_commands() c
       JOIN lottrace.attachment a
         ON a.relid IN (SELECT relid FROM pg_partition_ancestors(c.objid))
@@ -336,11 +352,11 @@ BEGIN
     -- re-creates it: then the dump re-creates every trigger itself (after the
     -- ALTER TABLEs of its post-data section), and triggers made here would
     -- make the dump's CREATE TRIGGER fail
-    CONTINUE WHEN NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = root AND tgname = 'lottrace_insert');
-    IF EXISTS (SELECT FROM pg_partition_tree(root) p
+    CONTINUE WHEN NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = root.relid AND tgname = 'lottrace_insert');
+    IF EXISTS (SELECT FROM pg_partition_tree(root.relid) p
                 WHERE NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = p.relid AND tgname = 'lottrace_insert')) THEN
-      PERFORM lottrace._govern(root);
-      RAISE NOTICE 'lottrace: new partitions of % are governed', root
+      PERFORM lottrace._govern(root.relid, ARRAY[root.item_col, root.lot_col, root.serial_col]);
+      RAISE NOTICE 'lottrace: new partitions of % are governed', root.relid
         USING HINT = 'Rows that were already in an attached partition are not in the registers: run SELECT lottrace.rebuild().';
     END IF;
   END LOOP;
@@ -659,6 +675,11 @@ BEGIN
   END LOOP;
   LOCK TABLE lottrace.lot, lottrace.serial, lottrace.batch_member
     IN SHARE ROW EXCLUSIVE MODE;
+  -- read the tables under the names they have now (the locks keep them):
+  -- the body of lottrace._movements() follows renames through an event
+  -- trigger, which does not fire in every case (session_replication_role =
+  -- replica, event triggers disabled)
+  PERFORM lottrace._refresh_movements();
 
   -- lots that movements name but the register lacks (user data of existing
   -- lots is kept as it is)
@@ -733,10 +754,20 @@ REVOKE EXECUTE ON FUNCTION lottrace.rebuild() FROM PUBLIC;
 
 CREATE FUNCTION lottrace.verify()
 RETURNS TABLE (problem text, detail text)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, lottrace, pg_temp
 AS $$
+DECLARE
+  a record;
+BEGIN
+  -- the attached tables keep their names until we are done, and the body
+  -- of lottrace._movements() reads them under those names (see rebuild())
+  FOR a IN SELECT relid FROM lottrace.attachment ORDER BY relid::oid LOOP
+    EXECUTE format('LOCK TABLE %s IN ACCESS SHARE MODE', a.relid::oid::regclass);
+  END LOOP;
+  PERFORM lottrace._refresh_movements();
+  RETURN QUERY
   WITH eb AS (SELECT * FROM lottrace._expected_balances()),
        es AS (SELECT * FROM lottrace._expected_serials()),
        ebm AS (SELECT * FROM lottrace._expected_batches())
@@ -784,7 +815,8 @@ AS $$
                 coalesce(ebm.qty, 0), coalesce(ebm.nrows, 0))
     FROM lottrace.batch_member bm
     FULL JOIN ebm ON ebm.batch_key = bm.batch_key AND ebm.role = bm.role AND ebm.lot_id = bm.lot_id
-   WHERE coalesce(bm.qty, 0) <> coalesce(ebm.qty, 0) OR coalesce(bm.nrows, 0) <> coalesce(ebm.nrows, 0)
+   WHERE coalesce(bm.qty, 0) <> coalesce(ebm.qty, 0) OR coalesce(bm.nrows, 0) <> coalesce(ebm.nrows, 0);
+END
 $$;
 COMMENT ON FUNCTION lottrace.verify() IS
   'Checks the registers against the attached tables: no rows when they agree, otherwise one row per disagreement (problem, detail).';
