@@ -882,15 +882,18 @@ add_serial_move(LtEngine *e, LtMove *m)
 	TupleTableSlot *slot;
 	Datum	   *v;
 	bool	   *n;
+	MemoryContext old;
 
 	if (e->serials == NULL)
 	{
-		MemoryContext old = MemoryContextSwitchTo(e->stmt_cxt);
-		TupleDesc	d = CreateTemplateTupleDesc(SM_NATTS);
+		TupleDesc	d;
 		AttrNumber	keys[4] = {SM_ITEM, SM_VARIANT, SM_CODE, SM_ROWNO};
 		Oid			ops[4] = {TextLessOperator, TextLessOperator, TextLessOperator, Int8LessOperator};
 		Oid			colls[4] = {C_COLLATION_OID, C_COLLATION_OID, C_COLLATION_OID, InvalidOid};
 		bool		nf[4] = {true, true, true, false};
+
+		old = MemoryContextSwitchTo(e->stmt_cxt);
+		d = CreateTemplateTupleDesc(SM_NATTS);
 
 		TupleDescInitEntry(d, SM_ITEM, "item", TEXTOID, -1, 0);
 		TupleDescInitEntry(d, SM_VARIANT, "variant", TEXTOID, -1, 0);
@@ -910,6 +913,8 @@ add_serial_move(LtEngine *e, LtMove *m)
 										  Max(work_mem, 4096), NULL, TUPLESORT_NONE);
 		MemoryContextSwitchTo(old);
 	}
+	/* the values live until the next row; the sort copies the tuple */
+	old = MemoryContextSwitchTo(e->row_cxt);
 	slot = e->serial_slot;
 	ExecClearTuple(slot);
 	v = slot->tts_values;
@@ -931,6 +936,8 @@ add_serial_move(LtEngine *e, LtMove *m)
 #undef SETSTR
 	ExecStoreVirtualTuple(slot);
 	tuplesort_puttupleslot(e->serials, slot);
+	ExecClearTuple(slot);
+	MemoryContextSwitchTo(old);
 	e->nserial++;
 }
 
