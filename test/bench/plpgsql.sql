@@ -113,6 +113,12 @@ DECLARE
   v_pattern text;
   v_new     boolean;
 BEGIN
+  -- an UPDATE that leaves the movement as it was (the ERP's own columns) is no movement
+  IF TG_OP = 'UPDATE' AND (NEW.id, NEW.item, NEW.wh, NEW.lot, NEW.serial, NEW.qty, NEW.reason, NEW.doc, NEW.moved_on)
+                          IS NOT DISTINCT FROM
+                          (OLD.id, OLD.item, OLD.wh, OLD.lot, OLD.serial, OLD.qty, OLD.reason, OLD.doc, OLD.moved_on) THEN
+    RETURN NULL;
+  END IF;
   FOR pass IN 1..2 LOOP
     IF pass = 1 THEN
       CONTINUE WHEN TG_OP = 'INSERT';

@@ -77,7 +77,7 @@ pgc_start bench || exit 1
 pgc_env bench
 psqlq() { pgc_psql bench "$@"; }               # psql -X -q -v ON_ERROR_STOP=1
 val() { local db=$1; shift; psqlq -d "$db" -At "$@"; }
-newdb() { psqlq -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"; }
+newdb() { psqlq -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"; }
 dropdb_() { psqlq -d postgres -c "DROP DATABASE IF EXISTS $1"; }
 
 pg_version=$(val postgres -c "SHOW server_version")
@@ -180,6 +180,61 @@ run_w2() {   # run_w2 DB -> prints tps
   fi
   sed -nE 's/^tps = ([0-9.]+) \(without initial connection time\)/\1/p' <<<"$out" | awk '{ printf "%.0f\n", $1 }'
 }
+
+# ---------------------------------------------------------------------------
+# RULES: the PL/pgSQL variant must refuse what lottrace refuses.  Each
+# statement below breaks one rule (run in a rolled-back transaction after a
+# small opening stock); both variants must fail it with the expected SQLSTATE.
+# ---------------------------------------------------------------------------
+RULES=(
+  "unknown reason|23503|INSERT INTO erp_stock (item, wh, lot, qty, reason, moved_on) VALUES ('LOT0001', 'W01', 'L0000001', 1, 'NOPE', '2025-01-10')"
+  "qty = 0|23514|INSERT INTO erp_stock (item, wh, lot, qty, reason, moved_on) VALUES ('LOT0001', 'W01', 'L0000001', 0, 'RCV', '2025-01-10')"
+  "lot required|23502|INSERT INTO erp_stock (item, wh, qty, reason, moved_on) VALUES ('LOT0001', 'W01', 1, 'SHIP', '2025-01-10')"
+  "serial required|23502|INSERT INTO erp_stock (item, wh, qty, reason, moved_on) VALUES ('SER001', 'W01', 1, 'SHIP', '2025-01-10')"
+  "serial qty 1|23514|INSERT INTO erp_stock (item, wh, serial, qty, reason, moved_on) VALUES ('SER002', 'W01', 'SN99999999', 2, 'RCV', '2025-01-10')"
+  "code syntax|22P02|INSERT INTO erp_stock (item, wh, lot, qty, reason, moved_on) VALUES ('LOT0001', 'W01', 'L 000002', 5, 'RCV', '2025-01-10')"
+  "code format L{SEQ:7}|23514|INSERT INTO erp_stock (item, wh, lot, qty, reason, moved_on) VALUES ('LOT0001', 'W01', 'X0000002', 5, 'RCV', '2025-01-10')"
+  "unload of an unknown lot|23503|INSERT INTO erp_stock (item, wh, lot, qty, reason, moved_on) VALUES ('LOT0001', 'W01', 'L0999999', 1, 'SHIP', '2025-01-10')"
+  "negative stock|23514|INSERT INTO erp_stock (item, wh, lot, qty, reason, moved_on) VALUES ('LOT0001', 'W01', 'L0000001', 11, 'SHIP', '2025-01-10')"
+  "negative stock, other warehouse|23514|INSERT INTO erp_stock (item, wh, lot, qty, reason, moved_on) VALUES ('LOT0001', 'W02', 'L0000001', 1, 'SHIP', '2025-01-10')"
+  "status not available|23514|@BLOCK@; INSERT INTO erp_stock (item, wh, lot, qty, reason, moved_on) VALUES ('LOT0001', 'W01', 'L0000001', 1, 'SHIP', '2025-01-10')"
+  "expiry - block days|23514|INSERT INTO erp_stock (item, wh, lot, qty, reason, moved_on) VALUES ('LOT0001', 'W01', 'L0000001', 1, 'SHIP', '2025-12-05')"
+  "serial in stock loaded again|23505|INSERT INTO erp_stock (item, wh, serial, qty, reason, moved_on) VALUES ('SER001', 'W02', 'SN00000001', 1, 'RCV', '2025-01-10')"
+  "serial not in stock there|23514|INSERT INTO erp_stock (item, wh, serial, qty, reason, moved_on) VALUES ('SER001', 'W02', 'SN00000001', 1, 'SHIP', '2025-01-10')"
+  "unknown serial unloaded|23514|INSERT INTO erp_stock (item, wh, serial, qty, reason, moved_on) VALUES ('SER001', 'W01', 'SN77777777', 1, 'SHIP', '2025-01-10')"
+  "a valid unload (accepted)|ok|INSERT INTO erp_stock (item, wh, lot, qty, reason, moved_on) VALUES ('LOT0001', 'W01', 'L0000001', 10, 'SHIP', '2025-12-01')"
+  "an UPDATE moving the row back and forth (accepted)|ok|UPDATE erp_stock SET qty = 3 WHERE lot = 'L0000001'; UPDATE erp_stock SET wh = 'W03' WHERE lot = 'L0000001'"
+  "DELETE of a shipped receipt|23514|INSERT INTO erp_stock (item, wh, lot, qty, reason, moved_on) VALUES ('LOT0001', 'W01', 'L0000001', 4, 'SHIP', '2025-01-10'); DELETE FROM erp_stock WHERE reason = 'RCV' AND lot = 'L0000001'"
+)
+declare -A RULE_GOT
+RULES_CHECK=PASS
+for v in lottrace plpgsql; do
+  db=bench_rules_$v
+  newdb "$db"
+  setup_variant "$db" "$v"
+  psqlq -d "$db" -c "INSERT INTO erp_stock (item, wh, lot, serial, qty, reason, moved_on) VALUES
+      ('LOT0001', 'W01', 'L0000001', NULL, 10, 'RCV', '2025-01-01'),
+      ('SER001', 'W01', NULL, 'SN00000001', 1, 'RCV', '2025-01-01')"
+  case $v in
+    lottrace) block="SELECT lottrace.set_lot_status('LOT0001', 'L0000001', 'BLOCKED')" ;;
+    plpgsql) block="UPDATE plt.lot SET status = 'BLOCKED' WHERE item = 'LOT0001' AND code = 'L0000001'" ;;
+  esac
+  for i in "${!RULES[@]}"; do
+    IFS='|' read -r label want stmt <<<"${RULES[$i]}"
+    stmt=${stmt//@BLOCK@/$block}
+    out=$(printf '\\set VERBOSITY verbose\nBEGIN;\n%s;\nROLLBACK;\n' "$stmt" | psqlq -d "$db" 2>&1 >/dev/null) && got=ok \
+      || got=$(sed -nE 's/^(psql:[^ ]* )?ERROR: +([0-9A-Z]{5}):.*/\2/p' <<<"$out" | head -1)
+    RULE_GOT[$v,$i]="${got:-?} $(sed -nE 's/^CONSTRAINT NAME: +([^ ]+).*/\1/p' <<<"$out" | head -1)"
+    [ "${got:-?}" = "$want" ] || { RULES_CHECK=FAIL; echo "rules: $v, $label: expected $want, got ${got:-?}: $out" >&2; }
+  done
+  dropdb_ "$db"
+done
+for i in "${!RULES[@]}"; do   # and for the same reason: lottrace_X <-> plt_X
+  a=${RULE_GOT[lottrace,$i]#* }; c=${RULE_GOT[plpgsql,$i]#* }
+  [ "${a#lottrace_}" = "${c#plt_}" ] || { RULES_CHECK=FAIL; echo "rules: ${RULES[$i]%%|*}: $a vs $c" >&2; }
+done
+log "rules check (PL/pgSQL refuses what lottrace refuses): $RULES_CHECK"
+[ "$RULES_CHECK" = PASS ] || exit 1
 
 declare -A W1_TOTAL W1_BATCHES W2_TPS SUMMARY
 for ((round = 1; round <= ROUNDS; round++)); do
@@ -482,6 +537,15 @@ rps() { calc "sprintf(\"%.0f\", $W1_ROWS / $1)"; }
   echo '```'
   for v in "${VARIANTS[@]}"; do printf '%-9s %s\n' "$v" "${SUMMARY[$v]}"; done
   echo '```'
+  echo
+  echo "Rules check before the measurements: each statement breaks one rule (in a rolled-back transaction, after an opening stock of lot L0000001 = 10 in W01 and serial SN00000001 in W01); both variants must give the expected SQLSTATE (the constraint name each one sets is shown after it): **$RULES_CHECK**."
+  echo
+  echo "| statement | expected | lottrace | PL/pgSQL |"
+  echo "|---|---|---|---|"
+  for i in "${!RULES[@]}"; do
+    IFS='|' read -r label want stmt <<<"${RULES[$i]}"
+    echo "| $label | $want | ${RULE_GOT[lottrace,$i]} | ${RULE_GOT[plpgsql,$i]} |"
+  done
   echo
   echo "## Every round"
   echo
