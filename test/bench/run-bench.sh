@@ -608,7 +608,7 @@ rps() { calc "sprintf(\"%.0f\", $W1_ROWS / $1)"; }
     echo "\`perf record -F 499 -g\` on the backend during the 10 batches (a separate, untimed run):"
     echo
     echo '```'
-    echo "$PROFILE_TXT"
+    echo "$PROFILE_TXT" | sed -E 's/[[:space:]]+-[[:space:]]+-[[:space:]]*$//'
     echo '```'
   fi
   if [ -n "$PROFILE_W2_TXT" ]; then
@@ -618,7 +618,7 @@ rps() { calc "sprintf(\"%.0f\", $W1_ROWS / $1)"; }
     echo "\`perf record -F 499 -g\` on both pgbench backends for 8 s of a 12 s pgbench run on the imported data (untimed):"
     echo
     echo '```'
-    echo "$PROFILE_W2_TXT"
+    echo "$PROFILE_W2_TXT" | sed -E 's/[[:space:]]+-[[:space:]]+-[[:space:]]*$//'
     echo '```'
   fi
 } >"$RESULTS"
