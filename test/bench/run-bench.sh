@@ -223,8 +223,8 @@ for v in lottrace plpgsql; do
     IFS='|' read -r label want stmt <<<"${RULES[$i]}"
     stmt=${stmt//@BLOCK@/$block}
     out=$(printf '\\set VERBOSITY verbose\nBEGIN;\n%s;\nROLLBACK;\n' "$stmt" | psqlq -d "$db" 2>&1 >/dev/null) && got=ok \
-      || got=$(sed -nE 's/^(psql:[^ ]* )?ERROR: +([0-9A-Z]{5}):.*/\2/p' <<<"$out" | head -1)
-    RULE_GOT[$v,$i]="${got:-?} $(sed -nE 's/^CONSTRAINT NAME: +([^ ]+).*/\1/p' <<<"$out" | head -1)"
+      || got=$(sed -nE 's/^(psql:[^ ]* )?ERROR: +([0-9A-Z]{5}):.*/\2/p' <<<"$out" | awk 'NR == 1')
+    RULE_GOT[$v,$i]="${got:-?} $(sed -nE 's/^CONSTRAINT NAME: +([^ ]+).*/\1/p' <<<"$out" | awk 'NR == 1')"
     [ "${got:-?}" = "$want" ] || { RULES_CHECK=FAIL; echo "rules: $v, $label: expected $want, got ${got:-?}: $out" >&2; }
   done
   dropdb_ "$db"
@@ -335,7 +335,7 @@ EOF
       /Grand total:/ { sub(/^.*LOG: +/, ""); gt = $0 }
       END { for (i = 1; i <= n; i++) print l[i]; print gt }' "$(pgc_dir bench)/server.log" \
     | awk '/Grand total/ { g = $0; next } { t = $0; sub(/ total in .*/, "", t); sub(/.*: /, "", t); print t "\t" $0 } END { print "999999999999\t" g }' \
-    | sort -t$'\t' -k1,1nr | head -16 | cut -f2-)
+    | sort -t$'\t' -k1,1nr | awk 'NR <= 16' | cut -f2-) || true
   read -r MEM_SECONDS hwm shm mem_lots <"$work/mem.out"
   MEM_HWM=$(calc "$hwm / 1024"); MEM_SHMEM=$(calc "$shm / 1024"); MEM_ANON=$(calc "$peak_anon / 1024")
   MEM_HWM=${MEM_HWM%.*}; MEM_SHMEM=${MEM_SHMEM%.*}; MEM_ANON=${MEM_ANON%.*}
