@@ -60,13 +60,13 @@
  * every LT_CHUNK_CHECK rows).  One chunk holds every lot of a typical bulk
  * statement, so each lot is written once; a huge one is cut into chunks.
  */
-#define LT_CHUNK_BYTES (48 * 1024 * 1024)
+#define LT_CHUNK_BYTES (24 * 1024 * 1024)
 #define LT_CHUNK_CHECK 4096
 /*
  * Lots per register statement when a chunk is written: bounds the memory of
  * the arrays and of the results (each slice has its own memory context).
  */
-#define LT_WRITE_SLICE 8192
+#define LT_WRITE_SLICE 2048
 /*
  * A lot's balances in a chunk are a list, searched in order; a lot in more
  * than LT_BAL_LIST warehouses has them in a hash table as well.
