@@ -1210,7 +1210,7 @@ static LtPlan lot_upsert_plan = {
 	"  ORDER BY u.i"
 	" ON CONFLICT ON CONSTRAINT lot_item_code_variant_key DO UPDATE"
 	"    SET stock = lottrace._stock_add(l.stock, excluded.stock)"
-	" RETURNING l.lot_id, l.item, l.variant, l.code,"
+	" RETURNING l.lot_id, l.code,"
 	"           l.xmax OPERATOR(pg_catalog.=) '0'::pg_catalog.xid,"
 	"           l.status, l.saleable, l.force_closed, l.expiry_date, l.supplier,"
 	"           CASE WHEN l.xmax OPERATOR(pg_catalog.<>) '0'::pg_catalog.xid"
@@ -1501,25 +1501,27 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 	args[9] = str_array(s[6], n, TEXTOID);
 	args[10] = lt_array_text(delta, NULL, n, JSONBOID);
 	nr = lt_exec_batch(&lot_upsert_plan, args, NULL, false);
+
+	/*
+	 * INSERT ... ON CONFLICT DO UPDATE returns one row per row it takes, in
+	 * the order it takes them: the r-th row returned is lots[r] (the code
+	 * returned with it is checked all the same).
+	 */
+	if (nr != (uint64) n)
+		elog(ERROR, "lottrace: %d lots written, " UINT64_FORMAT " returned", n, nr);
 	for (uint64 r = 0; r < nr; r++)
 	{
 		HeapTuple	t = SPI_tuptable->vals[r];
 		TupleDesc	d = SPI_tuptable->tupdesc;
-		LotKey		key;
-		char	   *item = lt_getstr(t, d, 2);
-		char	   *variant = lt_getstr(t, d, 3);
-		char	   *code = lt_getstr(t, d, 4);
+		LotEnt	   *l = lots[r];
 		bool		isnull;
-		LotEnt	   *l;
+		text	   *code = DatumGetTextPP(SPI_getbinval(t, d, 2, &isnull));
 
-		key.item = (LtStr) {item, (int) strlen(item)};
-		key.variant = (LtStr) {variant, variant ? (int) strlen(variant) : 0};
-		key.code = (LtStr) {code, (int) strlen(code)};
-		l = hash_search(e->lots, &key, HASH_FIND, NULL);
-		if (l == NULL)
-			elog(ERROR, "lottrace: written lot not found in the statement");
+		if (isnull || VARSIZE_ANY_EXHDR(code) != l->key.code.len ||
+			memcmp(VARDATA_ANY(code), l->key.code.p, l->key.code.len) != 0)
+			elog(ERROR, "lottrace: the lots written came back in another order");
 		l->lot_id = lt_getint8(t, d, 1, NULL);
-		if (DatumGetBool(SPI_getbinval(t, d, 5, &isnull)))
+		if (DatumGetBool(SPI_getbinval(t, d, 3, &isnull)))
 		{
 			l->existed = false;
 			l->inserted = true;
@@ -1529,7 +1531,7 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 		}
 		else
 			l->existed = !created_has(e, l->lot_id);
-		read_lot_row(e, l, t, d, 6);
+		read_lot_row(e, l, t, d, 4);
 	}
 	SPI_freetuptable(SPI_tuptable);
 }
@@ -2216,6 +2218,20 @@ lock_serials(LtEngine *e, SerialGroup **gs, int n)
 	SPI_freetuptable(SPI_tuptable);
 }
 
+/* Does column col of a result row hold the string s (NULL for s.p NULL)? */
+static bool
+col_is(HeapTuple t, TupleDesc d, int col, LtStr s)
+{
+	bool		isnull;
+	Datum		v = SPI_getbinval(t, d, col, &isnull);
+	text	   *x;
+
+	if (isnull || s.p == NULL)
+		return isnull && s.p == NULL;
+	x = DatumGetTextPP(v);
+	return VARSIZE_ANY_EXHDR(x) == s.len && memcmp(VARDATA_ANY(x), s.p, s.len) == 0;
+}
+
 /* Judge one serial by its net effect per warehouse. */
 static void
 judge_serial(LtEngine *e, SerialGroup *g)
@@ -2398,10 +2414,6 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 		Datum	   *vd = palloc(sizeof(Datum) * nfresh);
 		Datum		args[12];
 		uint64		nr;
-		HASHCTL		ctl;
-		HTAB	   *written;
-		SerialGroup **late = palloc(sizeof(SerialGroup *) * nfresh);
-		int			nlate = 0;
 
 		for (int k = 0; k < 9; k++)
 			s[k] = palloc(sizeof(LtStr) * nfresh);
@@ -2453,43 +2465,39 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 		args[11] = lt_array_date(dates[2], dnull[2], nfresh);
 		nr = lt_exec_batch(&serial_insert_plan, args, NULL, false);
 
-		/* which were written: by their key */
-		ctl.keysize = sizeof(LotKey);
-		ctl.entrysize = sizeof(LotKey);
-		ctl.hash = lotkey_hash;
-		ctl.match = lotkey_match;
-		ctl.hcxt = CurrentMemoryContext;
-		written = hash_create("lottrace new serials", Max(nr, 16), &ctl,
-							  HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
-		for (uint64 r = 0; r < nr; r++)
+		/*
+		 * Which were written: the rows come back in the order of the arrays,
+		 * without those ON CONFLICT skipped, so one pass pairs them.
+		 */
 		{
-			HeapTuple	t = SPI_tuptable->vals[r];
-			TupleDesc	d = SPI_tuptable->tupdesc;
-			char	   *item = lt_getstr(t, d, 2);
-			char	   *variant = lt_getstr(t, d, 3);
-			char	   *code = lt_getstr(t, d, 4);
-			LotKey		k;
+			uint64		r = 0;
 
-			k.item = (LtStr) {item, (int) strlen(item)};
-			k.variant = (LtStr) {variant, variant ? (int) strlen(variant) : 0};
-			k.code = (LtStr) {code, (int) strlen(code)};
-			hash_search(written, &k, HASH_ENTER, NULL);
+			for (int i = 0; i < nfresh; i++)
+			{
+				SerialGroup *g = fresh[i];
+				bool		written = false;
+
+				if (r < nr)
+				{
+					HeapTuple	t = SPI_tuptable->vals[r];
+					TupleDesc	d = SPI_tuptable->tupdesc;
+
+					written = col_is(t, d, 4, g->code) && col_is(t, d, 2, g->item) &&
+						col_is(t, d, 3, g->variant);
+				}
+				if (written)
+				{
+					r++;
+					g->fresh = true;	/* done: not in the update below */
+					check_serial_format(e, g);
+				}
+				else
+					others[nothers++] = g;
+			}
+			if (r != nr)
+				elog(ERROR, "lottrace: the serials written came back in another order");
 		}
 		SPI_freetuptable(SPI_tuptable);
-		for (int i = 0; i < nfresh; i++)
-		{
-			LotKey		k = {fresh[i]->item, fresh[i]->variant, fresh[i]->code};
-
-			if (hash_search(written, &k, HASH_FIND, NULL) != NULL)
-			{
-				fresh[i]->fresh = true; /* done: not in the update below */
-				check_serial_format(e, fresh[i]);
-			}
-			else
-				others[nothers++] = fresh[i];
-		}
-		(void) late;
-		(void) nlate;
 	}
 	if (nothers > 0)
 		lock_serials(e, others, nothers);
