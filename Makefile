@@ -10,9 +10,9 @@ MODULE_big = lottrace
 SRCS = $(sort $(wildcard src/*.c))
 OBJS = $(SRCS:.c=.o)
 
-# The install script is assembled from the ordered parts in src/sql/.
-SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
-DATA_built = lottrace--1.0.sql
+# The install script of 1.0 (frozen) and the update scripts of later
+# versions: src/lottrace--A--B.sql.
+DATA = $(sort $(wildcard src/lottrace--*.sql))
 
 # pg_regress: every sql/*.sql in name order; each file starts from a fresh
 # CREATE EXTENSION, so the files do not depend on each other.
@@ -46,9 +46,6 @@ all install installcheck:
 	@echo "which install them, or: apt-get install postgresql-server-dev-15" >&2
 	@exit 1
 endif
-
-lottrace--1.0.sql: $(SQL_PARTS)
-	cat $(SQL_PARTS) > $@
 
 .PHONY: test demo bench fuzz
 test:
