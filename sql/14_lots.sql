@@ -152,6 +152,33 @@ RETURNING rtrim(lot) AS lot;
 INSERT INTO lt_blank (item, qty, wh, lot, reason, moved_on) VALUES ('GEN', 1, 'W1', '  ', 'IN', '2026-02-12')
 RETURNING rtrim(lot) AS lot;
 
+-- a generated code goes into the row through the column's type, like one
+-- the ERP writes: too long for a varchar(8) (22001), refused by a domain's
+-- CHECK (23514); nothing is written and no counter value is used
+CREATE DOMAIN x_lot AS varchar(30) CHECK (VALUE LIKE 'X%');
+CREATE TABLE lt_short (id serial PRIMARY KEY, item text, qty numeric, wh text, lot varchar(8),
+                       reason text, moved_on date);
+CREATE TABLE lt_dom (id serial PRIMARY KEY, item text, qty numeric, wh text, lot x_lot,
+                     reason text, moved_on date);
+SELECT lottrace.attach('lt_short', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot',
+                       reason => 'reason', moved_on => 'moved_on');
+SELECT lottrace.attach('lt_dom', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot',
+                       reason => 'reason', moved_on => 'moved_on');
+SELECT sum(last_value) AS counter_before FROM lottrace.code_counter WHERE code_type = 'LOT-STD' \gset
+SELECT sqlstate, message
+  FROM pg_temp.err($$INSERT INTO lt_short (item, qty, wh, reason, moved_on)
+                     VALUES ('GEN', 1, 'W1', 'IN', '2026-02-12')$$);
+SELECT sqlstate, message
+  FROM pg_temp.err($$INSERT INTO lt_dom (item, qty, wh, reason, moved_on)
+                     VALUES ('GEN', 1, 'W1', 'IN', '2026-02-12')$$);
+SELECT sum(last_value) = :counter_before AS counter_unchanged
+  FROM lottrace.code_counter WHERE code_type = 'LOT-STD';
+SELECT count(*) AS rows_written FROM lt_short;
+SELECT lottrace.detach('lt_short');
+SELECT lottrace.detach('lt_dom');
+DROP TABLE lt_short, lt_dom;
+DROP DOMAIN x_lot;
+
 -- a hand-typed code must match the code type (23514, lottrace_code_format)
 SELECT sqlstate, constraint_name, message
   FROM pg_temp.err($$INSERT INTO lt_moves (item, qty, wh, lot, reason, moved_on)

@@ -455,7 +455,20 @@ generate(LtRelInfo *ri, LtItem *it, LtCodeType *ct, LtColId target,
 									!missing ? "lottrace_code_syntax"
 									: is_lot ? "lottrace_lot_required" : "lottrace_serial_required")));
 	}
-	val = PointerGetDatum(code);
+
+	/*
+	 * Into the row through the column's own type, as if the ERP had written
+	 * it: a varchar(n) too short for the code, or a domain's CHECK, refuses
+	 * it; a char(n) pads it.
+	 */
+	{
+		Form_pg_attribute a = TupleDescAttr(desc, att - 1);
+		Oid			typinput;
+		Oid			typioparam;
+
+		getTypeInputInfo(a->atttypid, &typinput, &typioparam);
+		val = OidInputFunctionCall(typinput, text_to_cstring(code), typioparam, a->atttypmod);
+	}
 	return heap_modify_tuple_by_cols(tup, desc, 1, &att, &val, &isnull);
 }
 
