@@ -54,6 +54,23 @@ work=$PGC_BASE/work
 mkdir -p "$work"
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# perf_summary DATA TITLE FILTER N: self time by shared object and by
+# function, then the N first functions including callees that match the awk
+# pattern FILTER, under TITLE.
+perf_summary() {
+  echo "By shared object (self time):"
+  perf report -i "$1" --stdio --no-children --sort dso -g none 2>/dev/null \
+    | awk '/^ +[0-9.]+%/ && n++ < 8'
+  echo
+  echo "Top functions (self time):"
+  perf report -i "$1" --stdio --no-children --sort dso,symbol -g none 2>/dev/null \
+    | awk '/^ +[0-9.]+%/ && n++ < 30'
+  echo
+  echo "$2"
+  perf report -i "$1" --stdio --children --sort dso,symbol -g none 2>/dev/null \
+    | awk "/^ +[0-9.]+%/ && $3 && n++ < $4"
+}
 calc() { awk "BEGIN { printf \"%s\", $1 }"; }   # calc 'expr' (awk arithmetic; printf formats inside)
 
 # ---------------------------------------------------------------------------
@@ -427,19 +444,8 @@ if [ "${BENCH_PROFILE:-1}" != 0 ] && command -v perf >/dev/null; then
   kill -INT "$perf_pid" 2>/dev/null || true
   wait "$perf_pid" 2>/dev/null || true
   if [ -s "$work/perf.data" ]; then
-    PROFILE_TXT=$(
-      echo "By shared object (self time):"
-      perf report -i "$work/perf.data" --stdio --no-children --sort dso -g none 2>/dev/null \
-        | awk '/^ +[0-9.]+%/ && n++ < 8'
-      echo
-      echo "Top functions (self time):"
-      perf report -i "$work/perf.data" --stdio --no-children --sort dso,symbol -g none 2>/dev/null \
-        | awk '/^ +[0-9.]+%/ && n++ < 30'
-      echo
-      echo "lottrace functions (including callees):"
-      perf report -i "$work/perf.data" --stdio --children --sort dso,symbol -g none 2>/dev/null \
-        | awk '/^ +[0-9.]+%/ && / lottrace\.so / && n++ < 25'
-    )
+    PROFILE_TXT=$(perf_summary "$work/perf.data" "lottrace functions (including callees):" \
+                   '/ lottrace\.so /' 25)
   else
     PROFILE_TXT="perf record failed: $(tail -3 "$work/perf.log")"
   fi
@@ -462,19 +468,9 @@ if [ "${BENCH_PROFILE:-1}" != 0 ] && command -v perf >/dev/null; then
   fi
   wait "$pgb" || true
   if [ -s "$work/perf-w2.data" ]; then
-    PROFILE_W2_TXT=$(
-      echo "By shared object (self time):"
-      perf report -i "$work/perf-w2.data" --stdio --no-children --sort dso -g none 2>/dev/null \
-        | awk '/^ +[0-9.]+%/ && n++ < 8'
-      echo
-      echo "Top functions (self time):"
-      perf report -i "$work/perf-w2.data" --stdio --no-children --sort dso,symbol -g none 2>/dev/null \
-        | awk '/^ +[0-9.]+%/ && n++ < 30'
-      echo
-      echo "Functions including callees (unresolved postgres addresses left out):"
-      perf report -i "$work/perf-w2.data" --stdio --children --sort dso,symbol -g none 2>/dev/null \
-        | awk '/^ +[0-9.]+%/ && !/\] 0x0000/ && n++ < 40'
-    )
+    PROFILE_W2_TXT=$(perf_summary "$work/perf-w2.data" \
+                      "Functions including callees (unresolved postgres addresses left out):" \
+                      '!/\] 0x0000/' 40)
   fi
   dropdb_ bench_prof
 fi

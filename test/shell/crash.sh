@@ -25,13 +25,7 @@
 #   * the triggers govern and the counters go on.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source scripts/pgcluster.sh
-trap 'kill $(jobs -p) 2>/dev/null || true; pgc_cleanup' EXIT
-
-fail() { echo "FAILED: $*"; exit 1; }
-export PGOPTIONS="-c lock_timeout=30s"   # a wait that would hang the test fails it
-work=$PGC_BASE/work
-mkdir -p "$work"
+source test/shell/include/cluster-test.bash   # clusters, clean-up, fail(), lock timeout, $work
 
 pgc_init crash "fsync = on" "synchronous_commit = on" "full_page_writes = on" \
   "wal_level = replica" "max_wal_size = 1GB" >/dev/null

@@ -20,13 +20,7 @@
 # verify() clean after each race.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source scripts/pgcluster.sh
-trap 'kill $(jobs -p) 2>/dev/null || true; pgc_cleanup' EXIT
-
-fail() { echo "FAILED: $*"; exit 1; }
-export PGOPTIONS="-c lock_timeout=30s"   # a wait that would hang the test fails it
-work=$PGC_BASE/work
-mkdir -p "$work"
+source test/shell/include/cluster-test.bash   # clusters, clean-up, fail(), lock timeout, $work
 
 pgc_init race "deadlock_timeout = 20ms" "log_lock_waits = on" >/dev/null
 pgc_start race
