@@ -322,18 +322,6 @@ relinfo_cache_init(void)
 	relinfos = hash_create("lottrace mappings", 16, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 }
 
-/* The cached mapping of a table, or NULL when it is not cached (no query). */
-LtRelInfo *
-lt_relinfo_peek(Oid relid)
-{
-	RelInfoEnt *e;
-
-	if (relinfos == NULL)
-		return NULL;
-	e = hash_search(relinfos, &relid, HASH_FIND, NULL);
-	return (e != NULL && e->ri->valid) ? e->ri : NULL;
-}
-
 LtRelInfo *
 lt_relinfo(Oid relid)
 {

@@ -56,7 +56,6 @@ typedef struct LtRelInfo
 
 /* The mapping of an attached table (cached); error if it is not attached. */
 extern LtRelInfo *lt_relinfo(Oid relid);
-extern LtRelInfo *lt_relinfo_peek(Oid relid);	/* NULL: not cached */
 
 /* "(id)=(42)": the primary key of a row, for error details. */
 extern char *lt_row_key(LtRelInfo *ri, TupleTableSlot *slot);

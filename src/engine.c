@@ -1342,6 +1342,20 @@ str_array(LtStr *s, int n, Oid elemtype)
 	return lt_array_text(d, nulls, n, elemtype);
 }
 
+/* Does column col of a result row hold the string s (NULL for s.p NULL)? */
+static bool
+col_is(HeapTuple t, TupleDesc d, int col, LtStr s)
+{
+	bool		isnull;
+	Datum		v = SPI_getbinval(t, d, col, &isnull);
+	text	   *x;
+
+	if (isnull || s.p == NULL)
+		return isnull && s.p == NULL;
+	x = DatumGetTextPP(v);
+	return VARSIZE_ANY_EXHDR(x) == s.len && memcmp(VARDATA_ANY(x), s.p, s.len) == 0;
+}
+
 static char *
 lot_name(LotEnt *l)
 {
@@ -1515,10 +1529,8 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 		TupleDesc	d = SPI_tuptable->tupdesc;
 		LotEnt	   *l = lots[r];
 		bool		isnull;
-		text	   *code = DatumGetTextPP(SPI_getbinval(t, d, 2, &isnull));
 
-		if (isnull || VARSIZE_ANY_EXHDR(code) != l->key.code.len ||
-			memcmp(VARDATA_ANY(code), l->key.code.p, l->key.code.len) != 0)
+		if (!col_is(t, d, 2, l->key.code))
 			elog(ERROR, "lottrace: the lots written came back in another order");
 		l->lot_id = lt_getint8(t, d, 1, NULL);
 		if (DatumGetBool(SPI_getbinval(t, d, 3, &isnull)))
@@ -1836,9 +1848,11 @@ flush_chunk(LtEngine *e, bool final)
 	LotEnt	   *l;
 	BatchEnt   *be;
 	long		nlots = hash_get_num_entries(e->lots);
-	LotEnt	  **with_load,
+	LotEnt	  **all,
+			  **with_load,
 			  **without;
-	int			nw = 0,
+	int			n = 0,
+				nw = 0,
 				nwo = 0;
 	MemoryContext old;
 
@@ -1848,32 +1862,31 @@ flush_chunk(LtEngine *e, bool final)
 	init_plans();
 	e->nflush++;
 
-	/* 1. write every lot: upsert the loaded ones, update the others */
+	/*
+	 * 1. write every lot, in key order: upsert the loaded ones, update the
+	 * others
+	 */
+	all = palloc(sizeof(LotEnt *) * nlots);
 	with_load = palloc(sizeof(LotEnt *) * nlots);
 	without = palloc(sizeof(LotEnt *) * nlots);
 	hash_seq_init(&hs, e->lots);
 	while ((l = hash_seq_search(&hs)) != NULL)
+		all[n++] = l;
+	qsort(all, nlots, sizeof(LotEnt *), lot_key_cmp);
+	for (int i = 0; i < n; i++)
 	{
-		if (l->has_load)
-			with_load[nw++] = l;
+		if (all[i]->has_load)
+			with_load[nw++] = all[i];
 		else
-			without[nwo++] = l;
+			without[nwo++] = all[i];
 	}
-	qsort(with_load, nw, sizeof(LotEnt *), lot_key_cmp);
-	qsort(without, nwo, sizeof(LotEnt *), lot_key_cmp);
 	if (nw > 0 && nwo > 0)
 	{
 		/*
 		 * Both kinds in one chunk: lock every existing lot first, in key
 		 * order, so that two statements never hold locks in opposite orders.
 		 */
-		LotEnt	  **all = palloc(sizeof(LotEnt *) * nlots);
-
-		memcpy(all, with_load, sizeof(LotEnt *) * nw);
-		memcpy(all + nw, without, sizeof(LotEnt *) * nwo);
-		qsort(all, nlots, sizeof(LotEnt *), lot_key_cmp);
-		write_sliced(e, prelock_lots, all, (int) nlots);
-		pfree(all);
+		write_sliced(e, prelock_lots, all, n);
 	}
 	if (nw > 0)
 		write_sliced(e, upsert_lots, with_load, nw);
@@ -2216,20 +2229,6 @@ lock_serials(LtEngine *e, SerialGroup **gs, int n)
 		g->cancelled = DatumGetBool(SPI_getbinval(t, d, 5, &isnull));
 	}
 	SPI_freetuptable(SPI_tuptable);
-}
-
-/* Does column col of a result row hold the string s (NULL for s.p NULL)? */
-static bool
-col_is(HeapTuple t, TupleDesc d, int col, LtStr s)
-{
-	bool		isnull;
-	Datum		v = SPI_getbinval(t, d, col, &isnull);
-	text	   *x;
-
-	if (isnull || s.p == NULL)
-		return isnull && s.p == NULL;
-	x = DatumGetTextPP(v);
-	return VARSIZE_ANY_EXHDR(x) == s.len && memcmp(VARDATA_ANY(x), s.p, s.len) == 0;
 }
 
 /* Judge one serial by its net effect per warehouse. */

@@ -168,14 +168,21 @@ lt_type_oid(const char *name)
 	return oid;
 }
 
+/* *cache, looked up again when the type is gone (extension re-created) */
+static Oid
+cached_type_oid(Oid *cache, const char *name)
+{
+	if (!OidIsValid(*cache) || !SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(*cache)))
+		*cache = lt_type_oid(name);
+	return *cache;
+}
+
 Oid
 lt_lotcode_oid(void)
 {
 	static Oid	oid = InvalidOid;
 
-	if (!OidIsValid(oid) || !SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(oid)))
-		oid = lt_type_oid("lotcode");
-	return oid;
+	return cached_type_oid(&oid, "lotcode");
 }
 
 Oid
@@ -183,9 +190,7 @@ lt_serialcode_oid(void)
 {
 	static Oid	oid = InvalidOid;
 
-	if (!OidIsValid(oid) || !SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(oid)))
-		oid = lt_type_oid("serialcode");
-	return oid;
+	return cached_type_oid(&oid, "serialcode");
 }
 
 Oid

@@ -473,9 +473,10 @@ generate(LtRelInfo *ri, LtItem *it, LtCodeType *ct, LtColId target,
 }
 
 /*
- * BEFORE INSERT ... FOR EACH ROW WHEN (lot IS NULL OR serial IS NULL):
+ * BEFORE INSERT ... FOR EACH ROW WHEN (lottrace._wants_code(item, lot, serial)):
  * a load of a lot-tracked item without a lot code gets one from the item's
- * code type; a serial likewise when the reason has create_serials.
+ * code type; a serial likewise when the reason has create_serials.  The WHEN
+ * clause already let through only rows that may need a code.
  */
 Datum
 lt_trg_generate(PG_FUNCTION_ARGS)
@@ -496,32 +497,6 @@ lt_trg_generate(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"lottrace._trg_generate\" must be fired for INSERT")));
-
-	/*
-	 * The common case -- a row whose code is there, or of an item that needs
-	 * none -- is decided from the caches, without SPI.
-	 */
-	ri = lt_relinfo_peek(RelationGetRelid(rel));
-	if (ri != NULL)
-	{
-		item = slot_text(&ri->col[LC_ITEM], tup, desc, &len);
-		if (item == NULL)
-			return PointerGetDatum(tup);
-		it = lt_item_peek(item, len);
-		if (it != NULL)
-		{
-			int			l2 = 0;
-			bool		want_lot = it->exists && it->lot_tracked && it->lot_ct &&
-				ri->col[LC_LOT].attnum != 0 &&
-				slot_text(&ri->col[LC_LOT], tup, desc, &l2) == NULL;
-			bool		want_serial = it->exists && it->serial_tracked && it->serial_ct &&
-				ri->col[LC_SERIAL].attnum != 0 &&
-				slot_text(&ri->col[LC_SERIAL], tup, desc, &l2) == NULL;
-
-			if (!want_lot && !want_serial)
-				return PointerGetDatum(tup);
-		}
-	}
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "lottrace: SPI_connect failed");
