@@ -1,41 +1,47 @@
 #!/usr/bin/env bash
 # Install what a lottrace target needs and is missing (Debian 12 packages).
 #
-#   scripts/setup.sh test|demo|bench|fuzz
+#   scripts/setup.sh test|demo|bench|fuzz      install what is missing
+#   scripts/setup.sh --missing PURPOSE         only print the missing packages
+#
+# What a purpose needs is listed in scripts/packages.tsv.  Whether a package
+# is installed is decided by the package manager (dpkg-query), never by
+# looking for a file: files move between packages (pgxs.mk, for one, comes
+# with postgresql-client-15, not with the server headers).
 #
 # As root the packages are installed with apt-get; otherwise the script stops
 # and prints the exact command to run.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
+list_only=0
+if [ "${1:-}" = --missing ]; then list_only=1; shift; fi
 purpose=${1:-test}
-
-# Package -> a file it provides (how we tell it is installed).
-declare -A probe=(
-  [postgresql-server-dev-15]=/usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk
-  [postgresql-15]=/usr/lib/postgresql/15/bin/postgres
-  [postgresql-client-15]=/usr/lib/postgresql/15/bin/psql
-  [make]=/usr/bin/make
-  [gcc]=/usr/bin/gcc
-  [graphviz]=/usr/bin/dot
-  [postgresql-15-cron]=/usr/lib/postgresql/15/lib/pg_cron.so
-  [clang]=/usr/bin/clang
-  [libclang-rt-14-dev]=/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
-  [valgrind]=/usr/bin/valgrind
-)
-
-base=(postgresql-15 postgresql-client-15 postgresql-server-dev-15 make gcc)
 case "$purpose" in
-  test)  want=("${base[@]}" graphviz postgresql-15-cron) ;;
-  demo)  want=("${base[@]}" graphviz) ;;
-  bench) want=("${base[@]}" valgrind) ;;
-  fuzz)  want=(clang libclang-rt-14-dev) ;;
-  *) echo "usage: $0 test|demo|bench|fuzz" >&2; exit 2 ;;
+  test|demo|bench|fuzz) ;;
+  *) echo "usage: $0 [--missing] test|demo|bench|fuzz" >&2; exit 2 ;;
 esac
 
+# The packages of this purpose, each once, in the table's order.
+wanted() {
+  awk -F'\t' -v p="$1" '!/^#/ && NF >= 2 && $2 == p && !seen[$1]++ { print $1 }' scripts/packages.tsv
+}
+
+# dpkg's own answer: "install ok installed" and nothing else means installed
+# (half-installed, config-files and unknown packages all count as missing).
+installed() {
+  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
 missing=()
-for p in "${want[@]}"; do
-  [ -e "${probe[$p]}" ] || missing+=("$p")
-done
+while read -r p; do
+  installed "$p" || missing+=("$p")
+done < <(wanted "$purpose")
+
+if [ $list_only -eq 1 ]; then
+  [ ${#missing[@]} -eq 0 ] || printf '%s\n' "${missing[@]}"
+  exit 0
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 cmd="apt-get install -y --no-install-recommends ${missing[*]}"
@@ -57,3 +63,7 @@ if ! $cmd >/tmp/lottrace-apt.log 2>&1; then
     exit 1
   fi
 fi
+# Installed now, by dpkg's account?
+for p in "${missing[@]}"; do
+  installed "$p" || { echo "lottrace: $p is still not installed (see /tmp/lottrace-apt.log)" >&2; exit 1; }
+done
