@@ -287,8 +287,9 @@ SELECT sqlstate, message, detail FROM pg_temp.err($$INSERT INTO codes SELECT t F
 -- function argument without a cast.
 SELECT sqlstate FROM pg_temp.err($$SELECT lottrace.lotcode_cmp('A'::text, 'B'::text)$$);
 
--- lotcode -> text is implicit: ||, LIKE, text functions.
-SELECT 'L-' || 'A1'::lotcode || '/x' AS cat, 'A1'::lotcode || 'B2'::lotcode AS cat2,
+-- lotcode -> text is implicit: ||, LIKE, text functions.  Two codes
+-- concatenate through text (there is no lotcode || lotcode since 1.1).
+SELECT 'L-' || 'A1'::lotcode || '/x' AS cat, 'A1'::lotcode::text || 'B2'::lotcode AS cat2,
        'A1'::lotcode LIKE 'A%' AS "like", upper('ab1'::lotcode) AS upper,
        split_part('L-2024-7'::lotcode, '-', 2) AS part,
        'A1'::lotcode = 'A1'::text AS eq_text;
@@ -304,10 +305,14 @@ SELECT sqlstate, message FROM pg_temp.err($$SELECT 'A1'::lottrace.serialcode::lo
 SELECT sqlstate, message FROM pg_temp.err($$INSERT INTO short (serial) SELECT 'A1'::lottrace.lotcode$$);
 -- Going through text is explicit, and checked.
 SELECT 'A1'::lotcode::text::serialcode AS via_text;
+SELECT sqlstate, message FROM pg_temp.err($$SELECT 'A1'::lottrace.lotcode || 'B2'::lottrace.lotcode$$);
 
--- There is no lotcode-serialcode operator either: comparing the two falls
--- back to text (both cast to text implicitly), so byte order, not natural.
-SELECT 'L10'::lotcode < 'L2'::serialcode AS text_order, 'A1'::lotcode = 'A1'::serialcode AS text_equal;
+-- There is no lotcode-serialcode operator either: each type compares with
+-- text, so the comparison is ambiguous (42725) rather than a silent text
+-- comparison; cast both to text where it is meant.
+SELECT sqlstate, message FROM pg_temp.err($$SELECT 'L10'::lottrace.lotcode < 'L2'::lottrace.serialcode$$);
+SELECT sqlstate FROM pg_temp.err($$SELECT 'A1'::lottrace.lotcode = 'A1'::lottrace.serialcode$$);
+SELECT 'L10'::lotcode::text < 'L2'::serialcode::text AS text_order;
 
 -- ============================================================ serialcode
 

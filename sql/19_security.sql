@@ -205,7 +205,7 @@ SELECT n, e.sqlstate, e.message
        LATERAL pg_temp.err(stmt) AS e
  ORDER BY n;
 -- the types and pure functions are for everyone
-SELECT 'L2'::lottrace.lotcode OPERATOR(lottrace.<) 'L10'::lottrace.lotcode AS natural_order,
+SELECT 'L2'::lottrace.lotcode OPERATOR(pg_catalog.<) 'L10'::lottrace.lotcode AS natural_order,
        lottrace.matches('M0001', 'M{SEQ:4|}') AS matches,
        lottrace.gs1_lot('(10)ABC') AS gs1_lot;
 RESET ROLE;
@@ -506,7 +506,7 @@ INSERT INTO erp.stock_moves (posted_on, warehouse, item_code, lot_no, quantity, 
 VALUES ('2026-07-01', 'W1', 'MILK', 'M9100', 1, 'RCV');
 SHOW lottrace.default_status;
 SET lottrace.default_status = 'AVAILABLE';
-SELECT lot, status FROM lottrace.lot_register WHERE lot OPERATOR(lottrace.=) 'M9100';
+SELECT lot, status FROM lottrace.lot_register WHERE lot OPERATOR(pg_catalog.=) 'M9100';
 RESET ROLE;
 DO $$ BEGIN
   EXECUTE pg_catalog.format('ALTER DATABASE %I RESET lottrace.default_status', current_database());
@@ -806,11 +806,11 @@ SELECT count(*) AS rows_read_with_parent FROM erp.inh_parent;
 SELECT source, source_key, qty FROM lottrace.movements WHERE source = 'erp.inh_parent'::regclass;
 SELECT count(*) AS problems FROM lottrace.verify();
 SELECT lottrace.rebuild();
-SELECT lot, warehouse, on_hand FROM lottrace.lot_stock WHERE lot OPERATOR(lottrace.=) 'M6004';
+SELECT lot, warehouse, on_hand FROM lottrace.lot_stock WHERE lot OPERATOR(pg_catalog.=) 'M6004';
 SET ROLE erp_owner;
 SELECT lottrace.detach('erp.inh_parent');
 RESET ROLE;
-SELECT lot, warehouse, on_hand FROM lottrace.lot_stock WHERE lot OPERATOR(lottrace.=) 'M6004';
+SELECT lot, warehouse, on_hand FROM lottrace.lot_stock WHERE lot OPERATOR(pg_catalog.=) 'M6004';
 SELECT count(*) AS problems FROM lottrace.verify();
 DROP TABLE erp.inh_sneak, erp.inh_parent, erp.other, erp.plist;
 

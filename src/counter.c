@@ -47,13 +47,13 @@ static LtPlan counter_set_plan = {
 
 static LtPlan lot_used_plan = {
 	"SELECT FROM lottrace.lot WHERE item OPERATOR(pg_catalog.=) $1"
-	" AND code OPERATOR(lottrace.=) $2::pg_catalog.text::lottrace.lotcode LIMIT 1",
+	" AND code OPERATOR(pg_catalog.=) $2::pg_catalog.text::lottrace.lotcode LIMIT 1",
 	2, {TEXTOID, TEXTOID}
 };
 
 static LtPlan serial_used_plan = {
 	"SELECT FROM lottrace.serial WHERE item OPERATOR(pg_catalog.=) $1"
-	" AND code OPERATOR(lottrace.=) $2::pg_catalog.text::lottrace.serialcode LIMIT 1",
+	" AND code OPERATOR(pg_catalog.=) $2::pg_catalog.text::lottrace.serialcode LIMIT 1",
 	2, {TEXTOID, TEXTOID}
 };
 

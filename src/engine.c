@@ -1228,7 +1228,7 @@ static LtPlan lot_update_plan = {
 	" locked AS ("
 	"  SELECT l.lot_id, k.i, k.delta"
 	"    FROM k JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) k.item"
-	"     AND l.code OPERATOR(lottrace.=) k.code"
+	"     AND l.code OPERATOR(pg_catalog.=) k.code"
 	"     AND (l.variant OPERATOR(pg_catalog.=) k.variant OR (l.variant IS NULL AND k.variant IS NULL))"
 	"   ORDER BY k.i"
 	"     FOR NO KEY UPDATE OF l)"
@@ -1242,7 +1242,7 @@ static LtPlan lot_update_plan = {
 /* the same for one lot: a plain UPDATE (it locks its one row) */
 static LtPlan lot_update1_plan = {
 	"UPDATE lottrace.lot l SET stock = lottrace._stock_add(l.stock, $4)"
-	" WHERE l.item OPERATOR(pg_catalog.=) $1 AND l.code OPERATOR(lottrace.=) $3"
+	" WHERE l.item OPERATOR(pg_catalog.=) $1 AND l.code OPERATOR(pg_catalog.=) $3"
 	"   AND (l.variant OPERATOR(pg_catalog.=) $2 OR (l.variant IS NULL AND $2 IS NULL))"
 	" RETURNING 1::pg_catalog.int8, l.lot_id, l.status, l.saleable, l.force_closed, l.expiry_date,"
 	"           l.supplier, lottrace._stock_negative(l.stock, $4)",
@@ -1256,7 +1256,7 @@ static LtPlan lot_prelock_plan = {
 	"                  pg_catalog.unnest($2::pg_catalog.text[]),"
 	"                  pg_catalog.unnest($3::lottrace.lotcode[])) WITH ORDINALITY AS k(item, variant, code, i)"
 	"  JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) k.item"
-	"   AND l.code OPERATOR(lottrace.=) k.code"
+	"   AND l.code OPERATOR(pg_catalog.=) k.code"
 	"   AND (l.variant OPERATOR(pg_catalog.=) k.variant OR (l.variant IS NULL AND k.variant IS NULL))"
 	" ORDER BY k.i"
 	"   FOR NO KEY UPDATE OF l",
@@ -2075,7 +2075,7 @@ static LtPlan serial_lock_plan = {
 	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::lottrace.serialcode[]))"
 	"       WITH ORDINALITY AS k(item, variant, code, i)"
 	"  JOIN lottrace.serial s ON s.item OPERATOR(pg_catalog.=) k.item"
-	"   AND s.code OPERATOR(lottrace.=) k.code"
+	"   AND s.code OPERATOR(pg_catalog.=) k.code"
 	"   AND (s.variant OPERATOR(pg_catalog.=) k.variant OR (s.variant IS NULL AND k.variant IS NULL))"
 	" ORDER BY k.i"
 	"   FOR NO KEY UPDATE OF s",
@@ -2099,7 +2099,7 @@ static LtPlan serial_insert_plan = {
 	"        WITH ORDINALITY AS u(item, variant, code, lot, start_date, validity, supplier, wh,"
 	"                             load_doc, loaded_on, unload_doc, unloaded_on, i)"
 	"   LEFT JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) u.item"
-	"    AND l.code OPERATOR(lottrace.=) u.lot::lottrace.lotcode"
+	"    AND l.code OPERATOR(pg_catalog.=) u.lot::lottrace.lotcode"
 	"    AND (l.variant OPERATOR(pg_catalog.=) u.variant OR (l.variant IS NULL AND u.variant IS NULL))"
 	"  ORDER BY u.i"
 	" ON CONFLICT DO NOTHING"
@@ -2114,7 +2114,7 @@ static LtPlan serial_update_plan = {
 	"       lot_id = CASE WHEN u.lot IS NULL THEN s.lot_id ELSE"
 	"                (SELECT l.lot_id FROM lottrace.lot l"
 	"                  WHERE l.item OPERATOR(pg_catalog.=) s.item"
-	"                    AND l.code OPERATOR(lottrace.=) u.lot::lottrace.lotcode"
+	"                    AND l.code OPERATOR(pg_catalog.=) u.lot::lottrace.lotcode"
 	"                    AND (l.variant OPERATOR(pg_catalog.=) s.variant"
 	"                         OR (l.variant IS NULL AND s.variant IS NULL))) END,"
 	"       load_doc = CASE WHEN u.set_load THEN u.load_doc ELSE s.load_doc END,"
@@ -2144,7 +2144,7 @@ static LtPlan serial_unload_plan = {
 	" locked AS ("
 	"  SELECT s.serial_id, k.i, k.doc, k.moved_on"
 	"    FROM k JOIN lottrace.serial s ON s.item OPERATOR(pg_catalog.=) k.item"
-	"     AND s.code OPERATOR(lottrace.=) k.code"
+	"     AND s.code OPERATOR(pg_catalog.=) k.code"
 	"     AND (s.variant OPERATOR(pg_catalog.=) k.variant OR (s.variant IS NULL AND k.variant IS NULL))"
 	"   WHERE s.state OPERATOR(pg_catalog.=) 'in_stock' AND s.warehouse OPERATOR(pg_catalog.=) k.wh"
 	"     AND NOT s.cancelled"

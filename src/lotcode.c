@@ -551,6 +551,78 @@ lotcode_cmp(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(lt_cmp_args(fcinfo));
 }
 
+/* ---------------------------------------------------------------------
+ * Comparison with text (and varchar, which is binary-coercible to text)
+ *
+ * A text value is compared as the code its input would make: the
+ * surrounding white space is trimmed, the rest is compared in natural
+ * order, and equality is byte equality.  A text that is no valid code
+ * (a space inside, too long, empty) still has a place in that order, so
+ * the comparison never fails; lc_natural_cmp() is total over any bytes.
+ * These are the cross-type members of the btree families, which lets
+ * `code_col = $1::text` use the code's index.
+ * ---------------------------------------------------------------------
+ */
+
+/* Natural comparison of a code (argument code_arg) and a text. */
+static int
+lt_cmp_code_text(FunctionCallInfo fcinfo, int code_arg)
+{
+	text	   *c = PG_GETARG_TEXT_PP(code_arg);
+	text	   *t = PG_GETARG_TEXT_PP(1 - code_arg);
+	lc_result	r = lc_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), LC_MAX_LEN);
+	int			cmp;
+
+	cmp = lc_natural_cmp(VARDATA_ANY(c), VARSIZE_ANY_EXHDR(c),
+						 VARDATA_ANY(t) + r.start, r.len);
+	PG_FREE_IF_COPY(c, code_arg);
+	PG_FREE_IF_COPY(t, 1 - code_arg);
+	return code_arg == 0 ? cmp : -cmp;
+}
+
+/* code OP text (code_arg 0) and text OP code (code_arg 1) */
+#define LT_CROSS_OPS(prefix, code_arg) \
+PG_FUNCTION_INFO_V1(prefix##_eq); \
+Datum prefix##_eq(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(lt_cmp_code_text(fcinfo, code_arg) == 0); } \
+PG_FUNCTION_INFO_V1(prefix##_ne); \
+Datum prefix##_ne(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(lt_cmp_code_text(fcinfo, code_arg) != 0); } \
+PG_FUNCTION_INFO_V1(prefix##_lt); \
+Datum prefix##_lt(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(lt_cmp_code_text(fcinfo, code_arg) < 0); } \
+PG_FUNCTION_INFO_V1(prefix##_le); \
+Datum prefix##_le(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(lt_cmp_code_text(fcinfo, code_arg) <= 0); } \
+PG_FUNCTION_INFO_V1(prefix##_gt); \
+Datum prefix##_gt(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(lt_cmp_code_text(fcinfo, code_arg) > 0); } \
+PG_FUNCTION_INFO_V1(prefix##_ge); \
+Datum prefix##_ge(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(lt_cmp_code_text(fcinfo, code_arg) >= 0); } \
+PG_FUNCTION_INFO_V1(prefix##_cmp); \
+Datum prefix##_cmp(PG_FUNCTION_ARGS) { PG_RETURN_INT32(lt_cmp_code_text(fcinfo, code_arg)); }
+
+/*
+ * btree support 1 for (text, text) in the code families: the order of two
+ * texts as codes.  Only array keys use it (`code_col = ANY ($1::text[])`
+ * sorts and de-duplicates the array with it); there are no (text, text)
+ * operators in the families, text keeps its own.
+ */
+PG_FUNCTION_INFO_V1(text_as_code_cmp);
+Datum
+text_as_code_cmp(PG_FUNCTION_ARGS)
+{
+	text	   *a = PG_GETARG_TEXT_PP(0);
+	text	   *b = PG_GETARG_TEXT_PP(1);
+	lc_result	ra = lc_parse(VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a), LC_MAX_LEN);
+	lc_result	rb = lc_parse(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), LC_MAX_LEN);
+	int			cmp;
+
+	cmp = lc_natural_cmp(VARDATA_ANY(a) + ra.start, ra.len,
+						 VARDATA_ANY(b) + rb.start, rb.len);
+	PG_FREE_IF_COPY(a, 0);
+	PG_FREE_IF_COPY(b, 1);
+	PG_RETURN_INT32(cmp);
+}
+
+LT_CROSS_OPS(lotcode_text, 0)
+LT_CROSS_OPS(text_lotcode, 1)
+
 /* The comparator sorts use, without the fmgr call. */
 static int
 lt_fastcmp(Datum x, Datum y, SortSupport ssup)

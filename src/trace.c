@@ -43,7 +43,7 @@ typedef struct Visit
 /* the lot; a variant '' names the lot without variant (NULL and '' alike) */
 static LtPlan find_lot_plan = {
 	"SELECT lot_id FROM lottrace.lot"
-	" WHERE item OPERATOR(pg_catalog.=) $1 AND code OPERATOR(lottrace.=) $2::pg_catalog.text::lottrace.lotcode"
+	" WHERE item OPERATOR(pg_catalog.=) $1 AND code OPERATOR(pg_catalog.=) $2::pg_catalog.text::lottrace.lotcode"
 	"   AND ($3 IS NULL OR CASE WHEN $3 OPERATOR(pg_catalog.=) '' THEN variant IS NULL"
 	"                           ELSE variant OPERATOR(pg_catalog.=) $3 END)",
 	3, {TEXTOID, TEXTOID, TEXTOID}
