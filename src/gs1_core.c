@@ -871,6 +871,11 @@ validate_value(const gs1_ai_def *def, const vbuf *v, size_t aipos, int cy, gs1_e
 					break;
 			}
 		}
+		/* base64 padding only where it completes a multiple of 3 characters */
+		if (c->cset == GS1_CSET_Z && take > 0 && v->c[off + take - 1] == '=' &&
+			take % 3 != 0)
+			return fail(err, GS1_ERR_CHARSET, def->ai, v->src[off + take - 1],
+						"padding \"=\" is only allowed to make the length a multiple of 3");
 		for (li = 0; li < GS1_MAX_LINTS && c->lint[li] != GS1_LINT_NONE; li++)
 			if (!lint_one((gs1_lint) c->lint[li], def, v->c + off, take,
 						  v->src + off, cy, err))
@@ -902,7 +907,13 @@ add_element(gs1_parsed *out, const gs1_ai_def *def, size_t aipos, const vbuf *v,
 		if (e->def != def)
 			continue;
 		if (e->vlen == v->len && memcmp(e->value, v->c, v->len) == 0)
+		{
+			/* GS1 Digital Link: each AI at most once, even with the same value */
+			if (part != GS1_PART_NONE)
+				return fail(err, GS1_ERR_DIGITAL_LINK, def->ai, aipos,
+							"appears twice in the digital link (each AI may appear only once)");
 			return true;
+		}
 		return fail(err, GS1_ERR_DUPLICATE, def->ai, aipos,
 					"appears twice with different values (\"%s\" and \"%.*s\")",
 					e->value, (int) v->len, v->c);
@@ -1869,5 +1880,29 @@ gs1_check_pairs(const gs1_parsed *p, gs1_pair_report report, void *arg)
 			}
 		}
 	}
+
+	/*
+	 * A digital signature (8030) signs a serialised item: with it, a GDTI
+	 * (253), GCN (255) or GRAI (8003) must carry its serial component.
+	 */
+	if (gs1_find(p, "8030"))
+		for (i = 0; i < p->count; i++)
+		{
+			const gs1_ai_def *def = p->el[i].def;
+			int			need = 0,
+						c;
+
+			if (strcmp(def->ai, "253") != 0 && strcmp(def->ai, "255") != 0 &&
+				strcmp(def->ai, "8003") != 0)
+				continue;
+			for (c = 0; c < def->ncomp; c++)
+				if (!def->comp[c].optional)
+					need += def->comp[c].max;
+			if (p->el[i].vlen <= need)
+			{
+				report(arg, def->ai, "needs its serial component together with (8030)");
+				problems++;
+			}
+		}
 	return problems;
 }

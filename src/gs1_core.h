@@ -185,8 +185,8 @@ typedef struct gs1_error
  * Parse and validate barcode data s[0..n) (surrounding white space is
  * ignored).  current_year (e.g. 2025) resolves two-digit years by the GS1
  * century rule.  A repeated AI with the same value is kept once; with a
- * different value it is an error.  Pairing rules (req/ex) are not checked
- * here: see gs1_check_pairs.
+ * different value it is an error, and in a Digital Link any repeat is one.
+ * Pairing rules (req/ex) are not checked here: see gs1_check_pairs.
  */
 extern bool gs1_parse(const char *s, size_t n, int current_year,
 					  gs1_parsed *out, gs1_error *err);
@@ -233,8 +233,10 @@ extern bool gs1_dl_build(const gs1_parsed *p, const char *stem, size_t stemlen,
 
 /*
  * Pairing rules of the dictionary (req = AIs that must be present too, ex =
- * AIs that must not be): calls report(arg, ai, problem) once per problem, in
- * element order; returns the number of problems.
+ * AIs that must not be), and the rule that a digital signature (8030) needs
+ * the serial component of a (253), (255) or (8003) next to it: calls
+ * report(arg, ai, problem) once per problem, in element order (the (8030)
+ * rule last); returns the number of problems.
  */
 typedef void (*gs1_pair_report) (void *arg, const char *ai, const char *problem);
 extern int	gs1_check_pairs(const gs1_parsed *p, gs1_pair_report report, void *arg);
