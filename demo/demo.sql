@@ -177,6 +177,19 @@ SELECT item, serial, state, warehouse, load_doc, loaded_on, unload_doc, unloaded
   FROM lottrace.serial_register ORDER BY serial;
 \set ECHO none
 \echo
+\echo 'Reporting tools connect without lottrace on the search_path; codes still work in'
+\echo 'plain SQL: || gives text, and a text parameter (what JDBC setString and psycopg send)'
+\echo 'compares in natural order and uses the index:'
+SET search_path = "$user", public;
+\set ECHO queries
+SELECT string_agg(lot || ' @ ' || warehouse || ' = ' || on_hand, ', ' ORDER BY lot) AS labels
+  FROM lottrace.lot_stock WHERE item = 'MILK';
+PREPARE lot_by_code(text) AS SELECT item, lot, on_hand FROM lottrace.lot_register WHERE lot = $1;
+EXECUTE lot_by_code('M26320-001');
+SELECT 'L2'::lottrace.lotcode < 'L10'::text AS natural_order_against_text;
+\set ECHO none
+RESET search_path;
+\echo
 \echo 'The registers agree with the ERP table (verify() lists nothing):'
 \set ECHO queries
 SELECT count(*) AS disagreements FROM lottrace.verify();
