@@ -1163,8 +1163,10 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	if (m.it->lot_tracked)
 	{
 		add_lot_move(e, &m);
-		if ((e->nrows % LT_CHUNK_CHECK) == 0 &&
-			MemoryContextMemAllocated(e->chunk_cxt, true) > LT_CHUNK_BYTES)
+		if (lt_debug_chunk_rows > 0
+			? (e->nrows % lt_debug_chunk_rows) == 0
+			: ((e->nrows % LT_CHUNK_CHECK) == 0 &&
+			   MemoryContextMemAllocated(e->chunk_cxt, true) > LT_CHUNK_BYTES))
 			flush_chunk(e, false);
 	}
 	if (m.it->serial_tracked)
@@ -1625,7 +1627,11 @@ check_lot(LtEngine *e, LotEnt *l)
 						 "The item allows one supplier per lot (lottrace.item.single_supplier).",
 						 "%s comes from supplier \"%s\": load from account \"%s\" into warehouse \"%s\" refused",
 						 lot_name(l), str_c(l->account), str_c(l->acct2), str_c(l->acct2_wh));
-			if (l->existed && l->has_load && l->account.p && l->supplier &&
+			/*
+			 * The lot's supplier as written: before the statement, or by an
+			 * earlier chunk of it (so not only when the lot "existed").
+			 */
+			if (l->has_load && l->account.p && l->supplier &&
 				strcmp(l->supplier, str_c(l->account)) != 0)
 				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_single_supplier", l->load_ref, NULL,
 						 "The item allows one supplier per lot (lottrace.item.single_supplier).",
@@ -2000,7 +2006,12 @@ check_negatives(LtEngine *e)
 		}
 		args[0] = lt_array_int8(ids, n);
 		args[1] = str_array(whs, n, TEXTOID);
-		nr = lt_exec_batch(&neg_recheck_plan, args, NULL, true);
+		/*
+		 * Not read-only: a read-only SPI query runs on the statement's
+		 * snapshot, before the chunks' own writes, and would read the
+		 * stock as it was before the statement.
+		 */
+		nr = lt_exec_batch(&neg_recheck_plan, args, NULL, false);
 		for (uint64 r = 0; r < nr; r++)
 		{
 			int64		k = lt_getint8(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, NULL) - 1;

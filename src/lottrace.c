@@ -5,6 +5,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "fmgr.h"
 #include "utils/guc.h"
 
@@ -17,6 +19,7 @@ PG_MODULE_MAGIC;
 char	   *lt_default_status = NULL;
 char	   *lt_expired_status = NULL;
 char	   *lt_status_note = NULL;
+int			lt_debug_chunk_rows = 0;
 
 void		_PG_init(void);
 
@@ -49,6 +52,13 @@ _PG_init(void)
 							   "",
 							   PGC_USERSET, 0,
 							   NULL, NULL, NULL);
+	DefineCustomIntVariable("lottrace.debug_chunk_rows",
+							"Developer setting: write the registers every this many rows of a statement (0: by memory, the default).",
+							"Tests use it to cut small statements into many chunks, the way a statement of tens of thousands of lots is cut.",
+							&lt_debug_chunk_rows,
+							0, 0, INT_MAX,
+							PGC_SUSET, GUC_NOT_IN_SAMPLE,
+							NULL, NULL, NULL);
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("lottrace");
 #else
