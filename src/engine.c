@@ -1867,6 +1867,7 @@ flush_chunk(LtEngine *e, bool final)
 	old = MemoryContextSwitchTo(e->chunk_cxt);
 	init_plans();
 	e->nflush++;
+	elog(DEBUG1, "lottrace: writing chunk %d (%ld lots)", e->nflush, nlots);
 
 	/*
 	 * 1. write every lot, in key order: upsert the loaded ones, update the

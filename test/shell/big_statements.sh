@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Rules judged at the end of a statement, at full size: statements of 90,000
+# lots, which the engine writes in several chunks of about 24 MB (no
+# lottrace.debug_chunk_rows here; sql/23_chunks.sql covers the same rules
+# with small chunks).  Each refused statement must leave nothing behind,
+# each taken one must leave verify() clean.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source test/shell/include/cluster-test.bash
+
+N=${BIG_LOTS:-90000}
+pgc_init big >/dev/null
+pgc_start big
+q() { pgc_psql big -At -c "$1"; }
+# expect_refused NAME CONSTRAINT SQL: refused with that constraint, after
+# being written in at least MIN_CHUNKS chunks (the engine's DEBUG1 line)
+MIN_CHUNKS=${MIN_CHUNKS:-3}
+expect_refused() {
+  local out con chunks
+  out=$(pgc_psql big -At -c "SET client_min_messages = debug1" -c "DO \$\$ DECLARE c text; m text;
+      BEGIN EXECUTE \$q\$$3\$q\$; RAISE NOTICE 'result=taken';
+      EXCEPTION WHEN OTHERS THEN GET STACKED DIAGNOSTICS c = CONSTRAINT_NAME, m = MESSAGE_TEXT;
+        RAISE NOTICE 'result=% (%)', c, m; END \$\$" 2>&1)
+  con=$(echo "$out" | sed -n 's/.*result=\([^ ]*\).*/\1/p')
+  chunks=$(echo "$out" | sed -n 's/.*lottrace: writing chunk \([0-9]*\) .*/\1/p' | sort -n | tail -1)
+  [ "$con" = "$2" ] || fail "$1: $(echo "$out" | grep 'result=' | sed 's/.*result=//'), expected $2"
+  [ "${chunks:-0}" -ge "$MIN_CHUNKS" ] || fail "$1: written in ${chunks:-0} chunks, the test needs $MIN_CHUNKS"
+  echo "ok: $1: refused ($2) after $chunks chunks"
+}
+
+pgc_psql big -q <<SQL
+CREATE EXTENSION lottrace;
+INSERT INTO lottrace.item (item, lot_tracked, single_supplier) VALUES ('LOT', true, false), ('SUP', true, true);
+INSERT INTO lottrace.reason (code, direction, new_lot_only) VALUES ('IN', 'load', false), ('OUT', 'unload', false), ('NEW', 'load', true);
+INSERT INTO lottrace.warehouse (code, allow_negative) VALUES ('W1', false);
+CREATE TABLE moves (id int PRIMARY KEY, item text, qty numeric, wh text, lot text, reason text, acct text);
+SELECT lottrace.attach('moves', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot',
+                       reason => 'reason', account => 'acct');
+INSERT INTO moves SELECT g, 'LOT', 5, 'W1', 'LOT-' || lpad(g::text, 8, '0'), 'IN' FROM generate_series(1, $N) g;
+SQL
+state() { q "SELECT count(*) || ' lots, ' || sum(on_hand) || ' on hand, min ' || min(on_hand) FROM lottrace.lot_stock WHERE item = 'LOT'"; }
+base=$(state)
+echo "loaded: $base"
+
+expect_refused "shipping 6 from each of $N lots holding 5" lottrace_negative_stock \
+  "INSERT INTO moves SELECT 1000000 + g, 'LOT', 6, 'W1', 'LOT-' || lpad(g::text, 8, '0'), 'OUT' FROM generate_series(1, $N) g"
+expect_refused "shipping 5 from each, 6 from the last lot" lottrace_negative_stock \
+  "INSERT INTO moves SELECT 1000000 + g, 'LOT', CASE WHEN g = $N THEN 6 ELSE 5 END, 'W1', 'LOT-' || lpad(g::text, 8, '0'), 'OUT' FROM generate_series(1, $N) g"
+[ "$(state)" = "$base" ] || fail "a refused statement left changes: $(state)"
+q "INSERT INTO moves SELECT 2000000 + g, 'LOT', 2, 'W1', 'LOT-' || lpad(g::text, 8, '0'), 'OUT' FROM generate_series(1, $N) g" >/dev/null
+expect_refused "DELETE of $N partly shipped receipts" lottrace_negative_stock "DELETE FROM moves WHERE id <= $N"
+expect_refused "UPDATE lowering $N receipts below what was shipped" lottrace_negative_stock "UPDATE moves SET qty = 1 WHERE id <= $N"
+expect_refused "a NEW load into an existing lot at the end of $N new lots" lottrace_new_lot_only \
+  "INSERT INTO moves SELECT 3000000 + g, 'LOT', 1, 'W1', CASE WHEN g = $N THEN 'LOT-' || lpad(g::text, 8, '0') ELSE 'NEW-' || g END, 'NEW' FROM generate_series(1, $N) g"
+expect_refused "$N single-supplier lots from A, then from B, in one statement" lottrace_single_supplier \
+  "INSERT INTO moves SELECT 4000000 + g, 'SUP', 1, 'W1', 'SUP-' || g, 'IN', 'A' FROM generate_series(1, $N) g UNION ALL SELECT 5000000 + g, 'SUP', 1, 'W1', 'SUP-' || g, 'IN', 'B' FROM generate_series(1, $N) g"
+[ "$(q "SELECT count(*) FROM lottrace.lot WHERE item = 'SUP'")" = 0 ] || fail "refused SUP loads left lots"
+bad=$(q "SELECT count(*) FROM lottrace.verify()")
+[ "$bad" = 0 ] || fail "verify(): $bad problems"
+echo "ok: verify() clean; $(state)"
+echo "big statements: ok"
