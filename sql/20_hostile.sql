@@ -129,6 +129,12 @@ SELECT length(e.message) AS message_length, e.message, length(e.detail) AS detai
 -- A long lot code of a lot that does not exist.
 SELECT length(e.message) AS message_length, e.message
   FROM pg_temp.err($$INSERT INTO moves VALUES ('7', 'LOT', 1, 'W1', repeat('Z', 50), NULL, 'OUT', NULL)$$) e;
+-- The functions' own messages: an unknown lot, an unknown code type.
+SELECT length(e.message) AS message_length, e.message
+  FROM pg_temp.err($$SELECT * FROM lottrace.trace_forward('LOT', repeat('Q', 10000))$$) e
+UNION ALL
+SELECT length(e.message), e.message
+  FROM pg_temp.err($$SELECT lottrace.next_code(repeat('T', 10000), '{}')$$) e;
 -- Characters, not bytes: a cut never splits a character.
 SELECT e.message
   FROM pg_temp.err($$INSERT INTO moves VALUES ('8', 'LOT', 1, repeat('é', 100), 'L1', NULL, 'OUT', NULL)$$) e;
