@@ -35,6 +35,7 @@
 #include "compat.h"
 #include "engine.h"
 #include "lottrace.h"
+#include "show.h"
 #include "spi_util.h"
 
 PG_FUNCTION_INFO_V1(lt_attach);
@@ -390,7 +391,8 @@ lt_row_key(LtRelInfo *ri, TupleTableSlot *slot)
 		if (slot->tts_isnull[a - 1])
 			appendStringInfoString(&buf, "null");
 		else
-			appendStringInfoString(&buf, OutputFunctionCall(&ri->pkout[k], slot->tts_values[a - 1]));
+			appendStringInfoString(&buf, lt_show(OutputFunctionCall(&ri->pkout[k],
+																	 slot->tts_values[a - 1]), -1));
 	}
 	appendStringInfoChar(&buf, ')');
 	return buf.data;

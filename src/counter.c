@@ -26,6 +26,7 @@
 #include "config.h"
 #include "counter.h"
 #include "lotcode_core.h"
+#include "show.h"
 #include "spi_util.h"
 
 PG_FUNCTION_INFO_V1(lt_next_code_sql);
@@ -75,7 +76,7 @@ code_used(LtCodeType *ct, cf_context *ctx, const char *code, size_t len)
 static void
 raise_cf(LtCodeType *ct, const cf_error *err)
 {
-	lt_cf_ereport(err, psprintf("code type \"%s\"", ct->code));
+	lt_cf_ereport(err, psprintf("code type \"%s\"", lt_show(ct->code, -1)));
 }
 
 /* A render / root failure: hand it back (missing or unusable value) or raise. */
@@ -131,7 +132,7 @@ lt_next_code(LtCodeType *ct, cf_context *ctx, cf_error *err)
 				ereport(ERROR,
 						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 						 errmsg("counter of code type \"%s\" is exhausted for root \"%s\"",
-								ct->code, root),
+								lt_show(ct->code, -1), lt_show(root, (int) rootlen)),
 						 errdetail("The next value %lld does not fit the format %s (largest %lld).",
 								   (long long) value, ct->fmt_text, (long long) max),
 						 errhint("Give the code type a longer counter, or a root that changes (|ROOT).")));
@@ -170,7 +171,7 @@ lt_next_code(LtCodeType *ct, cf_context *ctx, cf_error *err)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("code type \"%s\" made \"%s\", which is not a valid %s code",
-						ct->code, pnstrdup(code, len), ct->is_serial ? "serial" : "lot"),
+						lt_show(ct->code, -1), lt_show(code, (int) len), ct->is_serial ? "serial" : "lot"),
 				 errhint("A context value probably holds characters outside GS1 character set 82.")));
 	return cstring_to_text_with_len(code, len);
 }
@@ -209,7 +210,7 @@ lt_next_code_sql(PG_FUNCTION_ARGS)
 	if (ct == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("code type \"%s\" does not exist", code_type),
+				 errmsg("code type \"%s\" does not exist", lt_show(code_type, -1)),
 				 errhint("Code types are rows of lottrace.code_type.")));
 	result = lt_next_code(ct, &ctx, NULL);
 	lt_restore_user(&save);

@@ -48,10 +48,13 @@
 
 #include "codefmt.h"
 #include "config.h"
+#include "cset.h"
 #include "counter.h"
 #include "engine.h"
+#include "lotcode.h"
 #include "lotcode_core.h"
 #include "lottrace.h"
+#include "show.h"
 #include "spi_util.h"
 #include "stock.h"
 
@@ -74,6 +77,12 @@
 #define LT_BAL_LIST 16
 /* Serials per batch of serial statements. */
 #define LT_SERIAL_BATCH 2000
+/*
+ * Longest production batch key, in characters.  lottrace.batch_member's
+ * primary key index holds the key: 500 characters (at most 2,000 bytes in
+ * UTF-8) always fit a btree index row, whatever the compression.
+ */
+#define LT_BATCH_KEY_MAX 500
 
 typedef struct LtStr
 {
@@ -279,11 +288,28 @@ str_copy(MemoryContext cxt, LtStr s)
 	return r;
 }
 
-/* A NUL-terminated copy for messages ("" for NULL). */
+/* A NUL-terminated copy ("" for NULL). */
 static char *
 str_c(LtStr s)
 {
 	return s.p ? pnstrdup(s.p, s.len) : pstrdup("");
+}
+
+/* The value as a message quotes it: cut by lt_show() ("" for NULL). */
+static char *
+str_show(LtStr s)
+{
+	return lt_show(s.p, s.len);
+}
+
+/* Is the value missing: NULL, or nothing but white space? */
+static bool
+str_blank(LtStr s)
+{
+	for (int i = 0; i < s.len; i++)
+		if (!ascii_space((unsigned char) s.p[i]))
+			return false;
+	return true;
 }
 
 static Datum
@@ -951,55 +977,61 @@ mv_what(const LtMove *m)
 	StringInfoData b;
 
 	initStringInfo(&b);
-	appendStringInfo(&b, "item \"%s\"", str_c(m->item));
+	appendStringInfo(&b, "item \"%s\"", str_show(m->item));
 	if (m->variant.p)
-		appendStringInfo(&b, " variant \"%s\"", str_c(m->variant));
+		appendStringInfo(&b, " variant \"%s\"", str_show(m->variant));
 	if (m->lot.p)
-		appendStringInfo(&b, " lot \"%s\"", str_c(m->lot));
+		appendStringInfo(&b, " lot \"%s\"", str_show(m->lot));
 	if (m->serial.p)
-		appendStringInfo(&b, " serial \"%s\"", str_c(m->serial));
+		appendStringInfo(&b, " serial \"%s\"", str_show(m->serial));
 	if (m->wh.p)
-		appendStringInfo(&b, " in warehouse \"%s\"", str_c(m->wh));
+		appendStringInfo(&b, " in warehouse \"%s\"", str_show(m->wh));
 	return b.data;
 }
 
 /*
  * Validate a lot or serial code of a row (code syntax rule).  A removed row
  * (m->sign < 0) with a bad code could never have been governed: false.
+ * A bad character is named in the words of the type's own error
+ * (lt_bad_char_phrase: code point and character position).
  */
 static bool
 check_code_syntax(LtEngine *e, LtMove *m, LtStr code, bool serial, TupleTableSlot *slot)
 {
 	lc_result	r = lc_parse(code.p, code.len, LC_MAX_LEN);
 	const char *what = serial ? "serial" : "lot code";
+	const char *hint = "Codes are 1 to 50 characters of GS1 character set 82.";
+	LtMove		other = *m;
 	char	   *c;
+	char	   *rest;
+	char	   *problem;
 
 	if (r.status == LC_OK && r.start == 0 && r.len == (size_t) code.len)
 		return true;
 	if (m->sign < 0 || e->mode == LT_REMOVE)
 		return false;
-	c = str_c(code);
-	if (r.status == LC_OK)
-		LT_ERROR(e, ERRCODE_INVALID_TEXT_REPRESENTATION, "lottrace_code_syntax", m->ref,
-				 lt_row_key(e->ri, slot), "Remove the blanks: the ERP table must hold the code as it is.",
-				 "invalid %s \"%s\" (%s): white space around the code", what, c, mv_what(m));
-	if (r.status == LC_TOO_LONG)
-		LT_ERROR(e, ERRCODE_INVALID_TEXT_REPRESENTATION, "lottrace_code_syntax", m->ref,
-				 lt_row_key(e->ri, slot), "Codes are 1 to 50 characters of GS1 character set 82.",
-				 "invalid %s \"%s\" (%s): longer than %d characters",
-				 what, c, mv_what(m), LC_MAX_LEN);
+	c = str_show(code);
+	/* the code is in the message already: the rest of what the row is about */
+	if (serial)
+		other.serial.p = NULL;
 	else
+		other.lot.p = NULL;
+	rest = mv_what(&other);
+	if (r.status == LC_OK)
 	{
-		unsigned char bad = (unsigned char) code.p[r.bad_offset];
-
-		LT_ERROR(e, ERRCODE_INVALID_TEXT_REPRESENTATION, "lottrace_code_syntax", m->ref,
-				 lt_row_key(e->ri, slot), "Codes are 1 to 50 characters of GS1 character set 82.",
-				 (bad >= 0x21 && bad < 0x7f)
-				 ? "invalid %s \"%s\" (%s): character \"%c\" at position %d is not allowed"
-				 : "invalid %s \"%s\" (%s): character 0x%02x at position %d is not allowed",
-				 what, c, mv_what(m), bad,
-				 pg_mbstrlen_with_len(code.p, (int) r.bad_offset) + 1);
+		problem = "white space around the code";
+		hint = "Remove the blanks: the ERP table must hold the code as it is.";
 	}
+	else if (r.status == LC_TOO_LONG)
+		problem = psprintf("longer than %d characters (%d)", LC_MAX_LEN,
+						   pg_mbstrlen_with_len(code.p, code.len));
+	else if (r.status == LC_EMPTY)
+		problem = "nothing but white space";
+	else
+		problem = lt_bad_char_phrase(code.p, code.len, r.bad_offset);
+	LT_ERROR(e, ERRCODE_INVALID_TEXT_REPRESENTATION, "lottrace_code_syntax", m->ref,
+			 lt_row_key(e->ri, slot), hint,
+			 "invalid %s \"%s\" (%s): %s", what, c, rest, problem);
 	return false;
 }
 
@@ -1033,6 +1065,14 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 		goto done;
 
 	m.wh = col_str(e, slot, LC_WAREHOUSE);
+
+	/*
+	 * A warehouse of white space only is missing, as an empty one is.  Only
+	 * for rows being applied: a removed row is taken out where it was put,
+	 * and versions before 1.1 took in such rows.
+	 */
+	if (m.sign > 0 && e->mode != LT_REMOVE && str_blank(m.wh))
+		m.wh.p = NULL;
 	m.variant = col_str(e, slot, LC_VARIANT);
 	m.lot = col_str(e, slot, LC_LOT);
 	m.serial = col_str(e, slot, LC_SERIAL);
@@ -1060,15 +1100,29 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 					 reason_code.p
 					 ? "reason \"%s\" of the movement of %s is not in lottrace.reason"
 					 : "the movement of %s has no reason%s",
-					 reason_code.p ? str_c(reason_code) : mv_what(&m),
+					 reason_code.p ? str_show(reason_code) : mv_what(&m),
 					 reason_code.p ? mv_what(&m) : "");
 		}
 	}
-	if (!col_qty(e, slot, &m.qty) ||
-		numeric_is_nan(DatumGetNumeric(m.qty)) ||
-		numeric_is_inf(DatumGetNumeric(m.qty)) ||
-		(qsign = num_cmp(m.qty, e->zero)) == 0 ||
-		(m.reason != NULL && qsign < 0))
+	if (!col_qty(e, slot, &m.qty))
+	{
+		if (checks && m.sign > 0)
+			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_qty", m.ref,
+					 lt_row_key(ri, slot), "Write the quantity moved.",
+					 "the movement of %s has no quantity", mv_what(&m));
+		goto done;
+	}
+	if (numeric_is_nan(DatumGetNumeric(m.qty)) || numeric_is_inf(DatumGetNumeric(m.qty)))
+	{
+		if (checks && m.sign > 0)
+			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_qty", m.ref,
+					 lt_row_key(ri, slot),
+					 "A quantity must be a finite number; NaN and Infinity are not quantities.",
+					 "quantity %s of %s is not a finite number",
+					 num_str(m.qty), mv_what(&m));
+		goto done;
+	}
+	if ((qsign = num_cmp(m.qty, e->zero)) == 0 || (m.reason != NULL && qsign < 0))
 	{
 		if (checks && m.sign > 0)
 			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_qty", m.ref,
@@ -1151,13 +1205,24 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 			LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_doc_required", m.ref,
 					 lt_row_key(ri, slot), NULL,
 					 "reason \"%s\" requires a document: the movement of %s has none",
-					 m.reason->code, mv_what(&m));
+					 lt_show(m.reason->code, -1), mv_what(&m));
 		if (m.reason->requires_account && m.account.p == NULL)
 			LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_account_required", m.ref,
 					 lt_row_key(ri, slot), NULL,
 					 "reason \"%s\" requires an account: the movement of %s has none",
-					 m.reason->code, mv_what(&m));
+					 lt_show(m.reason->code, -1), mv_what(&m));
 	}
+
+	/* a production batch key must fit lottrace.batch_member's index */
+	if (checks && m.sign > 0 && m.reason && m.reason->production && m.batch_key.p &&
+		m.batch_key.len > LT_BATCH_KEY_MAX &&
+		pg_mbstrlen_with_len(m.batch_key.p, m.batch_key.len) > LT_BATCH_KEY_MAX)
+		LT_ERROR(e, ERRCODE_STRING_DATA_RIGHT_TRUNCATION, "lottrace_batch_too_long", m.ref,
+				 lt_row_key(ri, slot),
+				 psprintf("A production batch key has at most %d characters.", LT_BATCH_KEY_MAX),
+				 "batch key \"%s\" of the movement of %s is too long: %d characters",
+				 str_show(m.batch_key), mv_what(&m),
+				 pg_mbstrlen_with_len(m.batch_key.p, m.batch_key.len));
 
 	MemoryContextSwitchTo(old);
 	if (m.it->lot_tracked)
@@ -1363,8 +1428,8 @@ lot_name(LotEnt *l)
 {
 	if (l->key.variant.p)
 		return psprintf("lot \"%s\" of item \"%s\" variant \"%s\"",
-						str_c(l->key.code), str_c(l->key.item), str_c(l->key.variant));
-	return psprintf("lot \"%s\" of item \"%s\"", str_c(l->key.code), str_c(l->key.item));
+						str_show(l->key.code), str_show(l->key.item), str_show(l->key.variant));
+	return psprintf("lot \"%s\" of item \"%s\"", str_show(l->key.code), str_show(l->key.item));
 }
 
 /* The chunk's change to a lot's stock, as a stock object of deltas. */
@@ -1399,7 +1464,7 @@ new_lot_status(LtEngine *e, LotEnt *l)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("status \"%s\" for new %s is not in lottrace.lot_status",
-						st ? st : "", lot_name(l)),
+						lt_show(st, -1), lot_name(l)),
 				 errdetail("%s", row_desc(e, l->load_ref, NULL)),
 				 errhint("%s", l->it->initial_status
 						 ? "Correct lottrace.item.initial_status."
@@ -1430,7 +1495,7 @@ check_lot_format(LtEngine *e, LotEnt *l)
 		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_code_format", l->load_ref, NULL,
 				 psprintf("Codes of code type \"%s\" have the format %s.", ct->code, ct->fmt_text),
 				 "%s in warehouse \"%s\" does not match code type \"%s\"",
-				 lot_name(l), str_c(l->load_wh), ct->code);
+				 lot_name(l), str_show(l->load_wh), lt_show(ct->code, -1));
 }
 
 /* Take the register's answer for a lot (columns from `first` on). */
@@ -1619,14 +1684,14 @@ check_lot(LtEngine *e, LotEnt *l)
 			LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_new_lot_only", l->nlo_ref, NULL,
 					 "Loads with this reason must create a new lot: give a new lot code, or none to have one generated.",
 					 "%s already exists: reason \"%s\" only creates new lots (load into warehouse \"%s\")",
-					 lot_name(l), l->nlo_reason, str_c(l->nlo_wh));
+					 lot_name(l), lt_show(l->nlo_reason, -1), str_show(l->nlo_wh));
 		if (l->it->single_supplier)
 		{
 			if (l->acct2.p)
 				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_single_supplier", l->acct2_ref, NULL,
 						 "The item allows one supplier per lot (lottrace.item.single_supplier).",
 						 "%s comes from supplier \"%s\": load from account \"%s\" into warehouse \"%s\" refused",
-						 lot_name(l), str_c(l->account), str_c(l->acct2), str_c(l->acct2_wh));
+						 lot_name(l), str_show(l->account), str_show(l->acct2), str_show(l->acct2_wh));
 			/*
 			 * The lot's supplier as written: before the statement, or by an
 			 * earlier chunk of it (so not only when the lot "existed").
@@ -1636,7 +1701,7 @@ check_lot(LtEngine *e, LotEnt *l)
 				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_single_supplier", l->load_ref, NULL,
 						 "The item allows one supplier per lot (lottrace.item.single_supplier).",
 						 "%s comes from supplier \"%s\": load from account \"%s\" into warehouse \"%s\" refused",
-						 lot_name(l), l->supplier, str_c(l->account), str_c(l->load_wh));
+						 lot_name(l), lt_show(l->supplier, -1), str_show(l->account), str_show(l->load_wh));
 		}
 		if (l->gated)
 		{
@@ -1644,7 +1709,7 @@ check_lot(LtEngine *e, LotEnt *l)
 			const char *why = NULL;
 
 			if (!lt_status_lookup(l->status, &available) || !available)
-				why = psprintf("its status \"%s\" is not available", l->status);
+				why = psprintf("its status \"%s\" is not available", lt_show(l->status, -1));
 			else if (!l->saleable)
 				why = "it is not saleable";
 			else if (l->force_closed)
@@ -1653,7 +1718,7 @@ check_lot(LtEngine *e, LotEnt *l)
 				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_lot_unavailable", l->max_unload_ref, NULL,
 						 "Release the lot (lottrace.set_lot_status), or use a reason that allows unavailable lots.",
 						 "%s cannot be unloaded from warehouse \"%s\": %s",
-						 lot_name(l), str_c(l->max_unload_wh), why);
+						 lot_name(l), str_show(l->max_unload_wh), why);
 			if (l->has_db_expiry &&
 				l->max_unload >= l->db_expiry - l->it->block_days)
 				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_lot_expired", l->max_unload_ref, NULL,
@@ -1661,7 +1726,7 @@ check_lot(LtEngine *e, LotEnt *l)
 						 "%s is blocked by expiry: it expires on %s and is blocked from %s; the unload from warehouse \"%s\" is dated %s",
 						 lot_name(l), date_str(l->db_expiry),
 						 date_str(l->db_expiry - l->it->block_days),
-						 str_c(l->max_unload_wh), date_str(l->max_unload));
+						 str_show(l->max_unload_wh), date_str(l->max_unload));
 		}
 	}
 
@@ -1912,7 +1977,7 @@ flush_chunk(LtEngine *e, bool final)
 			LT_ERROR(e, ERRCODE_FOREIGN_KEY_VIOLATION, "lottrace_lot_unknown", l->unload_ref, NULL,
 					 "Unloads must name a lot that has been loaded.",
 					 "%s does not exist (unload from warehouse \"%s\")",
-					 lot_name(l), str_c(l->unload_wh));
+					 lot_name(l), str_show(l->unload_wh));
 		else
 			l->carried = true;	/* nothing to take out of a lot that is gone */
 	}
@@ -2030,13 +2095,14 @@ check_negatives(LtEngine *e)
 	{
 		NegCand    *c = lfirst(lc);
 		char	   *name = c->variant
-			? psprintf("lot \"%s\" of item \"%s\" variant \"%s\"", c->code, c->item, c->variant)
-			: psprintf("lot \"%s\" of item \"%s\"", c->code, c->item);
+			? psprintf("lot \"%s\" of item \"%s\" variant \"%s\"", lt_show(c->code, -1),
+					   lt_show(c->item, -1), lt_show(c->variant, -1))
+			: psprintf("lot \"%s\" of item \"%s\"", lt_show(c->code, -1), lt_show(c->item, -1));
 
 		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_negative_stock", c->ref, NULL,
 				 "Warehouses marked allow_negative in lottrace.warehouse may go below zero.",
 				 "stock of %s in warehouse \"%s\" would be %s",
-				 name, c->wh, num_str(c->on_hand));
+				 name, lt_show(c->wh, -1), num_str(c->on_hand));
 	}
 }
 
@@ -2201,8 +2267,8 @@ serial_name(SerialGroup *g)
 {
 	if (g->variant.p)
 		return psprintf("serial \"%s\" of item \"%s\" variant \"%s\"",
-						str_c(g->code), str_c(g->item), str_c(g->variant));
-	return psprintf("serial \"%s\" of item \"%s\"", str_c(g->code), str_c(g->item));
+						str_show(g->code), str_show(g->item), str_show(g->variant));
+	return psprintf("serial \"%s\" of item \"%s\"", str_show(g->code), str_show(g->item));
 }
 
 static void
@@ -2254,7 +2320,7 @@ judge_serial(LtEngine *e, SerialGroup *g)
 		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_cancelled", g->first_ref, NULL,
 				 "Cancelled serials (lottrace.serial.cancelled) may not move.",
 				 "%s is cancelled: it may not move (warehouse \"%s\")", serial_name(g),
-				 g->nwh > 0 ? g->wh[0] : "");
+				 lt_show(g->nwh > 0 ? g->wh[0] : NULL, -1));
 	g->final_in = false;
 	g->final_wh = NULL;
 	for (int w = 0; w < g->nwh; w++)
@@ -2265,19 +2331,20 @@ judge_serial(LtEngine *e, SerialGroup *g)
 			LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_serial_in_stock", g->in_ref[w], NULL,
 					 "A serial is loaded once; unload it before loading it again.",
 					 "%s cannot be loaded into warehouse \"%s\": it is already in stock in warehouse \"%s\"",
-					 serial_name(g), g->wh[w], g->in_stock ? g->cur_wh : g->wh[w]);
+					 serial_name(g), lt_show(g->wh[w], -1),
+					 lt_show(g->in_stock ? g->cur_wh : g->wh[w], -1));
 		if (checks && count < 0)
 			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_not_in_stock", g->out_ref[w], NULL,
-					 g->in_stock ? psprintf("It is in stock in warehouse \"%s\".", g->cur_wh)
+					 g->in_stock ? psprintf("It is in stock in warehouse \"%s\".", lt_show(g->cur_wh, -1))
 					 : "It is not in stock in any warehouse.",
-					 "%s is not in stock in warehouse \"%s\"", serial_name(g), g->wh[w]);
+					 "%s is not in stock in warehouse \"%s\"", serial_name(g), lt_show(g->wh[w], -1));
 		if (count >= 1)
 		{
 			if (checks && nin > 0)
 				LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_serial_in_stock", g->in_ref[w], NULL,
 						 "A serial is loaded once; unload it before loading it again.",
 						 "%s cannot be loaded into warehouse \"%s\": it is already in stock in warehouse \"%s\"",
-						 serial_name(g), g->wh[w], g->final_wh);
+						 serial_name(g), lt_show(g->wh[w], -1), lt_show(g->final_wh, -1));
 			nin++;
 			g->final_in = true;
 			g->final_wh = g->wh[w];
@@ -2297,7 +2364,7 @@ judge_serial(LtEngine *e, SerialGroup *g)
 				LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_serial_in_stock", g->first_ref, NULL,
 						 "A serial is loaded once; unload it before loading it again.",
 						 "%s cannot be loaded into warehouse \"%s\": it is already in stock in warehouse \"%s\"",
-						 serial_name(g), g->final_wh, g->cur_wh);
+						 serial_name(g), lt_show(g->final_wh, -1), lt_show(g->cur_wh, -1));
 			g->final_in = true;
 			g->final_wh = g->cur_wh;
 		}
@@ -2340,7 +2407,7 @@ check_serial_format(LtEngine *e, SerialGroup *g)
 		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_code_format", g->first_ref, NULL,
 				 psprintf("Codes of code type \"%s\" have the format %s.", ct->code, ct->fmt_text),
 				 "%s in warehouse \"%s\" does not match code type \"%s\"", serial_name(g),
-				 g->load_wh ? g->load_wh : "", ct->code);
+				 lt_show(g->load_wh, -1), lt_show(ct->code, -1));
 }
 
 /* Apply a batch of serial groups to the register. */
@@ -2553,7 +2620,7 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 						 g->nwh > 0 ? g->out_ref[0] : g->first_ref, NULL,
 						 "It is not in stock in any warehouse.",
 						 "%s is not in stock in warehouse \"%s\"",
-						 serial_name(g), g->nwh > 0 ? g->wh[0] : "");
+						 serial_name(g), lt_show(g->nwh > 0 ? g->wh[0] : NULL, -1));
 			}
 			judge_serial(e, g);
 			ids[m] = g->serial_id;

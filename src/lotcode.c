@@ -24,9 +24,7 @@
 
 #include "lotcode.h"
 #include "lotcode_core.h"
-
-/* At most this many characters of a bad input are quoted in a message. */
-#define LT_SHOW_CHARS 60
+#include "show.h"
 
 #define LT_TYPNAME(serial) ((serial) ? "serialcode" : "lotcode")
 
@@ -44,51 +42,48 @@ lt_printable_encoding(const char *s, int len)
 		pg_verify_mbstr(GetDatabaseEncoding(), s, len, true);
 }
 
-/* The input as quoted in the message: cut to LT_SHOW_CHARS characters. */
+/*
+ * The input as quoted in the message: cut to LT_SHOW_CHARS characters
+ * (lt_show); bytes not valid in the server encoding are shown as hex.
+ */
 static char *
 lt_show_input(const char *s, int len, bool valid)
 {
 	StringInfoData buf;
+	int			lim = Min(len, LT_SHOW_CHARS);
+	int			i;
 
-	initStringInfo(&buf);
 	if (valid)
+		return lt_show(s, len);
+	initStringInfo(&buf);
+	for (i = 0; i < lim; i++)
 	{
-		int			clip = pg_mbcharcliplen(s, len, LT_SHOW_CHARS);
+		unsigned char c = (unsigned char) s[i];
 
-		appendBinaryStringInfo(&buf, s, clip);
-		if (clip < len)
-			appendStringInfoString(&buf, "...");
+		if (c >= 0x20 && c < 0x7f)
+			appendStringInfoChar(&buf, (char) c);
+		else
+			appendStringInfo(&buf, "\\x%02X", c);
 	}
-	else
-	{
-		int			lim = Min(len, LT_SHOW_CHARS);
-		int			i;
-
-		for (i = 0; i < lim; i++)
-		{
-			unsigned char c = (unsigned char) s[i];
-
-			if (c >= 0x20 && c < 0x7f)
-				appendStringInfoChar(&buf, (char) c);
-			else
-				appendStringInfo(&buf, "\\x%02X", c);
-		}
-		if (lim < len)
-			appendStringInfoString(&buf, "...");
-	}
+	if (lim < len)
+		appendStringInfoString(&buf, "...");
 	return buf.data;
 }
 
-/* DETAIL for the first character outside set 82, at byte offset off. */
-static char *
-lt_bad_char_detail(const char *s, int len, size_t off, bool valid)
+/*
+ * The first character outside set 82, at byte offset off, as a phrase for
+ * a message; see lotcode.h.
+ */
+char *
+lt_bad_char_phrase(const char *s, int len, size_t off)
 {
 	unsigned char c = (unsigned char) s[off];
+	bool		valid = lt_printable_encoding(s, len);
 	int			pos;
 	int			clen;
 
 	if (!valid)
-		return psprintf("Byte 0x%02X at byte position %zu is not in GS1 character set 82.",
+		return psprintf("byte 0x%02X at byte position %zu is not in GS1 character set 82",
 						c, off + 1);
 
 	/* 1-based position in characters of the input as given */
@@ -97,9 +92,9 @@ lt_bad_char_detail(const char *s, int len, size_t off, bool valid)
 	if (c < 0x80)
 	{
 		if (c >= 0x20 && c < 0x7f)
-			return psprintf("Character \"%c\" at position %d is not in GS1 character set 82.",
+			return psprintf("character \"%c\" at position %d is not in GS1 character set 82",
 							c, pos);
-		return psprintf("Character U+%04X at position %d is not in GS1 character set 82.",
+		return psprintf("character U+%04X at position %d is not in GS1 character set 82",
 						c, pos);
 	}
 
@@ -107,7 +102,7 @@ lt_bad_char_detail(const char *s, int len, size_t off, bool valid)
 	if (clen < 1)
 		clen = 1;
 	if (GetDatabaseEncoding() == PG_UTF8)
-		return psprintf("Character \"%.*s\" (U+%04X) at position %d is not in GS1 character set 82.",
+		return psprintf("character \"%.*s\" (U+%04X) at position %d is not in GS1 character set 82",
 						clen, s + off,
 						(unsigned int) utf8_to_unicode((const unsigned char *) s + off),
 						pos);
@@ -119,9 +114,19 @@ lt_bad_char_detail(const char *s, int len, size_t off, bool valid)
 		initStringInfo(&hex);
 		for (i = 0; i < clen; i++)
 			appendStringInfo(&hex, "%02X", (unsigned char) s[off + i]);
-		return psprintf("Character \"%.*s\" (encoded as 0x%s) at position %d is not in GS1 character set 82.",
+		return psprintf("character \"%.*s\" (encoded as 0x%s) at position %d is not in GS1 character set 82",
 						clen, s + off, hex.data, pos);
 	}
+}
+
+/* DETAIL for the first character outside set 82: the phrase as a sentence. */
+static char *
+lt_bad_char_detail(const char *s, int len, size_t off)
+{
+	char	   *phrase = lt_bad_char_phrase(s, len, off);
+
+	phrase[0] = pg_ascii_toupper((unsigned char) phrase[0]);
+	return psprintf("%s.", phrase);
 }
 
 /* The 22001 problem: a code of len characters over typmod (or 50). */
@@ -185,7 +190,7 @@ lt_check_code(const char *s, int len, bool serial, int32 typmod,
 	}
 	else
 	{
-		problem->detail = lt_bad_char_detail(s, len, r.bad_offset, valid);
+		problem->detail = lt_bad_char_detail(s, len, r.bad_offset);
 		problem->hint = pstrdup(LT_CSET82_HINT);
 	}
 	return false;

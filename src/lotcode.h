@@ -74,6 +74,16 @@ extern text *lt_make_code(const char *s, int len, bool serial, int32 typmod,
 						  const char *constraint);
 
 /*
+ * The first bad character of s[0..len), at byte offset off (lc_parse's
+ * bad_offset), as a phrase for a message, the words of the type's own
+ * DETAIL: 'character "~" at position 3 is not in GS1 character set 82',
+ * 'character "\u200b" (U+200B) at position 3 ...' (code point and 1-based
+ * character position); bytes not valid in the server encoding as
+ * 'byte 0xE2 at byte position 3 ...'.  palloc'd.
+ */
+extern char *lt_bad_char_phrase(const char *s, int len, size_t off);
+
+/*
  * OID of lottrace.lotcode (serial false) or lottrace.serialcode, looked up
  * afresh on every call (cheap: syscache), so it stays right when the
  * extension is dropped and created again in the same session.  InvalidOid

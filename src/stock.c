@@ -19,6 +19,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
+#include "show.h"
 #include "stock.h"
 
 PG_FUNCTION_INFO_V1(lt_stock_add);
@@ -40,9 +41,23 @@ cmp_zero(Numeric n)
 	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(n), zero));
 }
 
+/*
+ * A stock argument that is not a stock object: ordinary bad input to an
+ * SQL function (22023), not corrupted data.
+ */
+static void
+bad_stock(const char *what, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s is not a lottrace stock object", what),
+			 errdetail("%s", detail),
+			 errhint("A stock object is {\"<warehouse>\": [<loaded_qty>, <on_hand>], ...}, both quantities numbers.")));
+}
+
 /* Read a stock object into an array of entries (palloc'd); returns count. */
 int
-lt_stock_read(Jsonb *j, LtStockEntry **out)
+lt_stock_read(Jsonb *j, const char *what, LtStockEntry **out)
 {
 	JsonbIterator *it;
 	JsonbValue	v;
@@ -50,55 +65,43 @@ lt_stock_read(Jsonb *j, LtStockEntry **out)
 	int			n = 0,
 				cap = 8;
 	LtStockEntry *e = palloc(sizeof(LtStockEntry) * cap);
-	int			elem = 0;
 
 	*out = e;
-	if (j == NULL || !JB_ROOT_IS_OBJECT(j))
-	{
-		if (j != NULL && !(JB_ROOT_IS_SCALAR(j)))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("lottrace stock value is not an object")));
+	if (j == NULL)
 		return 0;
-	}
+	if (!JB_ROOT_IS_OBJECT(j))
+		bad_stock(what, "It is not a JSON object.");
 	it = JsonbIteratorInit(&j->root);
-	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	/* the top level only: a warehouse's [loaded, on_hand] comes as one value */
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
-		switch (tok)
+		if (tok == WJB_KEY)
 		{
-			case WJB_KEY:
-				if (n == cap)
-				{
-					cap *= 2;
-					e = repalloc(e, sizeof(LtStockEntry) * cap);
-					*out = e;
-				}
-				e[n].wh = pnstrdup(v.val.string.val, v.val.string.len);
-				e[n].whlen = v.val.string.len;
-				e[n].loaded = e[n].on_hand = (Datum) 0;
-				n++;
-				elem = 0;
-				break;
-			case WJB_ELEM:
-				if (n == 0 || v.type != jbvNumeric || elem > 1)
-					ereport(ERROR,
-							(errcode(ERRCODE_DATA_CORRUPTED),
-							 errmsg("lottrace stock entry is not [loaded, on_hand]")));
-				if (elem == 0)
-					e[n - 1].loaded = NumericGetDatum(v.val.numeric);
-				else
-					e[n - 1].on_hand = NumericGetDatum(v.val.numeric);
-				elem++;
-				break;
-			default:
-				break;
+			if (n == cap)
+			{
+				cap *= 2;
+				e = repalloc(e, sizeof(LtStockEntry) * cap);
+				*out = e;
+			}
+			e[n].wh = pnstrdup(v.val.string.val, v.val.string.len);
+			e[n].whlen = v.val.string.len;
+			e[n].loaded = e[n].on_hand = (Datum) 0;
+			n++;
+		}
+		else if (tok == WJB_VALUE)
+		{
+			JsonbValue *q[2];
+
+			if (v.type != jbvBinary || !JsonContainerIsArray(v.val.binary.data) ||
+				JsonContainerSize(v.val.binary.data) != 2 ||
+				(q[0] = getIthJsonbValueFromContainer(v.val.binary.data, 0))->type != jbvNumeric ||
+				(q[1] = getIthJsonbValueFromContainer(v.val.binary.data, 1))->type != jbvNumeric)
+				bad_stock(what, psprintf("The value of warehouse \"%s\" is not [loaded_qty, on_hand] with two numbers.",
+										 lt_show(e[n - 1].wh, e[n - 1].whlen)));
+			e[n - 1].loaded = NumericGetDatum(q[0]->val.numeric);
+			e[n - 1].on_hand = NumericGetDatum(q[1]->val.numeric);
 		}
 	}
-	for (int i = 0; i < n; i++)
-		if (e[i].loaded == (Datum) 0 || e[i].on_hand == (Datum) 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("lottrace stock entry for warehouse \"%s\" is incomplete", e[i].wh)));
 	return n;
 }
 
@@ -161,8 +164,8 @@ lt_stock_add(PG_FUNCTION_ARGS)
 	Jsonb	   *delta = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 	LtStockEntry *s,
 			   *d;
-	int			ns = lt_stock_read(stock, &s);
-	int			nd = lt_stock_read(delta, &d);
+	int			ns = lt_stock_read(stock, "argument \"stock\" of lottrace._stock_add", &s);
+	int			nd = lt_stock_read(delta, "argument \"delta\" of lottrace._stock_add", &d);
 	LtStockEntry *r = palloc(sizeof(LtStockEntry) * (ns + nd + 1));
 	int			nr = ns;
 
@@ -195,8 +198,8 @@ lt_stock_negative(PG_FUNCTION_ARGS)
 	Jsonb	   *delta = PG_GETARG_JSONB_P(1);
 	LtStockEntry *s,
 			   *d;
-	int			ns = lt_stock_read(stock, &s);
-	int			nd = lt_stock_read(delta, &d);
+	int			ns = lt_stock_read(stock, "argument \"stock\" of lottrace._stock_negative", &s);
+	int			nd = lt_stock_read(delta, "argument \"delta\" of lottrace._stock_negative", &d);
 	JsonbParseState *state = NULL;
 	JsonbValue *res;
 	bool		any = false;

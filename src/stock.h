@@ -15,8 +15,12 @@ typedef struct LtStockEntry
 	Datum		on_hand;		/* numeric */
 } LtStockEntry;
 
-/* Entries of a stock object (palloc'd array); returns how many. */
-extern int	lt_stock_read(Jsonb *j, LtStockEntry **out);
+/*
+ * Entries of a stock object (palloc'd array); returns how many.  j NULL:
+ * none.  Anything but {"<wh>": [<number>, <number>], ...} is an ERROR
+ * 22023 naming what (e.g. 'argument "delta" of lottrace._stock_add').
+ */
+extern int	lt_stock_read(Jsonb *j, const char *what, LtStockEntry **out);
 
 /* A stock object from entries; keep_zero keeps all-zero entries (deltas). */
 extern Jsonb *lt_stock_build(LtStockEntry *e, int n, bool keep_zero);

@@ -27,6 +27,7 @@
 #include "utils/hsearch.h"
 #include "utils/tuplestore.h"
 
+#include "show.h"
 #include "spi_util.h"
 
 PG_FUNCTION_INFO_V1(lt_trace_forward);
@@ -158,13 +159,13 @@ trace(FunctionCallInfo fcinfo, bool forward)
 	if (lt_exec(&find_lot_plan, args, nulls, true, 2) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("lot \"%s\" of item \"%s\"%s does not exist", lot, item,
-						variant ? psprintf(" variant \"%s\"", variant) : ""),
+				 errmsg("lot \"%s\" of item \"%s\"%s does not exist", lt_show(lot, -1), lt_show(item, -1),
+						variant ? psprintf(" variant \"%s\"", lt_show(variant, -1)) : ""),
 				 err_generic_string(PG_DIAG_CONSTRAINT_NAME, "lottrace_lot_unknown")));
 	if (SPI_processed > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_CARDINALITY_VIOLATION),
-				 errmsg("lot \"%s\" of item \"%s\" exists in several variants", lot, item),
+				 errmsg("lot \"%s\" of item \"%s\" exists in several variants", lt_show(lot, -1), lt_show(item, -1)),
 				 errhint("Name the variant.")));
 	start_id = lt_getint8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 

@@ -39,6 +39,7 @@
 #include "counter.h"
 #include "engine.h"
 #include "lottrace.h"
+#include "show.h"
 #include "spi_util.h"
 
 PG_FUNCTION_INFO_V1(lt_trg_rows);
@@ -439,13 +440,13 @@ generate(LtRelInfo *ri, LtItem *it, LtCodeType *ct, LtColId target,
 				(errcode(missing ? ERRCODE_NOT_NULL_VIOLATION : ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 missing
 				 ? errmsg("item \"%s\" is %s-tracked: the load needs a %s, and none can be generated",
-						  it->item, is_lot ? "lot" : "serial", is_lot ? "lot code" : "serial")
+						  lt_show(it->item, -1), is_lot ? "lot" : "serial", is_lot ? "lot code" : "serial")
 				 : errmsg("the %s generated for item \"%s\" would not be a valid code",
-						  is_lot ? "lot code" : "serial", it->item),
+						  is_lot ? "lot code" : "serial", lt_show(it->item, -1)),
 				 missing
 				 ? errdetail("Code type \"%s\" (%s) needs the %s, which the row does not give.",
-							 ct->code, ct->fmt_text, err.key)
-				 : errdetail("Code type \"%s\" (%s): %s.", ct->code, ct->fmt_text, err.msg),
+							 lt_show(ct->code, -1), ct->fmt_text, err.key)
+				 : errdetail("Code type \"%s\" (%s): %s.", lt_show(ct->code, -1), ct->fmt_text, err.msg),
 				 errhint(missing ? "Give the code in the row, or the value the code type needs."
 						 : "Codes are 1 to 50 characters of GS1 character set 82: correct the value in the row."),
 				 err_generic_string(PG_DIAG_SCHEMA_NAME,
@@ -579,10 +580,20 @@ col_changed(HeapTuple a, HeapTuple b, TupleDesc desc, const char *name)
 	return !datumIsEqual(da, db, fa->attbyval, fa->attlen);
 }
 
+/* A column of a row as text; NULL when it is NULL. */
 static char *
 tup_str(HeapTuple t, TupleDesc desc, const char *name)
 {
 	return SPI_getvalue(t, desc, SPI_fnumber(desc, name));
+}
+
+/* Is the lot's stock column given and not the empty object? */
+static bool
+has_stock(HeapTuple t, TupleDesc desc)
+{
+	char	   *stock = tup_str(t, desc, "stock");
+
+	return stock != NULL && strcmp(stock, "{}") != 0;
 }
 
 static int
@@ -610,7 +621,7 @@ check_ref(int which, HeapTuple t, TupleDesc desc, const char *col, const char *t
 	if (lt_exec(&exists_plan[which], &arg, NULL, true, 1) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("%s \"%s\" of %s is not in lottrace.%s", col, v, lotname, table),
+				 errmsg("%s \"%s\" of %s is not in lottrace.%s", col, lt_show(v, -1), lotname, table),
 				 guard_error(conname)));
 }
 
@@ -647,8 +658,8 @@ check_hand_code(HeapTuple t, TupleDesc desc, bool serial, const char *name)
 	if (!cf_match(ct->fmt, code, strlen(code), &ctx))
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg("%s does not match code type \"%s\"", name, ct->code),
-				 errhint("Codes of code type \"%s\" have the format %s.", ct->code, ct->fmt_text),
+				 errmsg("%s does not match code type \"%s\"", name, lt_show(ct->code, -1)),
+				 errhint("Codes of code type \"%s\" have the format %s.", lt_show(ct->code, -1), ct->fmt_text),
 				 guard_error("lottrace_code_format")));
 }
 
@@ -690,7 +701,9 @@ lt_lot_guard(PG_FUNCTION_ARGS)
 		elog(ERROR, "lottrace: SPI_connect failed");
 	lt_become_owner(&save);
 	lt_config_begin_statement();
-	lotname = psprintf("lot \"%s\" of item \"%s\"", tup_str(oldt, desc, "code"), tup_str(oldt, desc, "item"));
+	/* a new row's code or item may be NULL: NOT NULL is checked after us */
+	lotname = psprintf("lot %s of item %s", lt_show_quoted(tup_str(oldt, desc, "code")),
+					   lt_show_quoted(tup_str(oldt, desc, "item")));
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 	{
@@ -703,11 +716,11 @@ lt_lot_guard(PG_FUNCTION_ARGS)
 							lotname, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
 					 errhint("A lot can be deleted only while no movement references it; set force_closed instead."),
 					 guard_error("lottrace_lot_in_use")));
-		if (strcmp(tup_str(oldt, desc, "stock"), "{}") != 0)
+		if (has_stock(oldt, desc))
 			ereport(ERROR,
 					(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 					 errmsg("%s cannot be deleted: it has stock", lotname),
-					 errdetail("Stock: %s.", tup_str(oldt, desc, "stock")),
+					 errdetail("Stock: %s.", lt_show(tup_str(oldt, desc, "stock"), -1)),
 					 errhint("A lot can be deleted only while no movement references it; set force_closed instead."),
 					 guard_error("lottrace_lot_in_use")));
 		result = oldt;
@@ -719,7 +732,8 @@ lt_lot_guard(PG_FUNCTION_ARGS)
 		bool		isnull;
 
 		result = oldt;
-		if (strcmp(tup_str(oldt, desc, "stock"), "{}") != 0)
+		/* a NULL stock is left to the column's NOT NULL constraint */
+		if (has_stock(oldt, desc))
 			ereport(ERROR,
 					(errcode(ERRCODE_CHECK_VIOLATION),
 					 errmsg("%s cannot be registered with stock", lotname),
@@ -753,13 +767,13 @@ lt_lot_guard(PG_FUNCTION_ARGS)
 		if (col_changed(oldt, newt, desc, "expiry_date"))
 		{
 			char	   *item = tup_str(oldt, desc, "item");
-			LtItem	   *it = lt_item(item, strlen(item));
+			LtItem	   *it = item ? lt_item(item, strlen(item)) : NULL;
 
-			if (it->exists && !it->expiry_editable)
+			if (it && it->exists && !it->expiry_editable)
 				ereport(ERROR,
 						(errcode(ERRCODE_CHECK_VIOLATION),
 						 errmsg("expiry date of %s cannot be changed", lotname),
-						 errdetail("Item \"%s\" has expiry_editable = false.", item),
+						 errdetail("Item \"%s\" has expiry_editable = false.", lt_show(item, -1)),
 						 guard_error("lottrace_expiry_locked")));
 		}
 		if (col_changed(oldt, newt, desc, "status"))
@@ -799,9 +813,9 @@ lt_serial_guard(PG_FUNCTION_ARGS)
 	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && lt_restoring())
 		return PointerGetDatum(oldt);
 
-	name = psprintf("serial \"%s\" of item \"%s\"",
-					SPI_getvalue(oldt, desc, SPI_fnumber(desc, "code")),
-					SPI_getvalue(oldt, desc, SPI_fnumber(desc, "item")));
+	/* a new row's code or item may be NULL: NOT NULL is checked after us */
+	name = psprintf("serial %s of item %s", lt_show_quoted(tup_str(oldt, desc, "code")),
+					lt_show_quoted(tup_str(oldt, desc, "item")));
 	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
 	{
 		static const char *const fixed[] = {
@@ -819,8 +833,8 @@ lt_serial_guard(PG_FUNCTION_ARGS)
 		return PointerGetDatum(newt);
 	}
 	{
-		char	   *state = SPI_getvalue(oldt, desc, SPI_fnumber(desc, "state"));
-		char	   *wh = SPI_getvalue(oldt, desc, SPI_fnumber(desc, "warehouse"));
+		char	   *state = tup_str(oldt, desc, "state");
+		char	   *wh = tup_str(oldt, desc, "warehouse");
 
 		if ((state && strcmp(state, "out") != 0) || wh != NULL)
 			ereport(ERROR,
@@ -865,6 +879,7 @@ lt_lot_status_log(PG_FUNCTION_ARGS)
 	Datum		args[5];
 	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
 	char	   *old_status;
+	char	   *new_status;
 
 	check_trigger(fcinfo, "lottrace._lot_status_log", true, true);
 	check_trigger_table(td, "lottrace._lot_status_log", "lot");
@@ -872,7 +887,9 @@ lt_lot_status_log(PG_FUNCTION_ARGS)
 	old_status = tup_str(td->tg_trigtuple, desc, "status");
 	args[1] = old_status ? CStringGetTextDatum(old_status) : (Datum) 0;
 	nulls[1] = old_status ? ' ' : 'n';
-	args[2] = CStringGetTextDatum(tup_str(td->tg_newtuple, desc, "status"));
+	new_status = tup_str(td->tg_newtuple, desc, "status");
+	args[2] = new_status ? CStringGetTextDatum(new_status) : (Datum) 0;
+	nulls[2] = new_status ? ' ' : 'n';
 	args[3] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
 	if (lt_status_note && lt_status_note[0])
 		args[4] = CStringGetTextDatum(lt_status_note);
