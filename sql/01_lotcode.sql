@@ -271,7 +271,7 @@ SELECT castsource::regtype AS source, casttarget::regtype AS target,
   FROM pg_cast
  WHERE castsource IN ('lottrace.lotcode'::regtype, 'lottrace.serialcode'::regtype)
     OR casttarget IN ('lottrace.lotcode'::regtype, 'lottrace.serialcode'::regtype)
- ORDER BY 1::text, 2::text;
+ ORDER BY castsource::regtype::text COLLATE "C", casttarget::regtype::text COLLATE "C";
 
 -- text -> lotcode by assignment in INSERT, from text and varchar columns;
 -- the value is trimmed and checked.
@@ -355,7 +355,7 @@ SELECT classid::regclass AS catalog, pg_describe_object(classid, objid, 0) AS un
    AND obj_description(objid, classid::regclass::name) IS NULL
    AND NOT (classid = 'pg_type'::regclass
             AND EXISTS (SELECT FROM pg_type t WHERE t.oid = objid AND t.typelem <> 0 AND t.typlen = -1))
- ORDER BY 1::text, 2;
+ ORDER BY classid::regclass::text COLLATE "C", 2;
 
 DROP TABLE lots, moves, lots_hp, lots2, raw, codes, short, src, erp, serials;
 DROP EXTENSION lottrace;

@@ -195,7 +195,7 @@ REVOKE EXECUTE ON FUNCTION lottrace.attach FROM regress_lottrace_t1_other;
 SELECT relid FROM lottrace.attachment ORDER BY relid::text;
 -- No triggers anywhere else.
 SELECT tgrelid::regclass AS rel, count(*)
-  FROM pg_trigger WHERE tgname LIKE 'lottrace%' GROUP BY 1 ORDER BY 1::text;
+  FROM pg_trigger WHERE tgname LIKE 'lottrace%' GROUP BY 1 ORDER BY tgrelid::regclass::text COLLATE "C";
 
 -- ================================================= composite primary key
 

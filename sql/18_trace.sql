@@ -189,7 +189,7 @@ SELECT p.oid::regprocedure AS function,
  WHERE p.oid IN ('lottrace.trace_forward(text,text,int,text)'::regprocedure,
                  'lottrace.trace_backward(text,text,int,text)'::regprocedure)
    AND a.m = 't'
- GROUP BY p.oid ORDER BY 1::text;
+ GROUP BY p.oid ORDER BY p.oid::regprocedure::text COLLATE "C";
 
 -- where used of MILK/M1: three levels; CAKE/K1 is reached directly (P3) and
 -- through C1 -> B1 -> K1, so it comes once, at depth 1, with the 10 of M1

@@ -114,7 +114,7 @@ SELECT p.oid::regprocedure AS function, p.proconfig
   FROM pg_proc p
   JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'lottrace') AND p.prosecdef
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text COLLATE "C";
 SELECT count(*) AS definer_functions_without_pinned_path
   FROM pg_proc p
   JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
@@ -132,7 +132,7 @@ SELECT p.oid::regprocedure AS function, l.lanname, p.prosecdef, p.provolatile, p
  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'lottrace')
    AND l.lanname NOT IN ('c', 'internal')
    AND NOT EXISTS (SELECT FROM unnest(p.proconfig) c WHERE c LIKE 'search\_path=%')
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text COLLATE "C";
 
 -- its generated body (two attached tables: every mapping, and a two-column
 -- key) is schema-qualified: casts only to pg_catalog types ...

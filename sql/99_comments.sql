@@ -25,7 +25,7 @@ SELECT c.oid::regclass AS relation, a.attname AS uncommented_column
  WHERE c.relnamespace = 'lottrace'::regnamespace
    AND c.relkind IN ('r', 'v', 'p')
    AND col_description(c.oid, a.attnum) IS NULL
- ORDER BY 1::text, 2;
+ ORDER BY c.oid::regclass::text COLLATE "C", a.attname;
 
 -- Event triggers of the extension, without a comment (they are not in
 -- pg_depend's 'e' list when created by the script on PostgreSQL < 16).
