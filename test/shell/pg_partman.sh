@@ -174,6 +174,19 @@ esac
 pgc_psql pm -c "ALTER TABLE erp.stock_moves DETACH PARTITION erp.stock_moves_p2028_01" \
             -c "DROP TABLE erp.stock_moves_p2028_01" >/dev/null
 
+echo "== DROP TABLE by hand: rolled back, then two partitions in one statement"
+n=$(q "SELECT count(*) FROM lottrace.archived_partition")
+pgc_psql pm -c "BEGIN" -c "DROP TABLE erp.stock_moves_p2026_08" -c "ROLLBACK" >/dev/null
+expect "a rolled-back DROP leaves no archive" "$n" "$(q "SELECT count(*) FROM lottrace.archived_partition")"
+pgc_psql pm -c "DROP TABLE erp.stock_moves_p2026_08, erp.stock_moves_p2026_09" >/dev/null
+expect "both archived" "$((n + 2))" "$(q "SELECT count(*) FROM lottrace.archived_partition")"
+expect "stock kept after the second drop" "$before" "$(state)"
+expect "verify() clean after the second drop" "0" "$(problems)"
+q "SELECT lottrace.rebuild()" >/dev/null
+expect "rebuild() keeps the stock (nothing attached moved it)" "$before" "$(state)"
+expect "rebuild() keeps the serials (load and unload both archived)" "$before_serials" "$(serials)"
+expect "verify() clean after the second rebuild()" "0" "$(problems)"
+
 echo "== lottrace.detach() of the table takes the archived balances out too"
 pgc_psql pm -c "SELECT lottrace.detach('erp.stock_moves')" >/dev/null
 expect "no stock left after detach()" "CHEESE/C1 0/0 MILK/M1 0/0" "$(state)"
