@@ -667,6 +667,12 @@ lt_detach(PG_FUNCTION_ARGS)
 	run_over_table(relid, names, LT_REMOVE);
 	{
 		Datum		arg = ObjectIdGetDatum(relid);
+		Oid			argtype = REGCLASSOID;
+
+		/* and the archived effect of its former partitions */
+		if (SPI_execute_with_args("SELECT lottrace._forget_archives($1)", 1, &argtype, &arg,
+								  NULL, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "lottrace: could not forget the archived partitions");
 
 		SPI_execute_plan(lt_plan(&attachment_delete_plan), &arg, NULL, false, 0);
 	}
