@@ -551,6 +551,23 @@ $$;
 COMMENT ON FUNCTION lottrace._blocked_from(date, int) IS
   'Internal: expiry minus a lead time in days; infinite expiries stay as they are, and a result before 4714-11-24 BC is -infinity (always blocked).';
 
+-- a date as YYYY-MM-DD whatever the DateStyle (to_char goes through
+-- timestamp, whose range ends in 294276 AD)
+CREATE FUNCTION lottrace._iso_date(d date)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+  SELECT CASE WHEN NOT pg_catalog.isfinite(d) THEN pg_catalog.textin(pg_catalog.date_out(d))
+              ELSE pg_catalog.format('%s-%s-%s%s',
+                     pg_catalog.repeat('0', 4 OPERATOR(pg_catalog.-) pg_catalog.length(pg_catalog.abs(pg_catalog.extract('year', d))::pg_catalog.text))
+                       OPERATOR(pg_catalog.||) pg_catalog.abs(pg_catalog.extract('year', d))::pg_catalog.text,
+                     pg_catalog.lpad(pg_catalog.extract('month', d)::pg_catalog.int4::pg_catalog.text, 2, '0'),
+                     pg_catalog.lpad(pg_catalog.extract('day', d)::pg_catalog.int4::pg_catalog.text, 2, '0'),
+                     CASE WHEN pg_catalog.extract('year', d) OPERATOR(pg_catalog.<) 0 THEN ' BC' ELSE '' END) END
+$$;
+COMMENT ON FUNCTION lottrace._iso_date(date) IS
+  'Internal: a date as YYYY-MM-DD (BC dates with " BC", infinity as such) whatever the DateStyle, over the whole range of type date.';
+
 -- the expiry of a new lot as the engine computes it (rebuild())
 CREATE FUNCTION lottrace._lot_expiry(start date, validity int, rule text, item text, lot text,
                                      warehouse text, src regclass, src_key text)
@@ -568,7 +585,7 @@ BEGIN
   END IF;
   IF start > '5874897-12-31'::date - validity THEN
     RAISE EXCEPTION 'expiry date of lot "%" of item "%" in warehouse "%" is out of range: start date % + % days of shelf life is past 5874897-12-31',
-                    lot, item, warehouse, to_char(start, 'YYYY-MM-DD'), validity
+                    lot, item, warehouse, lottrace._iso_date(start), validity
       USING ERRCODE = 'datetime_field_overflow', CONSTRAINT = 'lottrace_date_range',
             DETAIL = format('Row %s of table %s.', src_key, src),
             HINT = 'Correct the movement date, or give the expiry date in the row.';
@@ -671,14 +688,16 @@ DECLARE
   old_note text := current_setting('lottrace.status_note', true);
 BEGIN
   -- the date in ISO form, whatever the session's DateStyle
-  PERFORM set_config('lottrace.status_note', format('refresh_expiry as of %s', to_char(as_of, 'YYYY-MM-DD')), true);
+  PERFORM set_config('lottrace.status_note', format('refresh_expiry as of %s', lottrace._iso_date(as_of)), true);
   RETURN QUERY
   WITH expired AS (
     UPDATE lottrace.lot l
        SET status = expired_status
       FROM lottrace.item i, lottrace.lot_status s
      WHERE i.item = l.item AND s.code = l.status AND s.available
-       AND l.expiry_date IS NOT NULL AND as_of >= lottrace._blocked_from(l.expiry_date, i.block_days)
+       -- infinity: never expires, even as of infinity
+       AND l.expiry_date IS NOT NULL AND l.expiry_date <> 'infinity'
+       AND as_of >= lottrace._blocked_from(l.expiry_date, i.block_days)
        AND NOT l.force_closed AND lottrace._on_hand(l.stock) > 0
        AND l.status <> expired_status
     RETURNING l.lot_id, l.item, l.code, l.expiry_date)
@@ -688,7 +707,7 @@ BEGIN
     FROM lottrace.lot l
     JOIN lottrace.item i ON i.item = l.item
     JOIN lottrace.lot_status s ON s.code = l.status AND s.available
-   WHERE l.expiry_date IS NOT NULL AND i.warn_days IS NOT NULL
+   WHERE l.expiry_date IS NOT NULL AND l.expiry_date <> 'infinity' AND i.warn_days IS NOT NULL
      AND as_of >= lottrace._blocked_from(l.expiry_date, i.warn_days)
      AND as_of < lottrace._blocked_from(l.expiry_date, i.block_days)
      AND NOT l.force_closed AND lottrace._on_hand(l.stock) > 0

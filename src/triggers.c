@@ -460,6 +460,11 @@ generate(LtRelInfo *ri, LtItem *it, LtCodeType *ct, LtColId target,
 							 psprintf("expiry date of %s is -infinity", what));
 		if (!DATE_NOT_FINITE(expiry))
 			j2date(expiry + POSTGRES_EPOCH_JDATE, &ctx.expiry.y, &ctx.expiry.m, &ctx.expiry.d);
+		else if (ct->fmt->uses_expiry)
+			date_range_error(ri, tup, desc,
+							 "Give the code in the row, or a finite expiry date.",
+							 psprintf("code type \"%s\" (%s) prints the expiry date, and %s never expires (infinity)",
+									  ct->code, ct->fmt_text, what));
 	}
 	else if (target == LC_LOT && it->lot_validity_days >= 0)
 	{
