@@ -805,3 +805,5 @@ COMMENT ON COLUMN lottrace.lot_register.days_to_expiry IS 'Days from today to th
 COMMENT ON COLUMN lottrace.expiring_lots.days_to_expiry IS 'Days from today to expiry (negative: expired; NULL: infinity).';
 COMMENT ON COLUMN lottrace.lot.expiry_date IS 'Expiry date: given by the load (infinity: never expires), or start date + the item''s validity days rounded by its expiry rule. Never -infinity.';
 COMMENT ON COLUMN lottrace.serial.expiry_date IS 'Start date + the item''s serial validity days; editable (infinity: never expires; never -infinity).';
+COMMENT ON TABLE lottrace.code_counter IS
+  'Counters of the code types: the last value handed out for each root. Advanced by next_code() and by code generation on load; gapless in commit order, except that a row INSERT ... ON CONFLICT skips or turns into an update has used up its generated code''s value (docs/ENGINE.md).';
