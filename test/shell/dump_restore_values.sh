@@ -143,4 +143,19 @@ more dst >"$work/more-dst.out" 2>&1
 cat "$work/more-dst.out"
 diff "$work/more-src.out" "$work/more-dst.out" || fail "the restored database goes on otherwise than the source"
 grep -qx 'B999999999999999993' "$work/more-dst.out" || fail "the GEN counter did not continue"
+echo "== the update from 1.0 refuses items over the 36500-day limit"
+pgc_psql src -c "CREATE DATABASE old" >/dev/null
+pgc_psql src -d old -q -c "SET client_min_messages = warning" -c "CREATE EXTENSION lottrace VERSION '1.0'" \
+  -c "INSERT INTO lottrace.item (item, lot_tracked, lot_validity_days, block_days) VALUES ('HUGE', true, 2147483000, 2000000000), ('OK', true, 365, 0)"
+if pgc_psql src -d old -c "ALTER EXTENSION lottrace UPDATE" >"$work/update.log" 2>&1; then
+  fail "ALTER EXTENSION lottrace UPDATE accepted an item with 2147483000 validity days"
+fi
+grep -q 'Items over the limit: "HUGE" (lot_validity_days 2147483000, block_days 2000000000)' "$work/update.log" \
+  || { cat "$work/update.log"; fail "the refused update does not name the item and its values"; }
+echo "ok: refused: $(grep -m1 ERROR "$work/update.log")"
+pgc_psql src -d old -q -c "UPDATE lottrace.item SET lot_validity_days = 36500, block_days = 10 WHERE item = 'HUGE'" \
+  -c "ALTER EXTENSION lottrace UPDATE"
+[ "$(pgc_psql src -d old -At -c "SELECT extversion || ' ' || (SELECT count(*) FROM pg_constraint WHERE conrelid = 'lottrace.item'::regclass AND conname LIKE 'item_%_range') FROM pg_extension WHERE extname = 'lottrace'")" = "1.1 4" ] \
+  || fail "after correcting the item the update to 1.1 did not run"
+echo "ok: updated to 1.1 once the item was corrected"
 echo "dump and restore of extreme values: ok"
