@@ -538,7 +538,8 @@ BEGIN
 END
 $$;
 
--- expiry - lead time, or -infinity when that is before the range of type date
+-- expiry - lead time, or -infinity when that is before the range of type date.
+-- No SET search_path: the views inline it (its body is schema-qualified).
 CREATE FUNCTION lottrace._blocked_from(expiry date, days int)
 RETURNS date
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -556,6 +557,7 @@ COMMENT ON FUNCTION lottrace._blocked_from(date, int) IS
 CREATE FUNCTION lottrace._iso_date(d date)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT CASE WHEN NOT pg_catalog.isfinite(d) THEN pg_catalog.textin(pg_catalog.date_out(d))
               ELSE pg_catalog.format('%s-%s-%s%s',
