@@ -124,7 +124,8 @@ SELECT count(*) AS definer_functions_without_pinned_path
 
 -- functions in SQL or PL/pgSQL without a pinned search_path: only
 -- lottrace._movements(), which must stay inlinable (a SET clause prevents
--- inlining, and with it the use of each attached table's indexes)
+-- inlining, and with it the use of each attached table's indexes), and
+-- lottrace._blocked_from(), which the register views inline
 SELECT p.oid::regprocedure AS function, l.lanname, p.prosecdef, p.provolatile, p.proisstrict
   FROM pg_proc p
   JOIN pg_language l ON l.oid = p.prolang

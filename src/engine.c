@@ -630,7 +630,7 @@ col_qty(LtEngine *e, TupleTableSlot *slot, Datum *qty)
 	return true;
 }
 
-/* A date column; false if unmapped or NULL. */
+/* A date column; false if unmapped or NULL (infinite dates are returned). */
 static bool
 col_date(LtEngine *e, TupleTableSlot *slot, LtColId id, DateADT *out)
 {
@@ -646,7 +646,7 @@ col_date(LtEngine *e, TupleTableSlot *slot, LtColId id, DateADT *out)
 		*out = DatumGetDateADT(DirectFunctionCall1(timestamp_date, d));
 	else
 		*out = DatumGetDateADT(DirectFunctionCall1(timestamptz_date, d));
-	return !DATE_NOT_FINITE(*out);
+	return true;
 }
 
 /* ------------------------------------------------------------------------
@@ -654,15 +654,50 @@ col_date(LtEngine *e, TupleTableSlot *slot, LtColId id, DateADT *out)
  * ------------------------------------------------------------------------
  */
 
-/* Expiry of a new lot: start + validity days, rounded by the item's rule. */
-DateADT
-lt_lot_expiry(LtItem *it, DateADT start)
+/* What a row moves, for messages: lot "L1" of item "A", or serial, or item. */
+static char *
+move_name(LtMove *m)
 {
-	DateADT		d = start + it->lot_validity_days;
+	const char *v = m->variant.p ? psprintf(" variant \"%s\"", str_c(m->variant)) : "";
+
+	if (m->lot.p)
+		return psprintf("lot \"%s\" of item \"%s\"%s", str_c(m->lot), str_c(m->item), v);
+	if (m->serial.p)
+		return psprintf("serial \"%s\" of item \"%s\"%s", str_c(m->serial), str_c(m->item), v);
+	return psprintf("item \"%s\"%s", str_c(m->item), v);
+}
+
+/*
+ * d + days, false when the result is not a date PostgreSQL can store
+ * (outside 4714-11-24 BC .. 5874897-12-31).  d must be finite.
+ */
+bool
+lt_date_add(DateADT d, int64 days, DateADT *out)
+{
+	int64		r = (int64) d + days;
+
+	if (r < (int64) (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) ||
+		r >= (int64) (DATE_END_JULIAN - POSTGRES_EPOCH_JDATE))
+		return false;
+	*out = (DateADT) r;
+	return true;
+}
+
+/*
+ * Expiry of a new lot: start + validity days, rounded by the item's rule;
+ * false when it falls outside the range of type date.  start must be finite.
+ */
+bool
+lt_lot_expiry(LtItem *it, DateADT start, DateADT *out)
+{
+	DateADT		d;
 	int			y,
 				m,
 				dd;
+	int64		r;
 
+	if (!lt_date_add(start, it->lot_validity_days, &d))
+		return false;
 	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &dd);
 	if (it->expiry_rule == 'e')
 	{
@@ -671,10 +706,25 @@ lt_lot_expiry(LtItem *it, DateADT start)
 			m = 1;
 			y++;
 		}
-		d = date2j(y, m, 1) - POSTGRES_EPOCH_JDATE - 1;
+		r = (int64) date2j(y, m, 1) - POSTGRES_EPOCH_JDATE - 1;
 	}
 	else if (it->expiry_rule == 's')
-		d = date2j(y, m, 1) - POSTGRES_EPOCH_JDATE;
+		r = (int64) date2j(y, m, 1) - POSTGRES_EPOCH_JDATE;
+	else
+		r = d;
+	return lt_date_add(0, r, out);
+}
+
+/* The first day a lot expiring on expiry is blocked (DATEVAL_NOBEGIN: always). */
+static DateADT
+blocked_from(DateADT expiry, int block_days)
+{
+	DateADT		d;
+
+	if (DATE_NOT_FINITE(expiry))
+		return expiry;
+	if (!lt_date_add(expiry, -(int64) block_days, &d))
+		DATE_NOBEGIN(d);
 	return d;
 }
 
@@ -1082,7 +1132,28 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	m.supplier_lot = col_str(e, slot, LC_SUPPLIER_LOT);
 	if (!col_date(e, slot, LC_MOVED_ON, &m.moved_on))
 		m.moved_on = e->today;
+	else if (DATE_NOT_FINITE(m.moved_on))
+	{
+		/* a removed row is reversed as it was taken in: dated today */
+		if (m.sign > 0)
+			LT_ERROR(e, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, "lottrace_date_range", m.ref,
+					 lt_row_key(ri, slot), "Give the movement the date it happened on.",
+					 "movement of %s in warehouse \"%s\" is dated %s",
+					 move_name(&m), m.wh.p ? str_c(m.wh) : "", date_str(m.moved_on));
+		m.moved_on = e->today;
+	}
 	m.has_expiry = col_date(e, slot, LC_EXPIRY, &m.expiry);
+	if (m.has_expiry && DATE_IS_NOBEGIN(m.expiry))
+	{
+		/* infinity: never expires; -infinity means nothing */
+		if (m.sign > 0)
+			LT_ERROR(e, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, "lottrace_date_range", m.ref,
+					 lt_row_key(ri, slot),
+					 "Give a real expiry date, infinity for a lot that never expires, or NULL for the item's shelf life.",
+					 "expiry date of %s in warehouse \"%s\" is -infinity",
+					 move_name(&m), m.wh.p ? str_c(m.wh) : "");
+		m.has_expiry = false;
+	}
 
 	/* reason and quantity */
 	if (ri->col[LC_REASON].attnum != 0)
@@ -1564,7 +1635,16 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 		if (l->has_expiry)
 			dates[1][i] = DateADTGetDatum(l->expiry);
 		else if (l->it->lot_validity_days >= 0)
-			dates[1][i] = DateADTGetDatum(lt_lot_expiry(l->it, l->start));
+		{
+			DateADT		x;
+
+			if (!lt_lot_expiry(l->it, l->start, &x))
+				LT_ERROR(e, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, "lottrace_date_range", l->load_ref, NULL,
+						 "Correct the movement date, or give the expiry date in the row.",
+						 "expiry date of %s in warehouse \"%s\" is out of range: start date %s + %d days of shelf life is past 5874897-12-31",
+						 lot_name(l), str_c(l->load_wh), date_str(l->start), l->it->lot_validity_days);
+			dates[1][i] = DateADTGetDatum(x);
+		}
 		else
 			dnull[1][i] = true;
 		qty[i] = l->first_qty;
@@ -1720,12 +1800,12 @@ check_lot(LtEngine *e, LotEnt *l)
 						 "%s cannot be unloaded from warehouse \"%s\": %s",
 						 lot_name(l), str_show(l->max_unload_wh), why);
 			if (l->has_db_expiry &&
-				l->max_unload >= l->db_expiry - l->it->block_days)
+				l->max_unload >= blocked_from(l->db_expiry, l->it->block_days))
 				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_lot_expired", l->max_unload_ref, NULL,
 						 "Expired lots are unloaded with a reason that allows unavailable lots (e.g. scrapping).",
 						 "%s is blocked by expiry: it expires on %s and is blocked from %s; the unload from warehouse \"%s\" is dated %s",
 						 lot_name(l), date_str(l->db_expiry),
-						 date_str(l->db_expiry - l->it->block_days),
+						 date_str(blocked_from(l->db_expiry, l->it->block_days)),
 						 str_show(l->max_unload_wh), date_str(l->max_unload));
 		}
 	}
@@ -2527,6 +2607,16 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 			dnull[2][i] = !(!g->final_in && g->has_unload);
 			validity[i] = g->it->serial_validity_days;
 			vnull[i] = validity[i] < 0;
+			{
+				DateADT		x;
+
+				if (!vnull[i] && !lt_date_add(g->first_load_date, validity[i], &x))
+					LT_ERROR(e, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, "lottrace_date_range", g->first_ref, NULL,
+							 "Correct the movement date.",
+							 "expiry date of %s in warehouse \"%s\" is out of range: start date %s + %d days of validity is past 5874897-12-31",
+							 serial_name(g), g->load_wh ? g->load_wh : "", date_str(g->first_load_date),
+							 validity[i]);
+			}
 			vd[i] = Int32GetDatum(validity[i]);
 		}
 		args[0] = str_array(s[0], nfresh, TEXTOID);

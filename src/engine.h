@@ -47,9 +47,13 @@ extern void lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rown
 /* Apply what is left and run the end-of-statement checks. */
 extern void lt_engine_finish(LtEngine *e);
 
-/* Expiry of a new lot of an item: start + validity days, rounded. */
+/*
+ * Date arithmetic checked against the range of type date: false when the
+ * result is not a storable date.
+ */
 struct LtItem;
-extern DateADT lt_lot_expiry(struct LtItem *it, DateADT start);
+extern bool lt_date_add(DateADT d, int64 days, DateADT *out);
+extern bool lt_lot_expiry(struct LtItem *it, DateADT start, DateADT *out);
 
 /* Rows fed so far (for progress reports). */
 extern int64 lt_engine_rows(LtEngine *e);

@@ -299,7 +299,32 @@ tuple_date(LtCol *c, HeapTuple tup, TupleDesc desc, DateADT *out)
 		*out = DatumGetDateADT(DirectFunctionCall1(timestamp_date, d));
 	else
 		*out = DatumGetDateADT(DirectFunctionCall1(timestamptz_date, d));
-	return !DATE_NOT_FINITE(*out);
+	return true;
+}
+
+/*
+ * A date of the row that code generation cannot use: SQLSTATE 22008,
+ * constraint lottrace_date_range, as the engine reports it.
+ */
+static void
+date_range_error(LtRelInfo *ri, HeapTuple tup, TupleDesc desc,
+				 const char *hint, const char *msg)
+{
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
+	char	   *key;
+
+	ExecStoreHeapTuple(tup, slot, false);
+	key = lt_row_key(ri, slot);
+	ExecDropSingleTupleTableSlot(slot);
+	ereport(ERROR,
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+			 errmsg("%s", msg),
+			 errdetail("Row %s of table %s.", key, ri->relname),
+			 errhint("%s", hint),
+			 err_generic_string(PG_DIAG_SCHEMA_NAME,
+								get_namespace_name(get_rel_namespace(ri->relid))),
+			 err_generic_string(PG_DIAG_TABLE_NAME, get_rel_name(ri->relid)),
+			 err_generic_string(PG_DIAG_CONSTRAINT_NAME, "lottrace_date_range")));
 }
 
 /* Is the row a load?  (reason direction, or the quantity's sign) */
@@ -392,6 +417,8 @@ generate(LtRelInfo *ri, LtItem *it, LtCodeType *ct, LtColId target,
 	int			len = 0;
 	DateADT		start,
 				expiry;
+	const char *wh;
+	char	   *what;
 	cf_error	err;
 	text	   *code;
 	int			att = ri->col[target].attnum;
@@ -414,19 +441,46 @@ generate(LtRelInfo *ri, LtItem *it, LtCodeType *ct, LtColId target,
 		lt_cf_set(&ctx, CF_CATEGORY, it->category, strlen(it->category));
 	if (it->item_type)
 		lt_cf_set(&ctx, CF_ITEMTYPE, it->item_type, strlen(it->item_type));
+	wh = slot_text(&ri->col[LC_WAREHOUSE], tup, desc, &len);
+	wh = wh ? pnstrdup(wh, len) : "";
+	what = psprintf("the %s generated for item \"%s\" in warehouse \"%s\"",
+					target == LC_LOT ? "lot" : "serial", it->item, wh);
 	if (!tuple_date(&ri->col[LC_MOVED_ON], tup, desc, &start))
 		start = GetSQLCurrentDate();
+	else if (DATE_NOT_FINITE(start))
+		date_range_error(ri, tup, desc, "Give the movement the date it happened on.",
+						 psprintf("movement of item \"%s\" in warehouse \"%s\" is dated %s",
+								  it->item, wh, DATE_IS_NOBEGIN(start) ? "-infinity" : "infinity"));
 	j2date(start + POSTGRES_EPOCH_JDATE, &ctx.start.y, &ctx.start.m, &ctx.start.d);
 	if (tuple_date(&ri->col[LC_EXPIRY], tup, desc, &expiry))
-		j2date(expiry + POSTGRES_EPOCH_JDATE, &ctx.expiry.y, &ctx.expiry.m, &ctx.expiry.d);
+	{
+		/* infinity: the lot never expires, so the code has no expiry parts */
+		if (DATE_IS_NOBEGIN(expiry))
+			date_range_error(ri, tup, desc,
+							 "Give a real expiry date, infinity for a lot that never expires, or NULL for the item's shelf life.",
+							 psprintf("expiry date of %s is -infinity", what));
+		if (!DATE_NOT_FINITE(expiry))
+			j2date(expiry + POSTGRES_EPOCH_JDATE, &ctx.expiry.y, &ctx.expiry.m, &ctx.expiry.d);
+		else if (ct->fmt->uses_expiry)
+			date_range_error(ri, tup, desc,
+							 "Give the code in the row, or a finite expiry date.",
+							 psprintf("code type \"%s\" (%s) prints the expiry date, and %s never expires (infinity)",
+									  ct->code, ct->fmt_text, what));
+	}
 	else if (target == LC_LOT && it->lot_validity_days >= 0)
 	{
-		expiry = lt_lot_expiry(it, start);
+		if (!lt_lot_expiry(it, start, &expiry))
+			date_range_error(ri, tup, desc, "Correct the movement date, or give the expiry date in the row.",
+							 psprintf("expiry date of %s is out of range: start date %d-%02d-%02d + %d days of shelf life is past 5874897-12-31",
+									  what, ctx.start.y, ctx.start.m, ctx.start.d, it->lot_validity_days));
 		j2date(expiry + POSTGRES_EPOCH_JDATE, &ctx.expiry.y, &ctx.expiry.m, &ctx.expiry.d);
 	}
 	else if (target == LC_SERIAL && it->serial_validity_days >= 0)
 	{
-		expiry = start + it->serial_validity_days;
+		if (!lt_date_add(start, it->serial_validity_days, &expiry))
+			date_range_error(ri, tup, desc, "Correct the movement date.",
+							 psprintf("expiry date of %s is out of range: start date %d-%02d-%02d + %d days of validity is past 5874897-12-31",
+									  what, ctx.start.y, ctx.start.m, ctx.start.d, it->serial_validity_days));
 		j2date(expiry + POSTGRES_EPOCH_JDATE, &ctx.expiry.y, &ctx.expiry.m, &ctx.expiry.d);
 	}
 
@@ -602,6 +656,20 @@ guard_error(const char *conname)
 	return err_generic_string(PG_DIAG_CONSTRAINT_NAME, conname);
 }
 
+/* An expiry date a user writes: infinity (never expires) or a date, not -infinity. */
+static void
+check_expiry_value(HeapTuple t, TupleDesc desc, const char *name)
+{
+	char	   *v = tup_str(t, desc, "expiry_date");
+
+	if (v && strcmp(v, "-infinity") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("expiry date of %s cannot be -infinity", name),
+				 errhint("Give a real expiry date, infinity for one that never expires, or NULL."),
+				 guard_error("lottrace_date_range")));
+}
+
 static LtPlan exists_plan[] = {
 	{"SELECT FROM lottrace.lot_status WHERE code OPERATOR(pg_catalog.=) $1", 1, {TEXTOID}},
 	{"SELECT FROM lottrace.lot_type WHERE code OPERATOR(pg_catalog.=) $1", 1, {TEXTOID}},
@@ -751,6 +819,7 @@ lt_lot_guard(PG_FUNCTION_ARGS)
 		check_ref(1, result, desc, "lot_type", "lot_type", "lottrace_lot_type", lotname);
 		check_ref(2, result, desc, "evaluation", "lot_evaluation", "lottrace_lot_evaluation", lotname);
 		check_hand_code(result, desc, false, lotname);
+		check_expiry_value(result, desc, lotname);
 	}
 	else
 	{
@@ -775,6 +844,7 @@ lt_lot_guard(PG_FUNCTION_ARGS)
 						 errmsg("expiry date of %s cannot be changed", lotname),
 						 errdetail("Item \"%s\" has expiry_editable = false.", lt_show(item, -1)),
 						 guard_error("lottrace_expiry_locked")));
+			check_expiry_value(newt, desc, lotname);
 		}
 		if (col_changed(oldt, newt, desc, "status"))
 			check_ref(0, newt, desc, "status", "lot_status", "lottrace_lot_status", lotname);
@@ -830,6 +900,8 @@ lt_serial_guard(PG_FUNCTION_ARGS)
 						 errmsg("column \"%s\" of %s is maintained by lottrace", fixed[i], name),
 						 errhint("Editable: customer_code, supplier_code, supplier, expiry_date, cancelled, force_closed, reserved."),
 						 guard_error("lottrace_serial_maintained")));
+		if (col_changed(oldt, newt, desc, "expiry_date"))
+			check_expiry_value(newt, desc, name);
 		return PointerGetDatum(newt);
 	}
 	{
@@ -854,6 +926,7 @@ lt_serial_guard(PG_FUNCTION_ARGS)
 		lt_become_owner(&save);
 		lt_config_begin_statement();
 		check_hand_code(oldt, desc, true, name);
+		check_expiry_value(oldt, desc, name);
 		lt_restore_user(&save);
 		SPI_finish();
 	}

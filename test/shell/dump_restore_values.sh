@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Extreme but valid register values survive pg_dump -> pg_restore: lots at
+# both ends of the range of type date (start 5874897-12-01, expiry
+# 5874897-12-31 computed by the triggers, expiry 4714-11-24 BC given),
+# expiry infinity, 50-character codes of every GS1 character, unicode and
+# control characters in notes, quantities with 30 decimals and 40 integer
+# digits, a serial with an infinite expiry, status history with unicode
+# notes, genealogy, and counters at large values.  The database is dumped
+# with the real pg_dump of $PGBIN (-Fc) and restored with pg_restore into a
+# fresh cluster; every lottrace table must come back row for row, and the
+# restored database must go on (counters continue, verify() clean).
+# Before issue 11 a lot's computed expiry could lie past 5874897-12-31:
+# pg_restore then failed with "COPY failed for table "lot": date out of range".
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/pgcluster.sh
+trap pgc_cleanup EXIT
+
+fail() { echo "FAILED: $*"; exit 1; }
+work=$PGC_BASE/work
+mkdir -p "$work" && chmod 777 "$work"
+
+pgc_init src >/dev/null
+pgc_init dst >/dev/null
+pgc_start src
+pgc_start dst
+pgc_psql src -c "CREATE DATABASE erp" >/dev/null
+pgc_psql dst -c "CREATE DATABASE erp" >/dev/null
+
+echo "== source: registers with extreme values"
+pgc_psql src -d erp >"$work/src.log" 2>&1 <<'SQL' || { cat "$work/src.log"; fail "source set-up"; }
+SET client_min_messages = warning;
+CREATE EXTENSION lottrace;
+INSERT INTO lottrace.reason (code, direction) VALUES ('IN', 'load'), ('OUT', 'unload');
+INSERT INTO lottrace.reason (code, direction, production) VALUES ('P-IN', 'unload', 'input'), ('P-OUT', 'load', 'output');
+INSERT INTO lottrace.code_type (code, kind, format, seq_start) VALUES
+  ('BIG', 'lot', 'B{SEQ:18|}', 999999999999999990), ('SN', 'serial', 'S{SEQ:6|}', 1);
+INSERT INTO lottrace.item (item, lot_tracked, lot_validity_days, block_days, warn_days, expiry_rule) VALUES
+  ('MILK', true, 30, 36500, 36500, 'exact'),
+  ('ENDM', true, 36500, 0, NULL, 'month_end');
+INSERT INTO lottrace.item (item, lot_tracked, lot_code_type, lot_validity_days) VALUES ('GEN', true, 'BIG', 36500);
+INSERT INTO lottrace.item (item, serial_tracked, serial_code_type, serial_validity_days) VALUES ('PUMP', true, 'SN', 36500);
+CREATE TABLE moves (id bigserial PRIMARY KEY, d date, wh text, item text, lot text, serial text,
+                    qty numeric, reason text, exp date, doc text, batch text);
+SELECT lottrace.attach('moves', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot', serial => 'serial',
+                       reason => 'reason', moved_on => 'd', expiry => 'exp', doc => 'doc', batch_key => 'batch');
+-- the end of the range: computed expiry 5874897-12-31 (and month_end of 5874797-12-xx + 36500 days)
+INSERT INTO moves (d, wh, item, lot, qty, reason) VALUES
+  ('5874897-12-01', 'W1', 'MILK', 'END', 123456789012345678901234567890123456789.123456789012345678901234567890, 'IN'),
+  ('5874797-12-01', 'W1', 'ENDM', 'ENDM', 0.000000000000000000000000000001, 'IN');
+-- the start of the range and infinity, given on receipt
+INSERT INTO moves (d, wh, item, lot, qty, reason, exp) VALUES
+  ('4714-11-24 BC', 'W1', 'MILK', 'BC', 1, 'IN', '4714-11-24 BC'),
+  ('2026-01-01', 'W1', 'MILK', 'INF', 99.5, 'IN', 'infinity');
+-- a 50-character code of GS1 characters, in a unicode warehouse
+INSERT INTO moves (d, wh, item, lot, qty, reason) VALUES
+  ('2026-01-01', 'Lager Süd ☃', 'MILK', $$!"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTU$$, 7, 'IN');
+-- generated codes near the top of an 18-digit counter; serials; production genealogy
+INSERT INTO moves (d, wh, item, qty, reason) SELECT '2026-01-01', 'W1', 'GEN', 1, 'IN' FROM generate_series(1, 3);
+INSERT INTO moves (d, wh, item, serial, qty, reason) VALUES ('2026-01-01', 'W1', 'PUMP', 'S999999', 1, 'IN');
+INSERT INTO moves (d, wh, item, lot, qty, reason, batch) VALUES
+  ('2026-01-02', 'W1', 'MILK', 'INF', 0.5, 'P-IN', 'PO-Ω'),
+  ('2026-01-02', 'W1', 'ENDM', 'CHILD', 0.5, 'P-OUT', 'PO-Ω');
+-- user data: unicode and control characters, infinite serial expiry, status history
+UPDATE lottrace.lot SET notes = E'ünïcödé ✓ 日本語 🧀\ttab\nnewline \\ backslash', packages = 2147483647
+ WHERE code = 'INF';
+UPDATE lottrace.serial SET expiry_date = 'infinity', customer_code = 'кириллица' WHERE code = 'S999999';
+SELECT lottrace.set_lot_status('MILK', 'BC', 'QUARANTINE', E'note ñ\n2');
+SELECT lottrace.set_lot_status('MILK', 'INF', 'BLOCKED', repeat('x', 5000));
+SELECT lottrace.link_lots('MILK', 'END', 'ENDM', 'ENDM', 1e-30);
+SELECT lottrace.next_code('SN', '{}');
+SQL
+pgc_psql src -d erp -At -c "SELECT item, code, start_date, expiry_date FROM lottrace.lot ORDER BY lot_id" | sed 's/^/  lot: /'
+[ "$(pgc_psql src -d erp -At -c "SELECT expiry_date FROM lottrace.lot WHERE code = 'INF'")" = infinity ] \
+  || fail "the expiry infinity given on receipt was not kept"
+
+# What used to make a dump that pg_restore cannot load (an expiry past
+# 5874897-12-31 in lottrace.lot) is refused now; were it accepted, the
+# restore below would fail.
+got=$(pgc_psql src -d erp -At <<'SQL'
+CREATE FUNCTION pg_temp.outcome(stmt text) RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE c text; s text;
+BEGIN
+  EXECUTE stmt;
+  RETURN 'accepted';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS c = CONSTRAINT_NAME, s = RETURNED_SQLSTATE;
+  RETURN s || ' ' || coalesce(nullif(c, ''), '-');
+END $f$;
+SELECT pg_temp.outcome($$INSERT INTO moves (d, wh, item, lot, qty, reason) VALUES ('5874897-12-31', 'W1', 'MILK', 'PAST', 1, 'IN')$$);
+SELECT pg_temp.outcome($$INSERT INTO lottrace.item (item, lot_tracked, lot_validity_days) VALUES ('HUGE', true, 2147483000)$$);
+SELECT pg_temp.outcome($$INSERT INTO moves (d, wh, item, lot, qty, reason) VALUES ('2026-01-01', 'W1', 'HUGE', 'H1', 1, 'IN')$$);
+SQL
+)
+want="22008 lottrace_date_range
+23514 item_lot_validity_days_range
+accepted"
+[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got"); fail "expiries past the date range are not refused"; }
+echo "ok: expiries past 5874897-12-31 refused (22008 lottrace_date_range, 23514 item_lot_validity_days_range)"
+n=$(pgc_psql src -d erp -At -c "SELECT count(*) FROM lottrace.verify()")
+[ "$n" = 0 ] || fail "the source does not verify"
+
+snapshot() {  # snapshot CLUSTER FILE: every lottrace table, one line per row
+  pgc_psql "$1" -d erp -At >"$2" <<'SQL'
+SET datestyle = ISO;
+SELECT format('COPY (SELECT %L, x::text FROM %s x ORDER BY x::text COLLATE "C") TO STDOUT',
+              c.oid::regclass::text, c.oid::regclass)
+  FROM pg_class c
+ WHERE c.relnamespace IN ('lottrace'::regnamespace, 'public'::regnamespace)
+   AND c.relkind IN ('r', 'v') AND c.oid <> 'lottrace.attachment'::regclass
+ ORDER BY 1
+\gexec
+SQL
+}
+snapshot src "$work/src.snap"
+for want in '5874897-12-31' '4714-11-24 BC' 'infinity' '123456789012345678901234567890123456789.123456789012345678901234567890' \
+            '0.000000000000000000000000000001' 'B999999999999999992' '日本語' 'кириллица'; do
+  grep -qF -- "$want" "$work/src.snap" || fail "the source lacks $want"
+done
+echo "source snapshot: $(wc -l <"$work/src.snap") lines"
+
+echo "== pg_dump -Fc, pg_restore into a fresh cluster"
+"$PGBIN/pg_dump" -Fc -d "$(pgc_connstr src erp)" -f "$work/erp.dump"
+"$PGBIN/pg_restore" --exit-on-error -d "$(pgc_connstr dst erp)" "$work/erp.dump" >"$work/restore.log" 2>&1 \
+  || { cat "$work/restore.log"; fail "pg_restore"; }
+[ -s "$work/restore.log" ] && { cat "$work/restore.log"; fail "pg_restore printed errors or warnings"; }
+snapshot dst "$work/dst.snap"
+diff "$work/src.snap" "$work/dst.snap" >"$work/snap.diff" || { head -30 "$work/snap.diff"; fail "the restored registers differ"; }
+echo "ok: every row identical ($(wc -l <"$work/dst.snap") lines)"
+
+echo "== the restored database goes on"
+more() {
+  pgc_psql "$1" -d erp -At <<'SQL'
+SET datestyle = ISO;
+INSERT INTO moves (d, wh, item, qty, reason) VALUES ('2026-01-03', 'W1', 'GEN', 1, 'IN') RETURNING lot;
+SELECT lottrace.next_code('SN', '{}');
+INSERT INTO moves (d, wh, item, lot, qty, reason) VALUES ('2026-01-03', 'W1', 'MILK', 'END', 1, 'OUT');
+SELECT count(*) FROM lottrace.verify();
+SQL
+}
+more src >"$work/more-src.out" 2>&1
+more dst >"$work/more-dst.out" 2>&1
+cat "$work/more-dst.out"
+diff "$work/more-src.out" "$work/more-dst.out" || fail "the restored database goes on otherwise than the source"
+grep -qx 'B999999999999999993' "$work/more-dst.out" || fail "the GEN counter did not continue"
+echo "== the update from 1.0 refuses items over the 36500-day limit"
+pgc_psql src -c "CREATE DATABASE old" >/dev/null
+pgc_psql src -d old -q -c "SET client_min_messages = warning" -c "CREATE EXTENSION lottrace VERSION '1.0'" \
+  -c "INSERT INTO lottrace.item (item, lot_tracked, lot_validity_days, block_days) VALUES ('HUGE', true, 2147483000, 2000000000), ('OK', true, 365, 0)"
+if pgc_psql src -d old -c "ALTER EXTENSION lottrace UPDATE" >"$work/update.log" 2>&1; then
+  fail "ALTER EXTENSION lottrace UPDATE accepted an item with 2147483000 validity days"
+fi
+grep -q 'Items over the limit: "HUGE" (lot_validity_days 2147483000, block_days 2000000000)' "$work/update.log" \
+  || { cat "$work/update.log"; fail "the refused update does not name the item and its values"; }
+echo "ok: refused: $(grep -m1 ERROR "$work/update.log")"
+pgc_psql src -d old -q -c "UPDATE lottrace.item SET lot_validity_days = 36500, block_days = 10 WHERE item = 'HUGE'" \
+  -c "ALTER EXTENSION lottrace UPDATE"
+[ "$(pgc_psql src -d old -At -c "SELECT extversion || ' ' || (SELECT count(*) FROM pg_constraint WHERE conrelid = 'lottrace.item'::regclass AND conname LIKE 'item_%_range') FROM pg_extension WHERE extname = 'lottrace'")" = "1.1 4" ] \
+  || fail "after correcting the item the update to 1.1 did not run"
+echo "ok: updated to 1.1 once the item was corrected"
+echo "dump and restore of extreme values: ok"
