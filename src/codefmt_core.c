@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cset.h"
+#include "gs1_math.h"
 
 /* ------------------------------------------------------------------------
  * Segment kinds
@@ -191,28 +192,12 @@ show_char(unsigned char c, char buf[8])
  * Calendar
  * ------------------------------------------------------------------------ */
 
-static bool
-is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-days_in_month(int m, bool leap)
-{
-	static const uint8_t mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-	if (m < 1 || m > 12)
-		return 0;
-	return (m == 2 && leap) ? 29 : mdays[m - 1];
-}
-
 /* A date renderable in codes: year 1-9999 and a real calendar day. */
 static bool
 date_ok(const cf_date *d)
 {
 	return d->y >= 1 && d->y <= 9999 && d->m >= 1 && d->m <= 12 &&
-		d->d >= 1 && d->d <= days_in_month(d->m, is_leap(d->y));
+		d->d >= 1 && d->d <= civil_days_in_month(d->y, d->m);
 }
 
 static int
@@ -221,7 +206,7 @@ day_of_year(int y, int m, int d)
 	int			doy = d;
 
 	for (int i = 1; i < m; i++)
-		doy += days_in_month(i, is_leap(y));
+		doy += civil_days_in_month(y, i);
 	return doy;
 }
 
@@ -256,7 +241,7 @@ iso_weeks_in_year(int y)
 {
 	int			jan1 = iso_weekday(y, 1, 1);
 
-	return (jan1 == 4 || (jan1 == 3 && is_leap(y))) ? 53 : 52;
+	return (jan1 == 4 || (jan1 == 3 && civil_is_leap(y))) ? 53 : 52;
 }
 
 static int
@@ -336,24 +321,11 @@ date_range(cf_kind part, int *lo, int *hi)
  * GS1 check digit
  * ------------------------------------------------------------------------ */
 
+/* The check digit of the digits so far (0 for none): gs1_math.h. */
 int
 cf_gs1_check_digit(const char *s, size_t n)
 {
-	unsigned	sum = 0;
-	unsigned	w = 3;
-
-	if (s == NULL && n > 0)
-		return -1;
-	for (size_t i = n; i-- > 0;)
-	{
-		unsigned char c = (unsigned char) s[i];
-
-		if (!ascii_digit(c))
-			return -1;
-		sum = (sum + (unsigned) (c - '0') * w) % 10;
-		w = 4 - w;
-	}
-	return (int) ((10 - sum) % 10);
+	return gs1_mod10(s, n);
 }
 
 /* ------------------------------------------------------------------------
@@ -1429,19 +1401,19 @@ date_check(const mstate *m, int upto, int g)
 				break;
 			case CF_MM:
 				month = true;
-				if (days_in_month(v, true) < dimleap)
-					dimleap = days_in_month(v, true);
-				if (days_in_month(v, false) < dimplain)
-					dimplain = days_in_month(v, false);
+				if (civil_days_in_month(2000, v) < dimleap)
+					dimleap = civil_days_in_month(2000, v);
+				if (civil_days_in_month(2001, v) < dimplain)
+					dimplain = civil_days_in_month(2001, v);
 				break;
 			case CF_YYYY:
 				year = true;
-				if (!is_leap(v))
+				if (!civil_is_leap(v))
 					common = true;
 				break;
 			case CF_YY:
 				year = true;
-				if (!is_leap(2000 + v))
+				if (!civil_is_leap(2000 + v))
 					common = true;
 				break;
 			default:

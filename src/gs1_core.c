@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "cset.h"
+#include "gs1_math.h"
 #include "gs1_core.h"
 
 #if defined(__GNUC__)
@@ -266,19 +267,8 @@ gs1_find(const gs1_parsed *p, const char *ai)
 int
 gs1_check_digit(const char *s, size_t n)
 {
-	unsigned	sum = 0;
-	size_t		i;
-
-	if (n == 0 || !all_digits(s, n))
-		return -1;
-	/* weights 3, 1, 3, ... from the rightmost digit */
-	for (i = 0; i < n; i++)
-	{
-		unsigned	d = (unsigned) (s[n - 1 - i] - '0');
-
-		sum = (sum + d * ((i % 2 == 0) ? 3 : 1)) % 10;
-	}
-	return (int) ((10 - sum) % 10);
+	/* GS1: no digits, no check digit */
+	return n == 0 ? -1 : gs1_mod10(s, n);
 }
 
 /*
@@ -310,13 +300,7 @@ gs1_full_year(int yy, int current_year)
 int
 gs1_days_in_month(int y, int m)
 {
-	static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-	if (m < 1 || m > 12)
-		return 0;
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return dim[m - 1];
+	return civil_days_in_month(y, m);
 }
 
 bool

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "gs1_core.h"
+#include "gs1_math.h"
 
 static int	passed,
 			failed;
@@ -115,6 +116,13 @@ test_special(void)
 	/* check digits */
 	CHECK(gs1_check_digit("0950600013435", 13) == 2, "GTIN check digit");
 	CHECK(gs1_check_digit("", 0) == -1 && gs1_check_digit("1a", 2) == -1, "bad check digit input");
+	/* the shared arithmetic (gs1_math.h): codefmt's {CHECK} over no digits is 0, GS1's is -1 */
+	CHECK(gs1_mod10("0950600013435", 13) == 2 && gs1_mod10("", 0) == 0 && gs1_mod10("1a", 2) == -1,
+		  "gs1_mod10");
+	CHECK(civil_days_in_month(2000, 2) == 29 && civil_days_in_month(1900, 2) == 28 &&
+		  civil_days_in_month(2024, 2) == 29 && civil_days_in_month(2023, 12) == 31 &&
+		  civil_days_in_month(2023, 13) == 0 && civil_days_in_month(2023, 0) == 0,
+		  "civil_days_in_month");
 
 	/* the element limit: GS1_MAX_ELEMENTS distinct AIs parse, one more does not */
 	{
