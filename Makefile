@@ -23,14 +23,16 @@ REGRESS_OPTS = --inputdir=.
 ISOLATION      = $(sort $(patsubst test/isolation/specs/%.spec,%,$(wildcard test/isolation/specs/*.spec)))
 ISOLATION_OPTS = --load-extension=lottrace --inputdir=test/isolation --outputdir=test/isolation/output_iso
 
-# Rebuild objects whose headers changed.
-autodepend = yes
+# Rebuild objects whose headers changed.  "override": Debian's
+# Makefile.global sets autodepend to empty (PostgreSQL was configured
+# without --enable-depend), which silently turned a plain assignment off.
+override autodepend = yes
 
 PG_CPPFLAGS = -Isrc
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
               -Wno-missing-field-initializers -Wno-cast-function-type
 
-EXTRA_CLEAN = results regression.diffs regression.out test/isolation/output_iso
+EXTRA_CLEAN = results regression.diffs regression.out test/isolation/output_iso .deps
 
 # PostgreSQL 15 by default; PG_CONFIG=... selects another installation.
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)

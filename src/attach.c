@@ -196,7 +196,7 @@ resolve_columns(LtRelInfo *ri, TupleDesc desc, char **names)
 		memset(c, 0, sizeof(*c));
 		if (names[i] == NULL)
 			continue;
-		c->name = MemoryContextStrdup(relinfo_cxt, names[i]);
+		c->name = MemoryContextStrdup(ri->cxt, names[i]);
 		for (a = 0; a < desc->natts; a++)
 		{
 			Form_pg_attribute att = TupleDescAttr(desc, a);
@@ -224,7 +224,7 @@ resolve_columns(LtRelInfo *ri, TupleDesc desc, char **names)
 			bool		isvarlena;
 
 			getTypeOutputInfo(c->typid, &out, &isvarlena);
-			fmgr_info_cxt(out, &c->out, relinfo_cxt);
+			fmgr_info_cxt(out, &c->out, ri->cxt);
 		}
 	}
 }
@@ -262,10 +262,10 @@ resolve_pk(LtRelInfo *ri, Relation rel, TupleDesc desc)
 			elog(ERROR, "lottrace: primary key column \"%s\" not found", name);
 		ri->pk[k] = a + 1;
 		getTypeOutputInfo(TupleDescAttr(desc, a)->atttypid, &out, &isvarlena);
-		fmgr_info_cxt(out, &ri->pkout[k], relinfo_cxt);
+		fmgr_info_cxt(out, &ri->pkout[k], ri->cxt);
 		appendStringInfo(&names, "%s%s", k ? ", " : "", quote_identifier(name));
 	}
-	ri->pkcols = MemoryContextStrdup(relinfo_cxt, names.data);
+	ri->pkcols = MemoryContextStrdup(ri->cxt, names.data);
 	index_close(idx, AccessShareLock);
 }
 
@@ -293,17 +293,31 @@ attachment_names(Oid relid, char **names)
 
 /*
  * Build a mapping for rows shaped like desc (the table's own descriptor for
- * triggers; a query's for backfill).
+ * triggers; a query's for backfill), in its own context under parent: a
+ * mapping that fails half-way leaves nothing behind, and one that is
+ * replaced or used once is freed as a whole.
  */
 static LtRelInfo *
-build_relinfo(Relation rel, TupleDesc desc, char **names)
+build_relinfo(Relation rel, TupleDesc desc, char **names, MemoryContext parent)
 {
-	LtRelInfo  *ri = MemoryContextAllocZero(relinfo_cxt, sizeof(LtRelInfo));
+	MemoryContext cxt = AllocSetContextCreate(parent, "lottrace mapping",
+											  ALLOCSET_SMALL_SIZES);
+	LtRelInfo  *ri = MemoryContextAllocZero(cxt, sizeof(LtRelInfo));
 
-	ri->relid = RelationGetRelid(rel);
-	ri->relname = MemoryContextStrdup(relinfo_cxt, lt_relname(ri->relid));
-	resolve_columns(ri, desc, names);
-	resolve_pk(ri, rel, desc);
+	ri->cxt = cxt;
+	PG_TRY();
+	{
+		ri->relid = RelationGetRelid(rel);
+		ri->relname = MemoryContextStrdup(cxt, lt_relname(ri->relid));
+		resolve_columns(ri, desc, names);
+		resolve_pk(ri, rel, desc);
+	}
+	PG_CATCH();
+	{
+		MemoryContextDelete(cxt);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 	ri->valid = true;
 	return ri;
 }
@@ -361,9 +375,17 @@ lt_relinfo(Oid relid)
 	rel = table_open(relid, NoLock);
 	PG_TRY();
 	{
-		LtRelInfo  *ri = build_relinfo(rel, RelationGetDescr(rel), names);
+		LtRelInfo  *ri = build_relinfo(rel, RelationGetDescr(rel), names, relinfo_cxt);
 
 		e = hash_search(relinfos, &relid, HASH_ENTER, &found);
+
+		/*
+		 * The stale mapping may still be in use by a statement of this
+		 * transaction (one that began before the invalidation): it goes
+		 * with the transaction.
+		 */
+		if (found && e->ri != NULL)
+			MemoryContextSetParent(e->ri->cxt, TopTransactionContext);
 		e->ri = ri;
 	}
 	PG_FINALLY();
@@ -440,7 +462,7 @@ run_over_table(Oid relid, char **names, LtMode mode)
 			ts = tuplestore_begin_heap(false, false, work_mem);
 			MemoryContextSwitchTo(old);
 			relinfo_cache_init();
-			ri = build_relinfo(rel, desc, names);
+			ri = build_relinfo(rel, desc, names, TopTransactionContext);
 			e = lt_engine_begin(ri, mode);
 			lt_engine_source(e, LT_SRC_NEW, ts, desc);
 			lt_engine_source(e, LT_SRC_OLD, ts, desc);
@@ -590,7 +612,7 @@ lt_attach(PG_FUNCTION_ARGS)
 	}
 	/* validate the mapping now, with clear errors */
 	relinfo_cache_init();
-	(void) build_relinfo(rel, RelationGetDescr(rel), names);
+	MemoryContextDelete(build_relinfo(rel, RelationGetDescr(rel), names, CurrentMemoryContext)->cxt);
 
 	{
 		Datum		args[16];

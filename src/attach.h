@@ -46,6 +46,7 @@ typedef struct LtRelInfo
 {
 	Oid			relid;
 	bool		valid;
+	MemoryContext cxt;			/* holds this mapping and nothing else */
 	char	   *relname;		/* quoted, qualified */
 	LtCol		col[LC_NCOLS];
 	int			npk;
