@@ -7,8 +7,20 @@
 EXTENSION  = lottrace
 MODULE_big = lottrace
 
-SRCS = $(sort $(wildcard src/*.c))
-OBJS = $(SRCS:.c=.o)
+# The module map (docs/ARCHITECTURE.md), one layer per line, lower layers
+# first: the pure parsers (plain C, fuzzed); the SQL types and GS1
+# functions; plumbing (SPI, configuration caches, stock objects, code
+# counters); the engine; what feeds it (attach, the triggers on ERP tables,
+# the guards on lottrace's own tables, partitions); traceability; the
+# module entry.  test/shell/module_map.sh checks every src/*.c is listed.
+OBJS = \
+	src/lotcode_core.o src/codefmt_core.o src/gs1_core.o src/gs1_table.o \
+	src/show.o src/lotcode.o src/codefmt.o src/gs1.o \
+	src/spi_util.o src/config.o src/stock.o src/counter.o \
+	src/engine.o \
+	src/attach.o src/triggers.o src/guards.o src/partitions.o \
+	src/trace.o \
+	src/lottrace.o
 
 # The install script of 1.0 (frozen) and the update scripts of later
 # versions: src/lottrace--A--B.sql.

@@ -396,30 +396,6 @@ lt_relinfo(Oid relid)
 	return e->ri;
 }
 
-char *
-lt_row_key(LtRelInfo *ri, TupleTableSlot *slot)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "(%s)=(", ri->pkcols);
-	slot_getallattrs(slot);
-	for (int k = 0; k < ri->npk; k++)
-	{
-		AttrNumber	a = ri->pk[k];
-
-		if (k)
-			appendStringInfoString(&buf, ", ");
-		if (slot->tts_isnull[a - 1])
-			appendStringInfoString(&buf, "null");
-		else
-			appendStringInfoString(&buf, lt_show(OutputFunctionCall(&ri->pkout[k],
-																	 slot->tts_values[a - 1]), -1));
-	}
-	appendStringInfoChar(&buf, ')');
-	return buf.data;
-}
-
 /* ------------------------------------------------------------------------
  * Running the engine over every row of a table (backfill / detach)
  * ------------------------------------------------------------------------

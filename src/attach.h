@@ -58,9 +58,6 @@ typedef struct LtRelInfo
 /* The mapping of an attached table (cached); error if it is not attached. */
 extern LtRelInfo *lt_relinfo(Oid relid);
 
-/* "(id)=(42)": the primary key of a row, for error details (values cut by lt_show). */
-extern char *lt_row_key(LtRelInfo *ri, TupleTableSlot *slot);
-
 extern void lt_attach_init(void);
 
 #endif							/* LOTTRACE_ATTACH_H */

@@ -3,6 +3,8 @@
  */
 #include "postgres.h"
 
+#include "executor/tuptable.h"
+#include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 
@@ -43,4 +45,29 @@ lt_show_quoted(const char *s)
 	if (s == NULL)
 		return pstrdup("(none)");
 	return psprintf("\"%s\"", lt_show(s, -1));
+}
+
+/* "(id)=(42)": a row named by its primary key; see attach.h. */
+char *
+lt_row_key(LtRelInfo *ri, TupleTableSlot *slot)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "(%s)=(", ri->pkcols);
+	slot_getallattrs(slot);
+	for (int k = 0; k < ri->npk; k++)
+	{
+		AttrNumber	a = ri->pk[k];
+
+		if (k)
+			appendStringInfoString(&buf, ", ");
+		if (slot->tts_isnull[a - 1])
+			appendStringInfoString(&buf, "null");
+		else
+			appendStringInfoString(&buf, lt_show(OutputFunctionCall(&ri->pkout[k],
+																	 slot->tts_values[a - 1]), -1));
+	}
+	appendStringInfoChar(&buf, ')');
+	return buf.data;
 }

@@ -11,6 +11,10 @@
 
 #include "postgres.h"
 
+#include "executor/tuptable.h"
+
+#include "attach.h"
+
 /* At most this many characters of a value are quoted in a message. */
 #define LT_SHOW_CHARS 60
 
@@ -31,5 +35,8 @@ extern char *lt_show(const char *s, int len);
  *     errmsg("lot %s of item %s ...", lt_show_quoted(code), lt_show_quoted(item))
  */
 extern char *lt_show_quoted(const char *s);
+
+/* "(id)=(42)": the primary key of a row, for error details (values cut by lt_show). */
+extern char *lt_row_key(LtRelInfo *ri, TupleTableSlot *slot);
 
 #endif							/* LOTTRACE_SHOW_H */
