@@ -1431,3 +1431,85 @@ COMMENT ON COLUMN lottrace.lot.expiry_date IS 'Expiry date: given by the load (i
 COMMENT ON COLUMN lottrace.serial.expiry_date IS 'Start date + the item''s serial validity days; editable (infinity: never expires; never -infinity).';
 COMMENT ON TABLE lottrace.code_counter IS
   'Counters of the code types: the last value handed out for each root. Advanced by next_code() and by code generation on load; gapless in commit order, except that a row INSERT ... ON CONFLICT skips or turns into an update has used up its generated code''s value (docs/ENGINE.md).';
+
+-- ==== codefmt ordering (issue 11)
+-- A default btree operator class for lottrace.codefmt, so that DISTINCT,
+-- ORDER BY, sorted GROUP BY and (unique) btree indexes on formats work
+-- (in 1.0 they failed with 42883: no ordering operator).  The order is the
+-- canonical text byte by byte (C collation).  Its = is the = of the hash
+-- class, and lt_codefmt_cmp is 0 exactly when the stored bytes are equal,
+-- the same test codefmt_eq and the hash functions use.  The operators go to
+-- pg_catalog like = and <>.
+CREATE FUNCTION lottrace.codefmt_cmp(lottrace.codefmt, lottrace.codefmt) RETURNS integer
+  AS 'MODULE_PATHNAME', 'lt_codefmt_cmp'
+  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION lottrace.codefmt_cmp(lottrace.codefmt, lottrace.codefmt) IS
+  'btree support for lottrace.codefmt: -1, 0 or 1 comparing the canonical texts byte by byte (0 exactly when =)';
+CREATE FUNCTION lottrace.codefmt_lt(lottrace.codefmt, lottrace.codefmt) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'lt_codefmt_lt'
+  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION lottrace.codefmt_lt(lottrace.codefmt, lottrace.codefmt) IS
+  'implementation of < between code formats (canonical text, byte order)';
+CREATE FUNCTION lottrace.codefmt_le(lottrace.codefmt, lottrace.codefmt) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'lt_codefmt_le'
+  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION lottrace.codefmt_le(lottrace.codefmt, lottrace.codefmt) IS
+  'implementation of <= between code formats (canonical text, byte order)';
+CREATE FUNCTION lottrace.codefmt_gt(lottrace.codefmt, lottrace.codefmt) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'lt_codefmt_gt'
+  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION lottrace.codefmt_gt(lottrace.codefmt, lottrace.codefmt) IS
+  'implementation of > between code formats (canonical text, byte order)';
+CREATE FUNCTION lottrace.codefmt_ge(lottrace.codefmt, lottrace.codefmt) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'lt_codefmt_ge'
+  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION lottrace.codefmt_ge(lottrace.codefmt, lottrace.codefmt) IS
+  'implementation of >= between code formats (canonical text, byte order)';
+
+CREATE OPERATOR pg_catalog.< (
+  LEFTARG = lottrace.codefmt, RIGHTARG = lottrace.codefmt,
+  FUNCTION = lottrace.codefmt_lt,
+  COMMUTATOR = OPERATOR(pg_catalog.>), NEGATOR = OPERATOR(pg_catalog.>=),
+  RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+COMMENT ON OPERATOR pg_catalog.< (lottrace.codefmt, lottrace.codefmt) IS
+  'less than, comparing canonical format texts byte by byte';
+CREATE OPERATOR pg_catalog.<= (
+  LEFTARG = lottrace.codefmt, RIGHTARG = lottrace.codefmt,
+  FUNCTION = lottrace.codefmt_le,
+  COMMUTATOR = OPERATOR(pg_catalog.>=), NEGATOR = OPERATOR(pg_catalog.>),
+  RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+COMMENT ON OPERATOR pg_catalog.<= (lottrace.codefmt, lottrace.codefmt) IS
+  'less than or equal, comparing canonical format texts byte by byte';
+CREATE OPERATOR pg_catalog.> (
+  LEFTARG = lottrace.codefmt, RIGHTARG = lottrace.codefmt,
+  FUNCTION = lottrace.codefmt_gt,
+  COMMUTATOR = OPERATOR(pg_catalog.<), NEGATOR = OPERATOR(pg_catalog.<=),
+  RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+COMMENT ON OPERATOR pg_catalog.> (lottrace.codefmt, lottrace.codefmt) IS
+  'greater than, comparing canonical format texts byte by byte';
+CREATE OPERATOR pg_catalog.>= (
+  LEFTARG = lottrace.codefmt, RIGHTARG = lottrace.codefmt,
+  FUNCTION = lottrace.codefmt_ge,
+  COMMUTATOR = OPERATOR(pg_catalog.<=), NEGATOR = OPERATOR(pg_catalog.<),
+  RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
+COMMENT ON OPERATOR pg_catalog.>= (lottrace.codefmt, lottrace.codefmt) IS
+  'greater than or equal, comparing canonical format texts byte by byte';
+
+CREATE OPERATOR CLASS lottrace.codefmt_ops
+  DEFAULT FOR TYPE lottrace.codefmt USING btree AS
+    OPERATOR 1 pg_catalog.< (lottrace.codefmt, lottrace.codefmt),
+    OPERATOR 2 pg_catalog.<= (lottrace.codefmt, lottrace.codefmt),
+    OPERATOR 3 pg_catalog.= (lottrace.codefmt, lottrace.codefmt),
+    OPERATOR 4 pg_catalog.>= (lottrace.codefmt, lottrace.codefmt),
+    OPERATOR 5 pg_catalog.> (lottrace.codefmt, lottrace.codefmt),
+    FUNCTION 1 lottrace.codefmt_cmp(lottrace.codefmt, lottrace.codefmt),
+    -- equal means the same bytes: btree deduplication is safe
+    FUNCTION 4 pg_catalog.btequalimage(oid);
+COMMENT ON OPERATOR CLASS lottrace.codefmt_ops USING btree IS
+  'Default btree operator class of lottrace.codefmt: canonical text in byte order; its = is the hash class''s';
+COMMENT ON OPERATOR FAMILY lottrace.codefmt_ops USING btree IS
+  'btree operator family of lottrace.codefmt.';
