@@ -1217,8 +1217,8 @@ BEGIN
   d := start + validity;
   -- by year and month (date_trunc would go through timestamp, whose range
   -- ends in 294276 AD)
-  y := extract(year FROM d);
-  m := extract(month FROM d);
+  y := extract(year FROM d)::int;   -- extract gives numeric
+  m := extract(month FROM d)::int;
   IF rule = 'month_end' THEN
     RETURN CASE WHEN m = 12 THEN make_date(y, 12, 31) ELSE make_date(y, m + 1, 1) - 1 END;
   ELSIF rule = 'month_start' THEN
