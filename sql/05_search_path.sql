@@ -88,11 +88,11 @@ SELECT f.opfname, o.amoplefttype::regtype AS lefttype, o.amoprighttype::regtype 
        string_agg(o.amopopr::regoperator::text, ' ' ORDER BY o.amopstrategy) AS operators
   FROM pg_amop o JOIN pg_opfamily f ON f.oid = o.amopfamily
  WHERE f.opfnamespace = 'lottrace'::regnamespace AND o.amopmethod = (SELECT oid FROM pg_am WHERE amname = 'btree')
- GROUP BY 1, 2, 3 ORDER BY 1, 2::text, 3::text;
+ GROUP BY 1, 2, 3 ORDER BY 1, o.amoplefttype::regtype::text, o.amoprighttype::regtype::text;
 SELECT f.opfname, p.amproclefttype::regtype, p.amprocrighttype::regtype, p.amprocnum, p.amproc::regproc
   FROM pg_amproc p JOIN pg_opfamily f ON f.oid = p.amprocfamily
  WHERE f.opfnamespace = 'lottrace'::regnamespace AND f.opfmethod = (SELECT oid FROM pg_am WHERE amname = 'btree')
- ORDER BY 1, 2::text, 3::text, 4;
+ ORDER BY 1, p.amproclefttype::regtype::text, p.amprocrighttype::regtype::text, 4;
 
 -- The comparison functions agree with the code's own order on many pairs:
 -- cmp(code, text) = cmp(code, text::code) for every valid text.

@@ -39,6 +39,11 @@ PG_FUNCTION_INFO_V1(lt_codefmt_eq);
 PG_FUNCTION_INFO_V1(lt_codefmt_ne);
 PG_FUNCTION_INFO_V1(lt_codefmt_hash);
 PG_FUNCTION_INFO_V1(lt_codefmt_hash_extended);
+PG_FUNCTION_INFO_V1(lt_codefmt_cmp);
+PG_FUNCTION_INFO_V1(lt_codefmt_lt);
+PG_FUNCTION_INFO_V1(lt_codefmt_le);
+PG_FUNCTION_INFO_V1(lt_codefmt_gt);
+PG_FUNCTION_INFO_V1(lt_codefmt_ge);
 PG_FUNCTION_INFO_V1(lt_render);
 PG_FUNCTION_INFO_V1(lt_matches);
 PG_FUNCTION_INFO_V1(lt_code_root);
@@ -315,6 +320,61 @@ lt_codefmt_hash_extended(PG_FUNCTION_ARGS)
 
 	return hash_any_extended((const unsigned char *) VARDATA_ANY(v),
 							 VARSIZE_ANY_EXHDR(v), PG_GETARG_INT64(1));
+}
+
+/*
+ * Order of canonical texts, byte by byte (the C collation), a prefix first.
+ * Zero exactly when the stored bytes are equal, so the btree class agrees
+ * with = and with the hash class.  The version byte is the same in every
+ * value and orders nothing.
+ */
+static int
+codefmt_compare(FunctionCallInfo fcinfo)
+{
+	struct varlena *a = PG_GETARG_VARLENA_PP(0);
+	struct varlena *b = PG_GETARG_VARLENA_PP(1);
+	int			la = (int) VARSIZE_ANY_EXHDR(a);
+	int			lb = (int) VARSIZE_ANY_EXHDR(b);
+	int			r = memcmp(VARDATA_ANY(a), VARDATA_ANY(b), Min(la, lb));
+
+	if (r == 0)
+		r = la - lb;
+	return r < 0 ? -1 : (r > 0 ? 1 : 0);
+}
+
+/* btree support function 1 of lottrace.codefmt: -1, 0 or 1 */
+Datum
+lt_codefmt_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(codefmt_compare(fcinfo));
+}
+
+/* codefmt < codefmt */
+Datum
+lt_codefmt_lt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(codefmt_compare(fcinfo) < 0);
+}
+
+/* codefmt <= codefmt */
+Datum
+lt_codefmt_le(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(codefmt_compare(fcinfo) <= 0);
+}
+
+/* codefmt > codefmt */
+Datum
+lt_codefmt_gt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(codefmt_compare(fcinfo) > 0);
+}
+
+/* codefmt >= codefmt */
+Datum
+lt_codefmt_ge(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(codefmt_compare(fcinfo) >= 0);
 }
 
 /* ------------------------------------------------------------------------

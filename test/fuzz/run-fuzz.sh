@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # `make fuzz`: build the libFuzzer harnesses of the pure C cores and run each
 # for FUZZ_SECONDS (one after the other), then print one line per harness and
-# a summary.  Exits non-zero if a harness does not build, fails on a seed,
-# or finds a crash, a leak, undefined behaviour, a timeout or an OOM.
+# a summary; then sqlsmith against a server with lottrace installed
+# (test/fuzz/run-sqlsmith.sh, SQLSMITH_SECONDS, default 180).  Exits non-zero
+# if a harness does not build, fails on a seed, or finds a crash, a leak,
+# undefined behaviour, a timeout or an OOM, or if sqlsmith crashes the server.
 #
 #   test/fuzz/run-fuzz.sh [--build-only]
 #
 # Environment:
 #   FUZZ_SECONDS    seconds per harness (default 600)
 #   FUZZ_TARGETS    harnesses to run, comma or space separated
-#                   (default: lotcode,codefmt,gs1)
+#                   (default: lotcode,codefmt,gs1,sqlsmith)
 #   FUZZ_BUILD_DIR  binaries, logs, working corpora, crash files
 #                   (default: test/fuzz/build, git-ignored)
 #   FUZZ_FRESH=1    start the working corpora again from the seeds
@@ -39,20 +41,21 @@ if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
 fi
 build=${FUZZ_BUILD_DIR:-test/fuzz/build}
 CC=${FUZZ_CC:-clang}
-all=(lotcode codefmt gs1)
+all=(lotcode codefmt gs1 sqlsmith)
 
 targets=()
+run_sqlsmith=false
 for t in ${FUZZ_TARGETS:-${all[*]}}; do  # word-split on spaces ...
   IFS=, read -ra names <<<"$t"           # ... and commas
   for name in "${names[@]}"; do
     [ -n "$name" ] || continue
     case " ${all[*]} " in
-      *" $name "*) targets+=("$name") ;;
+      *" $name "*) if [ "$name" = sqlsmith ]; then run_sqlsmith=true; else targets+=("$name"); fi ;;
       *) echo "unknown fuzz target '$name' (known: ${all[*]})" >&2; exit 2 ;;
     esac
   done
 done
-[ ${#targets[@]} -gt 0 ] || { echo "FUZZ_TARGETS selects nothing" >&2; exit 2; }
+[ ${#targets[@]} -gt 0 ] || $run_sqlsmith || { echo "FUZZ_TARGETS selects nothing" >&2; exit 2; }
 
 if [ "${FUZZ_SETUP:-1}" != 0 ]; then
   scripts/setup.sh fuzz || exit 1
@@ -81,7 +84,7 @@ for name in "${targets[@]}"; do
   fi
 done
 [ "$failed" -eq 0 ] || { echo "fuzz: build failed"; exit 1; }
-$build_only && { echo "fuzz: built ${targets[*]} in $build/"; exit 0; }
+$build_only && { echo "fuzz: built ${targets[*]:-nothing} in $build/"; exit 0; }
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 case "$ASAN_OPTIONS" in *detect_leaks=*) ;; *) ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=1" ;; esac
@@ -180,8 +183,20 @@ for name in "${targets[@]}"; do
   fi
 done
 
+if $run_sqlsmith; then
+  # its own set-up came with setup.sh fuzz above
+  if FUZZ_SETUP=0 SQLSMITH_OUT="$build/sqlsmith" test/fuzz/run-sqlsmith.sh; then
+    summary+=("sqlsmith: ok")
+  else
+    summary+=("sqlsmith: FAILED"); bad=1
+  fi
+fi
+
 if [ "$bad" -eq 0 ]; then
-  echo "fuzz: ${#targets[@]} harness(es), $total_runs runs, ${seconds}s each: all ok"
+  what="${#targets[@]} harness(es), $total_runs runs, ${seconds}s each"
+  [ ${#targets[@]} -gt 0 ] || what=""
+  if $run_sqlsmith; then what="${what:+$what, and }sqlsmith"; fi
+  echo "fuzz: $what: all ok"
 else
   echo "fuzz: FAILED: ${summary[*]}"
 fi

@@ -22,7 +22,7 @@ runs() {
     test)  echo "Makefile scripts/ src/ sql/ expected/ test/shell/ test/isolation/ test/unit/ test/clients/ test/gs1/" ;;
     demo)  echo "Makefile scripts/ src/ demo/" ;;
     bench) echo "Makefile scripts/ src/ test/bench/" ;;
-    fuzz)  echo "test/fuzz/ src/" ;;
+    fuzz)  echo "Makefile scripts/ src/ test/fuzz/" ;;   # sqlsmith: build-install, pgcluster
   esac
 }
 
