@@ -504,7 +504,7 @@ BEGIN
                     upper(current_setting('transaction_isolation'))
       USING ERRCODE = 'invalid_transaction_state',
             DETAIL = 'It changes the status of lots that concurrent movements update: at this isolation level every lot moved since the transaction''s snapshot would fail with a serialization error, and the lots would stay available past their expiry.',
-            HINT = 'Run it in its own READ COMMITTED transaction, e.g. as a pg_cron job: SELECT cron.schedule(''lottrace-expiry'', ''15 2 * * *'', ''SELECT count(*) FROM lottrace.refresh_expiry()''); where default_transaction_isolation is not read committed, start the job''s command with SET TRANSACTION ISOLATION LEVEL READ COMMITTED;';
+            HINT = 'Run it in its own READ COMMITTED transaction, e.g. as a pg_cron job: SELECT cron.schedule(''lottrace-expiry'', ''15 2 * * *'', ''SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SELECT count(*) FROM lottrace.refresh_expiry()'')';
   END IF;
   -- lock the lots to expire in the engine's key order (a bulk movement
   -- locks its lots in that order too); a lot a concurrent movement holds
@@ -561,8 +561,8 @@ BEGIN
               AND current_setting('transaction_deferrable')::boolean) THEN
     RAISE EXCEPTION 'lottrace.verify() cannot run in a SERIALIZABLE transaction'
       USING ERRCODE = 'invalid_transaction_state',
-            DETAIL = 'It reads every attached table and register in one snapshot, which READ COMMITTED and REPEATABLE READ give as well; at SERIALIZABLE it would be cancelled by, and cancel, concurrent serializable movements.',
-            HINT = 'Run it in its own READ COMMITTED transaction (e.g. as a pg_cron job: SELECT cron.schedule(''lottrace-verify'', ''30 3 * * 0'', ''SELECT count(*) FROM lottrace.verify()'')), or in BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY DEFERRABLE.';
+            DETAIL = 'It only reads, in one snapshot, which READ COMMITTED and REPEATABLE READ give too; at SERIALIZABLE its read of every attached table and register would be cancelled by concurrent serializable movements, and make them fail.',
+            HINT = 'Run it in its own READ COMMITTED transaction, e.g. as a pg_cron job: SELECT cron.schedule(''lottrace-verify'', ''30 3 * * 0'', ''SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SELECT count(*) FROM lottrace.verify()''); or in a transaction begun with ISOLATION LEVEL SERIALIZABLE READ ONLY DEFERRABLE.';
   END IF;
   -- the attached tables keep their names until we are done, and the body
   -- of lottrace._movements() reads them under those names (see rebuild())
