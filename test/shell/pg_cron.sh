@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # refresh_expiry() scheduled daily with pg_cron (docs/TRACEABILITY.md): the
 # schedule is created as documented, pg_cron runs it, and a lot past its
-# block date is expired with a log row.  pg_cron 1.4 (Debian 12) schedules
+# block date is expired with a log row.  Where jobs run with another
+# default isolation level (here a role whose default is SERIALIZABLE),
+# refresh_expiry() and verify() refuse it, and the documented command that
+# starts with SET TRANSACTION ISOLATION LEVEL READ COMMITTED runs.  pg_cron 1.4 (Debian 12) schedules
 # by the minute, so this waits for the next minute boundary; the documented
 # daily schedule is checked as written, and a per-minute copy is what runs.
 set -euo pipefail
@@ -33,6 +36,25 @@ SELECT cron.schedule('lottrace-expiry', '15 2 * * *', $$SELECT count(*) FROM lot
 SELECT jobname, schedule, command FROM cron.job;
 -- and the same command every minute, so the test sees pg_cron run it
 SELECT cron.schedule('lottrace-expiry-now', '* * * * *', $$SELECT count(*) FROM lottrace.refresh_expiry()$$);
+-- a role whose transactions are SERIALIZABLE by default, as some sites set
+-- it; its jobs as documented in docs/TRACEABILITY.md and RELIABILITY.md
+CREATE ROLE nightly LOGIN SUPERUSER;
+ALTER ROLE nightly SET default_transaction_isolation = 'serializable';
+SELECT cron.schedule_in_database('ser-expiry', '* * * * *',
+         $$SELECT count(*) FROM lottrace.refresh_expiry()$$, 'postgres', 'nightly');
+SELECT cron.schedule_in_database('ser-expiry-rc', '* * * * *',
+         $$SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SELECT count(*) FROM lottrace.refresh_expiry()$$,
+         'postgres', 'nightly');
+SELECT cron.schedule_in_database('ser-verify', '* * * * *',
+         $$SELECT count(*) FROM lottrace.verify()$$, 'postgres', 'nightly');
+-- (the weekly job of RELIABILITY.md, "Running verify()")
+SELECT cron.schedule_in_database('ser-verify-rc', '* * * * *', $$
+  SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+  DO $v$ DECLARE n bigint; BEGIN
+    SELECT count(*) INTO n FROM lottrace.verify();
+    IF n > 0 THEN RAISE EXCEPTION 'lottrace.verify() found % disagreements', n; END IF;
+  END $v$;
+$$, 'postgres', 'nightly');
 SQL
 
 for _ in $(seq 1 80); do
@@ -51,3 +73,23 @@ echo "lots after the job: $got"
 log=$(pgc_psql cron -At -c "SELECT count(*) FROM lottrace.lot_status_log WHERE new_status = 'EXPIRED' AND note LIKE 'refresh_expiry%'")
 [ "$log" = "1" ] || { echo "expected one log row, got $log"; exit 1; }
 echo "pg_cron ran lottrace.refresh_expiry(): ok"
+
+# the jobs of the SERIALIZABLE role: the same minute, so little more to wait
+for _ in $(seq 1 30); do
+  done=$(pgc_psql cron -At -c "SELECT count(DISTINCT j.jobname) FROM cron.job_run_details d JOIN cron.job j USING (jobid)
+                                WHERE j.jobname LIKE 'ser-%' AND d.status IN ('succeeded', 'failed')")
+  [ "$done" -eq 4 ] && break
+  sleep 1
+done
+got=$(pgc_psql cron -At -F ' ' -c "SELECT DISTINCT ON (j.jobname) j.jobname, d.status, d.return_message
+                                     FROM cron.job_run_details d JOIN cron.job j USING (jobid)
+                                    WHERE j.jobname LIKE 'ser-%' ORDER BY j.jobname, d.runid")
+echo "$got"
+expect() {
+  grep -qxF -- "$1" <<<"$got" || { echo "expected the line: $1"; exit 1; }
+}
+expect "ser-expiry failed ERROR: lottrace.refresh_expiry() must run at isolation level READ COMMITTED, not SERIALIZABLE"
+expect "ser-expiry-rc succeeded SELECT 1"
+expect "ser-verify failed ERROR: lottrace.verify() cannot run in a SERIALIZABLE transaction"
+expect "ser-verify-rc succeeded DO"
+echo "a SERIALIZABLE default is refused with a clear error, the documented READ COMMITTED command runs: ok"
