@@ -574,9 +574,7 @@ lt_attach(PG_FUNCTION_ARGS)
 				 errdetail("Statements on its parent would move its rows past lottrace's triggers."),
 				 errhint("Remove the inheritance (ALTER TABLE ... NO INHERIT), then attach it.")));
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "lottrace: SPI_connect failed");
-	lt_become_owner(&save);
+	lt_spi_enter_as_owner(&save);
 	{
 		char	   *old[LC_NCOLS];
 
@@ -653,9 +651,7 @@ lt_detach(PG_FUNCTION_ARGS)
 	check_owner(relid);
 	rel = table_open(relid, ShareRowExclusiveLock);
 	qname = lt_relname(relid);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "lottrace: SPI_connect failed");
-	lt_become_owner(&save);
+	lt_spi_enter_as_owner(&save);
 	if (!attachment_names(relid, names))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

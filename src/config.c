@@ -132,7 +132,7 @@ lt_config_init(void)
 }
 
 void
-lt_config_begin_statement(void)
+lt_config_refresh(void)
 {
 	if (!cfg_stale && cfg_cxt != NULL)
 		return;

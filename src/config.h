@@ -5,7 +5,7 @@
  * until a configuration table changes: a trigger on each table calls
  * CacheInvalidateRelcacheByRelid(), every backend's relcache callback marks
  * the caches stale, and the next statement starts from empty caches.
- * Pointers handed out stay valid until lt_config_begin_statement() is called
+ * Pointers handed out stay valid until lt_config_refresh() is called
  * again, so a statement sees one consistent configuration.
  */
 #ifndef LOTTRACE_CONFIG_H
@@ -63,7 +63,7 @@ typedef struct LtReason
 } LtReason;
 
 /* Start of a statement that uses the caches: drops them if stale. */
-extern void lt_config_begin_statement(void);
+extern void lt_config_refresh(void);
 
 /* Lookups; the key need not be NUL-terminated.  Never NULL. */
 extern LtItem *lt_item(const char *item, int len);

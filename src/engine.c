@@ -49,7 +49,7 @@
 #include "codefmt.h"
 #include "config.h"
 #include "cset.h"
-#include "counter.h"
+#include "next_code.h"
 #include "engine.h"
 #include "lotcode.h"
 #include "lotcode_core.h"
@@ -754,7 +754,7 @@ lt_engine_begin(LtRelInfo *ri, LtMode mode)
 		MemoryContextSwitchTo(old);
 	}
 	e->created_sorted = true;
-	lt_config_begin_statement();
+	lt_config_refresh();
 	chunk_reset(e);
 	return e;
 }

@@ -30,7 +30,7 @@
 #include "attach.h"
 #include "codefmt.h"
 #include "config.h"
-#include "counter.h"
+#include "next_code.h"
 #include "engine.h"
 #include "lottrace.h"
 #include "show.h"
@@ -252,10 +252,8 @@ lt_lot_guard(PG_FUNCTION_ARGS)
 	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && lt_restoring())
 		return PointerGetDatum(oldt);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "lottrace: SPI_connect failed");
-	lt_become_owner(&save);
-	lt_config_begin_statement();
+	lt_spi_enter_as_owner(&save);
+	lt_config_refresh();
 	/* a new row's code or item may be NULL: NOT NULL is checked after us */
 	lotname = psprintf("lot %s of item %s", lt_show_quoted(tup_str(oldt, desc, "code")),
 					   lt_show_quoted(tup_str(oldt, desc, "item")));
@@ -408,14 +406,11 @@ lt_serial_guard(PG_FUNCTION_ARGS)
 	{
 		LtUserSave	save;
 
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "lottrace: SPI_connect failed");
-		lt_become_owner(&save);
-		lt_config_begin_statement();
+		lt_spi_enter_as_owner(&save);
+		lt_config_refresh();
 		check_hand_code(oldt, desc, true, name);
 		check_expiry_value(oldt, desc, name);
-		lt_restore_user(&save);
-		SPI_finish();
+		lt_spi_leave(&save);
 	}
 	return PointerGetDatum(oldt);
 }
@@ -456,11 +451,8 @@ lt_lot_status_log(PG_FUNCTION_ARGS)
 	else
 		nulls[4] = 'n';
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "lottrace: SPI_connect failed");
-	lt_become_owner(&save);
+	lt_spi_enter_as_owner(&save);
 	lt_exec(&status_log_plan, args, nulls, false, 0);
-	lt_restore_user(&save);
-	SPI_finish();
+	lt_spi_leave(&save);
 	return PointerGetDatum(NULL);
 }

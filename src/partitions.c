@@ -82,14 +82,11 @@ call_leaving(List *relids, Oid parent, const char *how)
 	nulls[1] = OidIsValid(parent) ? ' ' : 'n';
 	args[2] = CStringGetTextDatum(how);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "lottrace: SPI_connect failed");
-	lt_become_owner(&save);
+	lt_spi_enter_as_owner(&save);
 	if (SPI_execute_with_args("SELECT lottrace._partitions_leaving($1, $2, $3)",
 							  3, argtypes, args, nulls, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "lottrace: could not archive the partitions");
-	lt_restore_user(&save);
-	SPI_finish();
+	lt_spi_leave(&save);
 }
 
 /* ddl_command_start of DROP TABLE: the partitions, locked as DROP locks them. */

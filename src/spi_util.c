@@ -142,6 +142,21 @@ lt_restore_user(const LtUserSave *save)
 	SetUserIdAndSecContext(save->userid, save->sec_context);
 }
 
+void
+lt_spi_enter_as_owner(LtUserSave *save)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "lottrace: SPI_connect failed");
+	lt_become_owner(save);
+}
+
+void
+lt_spi_leave(const LtUserSave *save)
+{
+	lt_restore_user(save);
+	SPI_finish();
+}
+
 /* --- OIDs of lottrace objects ------------------------------------------- */
 
 static Oid

@@ -56,6 +56,15 @@ extern void lt_extension_owner_reset(void);
 extern void lt_become_owner(LtUserSave *save);
 extern void lt_restore_user(const LtUserSave *save);
 
+/*
+ * The bracket of every C entry point that writes or reads lottrace's
+ * tables: SPI_connect and become the extension owner; lt_spi_leave
+ * restores the user and calls SPI_finish.  (An error in between needs
+ * neither: transaction abort restores both.)
+ */
+extern void lt_spi_enter_as_owner(LtUserSave *save);
+extern void lt_spi_leave(const LtUserSave *save);
+
 /* OID of a lottrace type or table, looked up once per backend. */
 extern Oid	lt_type_oid(const char *name);
 extern Oid	lt_lotcode_oid(void);

@@ -32,7 +32,7 @@
 #include "attach.h"
 #include "codefmt.h"
 #include "config.h"
-#include "counter.h"
+#include "next_code.h"
 #include "engine.h"
 #include "lottrace.h"
 #include "show.h"
@@ -189,12 +189,9 @@ lt_trg_rows(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"lottrace._trg_rows\" needs transition tables")));
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "lottrace: SPI_connect failed");
-	lt_become_owner(&save);
+	lt_spi_enter_as_owner(&save);
 	run_statement(td);
-	lt_restore_user(&save);
-	SPI_finish();
+	lt_spi_leave(&save);
 	return PointerGetDatum(NULL);
 }
 
@@ -504,10 +501,8 @@ lt_trg_generate(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"lottrace._trg_generate\" must be fired for INSERT")));
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "lottrace: SPI_connect failed");
-	lt_become_owner(&save);
-	lt_config_begin_statement();
+	lt_spi_enter_as_owner(&save);
+	lt_config_refresh();
 	ri = lt_relinfo(RelationGetRelid(rel));
 	item = slot_text(&ri->col[LC_ITEM], tup, desc, &len);
 	if (item != NULL)

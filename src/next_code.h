@@ -1,9 +1,9 @@
 /*
- * counter.h — code generation: lottrace.next_code() and the counters of
+ * next_code.h — code generation: lottrace.next_code() and the counters of
  * lottrace.code_counter.
  */
-#ifndef LOTTRACE_COUNTER_H
-#define LOTTRACE_COUNTER_H
+#ifndef LOTTRACE_NEXT_CODE_H
+#define LOTTRACE_NEXT_CODE_H
 
 #include "postgres.h"
 #include "codefmt_core.h"
@@ -30,4 +30,4 @@ lt_cf_set(cf_context *ctx, cf_kind k, const char *p, size_t len)
  */
 extern text *lt_next_code(LtCodeType *ct, cf_context *ctx, cf_error *err);
 
-#endif							/* LOTTRACE_COUNTER_H */
+#endif							/* LOTTRACE_NEXT_CODE_H */

@@ -1,5 +1,5 @@
 /*
- * counter.c — lottrace.next_code(code_type, ctx): the next code of a code
+ * next_code.c — lottrace.next_code(code_type, ctx): the next code of a code
  * type, with per-root counters that are gapless in commit order.
  *
  *   SELECT lottrace.next_code('LOT-STD', '{"item": "WIDGET"}');
@@ -24,7 +24,7 @@
 
 #include "codefmt.h"
 #include "config.h"
-#include "counter.h"
+#include "next_code.h"
 #include "lotcode_core.h"
 #include "show.h"
 #include "spi_util.h"
@@ -202,10 +202,8 @@ lt_next_code_sql(PG_FUNCTION_ARGS)
 		j2date(today + POSTGRES_EPOCH_JDATE, &ctx.start.y, &ctx.start.m, &ctx.start.d);
 	}
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "lottrace: SPI_connect failed");
-	lt_become_owner(&save);
-	lt_config_begin_statement();
+	lt_spi_enter_as_owner(&save);
+	lt_config_refresh();
 	ct = lt_code_type(code_type);
 	if (ct == NULL)
 		ereport(ERROR,
