@@ -13,6 +13,7 @@
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
 #include "miscadmin.h"
+#include "parser/parse_type.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
@@ -20,6 +21,31 @@
 #include "utils/syscache.h"
 
 #include "spi_util.h"
+
+/* p->args, "pg_catalog.text[], lottrace.lotcode[]", into nargs and argtypes. */
+static void
+resolve_args(LtPlan *p)
+{
+	char	   *list = pstrdup(p->args);
+	char	   *save = NULL;
+	int			n = 0;
+
+	for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+	{
+		int32		typmod;
+
+		if (n == lengthof(p->argtypes))
+			elog(ERROR, "lottrace: too many parameters for: %s", p->sql);
+#if PG_VERSION_NUM >= 160000
+		(void) parseTypeString(tok, &p->argtypes[n], &typmod, NULL);
+#else
+		parseTypeString(tok, &p->argtypes[n], &typmod, false);
+#endif
+		n++;
+	}
+	p->nargs = n;
+	pfree(list);
+}
 
 static SPIPlanPtr
 prepare_kept(LtPlan *p, SPIPlanPtr *slot, int cursor_options)
@@ -31,6 +57,8 @@ prepare_kept(LtPlan *p, SPIPlanPtr *slot, int cursor_options)
 		SPI_freeplan(*slot);
 		*slot = NULL;
 	}
+	if (p->args != NULL)
+		resolve_args(p);
 	{
 		MemoryContext caller = CurrentMemoryContext;
 		SPIPlanPtr	plan = SPI_prepare_cursor(p->sql, p->nargs, p->argtypes,

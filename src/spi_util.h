@@ -14,7 +14,15 @@
 #include "executor/spi.h"
 #include "utils/array.h"
 
-/* A prepared statement kept for the life of the backend. */
+/*
+ * A prepared statement kept for the life of the backend.  Its parameter
+ * types are given next to its text: as OIDs (nargs, argtypes) for built-in
+ * types, or as a list of qualified type names in args, read each time the
+ * statement is prepared (lottrace's own types have no fixed OID):
+ *
+ *     static LtPlan p = {.sql = "... $1 ... $2 ...",
+ *                        .args = "pg_catalog.text[], lottrace.lotcode[]"};
+ */
 typedef struct LtPlan
 {
 	const char *sql;
@@ -22,6 +30,7 @@ typedef struct LtPlan
 	Oid			argtypes[16];
 	SPIPlanPtr	plan;			/* lt_exec: the plan cache's own choice */
 	SPIPlanPtr	plan_generic;	/* lt_exec_batch: always the generic plan */
+	const char *args;			/* or: the parameter types by name */
 } LtPlan;
 
 /*
