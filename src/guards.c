@@ -339,11 +339,7 @@ lt_lot_guard(PG_FUNCTION_ARGS)
 			check_ref(2, newt, desc, "evaluation", "lot_evaluation", "lottrace_lot_evaluation", lotname);
 		result = newt;
 	}
-	lt_restore_user(&save);
-	if (result != oldt && result != newt)
-		result = SPI_copytuple(result);
-	SPI_finish();
-	return PointerGetDatum(result);
+	return PointerGetDatum(lt_spi_leave_tuple(&save, result, oldt, newt));
 }
 
 /*

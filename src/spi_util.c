@@ -185,6 +185,16 @@ lt_spi_leave(const LtUserSave *save)
 	SPI_finish();
 }
 
+HeapTuple
+lt_spi_leave_tuple(const LtUserSave *save, HeapTuple result, HeapTuple mine1, HeapTuple mine2)
+{
+	lt_restore_user(save);
+	if (result != NULL && result != mine1 && result != mine2)
+		result = SPI_copytuple(result);
+	SPI_finish();
+	return result;
+}
+
 /* --- OIDs of lottrace objects ------------------------------------------- */
 
 static Oid

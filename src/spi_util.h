@@ -74,6 +74,14 @@ extern void lt_restore_user(const LtUserSave *save);
 extern void lt_spi_enter_as_owner(LtUserSave *save);
 extern void lt_spi_leave(const LtUserSave *save);
 
+/*
+ * lt_spi_leave for a BEFORE ROW trigger that returns result: a tuple made
+ * under SPI is copied out of SPI's memory first; the trigger's own tuples
+ * (given as mine1, mine2; NULL if none) are returned as they are.
+ */
+extern HeapTuple lt_spi_leave_tuple(const LtUserSave *save, HeapTuple result,
+									HeapTuple mine1, HeapTuple mine2);
+
 /* OID of a lottrace type or table, looked up once per backend. */
 extern Oid	lt_type_oid(const char *name);
 extern Oid	lt_lotcode_oid(void);

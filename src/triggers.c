@@ -521,11 +521,7 @@ lt_trg_generate(PG_FUNCTION_ARGS)
 				tup = generate(ri, it, it->serial_ct, LC_SERIAL, tup, desc);
 		}
 	}
-	lt_restore_user(&save);
-	if (tup != td->tg_trigtuple)
-		tup = SPI_copytuple(tup);
-	SPI_finish();
-	return PointerGetDatum(tup);
+	return PointerGetDatum(lt_spi_leave_tuple(&save, tup, td->tg_trigtuple, NULL));
 }
 
 /* BEFORE TRUNCATE on an attached table. */

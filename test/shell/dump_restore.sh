@@ -18,17 +18,7 @@
 #   * verify() clean.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source scripts/pgcluster.sh
-trap pgc_cleanup EXIT
-
-fail() { echo "FAILED: $*"; exit 1; }
-work=$PGC_BASE/work
-mkdir -p "$work" && chmod 777 "$work"
-
-pgc_init src >/dev/null
-pgc_init dst >/dev/null
-pgc_start src
-pgc_start dst
+source test/shell/include/two-clusters.bash
 pgc_psql src -c "CREATE DATABASE erp" >/dev/null
 
 echo "== source: the demo scenario, then more user data"

@@ -13,17 +13,7 @@
 # pg_restore then failed with "COPY failed for table "lot": date out of range".
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source scripts/pgcluster.sh
-trap pgc_cleanup EXIT
-
-fail() { echo "FAILED: $*"; exit 1; }
-work=$PGC_BASE/work
-mkdir -p "$work" && chmod 777 "$work"
-
-pgc_init src >/dev/null
-pgc_init dst >/dev/null
-pgc_start src
-pgc_start dst
+source test/shell/include/two-clusters.bash
 pgc_psql src -c "CREATE DATABASE erp" >/dev/null
 pgc_psql dst -c "CREATE DATABASE erp" >/dev/null
 
