@@ -1741,3 +1741,75 @@ END
 $$;
 COMMENT ON FUNCTION lottrace.verify() IS
   'Checks the registers against the attached tables and the archived balances of partitions that left them: no rows when they agree, otherwise one row per disagreement (problem, detail); also reports partitions of attached tables that lack lottrace''s triggers. Runs at READ COMMITTED or REPEATABLE READ; SERIALIZABLE only READ ONLY DEFERRABLE (25000 otherwise).';
+
+-- ==== The trigger names in one place (issue 12)
+-- _govern() and _ungovern() read the triggers attach() creates from
+-- _trigger_spec(), as verify() already did, instead of spelling their names
+-- and events again.  The triggers they create are the same.
+CREATE OR REPLACE FUNCTION lottrace._govern(tbl regclass, cols text[])
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  part regclass;
+  cond text;
+  s record;
+BEGIN
+  -- code generation: a row trigger, which PostgreSQL clones onto partitions;
+  -- its WHEN clause lets through only rows that may need a code
+  -- (no code: NULL or '', which the engine reads as none; in char(n), only
+  -- blanks: the text cast drops them).  The mapped item, lot and serial
+  -- columns come as arguments: this runs as the caller, who need not read
+  -- lottrace.attachment.
+  IF cols[2] IS NOT NULL OR cols[3] IS NOT NULL THEN
+    cond := format('lottrace._wants_code((NEW.%I)::pg_catalog.text, %s, %s)', cols[1],
+                   CASE WHEN cols[2] IS NULL THEN 'NULL'
+                        ELSE format('(NEW.%I)::pg_catalog.text', cols[2]) END,
+                   CASE WHEN cols[3] IS NULL THEN 'NULL'
+                        ELSE format('(NEW.%I)::pg_catalog.text', cols[3]) END);
+  END IF;
+  -- every trigger of _trigger_spec(): the row trigger (tgtype bit 1) on the
+  -- table only, when codes may be generated; the statement triggers on the
+  -- table and on every partition below it (statement triggers are not
+  -- cloned: DML aimed at a partition fires the partition's own)
+  FOR s IN SELECT * FROM lottrace._trigger_spec() LOOP
+    FOR part IN SELECT tbl
+                 UNION SELECT relid FROM pg_partition_tree(tbl) WHERE s.tgtype & 1 = 0 LOOP
+      CONTINUE WHEN s.tgtype & 1 = 1 AND cond IS NULL;
+      CONTINUE WHEN EXISTS (SELECT FROM pg_trigger WHERE tgrelid = part AND tgname = s.tgname);
+      EXECUTE format('CREATE TRIGGER %I %s %s ON %s%s FOR EACH %s%s EXECUTE FUNCTION %s',
+                     s.tgname,
+                     CASE WHEN s.tgtype & 2 = 2 THEN 'BEFORE' ELSE 'AFTER' END,
+                     CASE WHEN s.tgtype & 4 = 4 THEN 'INSERT' WHEN s.tgtype & 8 = 8 THEN 'DELETE'
+                          WHEN s.tgtype & 16 = 16 THEN 'UPDATE' ELSE 'TRUNCATE' END,
+                     part,
+                     CASE WHEN s.oldtable IS NULL AND s.newtable IS NULL THEN ''
+                          ELSE ' REFERENCING' || coalesce(' OLD TABLE AS ' || quote_ident(s.oldtable), '')
+                                              || coalesce(' NEW TABLE AS ' || quote_ident(s.newtable), '') END,
+                     CASE WHEN s.tgtype & 1 = 1 THEN 'ROW' ELSE 'STATEMENT' END,
+                     CASE WHEN s.tgtype & 1 = 1 THEN format(' WHEN (%s)', cond) ELSE '' END,
+                     s.fn);
+    END LOOP;
+  END LOOP;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION lottrace._ungovern(tbl regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  t record;
+BEGIN
+  FOR t IN SELECT tg.tgname, tg.tgrelid::regclass AS rel
+             FROM pg_trigger tg
+            WHERE tg.tgrelid IN (SELECT relid FROM pg_partition_tree(tbl) UNION SELECT tbl)
+              AND tg.tgname IN (SELECT s.tgname FROM lottrace._trigger_spec() s)
+              AND tg.tgparentid = 0
+  LOOP
+    EXECUTE format('DROP TRIGGER %I ON %s', t.tgname, t.rel);
+  END LOOP;
+END
+$$;
