@@ -29,6 +29,7 @@
 #include "utils/syscache.h"
 
 #include "codefmt.h"
+#include "config.h"
 #include "cset.h"
 
 PG_FUNCTION_INFO_V1(lt_codefmt_in);
@@ -821,4 +822,20 @@ lt_code_root(PG_FUNCTION_ARGS)
 	if (!cf_root(&c->fmt, &ctx, root, &len, &err))
 		lt_cf_ereport(&err, NULL);
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(root, (int) len));
+}
+
+void
+lt_cf_item_context(cf_context *ctx, const LtItem *it, const char *item, int item_len,
+				   const char *variant, int variant_len)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	lt_cf_set(ctx, CF_ITEM, item, item_len);
+	if (variant != NULL)
+		lt_cf_set(ctx, CF_VARIANT, variant, variant_len);
+	if (it->item_class)
+		lt_cf_set(ctx, CF_CLASS, it->item_class, strlen(it->item_class));
+	if (it->category)
+		lt_cf_set(ctx, CF_CATEGORY, it->category, strlen(it->category));
+	if (it->item_type)
+		lt_cf_set(ctx, CF_ITEMTYPE, it->item_type, strlen(it->item_type));
 }

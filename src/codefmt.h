@@ -80,6 +80,24 @@ extern void lt_cf_context_from_jsonb(Jsonb *j, cf_context *ctx);
 extern void lt_cf_default_start(cf_context *ctx);
 
 /*
+ * A fresh context for an item's codes: {ITEM} and {VARIANT} as given
+ * (variant may be NULL), {CLASS}, {CATEGORY} and {ITEMTYPE} from the item's
+ * configuration.  Dates, document and supplier are the caller's.
+ */
+/* Set a context value of a cf_context (p NULL: absent). */
+static inline void
+lt_cf_set(cf_context *ctx, cf_kind k, const char *p, size_t len)
+{
+	ctx->val[k - CF_ITEM] = p;
+	ctx->len[k - CF_ITEM] = p ? len : 0;
+}
+
+struct LtItem;
+extern void lt_cf_item_context(cf_context *ctx, const struct LtItem *it,
+							   const char *item, int item_len,
+							   const char *variant, int variant_len);
+
+/*
  * Look up the letters of ctx->start's year and month in
  * lottrace.year_letter and lottrace.month_letter and store them in
  * ctx->year_letter / ctx->month_letter (0 when a table has no row for it).

@@ -1553,15 +1553,8 @@ check_lot_format(LtEngine *e, LotEnt *l)
 
 	if (ct == NULL)
 		return;
-	memset(&ctx, 0, sizeof(ctx));
-	lt_cf_set(&ctx, CF_ITEM, l->key.item.p, l->key.item.len);
-	lt_cf_set(&ctx, CF_VARIANT, l->key.variant.p, l->key.variant.len);
-	if (l->it->item_class)
-		lt_cf_set(&ctx, CF_CLASS, l->it->item_class, strlen(l->it->item_class));
-	if (l->it->category)
-		lt_cf_set(&ctx, CF_CATEGORY, l->it->category, strlen(l->it->category));
-	if (l->it->item_type)
-		lt_cf_set(&ctx, CF_ITEMTYPE, l->it->item_type, strlen(l->it->item_type));
+	lt_cf_item_context(&ctx, l->it, l->key.item.p, l->key.item.len,
+					   l->key.variant.p, l->key.variant.len);
 	if (!cf_match(ct->fmt, l->key.code.p, l->key.code.len, &ctx))
 		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_code_format", l->load_ref, NULL,
 				 psprintf("Codes of code type \"%s\" have the format %s.", ct->code, ct->fmt_text),
@@ -2474,15 +2467,7 @@ check_serial_format(LtEngine *e, SerialGroup *g)
 
 	if (ct == NULL || e->mode != LT_STRICT)
 		return;
-	memset(&ctx, 0, sizeof(ctx));
-	lt_cf_set(&ctx, CF_ITEM, g->item.p, g->item.len);
-	lt_cf_set(&ctx, CF_VARIANT, g->variant.p, g->variant.len);
-	if (g->it->item_class)
-		lt_cf_set(&ctx, CF_CLASS, g->it->item_class, strlen(g->it->item_class));
-	if (g->it->category)
-		lt_cf_set(&ctx, CF_CATEGORY, g->it->category, strlen(g->it->category));
-	if (g->it->item_type)
-		lt_cf_set(&ctx, CF_ITEMTYPE, g->it->item_type, strlen(g->it->item_type));
+	lt_cf_item_context(&ctx, g->it, g->item.p, g->item.len, g->variant.p, g->variant.len);
 	if (!cf_match(ct->fmt, g->code.p, g->code.len, &ctx))
 		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_code_format", g->first_ref, NULL,
 				 psprintf("Codes of code type \"%s\" have the format %s.", ct->code, ct->fmt_text),

@@ -200,16 +200,7 @@ check_hand_code(HeapTuple t, TupleDesc desc, bool serial, const char *name)
 	ct = serial ? it->serial_ct : it->lot_ct;
 	if (!it->exists || ct == NULL)
 		return;
-	memset(&ctx, 0, sizeof(ctx));
-	lt_cf_set(&ctx, CF_ITEM, item, strlen(item));
-	if (variant)
-		lt_cf_set(&ctx, CF_VARIANT, variant, strlen(variant));
-	if (it->item_class)
-		lt_cf_set(&ctx, CF_CLASS, it->item_class, strlen(it->item_class));
-	if (it->category)
-		lt_cf_set(&ctx, CF_CATEGORY, it->category, strlen(it->category));
-	if (it->item_type)
-		lt_cf_set(&ctx, CF_ITEMTYPE, it->item_type, strlen(it->item_type));
+	lt_cf_item_context(&ctx, it, item, strlen(item), variant, variant ? strlen(variant) : 0);
 	if (!cf_match(ct->fmt, code, strlen(code), &ctx))
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),

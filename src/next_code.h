@@ -6,16 +6,8 @@
 #define LOTTRACE_NEXT_CODE_H
 
 #include "postgres.h"
-#include "codefmt_core.h"
+#include "codefmt.h"
 #include "config.h"
-
-/* Set a context value of a cf_context (p NULL: absent). */
-static inline void
-lt_cf_set(cf_context *ctx, cf_kind k, const char *p, size_t len)
-{
-	ctx->val[k - CF_ITEM] = p;
-	ctx->len[k - CF_ITEM] = p ? len : 0;
-}
 
 /*
  * Next code of code type ct for ctx (start date must be set).  The counter

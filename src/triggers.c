@@ -373,22 +373,14 @@ generate(LtRelInfo *ri, LtItem *it, LtCodeType *ct, LtColId target,
 	Datum		val;
 	bool		isnull = false;
 
-	memset(&ctx, 0, sizeof(ctx));
-	lt_cf_set(&ctx, CF_ITEM, it->item, strlen(it->item));
-	if ((s = slot_text(&ri->col[LC_VARIANT], tup, desc, &len)))
-		lt_cf_set(&ctx, CF_VARIANT, s, len);
+	s = slot_text(&ri->col[LC_VARIANT], tup, desc, &len);
+	lt_cf_item_context(&ctx, it, it->item, strlen(it->item), s, len);
 	if ((s = slot_text(&ri->col[LC_DOC], tup, desc, &len)))
 		lt_cf_set(&ctx, CF_DOC, s, len);
 	if ((s = slot_text(&ri->col[LC_SUPPLIER_LOT], tup, desc, &len)))
 		lt_cf_set(&ctx, CF_SUPLOT, s, len);
 	if ((s = slot_text(&ri->col[LC_ACCOUNT], tup, desc, &len)))
 		lt_cf_set(&ctx, CF_SUPPLIER, s, len);
-	if (it->item_class)
-		lt_cf_set(&ctx, CF_CLASS, it->item_class, strlen(it->item_class));
-	if (it->category)
-		lt_cf_set(&ctx, CF_CATEGORY, it->category, strlen(it->category));
-	if (it->item_type)
-		lt_cf_set(&ctx, CF_ITEMTYPE, it->item_type, strlen(it->item_type));
 	wh = slot_text(&ri->col[LC_WAREHOUSE], tup, desc, &len);
 	wh = wh ? pnstrdup(wh, len) : "";
 	what = psprintf("the %s generated for item \"%s\" in warehouse \"%s\"",
