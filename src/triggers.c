@@ -175,6 +175,8 @@ run_statement(TriggerData *td)
 		lt_engine_source(e, LT_SRC_NEW, newt, desc);
 	if (oldt)
 		lt_engine_source(e, LT_SRC_OLD, oldt, desc);
+	/* rows that move between partitions by DELETE and INSERT (moves.c) */
+	lt_engine_partition_moves(e, oldt && !newt, newt && !oldt);
 
 	if (newt && oldt)
 	{
