@@ -184,6 +184,7 @@ typedef struct BalEnt
 	Datum		loaded;			/* numeric delta of loaded_qty */
 	Datum		net;			/* numeric delta of on_hand */
 	RowRef		out_ref;		/* a row that takes stock out, for messages */
+	bool		matched_out;	/* a row coming back takes stock out */
 } BalEnt;
 
 typedef struct BalIdx
@@ -216,6 +217,7 @@ typedef struct NegCand
 	char	   *variant;
 	Datum		on_hand;
 	RowRef		ref;
+	bool		matched;		/* a row coming back took stock out here */
 } NegCand;
 
 /* Columns of the serial move tuples sorted at the end of the statement. */
@@ -858,6 +860,7 @@ add_lot_move(LtEngine *e, LtMove *m)
 		b->key.wh = str_copy(e->chunk_cxt, m->wh);
 		b->loaded = b->net = e->zero;
 		b->out_ref = no_row;
+		b->matched_out = false;
 		b->next = l->bals;
 		l->bals = b;
 		l->nbals++;
@@ -885,6 +888,8 @@ add_lot_move(LtEngine *e, LtMove *m)
 		num_acc(&b->loaded, m->qty, m->sign < 0, e->zero);
 	if (m->dir * m->sign < 0 && b->out_ref.src < 0)
 		b->out_ref = m->ref;
+	if (m->dir * m->sign < 0 && m->matched)
+		b->matched_out = true;
 
 	if (m->sign > 0 && m->dir > 0)
 	{
@@ -1895,6 +1900,7 @@ check_lot(LtEngine *e, LotEnt *l)
 			c->variant = l->key.variant.p ? str_c(l->key.variant) : NULL;
 			c->on_hand = datumCopy(b->net, false, -1);
 			c->ref = b->out_ref.src >= 0 ? b->out_ref : l->unload_ref;
+			c->matched = b->matched_out;
 			e->negs = lappend(e->negs, c);
 		}
 		MemoryContextSwitchTo(old);
@@ -1930,6 +1936,7 @@ check_lot(LtEngine *e, LotEnt *l)
 			RowRef		ref = l->unload_ref;
 
 			bool		touched = false;
+			bool		matched = false;
 
 			/* only warehouses this chunk moved stock in */
 			for (BalEnt *b = l->bals; b; b = b->next)
@@ -1937,6 +1944,7 @@ check_lot(LtEngine *e, LotEnt *l)
 					memcmp(b->key.wh.p, neg[k].wh, neg[k].whlen) == 0)
 				{
 					touched = true;
+					matched = b->matched_out;
 					if (b->out_ref.src >= 0)
 						ref = b->out_ref;
 				}
@@ -1950,6 +1958,7 @@ check_lot(LtEngine *e, LotEnt *l)
 			c->variant = l->key.variant.p ? str_c(l->key.variant) : NULL;
 			c->on_hand = neg[k].on_hand;
 			c->ref = ref;
+			c->matched = matched;
 			e->negs = lappend(e->negs, c);
 		}
 		MemoryContextSwitchTo(old);
@@ -2245,10 +2254,11 @@ check_negatives(LtEngine *e)
 			: psprintf("lot \"%s\" of item \"%s\"", lt_show(c->code, -1), lt_show(c->item, -1));
 
 		/*
-		 * A DELETE on a partitioned table, or stock that a deletion of this
-		 * transaction left negative: judged at commit (moves.c).
+		 * A DELETE on a partitioned table, a row coming back (its partners
+		 * may come back later in the transaction), or stock that a deletion
+		 * of this transaction left negative: judged at commit (moves.c).
 		 */
-		if (e->deferring || lt_moves_neg_waiting(c->lot_id, c->wh))
+		if (e->deferring || c->matched || lt_moves_neg_waiting(c->lot_id, c->wh))
 		{
 			lt_moves_defer_neg(c->lot_id, c->wh, name, row_desc(e, c->ref, NULL), e->ri->relid);
 			e->need_check = true;
