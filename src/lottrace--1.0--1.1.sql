@@ -1452,6 +1452,8 @@ COMMENT ON TABLE lottrace.move_check IS
   'One row per transaction in which rules of a DELETE on a partitioned attached table wait for commit; its deferred constraint trigger check_moves judges them and deletes the row, so the table is empty outside such transactions.';
 COMMENT ON COLUMN lottrace.move_check.xact IS 'The transaction whose waiting rules the row stands for.';
 REVOKE ALL ON lottrace.move_check FROM PUBLIC;
+-- dumped like every lottrace table (it is empty between transactions)
+SELECT pg_catalog.pg_extension_config_dump('lottrace.move_check', '');
 
 CREATE FUNCTION lottrace._check_moves() RETURNS trigger
 LANGUAGE c AS 'MODULE_PATHNAME', 'lt_check_moves';
