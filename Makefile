@@ -18,7 +18,7 @@ OBJS = \
 	src/show.o src/lotcode.o src/codefmt.o src/gs1.o \
 	src/spi_util.o src/config.o src/stock.o src/next_code.o \
 	src/engine.o \
-	src/attach.o src/triggers.o src/guards.o src/partitions.o \
+	src/attach.o src/triggers.o src/guards.o src/partitions.o src/moves.o \
 	src/trace.o \
 	src/lottrace.o
 

@@ -35,6 +35,7 @@
 #include "compat.h"
 #include "engine.h"
 #include "lottrace.h"
+#include "moves.h"
 #include "show.h"
 #include "spi_util.h"
 
@@ -308,6 +309,7 @@ build_relinfo(Relation rel, TupleDesc desc, char **names, MemoryContext parent)
 	PG_TRY();
 	{
 		ri->relid = RelationGetRelid(rel);
+		ri->root = ri->relid;
 		ri->relname = MemoryContextStrdup(cxt, lt_relname(ri->relid));
 		resolve_columns(ri, desc, names);
 		resolve_pk(ri, rel, desc);
@@ -344,6 +346,7 @@ lt_relinfo(Oid relid)
 	bool		found;
 	char	   *names[LC_NCOLS];
 	Relation	rel;
+	Oid			root;
 
 	relinfo_cache_init();
 	e = hash_search(relinfos, &relid, HASH_FIND, NULL);
@@ -351,6 +354,7 @@ lt_relinfo(Oid relid)
 		return e->ri;
 
 	attachment_relid = lt_relid("attachment");
+	root = relid;
 	if (!attachment_names(relid, names))
 	{
 		/* a partition of an attached table: the root's mapping, by name */
@@ -363,6 +367,7 @@ lt_relinfo(Oid relid)
 				if (attachment_names(lfirst_oid(lc), names))
 				{
 					found_root = true;
+					root = lfirst_oid(lc);
 					break;
 				}
 			}
@@ -377,6 +382,7 @@ lt_relinfo(Oid relid)
 	{
 		LtRelInfo  *ri = build_relinfo(rel, RelationGetDescr(rel), names, relinfo_cxt);
 
+		ri->root = root;
 		e = hash_search(relinfos, &relid, HASH_ENTER, &found);
 
 		/*
@@ -659,6 +665,7 @@ lt_detach(PG_FUNCTION_ARGS)
 
 	/* take the table's rows out of the registers */
 	run_over_table(relid, names, LT_REMOVE);
+	lt_moves_forget(relid);
 	{
 		Datum		arg = ObjectIdGetDatum(relid);
 		Oid			argtype = REGCLASSOID;

@@ -45,6 +45,8 @@ typedef struct LtCol
 typedef struct LtRelInfo
 {
 	Oid			relid;
+	Oid			root;			/* the attached table: relid, or the ancestor
+								 * partitioned table relid is a partition of */
 	bool		valid;
 	MemoryContext cxt;			/* holds this mapping and nothing else */
 	char	   *relname;		/* quoted, qualified */

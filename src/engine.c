@@ -54,6 +54,7 @@
 #include "lotcode.h"
 #include "lotcode_core.h"
 #include "lottrace.h"
+#include "moves.h"
 #include "show.h"
 #include "spi_util.h"
 #include "stock.h"
@@ -90,9 +91,12 @@ typedef struct LtStr
 	int			len;
 } LtStr;
 
+/* A held serial move judged at commit (lt_engine_apply_held): rowno indexes e->held. */
+#define LT_SRC_HELD 2
+
 typedef struct RowRef
 {
-	int			src;			/* LT_SRC_NEW / LT_SRC_OLD; -1 none */
+	int			src;			/* LT_SRC_NEW / LT_SRC_OLD / LT_SRC_HELD; -1 none */
 	int64		rowno;
 } RowRef;
 
@@ -111,6 +115,10 @@ typedef struct LtMove
 	bool		has_expiry;
 	DateADT		expiry;
 	RowRef		ref;
+	bool		lenient;		/* a removed row, or one coming back: no refusals of data */
+	bool		matched;		/* an inserted row that a deletion of this transaction
+								 * took out: the same movement, not judged again */
+	bool		skip_serial;	/* ... whose serial move the register never lost */
 } LtMove;
 
 /* A lot touched by the chunk: (item, variant, code). */
@@ -176,6 +184,7 @@ typedef struct BalEnt
 	Datum		loaded;			/* numeric delta of loaded_qty */
 	Datum		net;			/* numeric delta of on_hand */
 	RowRef		out_ref;		/* a row that takes stock out, for messages */
+	bool		matched_out;	/* a row coming back takes stock out */
 } BalEnt;
 
 typedef struct BalIdx
@@ -208,6 +217,7 @@ typedef struct NegCand
 	char	   *variant;
 	Datum		on_hand;
 	RowRef		ref;
+	bool		matched;		/* a row coming back took stock out here */
 } NegCand;
 
 /* Columns of the serial move tuples sorted at the end of the statement. */
@@ -248,6 +258,13 @@ struct LtEngine
 	TupleDesc	serial_desc;
 	TupleTableSlot *serial_slot;
 	int64		nserial;
+	/* rows that move between partitions (moves.c) */
+	bool		deferring;		/* a DELETE on a partitioned table: its rules wait */
+	bool		matching;		/* an INSERT on one: rows may come back */
+	bool		need_check;		/* a rule waits: queue the commit-time check */
+	LtMoveDel **dels;			/* the DELETE's recorded rows, by row number */
+	int64		dels_cap;
+	LtHeld	  **held;			/* lt_engine_apply_held: the moves, by row number */
 };
 
 /* ------------------------------------------------------------------------
@@ -376,7 +393,7 @@ row_key(LtEngine *e, RowRef ref)
 	int			ptr;
 	char	   *key;
 
-	if (ref.src < 0 || e->src_ts[ref.src] == NULL)
+	if (ref.src < 0 || ref.src == LT_SRC_HELD || e->src_ts[ref.src] == NULL)
 		return NULL;
 	ts = e->src_ts[ref.src];
 	ptr = tuplestore_alloc_read_pointer(ts, EXEC_FLAG_REWIND);
@@ -398,6 +415,9 @@ row_desc(LtEngine *e, RowRef ref, const char *key)
 {
 	const char *what;
 
+	if (ref.src == LT_SRC_HELD)
+		return psprintf("%s Rows deleted from a partitioned table are judged at commit; this one was not inserted again.",
+						e->held[ref.rowno]->detail);
 	if (key == NULL)
 		key = row_key(e, ref);
 	if (key == NULL)
@@ -840,6 +860,7 @@ add_lot_move(LtEngine *e, LtMove *m)
 		b->key.wh = str_copy(e->chunk_cxt, m->wh);
 		b->loaded = b->net = e->zero;
 		b->out_ref = no_row;
+		b->matched_out = false;
 		b->next = l->bals;
 		l->bals = b;
 		l->nbals++;
@@ -867,6 +888,8 @@ add_lot_move(LtEngine *e, LtMove *m)
 		num_acc(&b->loaded, m->qty, m->sign < 0, e->zero);
 	if (m->dir * m->sign < 0 && b->out_ref.src < 0)
 		b->out_ref = m->ref;
+	if (m->dir * m->sign < 0 && m->matched)
+		b->matched_out = true;
 
 	if (m->sign > 0 && m->dir > 0)
 	{
@@ -878,11 +901,14 @@ add_lot_move(LtEngine *e, LtMove *m)
 			l->start = m->moved_on;
 			l->has_expiry = m->has_expiry;
 			l->expiry = m->expiry;
-			l->account = str_copy(e->chunk_cxt, m->account);
+			/* a load coming back says nothing about the supplier */
+			l->account = m->matched ? (LtStr) {NULL, 0} : str_copy(e->chunk_cxt, m->account);
 			l->supplier_lot = str_copy(e->chunk_cxt, m->supplier_lot);
 			l->load_wh = b->key.wh;
 			l->first_qty = datumCopy(m->qty, false, -1);
 		}
+		else if (m->matched)
+			;					/* judged when it was first written */
 		else if (m->it->single_supplier && m->account.p && l->account.p &&
 				 !str_eq(m->account, l->account) && l->acct2.p == NULL)
 		{
@@ -892,7 +918,7 @@ add_lot_move(LtEngine *e, LtMove *m)
 		}
 		else if (m->it->single_supplier && m->account.p && l->account.p == NULL)
 			l->account = str_copy(e->chunk_cxt, m->account);
-		if (m->reason && m->reason->new_lot_only && !l->new_lot_only)
+		if (m->reason && m->reason->new_lot_only && !l->new_lot_only && !m->matched)
 		{
 			l->new_lot_only = true;
 			l->nlo_ref = m->ref;
@@ -908,7 +934,7 @@ add_lot_move(LtEngine *e, LtMove *m)
 			l->unload_ref = m->ref;
 			l->unload_wh = b->key.wh;
 		}
-		if (m->reason == NULL || !m->reason->allow_unavailable)
+		if (!m->matched && (m->reason == NULL || !m->reason->allow_unavailable))
 		{
 			if (!l->gated || m->moved_on > l->max_unload)
 			{
@@ -1058,7 +1084,7 @@ check_code_syntax(LtEngine *e, LtMove *m, LtStr code, bool serial, TupleTableSlo
 
 	if (r.status == LC_OK && r.start == 0 && r.len == (size_t) code.len)
 		return true;
-	if (m->sign < 0 || e->mode == LT_REMOVE)
+	if (m->lenient || e->mode == LT_REMOVE)
 		return false;
 	c = str_show(code);
 	/* the code is in the message already: the rest of what the row is about */
@@ -1095,6 +1121,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	bool		strict = (e->mode == LT_STRICT);
 	bool		checks = (e->mode != LT_REMOVE);
 	int			qsign;
+	LtMoveDel  *del = NULL;
 
 	CHECK_FOR_INTERRUPTS();
 	e->nrows++;
@@ -1105,8 +1132,49 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	m.ref.src = src;
 	m.ref.rowno = rowno;
 	m.sign = (src == LT_SRC_OLD) ? -1 : 1;
+	m.lenient = (m.sign < 0);
 
 	slot_getallattrs(slot);
+	if (e->deferring && src == LT_SRC_OLD)
+	{
+		/* a row leaves a partitioned table: it may come back in this transaction */
+		uint8		fp[LT_FP_LEN];
+
+		lt_moves_fingerprint(ri, slot, fp);
+		del = lt_moves_record(fp);
+		if (del == NULL)
+			e->deferring = false;	/* too many wait: judged at the statement */
+		else
+		{
+			if (rowno >= e->dels_cap)
+			{
+				int64		cap = Max(rowno + 1, e->dels_cap * 2);
+
+				cap = Max(cap, 1024);
+				e->dels = e->dels
+					? repalloc_huge(e->dels, sizeof(LtMoveDel *) * cap)
+					: MemoryContextAllocHuge(e->stmt_cxt, sizeof(LtMoveDel *) * cap);
+				memset(e->dels + e->dels_cap, 0, sizeof(LtMoveDel *) * (cap - e->dels_cap));
+				e->dels_cap = cap;
+			}
+			e->dels[rowno] = del;
+		}
+	}
+	else if (e->matching && src == LT_SRC_NEW && lt_moves_waiting())
+	{
+		/* a row arrives: is it one that left in this transaction? */
+		uint8		fp[LT_FP_LEN];
+		LtMoveDel  *d;
+
+		lt_moves_fingerprint(ri, slot, fp);
+		if ((d = lt_moves_match(fp)) != NULL)
+		{
+			if (!d->effect)
+				goto done;		/* it had none when it left */
+			m.matched = m.lenient = true;
+			m.skip_serial = lt_moves_held(d);
+		}
+	}
 	m.item = col_str(e, slot, LC_ITEM);
 	if (m.item.p == NULL)
 		goto done;				/* no item: not governed */
@@ -1121,7 +1189,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	 * for rows being applied: a removed row is taken out where it was put,
 	 * and versions before 1.1 took in such rows.
 	 */
-	if (m.sign > 0 && e->mode != LT_REMOVE && str_blank(m.wh))
+	if (!m.lenient && e->mode != LT_REMOVE && str_blank(m.wh))
 		m.wh.p = NULL;
 	m.variant = col_str(e, slot, LC_VARIANT);
 	m.lot = col_str(e, slot, LC_LOT);
@@ -1135,7 +1203,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	else if (DATE_NOT_FINITE(m.moved_on))
 	{
 		/* a removed row is reversed as it was taken in: dated today */
-		if (m.sign > 0)
+		if (!m.lenient)
 			LT_ERROR(e, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, "lottrace_date_range", m.ref,
 					 lt_row_key(ri, slot), "Give the movement the date it happened on.",
 					 "movement of %s in warehouse \"%s\" is dated %s",
@@ -1146,7 +1214,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	if (m.has_expiry && DATE_IS_NOBEGIN(m.expiry))
 	{
 		/* infinity: never expires; -infinity means nothing */
-		if (m.sign > 0)
+		if (!m.lenient)
 			LT_ERROR(e, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, "lottrace_date_range", m.ref,
 					 lt_row_key(ri, slot),
 					 "Give a real expiry date, infinity for a lot that never expires, or NULL for the item's shelf life.",
@@ -1163,7 +1231,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 		if (m.reason == NULL || !m.reason->exists)
 		{
 			/* a removed row that could never have been governed: nothing to undo */
-			if (m.sign < 0)
+			if (m.lenient)
 				goto done;
 			LT_ERROR(e, ERRCODE_FOREIGN_KEY_VIOLATION, "lottrace_reason", m.ref,
 					 lt_row_key(ri, slot),
@@ -1177,7 +1245,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	}
 	if (!col_qty(e, slot, &m.qty))
 	{
-		if (checks && m.sign > 0)
+		if (checks && !m.lenient)
 			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_qty", m.ref,
 					 lt_row_key(ri, slot), "Write the quantity moved.",
 					 "the movement of %s has no quantity", mv_what(&m));
@@ -1185,7 +1253,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	}
 	if (numeric_is_nan(DatumGetNumeric(m.qty)) || numeric_is_inf(DatumGetNumeric(m.qty)))
 	{
-		if (checks && m.sign > 0)
+		if (checks && !m.lenient)
 			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_qty", m.ref,
 					 lt_row_key(ri, slot),
 					 "A quantity must be a finite number; NaN and Infinity are not quantities.",
@@ -1195,7 +1263,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	}
 	if ((qsign = num_cmp(m.qty, e->zero)) == 0 || (m.reason != NULL && qsign < 0))
 	{
-		if (checks && m.sign > 0)
+		if (checks && !m.lenient)
 			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_qty", m.ref,
 					 lt_row_key(ri, slot),
 					 m.reason ? "With a reason column the quantity is written positive; the reason gives the direction." : NULL,
@@ -1215,7 +1283,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 
 	if (m.wh.p == NULL)
 	{
-		if (checks && m.sign > 0)
+		if (checks && !m.lenient)
 			LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_warehouse_required", m.ref,
 					 lt_row_key(ri, slot), NULL,
 					 "the movement of %s has no warehouse", mv_what(&m));
@@ -1227,7 +1295,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	{
 		if (m.lot.p == NULL)
 		{
-			if (checks && m.sign > 0)
+			if (checks && !m.lenient)
 				LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_lot_required", m.ref,
 						 lt_row_key(ri, slot),
 						 m.dir > 0
@@ -1246,7 +1314,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	{
 		if (m.serial.p == NULL)
 		{
-			if (checks && m.sign > 0)
+			if (checks && !m.lenient)
 				LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_serial_required", m.ref,
 						 lt_row_key(ri, slot),
 						 "Give a serial, or use a reason with create_serials and give the item a serial code type.",
@@ -1258,7 +1326,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 			goto done;
 		if (num_cmp(m.qty, DirectFunctionCall1(int4_numeric, Int32GetDatum(1))) != 0)
 		{
-			if (checks && m.sign > 0)
+			if (checks && !m.lenient)
 				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_qty", m.ref,
 						 lt_row_key(ri, slot), "Write one row per serial.",
 						 "the movement of %s moves %s units: a serial moves exactly one",
@@ -1270,7 +1338,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 		m.serial.p = NULL;
 
 	/* document and account the reason asks for (new rows only) */
-	if (strict && m.sign > 0 && m.reason)
+	if (strict && !m.lenient && m.reason)
 	{
 		if (m.reason->requires_doc && m.doc.p == NULL)
 			LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_doc_required", m.ref,
@@ -1285,7 +1353,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	}
 
 	/* a production batch key must fit lottrace.batch_member's index */
-	if (checks && m.sign > 0 && m.reason && m.reason->production && m.batch_key.p &&
+	if (checks && !m.lenient && m.reason && m.reason->production && m.batch_key.p &&
 		m.batch_key.len > LT_BATCH_KEY_MAX &&
 		pg_mbstrlen_with_len(m.batch_key.p, m.batch_key.len) > LT_BATCH_KEY_MAX)
 		LT_ERROR(e, ERRCODE_STRING_DATA_RIGHT_TRUNCATION, "lottrace_batch_too_long", m.ref,
@@ -1296,6 +1364,8 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 				 pg_mbstrlen_with_len(m.batch_key.p, m.batch_key.len));
 
 	MemoryContextSwitchTo(old);
+	if (del)
+		del->effect = true;
 	if (m.it->lot_tracked)
 	{
 		add_lot_move(e, &m);
@@ -1305,7 +1375,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 			   MemoryContextMemAllocated(e->chunk_cxt, true) > LT_CHUNK_BYTES))
 			flush_chunk(e, false);
 	}
-	if (m.it->serial_tracked)
+	if (m.it->serial_tracked && !m.skip_serial)
 		add_serial_move(e, &m);
 	return;
 
@@ -1823,6 +1893,7 @@ check_lot(LtEngine *e, LotEnt *l)
 			c->variant = l->key.variant.p ? str_c(l->key.variant) : NULL;
 			c->on_hand = datumCopy(b->net, false, -1);
 			c->ref = b->out_ref.src >= 0 ? b->out_ref : l->unload_ref;
+			c->matched = b->matched_out;
 			e->negs = lappend(e->negs, c);
 		}
 		MemoryContextSwitchTo(old);
@@ -1858,6 +1929,7 @@ check_lot(LtEngine *e, LotEnt *l)
 			RowRef		ref = l->unload_ref;
 
 			bool		touched = false;
+			bool		matched = false;
 
 			/* only warehouses this chunk moved stock in */
 			for (BalEnt *b = l->bals; b; b = b->next)
@@ -1865,6 +1937,7 @@ check_lot(LtEngine *e, LotEnt *l)
 					memcmp(b->key.wh.p, neg[k].wh, neg[k].whlen) == 0)
 				{
 					touched = true;
+					matched = b->matched_out;
 					if (b->out_ref.src >= 0)
 						ref = b->out_ref;
 				}
@@ -1878,6 +1951,7 @@ check_lot(LtEngine *e, LotEnt *l)
 			c->variant = l->key.variant.p ? str_c(l->key.variant) : NULL;
 			c->on_hand = neg[k].on_hand;
 			c->ref = ref;
+			c->matched = matched;
 			e->negs = lappend(e->negs, c);
 		}
 		MemoryContextSwitchTo(old);
@@ -2172,6 +2246,17 @@ check_negatives(LtEngine *e)
 					   lt_show(c->item, -1), lt_show(c->variant, -1))
 			: psprintf("lot \"%s\" of item \"%s\"", lt_show(c->code, -1), lt_show(c->item, -1));
 
+		/*
+		 * A DELETE on a partitioned table, a row coming back (its partners
+		 * may come back later in the transaction), or stock that a deletion
+		 * of this transaction left negative: judged at commit (moves.c).
+		 */
+		if (e->deferring || c->matched || lt_moves_neg_waiting(c->lot_id, c->wh))
+		{
+			lt_moves_defer_neg(c->lot_id, c->wh, name, row_desc(e, c->ref, NULL), e->ri->relid);
+			e->need_check = true;
+			continue;
+		}
 		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_negative_stock", c->ref, NULL,
 				 "Warehouses marked allow_negative in lottrace.warehouse may go below zero.",
 				 "stock of %s in warehouse \"%s\" would be %s",
@@ -2219,7 +2304,20 @@ typedef struct SerialGroup
 	/* result */
 	bool		final_in;
 	char	   *final_wh;
+	List	   *rows;			/* SerialRow *, when the statement's rules may wait */
 } SerialGroup;
+
+/* One row of a serial group, kept to be held for the commit-time check. */
+typedef struct SerialRow
+{
+	int64		rowno;
+	char	   *wh;
+	int			dir;
+	char	   *lot;
+	char	   *doc;
+	DateADT		moved_on;
+	char	   *account;
+} SerialRow;
 
 static LtPlan serial_lock_plan = {
 	"SELECT k.i, s.serial_id, s.state OPERATOR(pg_catalog.=) 'in_stock', s.warehouse, s.cancelled"
@@ -2382,18 +2480,25 @@ lock_serials(LtEngine *e, SerialGroup **gs, int n)
 	SPI_freetuptable(SPI_tuptable);
 }
 
-/* Judge one serial by its net effect per warehouse. */
-static void
-judge_serial(LtEngine *e, SerialGroup *g)
+/*
+ * Judge one serial by its net effect per warehouse.  With raise false, return false instead of refusing (a DELETE whose serial
+ * moves wait for the commit-time check); true when the moves add up.
+ */
+static bool
+judge_serial(LtEngine *e, SerialGroup *g, bool raise)
 {
 	bool		checks = (e->mode != LT_REMOVE);
 	int			nin = 0;
 
 	if (checks && g->cancelled)
+	{
+		if (!raise)
+			return false;
 		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_cancelled", g->first_ref, NULL,
 				 "Cancelled serials (lottrace.serial.cancelled) may not move.",
 				 "%s is cancelled: it may not move (warehouse \"%s\")", serial_name(g),
 				 lt_show(g->nwh > 0 ? g->wh[0] : NULL, -1));
+	}
 	g->final_in = false;
 	g->final_wh = NULL;
 	for (int w = 0; w < g->nwh; w++)
@@ -2401,23 +2506,35 @@ judge_serial(LtEngine *e, SerialGroup *g)
 		int			count = g->net[w] + ((g->in_stock && g->cur_wh && strcmp(g->cur_wh, g->wh[w]) == 0) ? 1 : 0);
 
 		if (checks && count > 1)
+		{
+			if (!raise)
+				return false;
 			LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_serial_in_stock", g->in_ref[w], NULL,
 					 "A serial is loaded once; unload it before loading it again.",
 					 "%s cannot be loaded into warehouse \"%s\": it is already in stock in warehouse \"%s\"",
 					 serial_name(g), lt_show(g->wh[w], -1),
 					 lt_show(g->in_stock ? g->cur_wh : g->wh[w], -1));
+		}
 		if (checks && count < 0)
+		{
+			if (!raise)
+				return false;
 			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_not_in_stock", g->out_ref[w], NULL,
 					 g->in_stock ? psprintf("It is in stock in warehouse \"%s\".", lt_show(g->cur_wh, -1))
 					 : "It is not in stock in any warehouse.",
 					 "%s is not in stock in warehouse \"%s\"", serial_name(g), lt_show(g->wh[w], -1));
+		}
 		if (count >= 1)
 		{
 			if (checks && nin > 0)
+			{
+				if (!raise)
+					return false;
 				LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_serial_in_stock", g->in_ref[w], NULL,
 						 "A serial is loaded once; unload it before loading it again.",
 						 "%s cannot be loaded into warehouse \"%s\": it is already in stock in warehouse \"%s\"",
 						 serial_name(g), lt_show(g->wh[w], -1), lt_show(g->final_wh, -1));
+			}
 			nin++;
 			g->final_in = true;
 			g->final_wh = g->wh[w];
@@ -2434,14 +2551,19 @@ judge_serial(LtEngine *e, SerialGroup *g)
 		if (!touched)
 		{
 			if (checks && g->final_in)
+			{
+				if (!raise)
+					return false;
 				LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_serial_in_stock", g->first_ref, NULL,
 						 "A serial is loaded once; unload it before loading it again.",
 						 "%s cannot be loaded into warehouse \"%s\": it is already in stock in warehouse \"%s\"",
 						 serial_name(g), lt_show(g->final_wh, -1), lt_show(g->cur_wh, -1));
+			}
 			g->final_in = true;
 			g->final_wh = g->cur_wh;
 		}
 	}
+	return true;
 }
 
 /* Could the serial's moves start from "not in the register"? (no error) */
@@ -2473,6 +2595,40 @@ check_serial_format(LtEngine *e, SerialGroup *g)
 				 psprintf("Codes of code type \"%s\" have the format %s.", ct->code, ct->fmt_text),
 				 "%s in warehouse \"%s\" does not match code type \"%s\"", serial_name(g),
 				 lt_show(g->load_wh, -1), lt_show(ct->code, -1));
+}
+
+/*
+ * A DELETE on a partitioned table whose moves of a serial do not add up
+ * against the register (a receipt of a serial shipped since): the moves
+ * are held, not written, until a re-insert takes them back or the
+ * commit-time check applies them.  False: they add up, or some row was not
+ * recorded; judged now.
+ */
+static bool
+hold_serial(LtEngine *e, SerialGroup *g)
+{
+	ListCell   *lc;
+
+	if (g->serial_id != 0 && judge_serial(e, g, false))
+		return false;
+	foreach(lc, g->rows)
+	{
+		SerialRow  *r = lfirst(lc);
+
+		if (r->rowno >= e->dels_cap || e->dels[r->rowno] == NULL)
+			return false;
+	}
+	foreach(lc, g->rows)
+	{
+		SerialRow  *r = lfirst(lc);
+		RowRef		ref = {LT_SRC_OLD, r->rowno};
+
+		lt_moves_hold(e->dels[r->rowno], e->ri->root, g->item.p, g->variant.p, g->code.p,
+					  r->wh, r->dir, r->lot, r->doc, r->moved_on, r->account,
+					  row_desc(e, ref, NULL));
+	}
+	e->need_check = true;
+	return true;
 }
 
 /* Apply a batch of serial groups to the register. */
@@ -2572,7 +2728,7 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 			g->in_stock = false;
 			g->cur_wh = NULL;
 			g->cancelled = false;
-			judge_serial(e, g);
+			judge_serial(e, g, true);
 			s[0][i] = g->item;
 			s[1][i] = g->variant;
 			s[2][i] = g->code;
@@ -2678,6 +2834,8 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 
 			if (g->fresh)
 				continue;		/* already written in its final state */
+			if (e->deferring && !g->any_new && hold_serial(e, g))
+				continue;		/* waits for the commit-time check */
 			if (g->serial_id == 0)
 			{
 				if (e->mode == LT_REMOVE)
@@ -2688,7 +2846,7 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 					g->in_stock = false;
 					g->cur_wh = NULL;
 					g->cancelled = false;
-					judge_serial(e, g);
+					judge_serial(e, g, true);
 				}
 				/* never loaded: every move of it is an unload */
 				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_not_in_stock",
@@ -2697,7 +2855,7 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 						 "%s is not in stock in warehouse \"%s\"",
 						 serial_name(g), lt_show(g->nwh > 0 ? g->wh[0] : NULL, -1));
 			}
-			judge_serial(e, g);
+			judge_serial(e, g, true);
 			ids[m] = g->serial_id;
 			whs[m] = (LtStr) {g->final_in ? g->final_wh : NULL,
 				g->final_in ? (int) strlen(g->final_wh) : 0};
@@ -2836,6 +2994,19 @@ process_serials(LtEngine *e)
 		ref.rowno = DatumGetInt64(slot->tts_values[SM_ROWNO - 1]);
 		if (g->first_ref.src < 0)
 			g->first_ref = ref;
+		if (e->deferring)
+		{
+			SerialRow  *r = palloc(sizeof(SerialRow));
+
+			r->rowno = ref.rowno;
+			r->wh = wh;
+			r->dir = dir;
+			r->lot = slot_str(slot, SM_LOT);
+			r->doc = slot_str(slot, SM_DOC);
+			r->moved_on = DatumGetDateADT(slot->tts_values[SM_MOVED_ON - 1]);
+			r->account = slot_str(slot, SM_ACCOUNT);
+			g->rows = lappend(g->rows, r);
+		}
 		for (w = 0; w < g->nwh; w++)
 			if (strcmp(g->wh[w], wh) == 0)
 				break;
@@ -2910,5 +3081,66 @@ lt_engine_finish(LtEngine *e)
 	}
 	check_negatives(e);
 	process_serials(e);
-	MemoryContextDelete(e->stmt_cxt);
+	{
+		bool		need_check = e->need_check;
+
+		MemoryContextDelete(e->stmt_cxt);
+		/* last, as SET CONSTRAINTS ... IMMEDIATE runs the check at once */
+		if (need_check)
+			lt_moves_queue_check();
+	}
+}
+
+void
+lt_engine_partition_moves(LtEngine *e, bool deleting, bool inserting)
+{
+	if (e->mode != LT_STRICT || !lt_moves_partitioned(e->ri))
+		return;
+	e->deferring = deleting;
+	e->matching = inserting;
+}
+
+/*
+ * The commit-time check (triggers.c, _check_moves): apply the held serial
+ * moves of ri's deletions no INSERT took back, judged against the register
+ * as it is now.
+ */
+void
+lt_engine_apply_held(LtRelInfo *ri, List *held)
+{
+	{
+		Oid			root = ri->relid;
+		LtEngine   *e = lt_engine_begin(ri, LT_STRICT);
+		ListCell   *hc;
+		int64		n = 0;
+
+		e->held = palloc(sizeof(LtHeld *) * list_length(held));
+		foreach(hc, held)
+		{
+			LtHeld	   *h = lfirst(hc);
+			LtMove		m;
+
+			if (h->root != root)
+				continue;
+			memset(&m, 0, sizeof(m));
+			e->held[n] = h;
+#define HSTR(s) ((LtStr) {(s), (s) ? (int) strlen(s) : 0})
+			m.item = HSTR(h->item);
+			m.variant = HSTR(h->variant);
+			m.serial = HSTR(h->code);
+			m.wh = HSTR(h->wh);
+			m.lot = HSTR(h->lot);
+			m.doc = HSTR(h->doc);
+			m.account = HSTR(h->account);
+#undef HSTR
+			m.dir = h->dir;
+			m.sign = -1;
+			m.lenient = true;
+			m.moved_on = h->moved_on;
+			m.ref.src = LT_SRC_HELD;
+			m.ref.rowno = n++;
+			add_serial_move(e, &m);
+		}
+		lt_engine_finish(e);
+	}
 }

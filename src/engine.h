@@ -15,6 +15,7 @@
 #include "postgres.h"
 #include "executor/tuptable.h"
 #include "utils/date.h"
+#include "nodes/pg_list.h"
 #include "utils/tuplestore.h"
 
 #include "attach.h"
@@ -43,6 +44,16 @@ extern void lt_engine_source(LtEngine *e, int src, Tuplestorestate *ts,
 
 /* Feed one row: src LT_SRC_NEW applies it, LT_SRC_OLD reverses it. */
 extern void lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno);
+
+/*
+ * Rows that move between partitions (moves.c): a DELETE on a partitioned
+ * table lets its rules wait for the commit-time check and records its rows;
+ * an INSERT takes back the rows that match.  No effect on other tables.
+ */
+extern void lt_engine_partition_moves(LtEngine *e, bool deleting, bool inserting);
+
+/* The commit-time check: apply held serial moves (LtHeld *), judged now. */
+extern void lt_engine_apply_held(LtRelInfo *ri, List *held);
 
 /* Apply what is left and run the end-of-statement checks. */
 extern void lt_engine_finish(LtEngine *e);

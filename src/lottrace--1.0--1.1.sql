@@ -1813,3 +1813,36 @@ BEGIN
   END LOOP;
 END
 $$;
+
+-- ==== rows that move between partitions by DELETE and INSERT (issue 11)
+--
+-- pg_partman's partition_data_time() moves rows out of the default
+-- partition by a DELETE and an INSERT of the same rows in one transaction;
+-- so may any SQL.  A DELETE on a partitioned attached table applies its
+-- effect at once, but its end-of-statement rules (negative stock, serial
+-- state) wait for commit, and an INSERT of a row with the same primary key
+-- and mapped columns takes its effect back in without judging it as a new
+-- movement.  The commit-time check is the constraint trigger below: the
+-- engine inserts one row into lottrace.move_check per transaction in which
+-- a rule waits, and the deferred trigger judges what is left and deletes
+-- the row.  docs/SCALING.md, "Rows that move between partitions".
+
+CREATE TABLE lottrace.move_check (
+  xact xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id()
+);
+COMMENT ON TABLE lottrace.move_check IS
+  'One row per transaction in which rules of a DELETE on a partitioned attached table wait for commit; its deferred constraint trigger check_moves judges them and deletes the row, so the table is empty outside such transactions.';
+COMMENT ON COLUMN lottrace.move_check.xact IS 'The transaction whose waiting rules the row stands for.';
+REVOKE ALL ON lottrace.move_check FROM PUBLIC;
+-- dumped like every lottrace table (it is empty between transactions)
+SELECT pg_catalog.pg_extension_config_dump('lottrace.move_check', '');
+
+CREATE FUNCTION lottrace._check_moves() RETURNS trigger
+LANGUAGE c AS 'MODULE_PATHNAME', 'lt_check_moves';
+COMMENT ON FUNCTION lottrace._check_moves() IS
+  'Constraint trigger of lottrace.move_check, fired at COMMIT (or SET CONSTRAINTS ... IMMEDIATE): refuses negative stock and serial moves left by rows deleted from a partitioned attached table and not inserted again.';
+
+CREATE CONSTRAINT TRIGGER check_moves AFTER INSERT ON lottrace.move_check
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION lottrace._check_moves();
+-- also with session_replication_role = replica (attached tables' triggers may be ENABLE ALWAYS)
+ALTER TABLE lottrace.move_check ENABLE ALWAYS TRIGGER check_moves;

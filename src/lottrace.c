@@ -13,6 +13,7 @@
 #include "attach.h"
 #include "config.h"
 #include "lottrace.h"
+#include "moves.h"
 
 PG_MODULE_MAGIC;
 
@@ -67,4 +68,5 @@ _PG_init(void)
 
 	lt_config_init();
 	lt_attach_init();
+	lt_moves_init();
 }

@@ -35,6 +35,7 @@
 #include "next_code.h"
 #include "engine.h"
 #include "lottrace.h"
+#include "moves.h"
 #include "show.h"
 #include "spi_util.h"
 #include "triggers.h"
@@ -43,6 +44,7 @@ PG_FUNCTION_INFO_V1(lt_trg_rows);
 PG_FUNCTION_INFO_V1(lt_trg_generate);
 PG_FUNCTION_INFO_V1(lt_wants_code);
 PG_FUNCTION_INFO_V1(lt_trg_truncate);
+PG_FUNCTION_INFO_V1(lt_check_moves);
 
 /* Called by the trigger manager, fired AFTER/BEFORE, FOR EACH ROW/STATEMENT? */
 void
@@ -126,6 +128,8 @@ run_statement(TriggerData *td)
 		lt_engine_source(e, LT_SRC_NEW, newt, desc);
 	if (oldt)
 		lt_engine_source(e, LT_SRC_OLD, oldt, desc);
+	/* rows that move between partitions by DELETE and INSERT (moves.c) */
+	lt_engine_partition_moves(e, oldt && !newt, newt && !oldt);
 
 	if (newt && oldt)
 	{
@@ -529,5 +533,40 @@ lt_trg_truncate(PG_FUNCTION_ARGS)
 					lt_relname(RelationGetRelid(td->tg_relation))),
 			 errdetail("TRUNCATE fires no row triggers, so the registers would keep stock that is gone."),
 			 errhint("DELETE the rows (their stock is taken out of the registers), or call lottrace.detach() first.")));
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * lottrace._check_moves(): AFTER INSERT ... FOR EACH ROW on
+ * lottrace.move_check, DEFERRABLE INITIALLY DEFERRED.  Judges what waits
+ * at commit (moves.c): negative stock left by deletions from partitioned
+ * tables, and the serial moves of deletions that were not inserted again,
+ * which go through the engine of their attached table.
+ */
+Datum
+lt_check_moves(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	LtUserSave	save;
+	List	   *held;
+	List	   *roots = NIL;
+	ListCell   *lc;
+
+	lt_check_trigger(fcinfo, "lottrace._check_moves", true, true);
+	if (RelationGetRelid(td->tg_relation) != lt_relid("move_check"))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"lottrace._check_moves\" may only be fired by lottrace.move_check")));
+
+	lt_spi_enter_as_owner(&save);
+	lt_moves_judge();
+	held = lt_moves_held_list();
+	foreach(lc, held)
+		roots = list_append_unique_oid(roots, ((LtHeld *) lfirst(lc))->root);
+	foreach(lc, roots)
+		lt_engine_apply_held(lt_relinfo(lfirst_oid(lc)), held);
+	lt_moves_resolved(held);
+	lt_moves_checked();
+	lt_spi_leave(&save);
 	return PointerGetDatum(NULL);
 }

@@ -187,9 +187,49 @@ expect "rebuild() keeps the stock (nothing attached moved it)" "$before" "$(stat
 expect "rebuild() keeps the serials (load and unload both archived)" "$before_serials" "$(serials)"
 expect "verify() clean after the second rebuild()" "0" "$(problems)"
 
+echo "== 4. partition_data_time() moves rows out of the default partition"
+# In the default partition (March 2031 has no partition): (a) a receipt
+# whose goods were partly shipped from another partition, (b) a shipment of
+# a lot expired since, (c) a receipt with a new_lot_only reason, (d) serial
+# receipts, one shipped from another partition.  Before 1.1's moves, the
+# DELETE was refused (negative stock, serial not in stock) and the re-insert
+# judged as new movements (expired lot, lot exists).
+pgc_psql pm <<'SQL'
+INSERT INTO lottrace.reason (code, direction, new_lot_only) VALUES ('NEWR', 'load', true);
+INSERT INTO erp.stock_moves (posted_on, item_code, lot_no, serial_no, qty, wh, reason, doc) VALUES
+  ('2031-03-01', 'MILK',  'M7', NULL, 100, 'W1', 'RCV',  'R7'),
+  ('2026-12-15', 'MILK',  'M7', NULL,  40, 'W1', 'SHIP', 'D7'),
+  ('2026-12-01', 'MILK',  'M8', NULL,  10, 'W1', 'RCV',  'R8'),
+  ('2031-03-02', 'MILK',  'M8', NULL,   3, 'W1', 'SHIP', 'D8'),
+  ('2031-03-03', 'MILK',  'M9', NULL,   5, 'W1', 'NEWR', 'R9'),
+  ('2031-03-04', 'SCALE', NULL, 'S7',   1, 'W1', 'RCV',  'R10'),
+  ('2026-12-16', 'SCALE', NULL, 'S7',   1, 'W1', 'SHIP', 'D10'),
+  ('2031-03-04', 'SCALE', NULL, 'S8',   1, 'W1', 'RCV',  'R11');
+SELECT lottrace.set_lot_status('MILK', 'M8', 'EXPIRED');
+SQL
+before4=$(state); before4_serials=$(serials)
+expect "rows waiting in the default partition" "5" "$(q "SELECT count(*) FROM erp.stock_moves_default")"
+expect "verify() clean before the move" "0" "$(problems)"
+out=$(pgc_psql pm -At 2>&1 -c "SELECT partman.partition_data_time('erp.stock_moves')" || true)
+echo "$out"
+expect "partition_data_time() moved the five rows" "5" "$(echo "$out" | tail -1)"
+expect "the default partition is empty" "0" "$(q "SELECT count(*) FROM erp.stock_moves_default")"
+expect "the rows are in the new partition" "5" "$(q "SELECT count(*) FROM erp.stock_moves_p2031_03")"
+expect "stock unchanged by the move" "$before4" "$(state)"
+expect "serials unchanged by the move" "$before4_serials" "$(serials)"
+expect "verify() clean after the move" "0" "$(problems)"
+expect "no check left queued" "0" "$(q "SELECT count(*) FROM lottrace.move_check")"
+# the same DELETE alone is still refused
+got=$(pgc_psql pm -At 2>&1 -c "DELETE FROM erp.stock_moves_p2031_03 WHERE doc = 'R7'" || true)
+case "$got" in
+  *'would be -40'*'judged at commit'*) echo "ok: a receipt deleted for good is refused at commit" ;;
+  *) fail "deleting the shipped receipt was not refused: $got" ;;
+esac
+expect "stock unchanged by the refused delete" "$before4" "$(state)"
+
 echo "== lottrace.detach() of the table takes the archived balances out too"
 pgc_psql pm -c "SELECT lottrace.detach('erp.stock_moves')" >/dev/null
-expect "no stock left after detach()" "CHEESE/C1 0/0 MILK/M1 0/0" "$(state)"
+expect "no stock left after detach()" "CHEESE/C1 0/0 MILK/M1 0/0 MILK/M7 0/0 MILK/M8 0/0 MILK/M9 0/0" "$(state)"
 expect "no archived balances left after detach()" "0" "$(q "SELECT count(*) FROM lottrace.archived_partition")"
 expect "verify() clean after detach()" "0" "$(problems)"
 
