@@ -1,0 +1,279 @@
+/*
+ * engine_common.c — what the engine's files share: the error report (the
+ * offending row found again in its source, the constraint fields), the
+ * chunk's hash tables, the lots a statement created, checked date
+ * arithmetic.  See engine_int.h.
+ */
+#include "postgres.h"
+
+#include "engine_int.h"
+
+/* ------------------------------------------------------------------------
+ * Error reporting
+ * ------------------------------------------------------------------------
+ */
+
+/* "(id)=(42)" of a row of a source, found again in its tuplestore. */
+static char *
+row_key(LtEngine *e, RowRef ref)
+{
+	Tuplestorestate *ts;
+	TupleTableSlot *slot;
+	int			ptr;
+	char	   *key;
+
+	if (ref.src < 0 || ref.src == LT_SRC_HELD || e->src_ts[ref.src] == NULL)
+		return NULL;
+	ts = e->src_ts[ref.src];
+	ptr = tuplestore_alloc_read_pointer(ts, EXEC_FLAG_REWIND);
+	tuplestore_select_read_pointer(ts, ptr);
+	tuplestore_rescan(ts);
+	if (ref.rowno > 0 && !tuplestore_skiptuples(ts, ref.rowno, true))
+		return NULL;
+	slot = MakeSingleTupleTableSlot(e->src_desc[ref.src], &TTSOpsMinimalTuple);
+	if (!tuplestore_gettupleslot(ts, true, false, slot))
+		return NULL;
+	key = lt_row_key(e->ri, slot);
+	ExecDropSingleTupleTableSlot(slot);
+	return key;
+}
+
+/* The DETAIL line's "Row ... of table ..." part. */
+char *
+lte_row_desc(LtEngine *e, RowRef ref, const char *key)
+{
+	const char *what;
+
+	if (ref.src == LT_SRC_HELD)
+		return psprintf("%s Rows deleted from a partitioned table are judged at commit; this one was not inserted again.",
+						e->held[ref.rowno]->detail);
+	if (key == NULL)
+		key = row_key(e, ref);
+	if (key == NULL)
+		return psprintf("Table %s.", e->ri->relname);
+	if (e->mode == LT_BACKFILL)
+		what = "Existing row";
+	else if (ref.src == LT_SRC_OLD)
+		what = "Removing row";
+	else
+		what = "Row";
+	return psprintf("%s %s of table %s.", what, key, e->ri->relname);
+}
+
+int
+lte_errconstraint(LtEngine *e, const char *conname)
+{
+	err_generic_string(PG_DIAG_SCHEMA_NAME,
+					   get_namespace_name(get_rel_namespace(e->ri->relid)));
+	err_generic_string(PG_DIAG_TABLE_NAME, get_rel_name(e->ri->relid));
+	return err_generic_string(PG_DIAG_CONSTRAINT_NAME, conname);
+}
+
+/* ------------------------------------------------------------------------
+ * Hash tables of the chunk
+ * ------------------------------------------------------------------------
+ */
+
+static uint32
+lotkey_hash(const void *key, Size keysize)
+{
+	const LotKey *k = key;
+
+	return str_hash(k->code, str_hash(k->variant, str_hash(k->item, 0)));
+}
+
+static int
+lotkey_match(const void *a, const void *b, Size keysize)
+{
+	const LotKey *x = a;
+	const LotKey *y = b;
+
+	return (str_eq(x->item, y->item) && str_eq(x->code, y->code) &&
+			str_eq(x->variant, y->variant)) ? 0 : 1;
+}
+
+uint32
+lte_balkey_hash(const void *key, Size keysize)
+{
+	const BalKey *k = key;
+
+	return str_hash(k->wh, hash_bytes((const unsigned char *) &k->lot, sizeof(k->lot)));
+}
+
+int
+lte_balkey_match(const void *a, const void *b, Size keysize)
+{
+	const BalKey *x = a;
+	const BalKey *y = b;
+
+	return (x->lot == y->lot && str_eq(x->wh, y->wh)) ? 0 : 1;
+}
+
+uint32
+lte_batchkey_hash(const void *key, Size keysize)
+{
+	const BatchKey *k = key;
+
+	return hash_combine(str_hash(k->batch, hash_bytes((const unsigned char *) &k->lot,
+													  sizeof(k->lot))),
+						(uint32) k->role);
+}
+
+int
+lte_batchkey_match(const void *a, const void *b, Size keysize)
+{
+	const BatchKey *x = a;
+	const BatchKey *y = b;
+
+	return (x->lot == y->lot && x->role == y->role && str_eq(x->batch, y->batch)) ? 0 : 1;
+}
+
+HTAB *
+lte_chunk_hash(LtEngine *e, const char *name, Size keysize, Size entrysize,
+		   HashValueFunc hash, HashCompareFunc match)
+{
+	HASHCTL		ctl;
+
+	ctl.keysize = keysize;
+	ctl.entrysize = entrysize;
+	ctl.hash = hash;
+	ctl.match = match;
+	ctl.hcxt = e->chunk_cxt;
+	return hash_create(name, 256, &ctl,
+					   HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+}
+
+void
+lte_chunk_reset(LtEngine *e)
+{
+	MemoryContextReset(e->chunk_cxt);
+	e->lots = lte_chunk_hash(e, "lottrace lots", sizeof(LotKey), sizeof(LotEnt),
+						 lotkey_hash, lotkey_match);
+	e->bals = NULL;
+	e->batches = NULL;
+	e->last_lot = NULL;
+	e->nbal = 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Lots created by this statement (for new_lot_only across chunks)
+ * ------------------------------------------------------------------------
+ */
+
+void
+lte_created_add(LtEngine *e, int64 id)
+{
+	if (e->ncreated == e->created_cap)
+	{
+		e->created_cap = e->created_cap ? e->created_cap * 2 : 256;
+		e->created = e->created
+			? repalloc_huge(e->created, sizeof(int64) * e->created_cap)
+			: MemoryContextAllocHuge(e->stmt_cxt, sizeof(int64) * e->created_cap);
+	}
+	if (e->ncreated > 0 && e->created[e->ncreated - 1] > id)
+		e->created_sorted = false;
+	e->created[e->ncreated++] = id;
+}
+
+static int
+int64_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+bool
+lte_created_has(LtEngine *e, int64 id)
+{
+	if (e->ncreated == 0)
+		return false;
+	if (!e->created_sorted)
+	{
+		qsort(e->created, e->ncreated, sizeof(int64), int64_cmp);
+		e->created_sorted = true;
+	}
+	return bsearch(&id, e->created, e->ncreated, sizeof(int64), int64_cmp) != NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Dates
+ * ------------------------------------------------------------------------
+ */
+
+/* What a row moves, for messages: lot "L1" of item "A", or serial, or item. */
+char *
+lte_move_name(LtMove *m)
+{
+	const char *v = m->variant.p ? psprintf(" variant \"%s\"", str_c(m->variant)) : "";
+
+	if (m->lot.p)
+		return psprintf("lot \"%s\" of item \"%s\"%s", str_c(m->lot), str_c(m->item), v);
+	if (m->serial.p)
+		return psprintf("serial \"%s\" of item \"%s\"%s", str_c(m->serial), str_c(m->item), v);
+	return psprintf("item \"%s\"%s", str_c(m->item), v);
+}
+
+/*
+ * d + days, false when the result is not a date PostgreSQL can store
+ * (outside 4714-11-24 BC .. 5874897-12-31).  d must be finite.
+ */
+bool
+lt_date_add(DateADT d, int64 days, DateADT *out)
+{
+	int64		r = (int64) d + days;
+
+	if (r < (int64) (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) ||
+		r >= (int64) (DATE_END_JULIAN - POSTGRES_EPOCH_JDATE))
+		return false;
+	*out = (DateADT) r;
+	return true;
+}
+
+/*
+ * Expiry of a new lot: start + validity days, rounded by the item's rule;
+ * false when it falls outside the range of type date.  start must be finite.
+ */
+bool
+lt_lot_expiry(LtItem *it, DateADT start, DateADT *out)
+{
+	DateADT		d;
+	int			y,
+				m,
+				dd;
+	int64		r;
+
+	if (!lt_date_add(start, it->lot_validity_days, &d))
+		return false;
+	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &dd);
+	if (it->expiry_rule == 'e')
+	{
+		if (++m > 12)
+		{
+			m = 1;
+			y++;
+		}
+		r = (int64) date2j(y, m, 1) - POSTGRES_EPOCH_JDATE - 1;
+	}
+	else if (it->expiry_rule == 's')
+		r = (int64) date2j(y, m, 1) - POSTGRES_EPOCH_JDATE;
+	else
+		r = d;
+	return lt_date_add(0, r, out);
+}
+
+/* The first day a lot expiring on expiry is blocked (DATEVAL_NOBEGIN: always). */
+DateADT
+lte_blocked_from(DateADT expiry, int block_days)
+{
+	DateADT		d;
+
+	if (DATE_NOT_FINITE(expiry))
+		return expiry;
+	if (!lt_date_add(expiry, -(int64) block_days, &d))
+		DATE_NOBEGIN(d);
+	return d;
+}
+
+

@@ -1,0 +1,396 @@
+/*
+ * engine_int.h — the engine's own declarations, shared by its three files
+ * (engine.c: the statement, row intake and per-row rules; engine_lots.c:
+ * writing a chunk's lots and the lot rules; engine_serials.c: the serial
+ * register; engine_common.c: what they share).  Nothing outside the engine includes it: callers use engine.h.
+ */
+#ifndef LOTTRACE_ENGINE_INT_H
+#define LOTTRACE_ENGINE_INT_H
+
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_operator.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datum.h"
+#include "utils/datetime.h"
+#include "utils/float.h"
+#include "utils/hsearch.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+#include "utils/tuplesort.h"
+
+#include "codefmt.h"
+#include "config.h"
+#include "cset.h"
+#include "next_code.h"
+#include "engine.h"
+#include "lotcode.h"
+#include "lotcode_core.h"
+#include "lottrace.h"
+#include "moves.h"
+#include "show.h"
+#include "spi_util.h"
+#include "stock.h"
+
+/*
+ * Memory a chunk may use before it is written to the registers (checked
+ * every LT_CHUNK_CHECK rows).  One chunk holds every lot of a typical bulk
+ * statement, so each lot is written once; a huge one is cut into chunks.
+ */
+#define LT_CHUNK_BYTES (24 * 1024 * 1024)
+#define LT_CHUNK_CHECK 4096
+/*
+ * Lots per register statement when a chunk is written: bounds the memory of
+ * the arrays and of the results (each slice has its own memory context).
+ */
+#define LT_WRITE_SLICE 2048
+/*
+ * A lot's balances in a chunk are a list, searched in order; a lot in more
+ * than LT_BAL_LIST warehouses has them in a hash table as well.
+ */
+#define LT_BAL_LIST 16
+/* Serials per batch of serial statements. */
+#define LT_SERIAL_BATCH 2000
+/*
+ * Longest production batch key, in characters.  lottrace.batch_member's
+ * primary key index holds the key: 500 characters (at most 2,000 bytes in
+ * UTF-8) always fit a btree index row, whatever the compression.
+ */
+#define LT_BATCH_KEY_MAX 500
+
+typedef struct LtStr
+{
+	const char *p;				/* NULL: SQL NULL */
+	int			len;
+} LtStr;
+
+/* A held serial move judged at commit (lt_engine_apply_held): rowno indexes e->held. */
+#define LT_SRC_HELD 2
+
+typedef struct RowRef
+{
+	int			src;			/* LT_SRC_NEW / LT_SRC_OLD / LT_SRC_HELD; -1 none */
+	int64		rowno;
+} RowRef;
+
+static const RowRef no_row = {-1, 0};
+
+/* What the rules need from one movement row. */
+typedef struct LtMove
+{
+	LtItem	   *it;
+	LtReason   *reason;			/* NULL when no reason column is mapped */
+	LtStr		item, variant, lot, serial, wh, doc, account, batch_key, supplier_lot;
+	Datum		qty;			/* numeric, > 0 */
+	int			dir;			/* the row's direction: +1 load, -1 unload */
+	int			sign;			/* +1 applied (new row), -1 reversed (old row) */
+	DateADT		moved_on;
+	bool		has_expiry;
+	DateADT		expiry;
+	RowRef		ref;
+	bool		lenient;		/* a removed row, or one coming back: no refusals of data */
+	bool		matched;		/* an inserted row that a deletion of this transaction
+								 * took out: the same movement, not judged again */
+	bool		skip_serial;	/* ... whose serial move the register never lost */
+} LtMove;
+
+/* A lot touched by the chunk: (item, variant, code). */
+typedef struct LotKey
+{
+	LtStr		item, variant, code;
+} LotKey;
+
+typedef struct LotEnt
+{
+	LotKey		key;
+	LtItem	   *it;
+	int64		lot_id;			/* 0: not resolved */
+	bool		existed;		/* existed before this statement */
+	bool		carried;		/* moved to the end of the statement */
+	/* first load among the new rows: creates the lot */
+	bool		has_load;
+	RowRef		load_ref;
+	DateADT		start;
+	bool		has_expiry;
+	DateADT		expiry;
+	LtStr		account, supplier_lot, load_wh;
+	Datum		first_qty;
+	/* new_lot_only loads */
+	bool		new_lot_only;
+	RowRef		nlo_ref;
+	const char *nlo_reason;
+	LtStr		nlo_wh;
+	/* single supplier: a second account among the new loads */
+	LtStr		acct2;
+	RowRef		acct2_ref;
+	LtStr		acct2_wh;
+	/* unloads subject to status and expiry (reason without allow_unavailable) */
+	bool		gated;
+	DateADT		max_unload;
+	RowRef		max_unload_ref;
+	LtStr		max_unload_wh;
+	RowRef		unload_ref;		/* any unload: for "lot does not exist" */
+	LtStr		unload_wh;
+	/* read from the register */
+	char	   *status;
+	bool		saleable;
+	bool		force_closed;
+	bool		has_db_expiry;
+	DateADT		db_expiry;
+	char	   *supplier;
+	Jsonb	   *negatives;		/* {"wh": on_hand} below zero after the write */
+	bool		inserted;		/* created by this chunk: its stock is the delta */
+	struct BalEnt *bals;		/* this lot's balances in the chunk */
+	int			nbals;			/* how many; beyond LT_BAL_LIST also in e->bals */
+} LotEnt;
+
+typedef struct BalKey
+{
+	LotEnt	   *lot;
+	LtStr		wh;
+} BalKey;
+
+typedef struct BalEnt
+{
+	BalKey		key;
+	struct BalEnt *next;		/* next balance of the same lot */
+	Datum		loaded;			/* numeric delta of loaded_qty */
+	Datum		net;			/* numeric delta of on_hand */
+	RowRef		out_ref;		/* a row that takes stock out, for messages */
+	bool		matched_out;	/* a row coming back takes stock out */
+} BalEnt;
+
+typedef struct BalIdx
+{
+	BalKey		key;
+	BalEnt	   *bal;
+} BalIdx;
+
+typedef struct BatchKey
+{
+	LtStr		batch;
+	LotEnt	   *lot;
+	char		role;			/* 'i' / 'o' */
+} BatchKey;
+
+typedef struct BatchEnt
+{
+	BatchKey	key;
+	Datum		qty;
+	int32		nrows;
+} BatchEnt;
+
+/* A balance found negative after a chunk: judged again at the end. */
+typedef struct NegCand
+{
+	int64		lot_id;
+	char	   *wh;
+	char	   *item;
+	char	   *code;
+	char	   *variant;
+	Datum		on_hand;
+	RowRef		ref;
+	bool		matched;		/* a row coming back took stock out here */
+} NegCand;
+
+/* Columns of the serial move tuples sorted at the end of the statement. */
+enum
+{
+	SM_ITEM = 1, SM_VARIANT, SM_CODE, SM_WH, SM_DIR, SM_SIGN, SM_LOT, SM_DOC,
+	SM_MOVED_ON, SM_ACCOUNT, SM_SRC, SM_ROWNO, SM_NATTS = SM_ROWNO
+};
+
+struct LtEngine
+{
+	LtRelInfo  *ri;
+	LtMode		mode;
+	MemoryContext stmt_cxt;
+	MemoryContext chunk_cxt;
+	MemoryContext row_cxt;
+	MemoryContext write_cxt;	/* one slice of a chunk's writes */
+	Tuplestorestate *src_ts[2];
+	TupleDesc	src_desc[2];
+	DateADT		today;
+	Datum		zero;
+	int64		nrows;
+	/* the chunk */
+	HTAB	   *lots;
+	HTAB	   *bals;			/* balances of lots in many warehouses; lazily */
+	HTAB	   *batches;		/* created lazily */
+	LotEnt	   *last_lot;		/* the previous row's lot: rows come in runs */
+	long		nbal;
+	int			nflush;
+	/* the statement */
+	List	   *carry;			/* LtMove * of lots not found yet */
+	List	   *negs;			/* NegCand * */
+	int64	   *created;		/* lot_ids created by this statement */
+	int			ncreated;
+	int			created_cap;
+	bool		created_sorted;
+	Tuplesortstate *serials;
+	TupleDesc	serial_desc;
+	TupleTableSlot *serial_slot;
+	int64		nserial;
+	/* rows that move between partitions (moves.c) */
+	bool		deferring;		/* a DELETE on a partitioned table: its rules wait */
+	bool		matching;		/* an INSERT on one: rows may come back */
+	bool		need_check;		/* a rule waits: queue the commit-time check */
+	LtMoveDel **dels;			/* the DELETE's recorded rows, by row number */
+	int64		dels_cap;
+	LtHeld	  **held;			/* lt_engine_apply_held: the moves, by row number */
+};
+
+/* ------------------------------------------------------------------------
+ * Small helpers
+ * ------------------------------------------------------------------------
+ */
+
+static inline bool
+str_eq(LtStr a, LtStr b)
+{
+	if (a.p == NULL || b.p == NULL)
+		return a.p == b.p;
+	return a.len == b.len && memcmp(a.p, b.p, a.len) == 0;
+}
+
+static inline uint32
+str_hash(LtStr s, uint32 h)
+{
+	if (s.p == NULL)
+		return hash_combine(h, 0x9e3779b9);
+	return hash_combine(h, hash_bytes((const unsigned char *) s.p, s.len));
+}
+
+/* Copy into cxt as a NUL-terminated string. */
+static inline LtStr
+str_copy(MemoryContext cxt, LtStr s)
+{
+	LtStr		r = s;
+
+	if (s.p != NULL)
+	{
+		char	   *c = MemoryContextAlloc(cxt, s.len + 1);
+
+		memcpy(c, s.p, s.len);
+		c[s.len] = '\0';
+		r.p = c;
+	}
+	return r;
+}
+
+/* A NUL-terminated copy ("" for NULL). */
+static inline char *
+str_c(LtStr s)
+{
+	return s.p ? pnstrdup(s.p, s.len) : pstrdup("");
+}
+
+/* The value as a message quotes it: cut by lt_show() ("" for NULL). */
+static inline char *
+str_show(LtStr s)
+{
+	return lt_show(s.p, s.len);
+}
+
+/* Is the value missing: NULL, or nothing but white space? */
+static inline bool
+str_blank(LtStr s)
+{
+	for (int i = 0; i < s.len; i++)
+		if (!ascii_space((unsigned char) s.p[i]))
+			return false;
+	return true;
+}
+
+static inline Datum
+str_text(LtStr s)
+{
+	return PointerGetDatum(cstring_to_text_with_len(s.p, s.len));
+}
+
+static inline Datum
+num_add(Datum a, Datum b)
+{
+	return DirectFunctionCall2(numeric_add, a, b);
+}
+
+static inline Datum
+num_sub(Datum a, Datum b)
+{
+	return DirectFunctionCall2(numeric_sub, a, b);
+}
+
+/*
+ * *acc += x (or -= x), freeing the old sum so that a long statement's sums
+ * do not pile up in the chunk's memory; zero is the shared constant.
+ */
+static inline void
+num_acc(Datum *acc, Datum x, bool subtract, Datum zero)
+{
+	Datum		old = *acc;
+
+	*acc = subtract ? num_sub(old, x) : num_add(old, x);
+	if (old != zero)
+		pfree(DatumGetPointer(old));
+}
+
+static inline int
+num_cmp(Datum a, Datum b)
+{
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, b));
+}
+
+static inline char *
+num_str(Datum n)
+{
+	return DatumGetCString(DirectFunctionCall1(numeric_out, n));
+}
+
+static inline char *
+date_str(DateADT d)
+{
+	return DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(d)));
+}
+
+#define LT_ERROR(e, code, conname, ref, key, hint, ...) \
+	ereport(ERROR, \
+			(errcode(code), \
+			 errmsg(__VA_ARGS__), \
+			 errdetail("%s", lte_row_desc((e), (ref), (key))), \
+			 (hint) ? errhint("%s", (const char *) (hint)) : 0, \
+			 lte_errconstraint((e), (conname))))
+
+/* Functions of one engine file used by another. */
+extern DateADT lte_blocked_from(DateADT expiry, int block_days);
+extern Datum lte_str_array(LtStr *s, int n, Oid elemtype);
+extern HTAB * lte_chunk_hash(LtEngine *e, const char *name, Size keysize, Size entrysize,
+		   HashValueFunc hash, HashCompareFunc match);
+extern bool lte_col_is(HeapTuple t, TupleDesc d, int col, LtStr s);
+extern bool lte_created_has(LtEngine *e, int64 id);
+extern char * lte_move_name(LtMove *m);
+extern char * lte_row_desc(LtEngine *e, RowRef ref, const char *key);
+extern int lte_balkey_match(const void *a, const void *b, Size keysize);
+extern int lte_batchkey_match(const void *a, const void *b, Size keysize);
+extern int lte_errconstraint(LtEngine *e, const char *conname);
+extern uint32 lte_balkey_hash(const void *key, Size keysize);
+extern uint32 lte_batchkey_hash(const void *key, Size keysize);
+extern void lte_check_negatives(LtEngine *e);
+extern void lte_chunk_reset(LtEngine *e);
+extern void lte_created_add(LtEngine *e, int64 id);
+extern void lte_flush_chunk(LtEngine *e, bool final);
+extern void lte_process_serials(LtEngine *e);
+
+#endif							/* LOTTRACE_ENGINE_INT_H */

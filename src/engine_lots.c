@@ -1,0 +1,862 @@
+/*
+ * engine_lots.c — the engine's lot side: writing a chunk's lots to
+ * lottrace.lot (upsert / update in key order, in slices), the rules judged
+ * on a written lot (new_lot_only, single supplier, availability, expiry),
+ * production batch members, and negative stock at the end of the
+ * statement.  See engine.c for the statement and engine_int.h.
+ */
+#include "postgres.h"
+
+#include "engine_int.h"
+
+/* ------------------------------------------------------------------------
+ * Writing a chunk
+ *
+ * Each lot of the chunk is written by one row operation on lottrace.lot:
+ *  - lots with a load among the new rows: INSERT ... ON CONFLICT DO UPDATE
+ *    (creates the lot, or adds to its stock);
+ *  - the others: UPDATE of existing lots.
+ * Both return what the rules need (status, flags, expiry, supplier, the
+ * warehouses now below zero), read from the locked, current row version.
+ *
+ * Lock order: the chunk's lots are sorted by key (item, code, variant as
+ * bytes, no variant last) and every statement takes its rows in the order
+ * of its arrays, so all statements lock lots in one global order and
+ * concurrent bulk loads cannot deadlock.  Lots are written in slices of
+ * LT_WRITE_SLICE in that order; when a chunk has both kinds, the existing
+ * lots are first locked in one ordered pass.
+ * ------------------------------------------------------------------------
+ */
+
+static LtPlan lot_upsert_plan = {
+	.sql = "INSERT INTO lottrace.lot AS l (item, variant, code, code_type, supplier, supplier_lot,"
+	"                               start_date, expiry_date, initial_qty, status, stock)"
+	" SELECT u.item, u.variant, u.code, u.code_type, u.supplier, u.supplier_lot,"
+	"        u.start_date, u.expiry_date, u.qty, u.status, u.delta"
+	"   FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($3::lottrace.lotcode[]), pg_catalog.unnest($4::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($7::pg_catalog.date[]), pg_catalog.unnest($8::pg_catalog.date[]),"
+	"                   pg_catalog.unnest($9::pg_catalog.numeric[]), pg_catalog.unnest($10::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($11::pg_catalog.jsonb[])) WITH ORDINALITY"
+	"        AS u(item, variant, code, code_type, supplier, supplier_lot, start_date, expiry_date,"
+	"             qty, status, delta, i)"
+	"  ORDER BY u.i"
+	" ON CONFLICT ON CONSTRAINT lot_item_code_variant_key DO UPDATE"
+	"    SET stock = lottrace._stock_add(l.stock, excluded.stock)"
+	" RETURNING l.lot_id, l.code,"
+	"           l.xmax OPERATOR(pg_catalog.=) '0'::pg_catalog.xid,"
+	"           l.status, l.saleable, l.force_closed, l.expiry_date, l.supplier,"
+	"           CASE WHEN l.xmax OPERATOR(pg_catalog.<>) '0'::pg_catalog.xid"
+	"                THEN lottrace._stock_negative(l.stock, l.stock) END",
+	.args = "pg_catalog.text[], pg_catalog.text[], lottrace.lotcode[], "
+		"pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], "
+		"pg_catalog.date[], pg_catalog.date[], pg_catalog.numeric[], "
+		"pg_catalog.text[], pg_catalog.jsonb[]"
+};
+
+static LtPlan lot_update_plan = {
+	.sql = "WITH k AS ("
+	"  SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]),"
+	"                           pg_catalog.unnest($2::pg_catalog.text[]),"
+	"                           pg_catalog.unnest($3::lottrace.lotcode[]),"
+	"                           pg_catalog.unnest($4::pg_catalog.jsonb[]))"
+	"         WITH ORDINALITY AS k(item, variant, code, delta, i)),"
+	" locked AS ("
+	"  SELECT l.lot_id, k.i, k.delta"
+	"    FROM k JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) k.item"
+	"     AND l.code OPERATOR(pg_catalog.=) k.code"
+	"     AND (l.variant OPERATOR(pg_catalog.=) k.variant OR (l.variant IS NULL AND k.variant IS NULL))"
+	"   ORDER BY k.i"
+	"     FOR NO KEY UPDATE OF l)"
+	"UPDATE lottrace.lot l SET stock = lottrace._stock_add(l.stock, locked.delta)"
+	"  FROM locked WHERE l.lot_id OPERATOR(pg_catalog.=) locked.lot_id"
+	" RETURNING locked.i, l.lot_id, l.status, l.saleable, l.force_closed, l.expiry_date,"
+	"           l.supplier, lottrace._stock_negative(l.stock, locked.delta)",
+	.args = "pg_catalog.text[], pg_catalog.text[], lottrace.lotcode[], "
+		"pg_catalog.jsonb[]"
+};
+
+/* the same for one lot: a plain UPDATE (it locks its one row) */
+static LtPlan lot_update1_plan = {
+	.sql = "UPDATE lottrace.lot l SET stock = lottrace._stock_add(l.stock, $4)"
+	" WHERE l.item OPERATOR(pg_catalog.=) $1 AND l.code OPERATOR(pg_catalog.=) $3"
+	"   AND (l.variant OPERATOR(pg_catalog.=) $2 OR (l.variant IS NULL AND $2 IS NULL))"
+	" RETURNING 1::pg_catalog.int8, l.lot_id, l.status, l.saleable, l.force_closed, l.expiry_date,"
+	"           l.supplier, lottrace._stock_negative(l.stock, $4)",
+	.args = "pg_catalog.text, pg_catalog.text, lottrace.lotcode, pg_catalog.jsonb"
+};
+
+/* existing lots of a chunk, locked in key order (the order of the upsert) */
+static LtPlan lot_prelock_plan = {
+	.sql = "SELECT l.lot_id"
+	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]),"
+	"                  pg_catalog.unnest($2::pg_catalog.text[]),"
+	"                  pg_catalog.unnest($3::lottrace.lotcode[])) WITH ORDINALITY AS k(item, variant, code, i)"
+	"  JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) k.item"
+	"   AND l.code OPERATOR(pg_catalog.=) k.code"
+	"   AND (l.variant OPERATOR(pg_catalog.=) k.variant OR (l.variant IS NULL AND k.variant IS NULL))"
+	" ORDER BY k.i"
+	"   FOR NO KEY UPDATE OF l",
+	.args = "pg_catalog.text[], pg_catalog.text[], lottrace.lotcode[]"
+};
+
+static LtPlan batch_upsert_plan = {
+	.sql = "INSERT INTO lottrace.batch_member AS m (batch_key, role, lot_id, qty, nrows)"
+	" SELECT u.b, u.r, u.l, u.q, u.n"
+	"   FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($3::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.numeric[]),"
+	"                   pg_catalog.unnest($5::pg_catalog.int4[])) AS u(b, r, l, q, n)"
+	"  ORDER BY u.b, u.r, u.l"
+	" ON CONFLICT (batch_key, role, lot_id) DO UPDATE"
+	"    SET qty = m.qty OPERATOR(pg_catalog.+) excluded.qty,"
+	"        nrows = m.nrows OPERATOR(pg_catalog.+) excluded.nrows",
+	.args = "pg_catalog.text[], pg_catalog.text[], pg_catalog.int8[], "
+		"pg_catalog.numeric[], pg_catalog.int4[]"
+};
+
+static LtPlan batch_cleanup_plan = {
+	.sql = "DELETE FROM lottrace.batch_member m"
+	" USING ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]),"
+	"                  pg_catalog.unnest($3::pg_catalog.int8[])) AS k(b, r, l)"
+	" WHERE m.batch_key OPERATOR(pg_catalog.=) k.b AND m.role OPERATOR(pg_catalog.=) k.r"
+	"   AND m.lot_id OPERATOR(pg_catalog.=) k.l AND m.nrows OPERATOR(pg_catalog.<=) 0",
+	.args = "pg_catalog.text[], pg_catalog.text[], pg_catalog.int8[]"
+};
+
+static LtPlan neg_recheck_plan = {
+	.sql = "SELECT k.i, (l.stock OPERATOR(pg_catalog.->) k.wh) OPERATOR(pg_catalog.->>) 1"
+	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.text[]))"
+	"       WITH ORDINALITY AS k(lot_id, wh, i)"
+	"  JOIN lottrace.lot l ON l.lot_id OPERATOR(pg_catalog.=) k.lot_id"
+	" WHERE ((l.stock OPERATOR(pg_catalog.->) k.wh) OPERATOR(pg_catalog.->>) 1)::pg_catalog.numeric"
+	"       OPERATOR(pg_catalog.<) 0",
+	.args = "pg_catalog.int8[], pg_catalog.text[]"
+};
+
+Datum
+lte_str_array(LtStr *s, int n, Oid elemtype)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+	bool	   *nulls = palloc(sizeof(bool) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+	{
+		nulls[i] = (s[i].p == NULL);
+		d[i] = nulls[i] ? (Datum) 0 : str_text(s[i]);
+	}
+	return lt_array_text(d, nulls, n, elemtype);
+}
+
+/* Does column col of a result row hold the string s (NULL for s.p NULL)? */
+bool
+lte_col_is(HeapTuple t, TupleDesc d, int col, LtStr s)
+{
+	bool		isnull;
+	Datum		v = SPI_getbinval(t, d, col, &isnull);
+	text	   *x;
+
+	if (isnull || s.p == NULL)
+		return isnull && s.p == NULL;
+	x = DatumGetTextPP(v);
+	return VARSIZE_ANY_EXHDR(x) == s.len && memcmp(VARDATA_ANY(x), s.p, s.len) == 0;
+}
+
+static char *
+lot_name(LotEnt *l)
+{
+	if (l->key.variant.p)
+		return psprintf("lot \"%s\" of item \"%s\" variant \"%s\"",
+						str_show(l->key.code), str_show(l->key.item), str_show(l->key.variant));
+	return psprintf("lot \"%s\" of item \"%s\"", str_show(l->key.code), str_show(l->key.item));
+}
+
+/* The chunk's change to a lot's stock, as a stock object of deltas. */
+static Datum
+lot_delta(LotEnt *l)
+{
+	int			n = 0;
+	LtStockEntry *ent;
+
+	for (BalEnt *b = l->bals; b; b = b->next)
+		n++;
+	ent = palloc(sizeof(LtStockEntry) * Max(n, 1));
+	n = 0;
+	for (BalEnt *b = l->bals; b; b = b->next)
+	{
+		ent[n].wh = b->key.wh.p;
+		ent[n].whlen = b->key.wh.len;
+		ent[n].loaded = b->loaded;
+		ent[n].on_hand = b->net;
+		n++;
+	}
+	return JsonbPGetDatum(lt_stock_build(ent, n, true));
+}
+
+/* Status of a new lot: the item's initial status or lottrace.default_status. */
+static const char *
+new_lot_status(LtEngine *e, LotEnt *l)
+{
+	const char *st = l->it->initial_status ? l->it->initial_status : lt_default_status;
+
+	if (st == NULL || !lt_status_lookup(st, NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("status \"%s\" for new %s is not in lottrace.lot_status",
+						lt_show(st, -1), lot_name(l)),
+				 errdetail("%s", lte_row_desc(e, l->load_ref, NULL)),
+				 errhint("%s", l->it->initial_status
+						 ? "Correct lottrace.item.initial_status."
+						 : "Correct the setting lottrace.default_status."),
+				 lte_errconstraint(e, "lottrace_lot_status")));
+	return st;
+}
+
+/* The code-type check of a new lot's code (ctx: item, variant, class...). */
+static void
+check_lot_format(LtEngine *e, LotEnt *l)
+{
+	LtCodeType *ct = l->it->lot_ct;
+	cf_context	ctx;
+
+	if (ct == NULL)
+		return;
+	lt_cf_item_context(&ctx, l->it, l->key.item.p, l->key.item.len,
+					   l->key.variant.p, l->key.variant.len);
+	if (!cf_match(ct->fmt, l->key.code.p, l->key.code.len, &ctx))
+		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_code_format", l->load_ref, NULL,
+				 psprintf("Codes of code type \"%s\" have the format %s.", ct->code, ct->fmt_text),
+				 "%s in warehouse \"%s\" does not match code type \"%s\"",
+				 lot_name(l), str_show(l->load_wh), lt_show(ct->code, -1));
+}
+
+/* Take the register's answer for a lot (columns from `first` on). */
+static void
+read_lot_row(LtEngine *e, LotEnt *l, HeapTuple t, TupleDesc d, int first)
+{
+	bool		isnull;
+	Datum		x;
+
+	l->status = MemoryContextStrdup(e->chunk_cxt, lt_getstr(t, d, first));
+	l->saleable = DatumGetBool(SPI_getbinval(t, d, first + 1, &isnull));
+	l->force_closed = DatumGetBool(SPI_getbinval(t, d, first + 2, &isnull));
+	x = SPI_getbinval(t, d, first + 3, &isnull);
+	l->has_db_expiry = !isnull;
+	l->db_expiry = isnull ? 0 : DatumGetDateADT(x);
+	l->supplier = lt_getstr(t, d, first + 4);
+	if (l->supplier)
+		l->supplier = MemoryContextStrdup(e->chunk_cxt, l->supplier);
+	x = SPI_getbinval(t, d, first + 5, &isnull);
+	if (isnull)
+		l->negatives = NULL;
+	else
+	{
+		MemoryContext old = MemoryContextSwitchTo(e->chunk_cxt);
+
+		l->negatives = DatumGetJsonbPCopy(x);
+		MemoryContextSwitchTo(old);
+	}
+}
+
+/* Lots with a load: create them, or add to their stock. */
+static void
+upsert_lots(LtEngine *e, LotEnt **lots, int n)
+{
+	LtStr	   *s[7];
+	Datum	   *dates[2];
+	bool	   *dnull[2];
+	Datum	   *qty = palloc(sizeof(Datum) * n);
+	Datum	   *delta = palloc(sizeof(Datum) * n);
+	Datum		args[11];
+	uint64		nr;
+
+	for (int k = 0; k < 7; k++)
+		s[k] = palloc(sizeof(LtStr) * n);
+	for (int k = 0; k < 2; k++)
+	{
+		dates[k] = palloc(sizeof(Datum) * n);
+		dnull[k] = palloc(sizeof(bool) * n);
+	}
+	for (int i = 0; i < n; i++)
+	{
+		LotEnt	   *l = lots[i];
+		const char *st = new_lot_status(e, l);
+		LtCodeType *ct = l->it->lot_ct;
+
+		s[0][i] = l->key.item;
+		s[1][i] = l->key.variant;
+		s[2][i] = l->key.code;
+		s[3][i] = (LtStr) {ct ? ct->code : NULL, ct ? (int) strlen(ct->code) : 0};
+		s[4][i] = l->account;
+		s[5][i] = l->supplier_lot;
+		s[6][i] = (LtStr) {st, (int) strlen(st)};
+		dates[0][i] = DateADTGetDatum(l->start);
+		dnull[0][i] = false;
+		dnull[1][i] = false;
+		if (l->has_expiry)
+			dates[1][i] = DateADTGetDatum(l->expiry);
+		else if (l->it->lot_validity_days >= 0)
+		{
+			DateADT		x;
+
+			if (!lt_lot_expiry(l->it, l->start, &x))
+				LT_ERROR(e, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, "lottrace_date_range", l->load_ref, NULL,
+						 "Correct the movement date, or give the expiry date in the row.",
+						 "expiry date of %s in warehouse \"%s\" is out of range: start date %s + %d days of shelf life is past 5874897-12-31",
+						 lot_name(l), str_c(l->load_wh), date_str(l->start), l->it->lot_validity_days);
+			dates[1][i] = DateADTGetDatum(x);
+		}
+		else
+			dnull[1][i] = true;
+		qty[i] = l->first_qty;
+		delta[i] = lot_delta(l);
+	}
+	args[0] = lte_str_array(s[0], n, TEXTOID);
+	args[1] = lte_str_array(s[1], n, TEXTOID);
+	args[2] = lte_str_array(s[2], n, lt_lotcode_oid());
+	args[3] = lte_str_array(s[3], n, TEXTOID);
+	args[4] = lte_str_array(s[4], n, TEXTOID);
+	args[5] = lte_str_array(s[5], n, TEXTOID);
+	args[6] = lt_array_date(dates[0], dnull[0], n);
+	args[7] = lt_array_date(dates[1], dnull[1], n);
+	args[8] = lt_array_numeric(qty, NULL, n);
+	args[9] = lte_str_array(s[6], n, TEXTOID);
+	args[10] = lt_array_text(delta, NULL, n, JSONBOID);
+	nr = lt_exec_batch(&lot_upsert_plan, args, NULL, false);
+
+	/*
+	 * INSERT ... ON CONFLICT DO UPDATE returns one row per row it takes, in
+	 * the order it takes them: the r-th row returned is lots[r] (the code
+	 * returned with it is checked all the same).
+	 */
+	if (nr != (uint64) n)
+		elog(ERROR, "lottrace: %d lots written, " UINT64_FORMAT " returned", n, nr);
+	for (uint64 r = 0; r < nr; r++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[r];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		LotEnt	   *l = lots[r];
+		bool		isnull;
+
+		if (!lte_col_is(t, d, 2, l->key.code))
+			elog(ERROR, "lottrace: the lots written came back in another order");
+		l->lot_id = lt_getint8(t, d, 1, NULL);
+		if (DatumGetBool(SPI_getbinval(t, d, 3, &isnull)))
+		{
+			l->existed = false;
+			l->inserted = true;
+			lte_created_add(e, l->lot_id);
+			if (e->mode == LT_STRICT)
+				check_lot_format(e, l);
+		}
+		else
+			l->existed = !lte_created_has(e, l->lot_id);
+		read_lot_row(e, l, t, d, 4);
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* Lots without a load: they must exist; add to their stock. */
+static void
+update_lots(LtEngine *e, LotEnt **lots, int n)
+{
+	LtStr	   *items = palloc(sizeof(LtStr) * n);
+	LtStr	   *variants = palloc(sizeof(LtStr) * n);
+	LtStr	   *codes = palloc(sizeof(LtStr) * n);
+	Datum	   *delta = palloc(sizeof(Datum) * n);
+	Datum		args[4];
+	uint64		nr;
+
+	for (int i = 0; i < n; i++)
+	{
+		items[i] = lots[i]->key.item;
+		variants[i] = lots[i]->key.variant;
+		codes[i] = lots[i]->key.code;
+		delta[i] = lot_delta(lots[i]);
+	}
+	if (n == 1)
+	{
+		char		nulls[4] = {' ', ' ', ' ', ' '};
+
+		args[0] = str_text(items[0]);
+		if (variants[0].p)
+			args[1] = str_text(variants[0]);
+		else
+		{
+			args[1] = (Datum) 0;
+			nulls[1] = 'n';
+		}
+		args[2] = str_text(codes[0]);	/* a lotcode is laid out as text */
+		args[3] = delta[0];
+		nr = lt_exec(&lot_update1_plan, args, nulls, false, 0);
+	}
+	else
+	{
+		args[0] = lte_str_array(items, n, TEXTOID);
+		args[1] = lte_str_array(variants, n, TEXTOID);
+		args[2] = lte_str_array(codes, n, lt_lotcode_oid());
+		args[3] = lt_array_text(delta, NULL, n, JSONBOID);
+		nr = lt_exec_batch(&lot_update_plan, args, NULL, false);
+	}
+	for (uint64 r = 0; r < nr; r++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[r];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		int64		i = lt_getint8(t, d, 1, NULL) - 1;
+		LotEnt	   *l;
+
+		if (i < 0 || i >= n)
+			continue;
+		l = lots[i];
+		l->lot_id = lt_getint8(t, d, 2, NULL);
+		l->existed = !lte_created_has(e, l->lot_id);
+		read_lot_row(e, l, t, d, 3);
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* Rules on a written lot: new_lot_only, single supplier, availability, stock. */
+static void
+check_lot(LtEngine *e, LotEnt *l)
+{
+	if (e->mode == LT_STRICT)
+	{
+		if (l->new_lot_only && l->existed)
+			LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_new_lot_only", l->nlo_ref, NULL,
+					 "Loads with this reason must create a new lot: give a new lot code, or none to have one generated.",
+					 "%s already exists: reason \"%s\" only creates new lots (load into warehouse \"%s\")",
+					 lot_name(l), lt_show(l->nlo_reason, -1), str_show(l->nlo_wh));
+		if (l->it->single_supplier)
+		{
+			if (l->acct2.p)
+				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_single_supplier", l->acct2_ref, NULL,
+						 "The item allows one supplier per lot (lottrace.item.single_supplier).",
+						 "%s comes from supplier \"%s\": load from account \"%s\" into warehouse \"%s\" refused",
+						 lot_name(l), str_show(l->account), str_show(l->acct2), str_show(l->acct2_wh));
+			/*
+			 * The lot's supplier as written: before the statement, or by an
+			 * earlier chunk of it (so not only when the lot "existed").
+			 */
+			if (l->has_load && l->account.p && l->supplier &&
+				strcmp(l->supplier, str_c(l->account)) != 0)
+				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_single_supplier", l->load_ref, NULL,
+						 "The item allows one supplier per lot (lottrace.item.single_supplier).",
+						 "%s comes from supplier \"%s\": load from account \"%s\" into warehouse \"%s\" refused",
+						 lot_name(l), lt_show(l->supplier, -1), str_show(l->account), str_show(l->load_wh));
+		}
+		if (l->gated)
+		{
+			bool		available = false;
+			const char *why = NULL;
+
+			if (!lt_status_lookup(l->status, &available) || !available)
+				why = psprintf("its status \"%s\" is not available", lt_show(l->status, -1));
+			else if (!l->saleable)
+				why = "it is not saleable";
+			else if (l->force_closed)
+				why = "it is force closed";
+			if (why)
+				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_lot_unavailable", l->max_unload_ref, NULL,
+						 "Release the lot (lottrace.set_lot_status), or use a reason that allows unavailable lots.",
+						 "%s cannot be unloaded from warehouse \"%s\": %s",
+						 lot_name(l), str_show(l->max_unload_wh), why);
+			if (l->has_db_expiry &&
+				l->max_unload >= lte_blocked_from(l->db_expiry, l->it->block_days))
+				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_lot_expired", l->max_unload_ref, NULL,
+						 "Expired lots are unloaded with a reason that allows unavailable lots (e.g. scrapping).",
+						 "%s is blocked by expiry: it expires on %s and is blocked from %s; the unload from warehouse \"%s\" is dated %s",
+						 lot_name(l), date_str(l->db_expiry),
+						 date_str(lte_blocked_from(l->db_expiry, l->it->block_days)),
+						 str_show(l->max_unload_wh), date_str(l->max_unload));
+		}
+	}
+
+	/* warehouses now below zero: judged at the end of the statement */
+	if (l->inserted && e->mode == LT_STRICT)
+	{
+		/* a new lot's stock is this chunk's delta */
+		MemoryContext old = MemoryContextSwitchTo(e->stmt_cxt);
+
+		for (BalEnt *b = l->bals; b; b = b->next)
+		{
+			NegCand    *c;
+
+			if (num_cmp(b->net, e->zero) >= 0 || lt_warehouse_allows_negative(b->key.wh.p))
+				continue;
+			c = palloc(sizeof(NegCand));
+			c->lot_id = l->lot_id;
+			c->wh = pstrdup(b->key.wh.p);
+			c->item = str_c(l->key.item);
+			c->code = str_c(l->key.code);
+			c->variant = l->key.variant.p ? str_c(l->key.variant) : NULL;
+			c->on_hand = datumCopy(b->net, false, -1);
+			c->ref = b->out_ref.src >= 0 ? b->out_ref : l->unload_ref;
+			c->matched = b->matched_out;
+			e->negs = lappend(e->negs, c);
+		}
+		MemoryContextSwitchTo(old);
+	}
+	else if (l->negatives != NULL && e->mode == LT_STRICT)
+	{
+		LtStockEntry *neg;
+		int			nn;
+		JsonbIterator *it;
+		JsonbValue	v;
+		JsonbIteratorToken tok;
+		MemoryContext old = MemoryContextSwitchTo(e->stmt_cxt);
+
+		/* {"wh": on_hand}: read it as pairs */
+		nn = 0;
+		neg = palloc(sizeof(LtStockEntry) * 8);
+		it = JsonbIteratorInit(&l->negatives->root);
+		while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+		{
+			if (tok == WJB_KEY)
+			{
+				if (nn % 8 == 0 && nn > 0)
+					neg = repalloc(neg, sizeof(LtStockEntry) * (nn + 8));
+				neg[nn].wh = pnstrdup(v.val.string.val, v.val.string.len);
+				neg[nn].whlen = v.val.string.len;
+			}
+			else if (tok == WJB_VALUE)
+				neg[nn++].on_hand = datumCopy(NumericGetDatum(v.val.numeric), false, -1);
+		}
+		for (int k = 0; k < nn; k++)
+		{
+			NegCand    *c;
+			RowRef		ref = l->unload_ref;
+
+			bool		touched = false;
+			bool		matched = false;
+
+			/* only warehouses this chunk moved stock in */
+			for (BalEnt *b = l->bals; b; b = b->next)
+				if (b->key.wh.len == neg[k].whlen &&
+					memcmp(b->key.wh.p, neg[k].wh, neg[k].whlen) == 0)
+				{
+					touched = true;
+					matched = b->matched_out;
+					if (b->out_ref.src >= 0)
+						ref = b->out_ref;
+				}
+			if (!touched || lt_warehouse_allows_negative(neg[k].wh))
+				continue;
+			c = palloc(sizeof(NegCand));
+			c->lot_id = l->lot_id;
+			c->wh = (char *) neg[k].wh;
+			c->item = str_c(l->key.item);
+			c->code = str_c(l->key.code);
+			c->variant = l->key.variant.p ? str_c(l->key.variant) : NULL;
+			c->on_hand = neg[k].on_hand;
+			c->ref = ref;
+			c->matched = matched;
+			e->negs = lappend(e->negs, c);
+		}
+		MemoryContextSwitchTo(old);
+	}
+}
+
+/* Turn a not-yet-existing lot's balances into moves for the final chunk. */
+static void
+carry_lot(LtEngine *e, LotEnt *l)
+{
+	MemoryContext old = MemoryContextSwitchTo(e->stmt_cxt);
+
+	for (BalEnt *b = l->bals; b; b = b->next)
+	{
+		LtMove	   *m;
+		int			c = num_cmp(b->net, e->zero);
+
+		if (c == 0)
+			continue;
+		m = palloc0(sizeof(LtMove));
+		m->it = l->it;
+		m->item = str_copy(e->stmt_cxt, l->key.item);
+		m->variant = str_copy(e->stmt_cxt, l->key.variant);
+		m->lot = str_copy(e->stmt_cxt, l->key.code);
+		m->wh = str_copy(e->stmt_cxt, b->key.wh);
+		m->qty = datumCopy(c > 0 ? b->net : DirectFunctionCall1(numeric_uminus, b->net), false, -1);
+		m->dir = c;
+		m->sign = 1;
+		m->moved_on = l->gated ? l->max_unload : e->today;
+		m->ref = (b->out_ref.src >= 0) ? b->out_ref : l->unload_ref;
+		if (!l->gated)
+		{
+			/* its unloads were not gated: keep them so */
+			static LtReason ungated = {.exists = true, .sign = -1, .allow_unavailable = true};
+
+			m->reason = &ungated;
+		}
+		e->carry = lappend(e->carry, m);
+	}
+	l->carried = true;
+	MemoryContextSwitchTo(old);
+}
+
+static int
+str_cmp_bytes(LtStr a, LtStr b)
+{
+	int			c;
+
+	if (a.p == NULL || b.p == NULL)
+		return (a.p == NULL) - (b.p == NULL);	/* NULL last */
+	c = memcmp(a.p, b.p, Min(a.len, b.len));
+	if (c != 0)
+		return c;
+	return (a.len > b.len) - (a.len < b.len);
+}
+
+static int
+lot_key_cmp(const void *x, const void *y)
+{
+	const LotEnt *a = *(LotEnt *const *) x;
+	const LotEnt *b = *(LotEnt *const *) y;
+	int			c = str_cmp_bytes(a->key.item, b->key.item);
+
+	if (c == 0)
+		c = str_cmp_bytes(a->key.code, b->key.code);
+	if (c == 0)
+		c = str_cmp_bytes(a->key.variant, b->key.variant);
+	return c;
+}
+
+typedef void (*LotWriter) (LtEngine *e, LotEnt **lots, int n);
+
+static void
+prelock_lots(LtEngine *e, LotEnt **lots, int n)
+{
+	LtStr	   *items = palloc(sizeof(LtStr) * n);
+	LtStr	   *variants = palloc(sizeof(LtStr) * n);
+	LtStr	   *codes = palloc(sizeof(LtStr) * n);
+	Datum		args[3];
+
+	for (int i = 0; i < n; i++)
+	{
+		items[i] = lots[i]->key.item;
+		variants[i] = lots[i]->key.variant;
+		codes[i] = lots[i]->key.code;
+	}
+	args[0] = lte_str_array(items, n, TEXTOID);
+	args[1] = lte_str_array(variants, n, TEXTOID);
+	args[2] = lte_str_array(codes, n, lt_lotcode_oid());
+	lt_exec_batch(&lot_prelock_plan, args, NULL, false);
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* Run a writer over lots (sorted) in slices, each in a fresh memory context. */
+static void
+write_sliced(LtEngine *e, LotWriter writer, LotEnt **lots, int n)
+{
+	for (int off = 0; off < n; off += LT_WRITE_SLICE)
+	{
+		MemoryContext old = MemoryContextSwitchTo(e->write_cxt);
+
+		writer(e, lots + off, Min(LT_WRITE_SLICE, n - off));
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(e->write_cxt);
+	}
+}
+
+void
+lte_flush_chunk(LtEngine *e, bool final)
+{
+	HASH_SEQ_STATUS hs;
+	LotEnt	   *l;
+	BatchEnt   *be;
+	long		nlots = hash_get_num_entries(e->lots);
+	LotEnt	  **all,
+			  **with_load,
+			  **without;
+	int			n = 0,
+				nw = 0,
+				nwo = 0;
+	MemoryContext old;
+
+	if (nlots == 0)
+		return;
+	old = MemoryContextSwitchTo(e->chunk_cxt);
+	e->nflush++;
+	elog(DEBUG1, "lottrace: writing chunk %d (%ld lots)", e->nflush, nlots);
+
+	/*
+	 * 1. write every lot, in key order: upsert the loaded ones, update the
+	 * others
+	 */
+	all = palloc(sizeof(LotEnt *) * nlots);
+	with_load = palloc(sizeof(LotEnt *) * nlots);
+	without = palloc(sizeof(LotEnt *) * nlots);
+	hash_seq_init(&hs, e->lots);
+	while ((l = hash_seq_search(&hs)) != NULL)
+		all[n++] = l;
+	qsort(all, nlots, sizeof(LotEnt *), lot_key_cmp);
+	for (int i = 0; i < n; i++)
+	{
+		if (all[i]->has_load)
+			with_load[nw++] = all[i];
+		else
+			without[nwo++] = all[i];
+	}
+	if (nw > 0 && nwo > 0)
+	{
+		/*
+		 * Both kinds in one chunk: lock every existing lot first, in key
+		 * order, so that two statements never hold locks in opposite orders.
+		 */
+		write_sliced(e, prelock_lots, all, n);
+	}
+	if (nw > 0)
+		write_sliced(e, upsert_lots, with_load, nw);
+	if (nwo > 0)
+		write_sliced(e, update_lots, without, nwo);
+
+	/* 2. lots that do not exist: carried to the end, or refused there */
+	for (int i = 0; i < nwo; i++)
+	{
+		l = without[i];
+		if (l->lot_id != 0)
+			continue;
+		if (!final)
+			carry_lot(e, l);
+		else if (e->mode != LT_REMOVE)
+			LT_ERROR(e, ERRCODE_FOREIGN_KEY_VIOLATION, "lottrace_lot_unknown", l->unload_ref, NULL,
+					 "Unloads must name a lot that has been loaded.",
+					 "%s does not exist (unload from warehouse \"%s\")",
+					 lot_name(l), str_show(l->unload_wh));
+		else
+			l->carried = true;	/* nothing to take out of a lot that is gone */
+	}
+
+	/* 3. rules on each lot */
+	hash_seq_init(&hs, e->lots);
+	while ((l = hash_seq_search(&hs)) != NULL)
+		if (!l->carried)
+			check_lot(e, l);
+
+	/* 4. production batch members */
+	{
+		long		nbt = e->batches ? hash_get_num_entries(e->batches) : 0;
+
+		if (nbt > 0)
+		{
+			LtStr	   *keys = palloc(sizeof(LtStr) * nbt);
+			LtStr	   *roles = palloc(sizeof(LtStr) * nbt);
+			int64	   *ids = palloc(sizeof(int64) * nbt);
+			Datum	   *qty = palloc(sizeof(Datum) * nbt);
+			int32	   *nrows = palloc(sizeof(int32) * nbt);
+			int			n = 0;
+			bool		shrink = false;
+
+			hash_seq_init(&hs, e->batches);
+			while ((be = hash_seq_search(&hs)) != NULL)
+			{
+				if (be->key.lot->carried)
+					continue;
+				keys[n] = be->key.batch;
+				roles[n] = (be->key.role == 'i') ? (LtStr) {"input", 5} : (LtStr) {"output", 6};
+				ids[n] = be->key.lot->lot_id;
+				qty[n] = be->qty;
+				nrows[n] = be->nrows;
+				if (be->nrows < 0)
+					shrink = true;
+				n++;
+			}
+			if (n > 0)
+			{
+				Datum		args[5];
+
+				args[0] = lte_str_array(keys, n, TEXTOID);
+				args[1] = lte_str_array(roles, n, TEXTOID);
+				args[2] = lt_array_int8(ids, n);
+				args[3] = lt_array_numeric(qty, NULL, n);
+				args[4] = lt_array_int4(nrows, n);
+				lt_exec_batch(&batch_upsert_plan, args, NULL, false);
+				if (shrink)
+					lt_exec_batch(&batch_cleanup_plan, args, NULL, false);
+			}
+		}
+	}
+
+	MemoryContextSwitchTo(old);
+	lte_chunk_reset(e);
+}
+
+/* ------------------------------------------------------------------------
+ * End of statement: negative stock
+ * ------------------------------------------------------------------------
+ */
+
+void
+lte_check_negatives(LtEngine *e)
+{
+	ListCell   *lc;
+
+	if (e->negs == NIL)
+		return;
+	if (e->nflush > 1)
+	{
+		/* a later chunk may have brought the stock back: read it again */
+		int			n = list_length(e->negs);
+		int64	   *ids = palloc(sizeof(int64) * n);
+		LtStr	   *whs = palloc(sizeof(LtStr) * n);
+		NegCand   **cs = palloc(sizeof(NegCand *) * n);
+		Datum		args[2];
+		uint64		nr;
+		int			i = 0;
+		List	   *still = NIL;
+
+		foreach(lc, e->negs)
+		{
+			NegCand    *c = lfirst(lc);
+
+			cs[i] = c;
+			ids[i] = c->lot_id;
+			whs[i] = (LtStr) {c->wh, (int) strlen(c->wh)};
+			i++;
+		}
+		args[0] = lt_array_int8(ids, n);
+		args[1] = lte_str_array(whs, n, TEXTOID);
+		/*
+		 * Not read-only: a read-only SPI query runs on the statement's
+		 * snapshot, before the chunks' own writes, and would read the
+		 * stock as it was before the statement.
+		 */
+		nr = lt_exec_batch(&neg_recheck_plan, args, NULL, false);
+		for (uint64 r = 0; r < nr; r++)
+		{
+			int64		k = lt_getint8(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, NULL) - 1;
+			char	   *oh = lt_getstr(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
+
+			if (k < 0 || k >= n)
+				continue;
+			cs[k]->on_hand = DirectFunctionCall3(numeric_in, CStringGetDatum(oh),
+												 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+			still = lappend(still, cs[k]);
+		}
+		e->negs = still;
+	}
+	foreach(lc, e->negs)
+	{
+		NegCand    *c = lfirst(lc);
+		char	   *name = c->variant
+			? psprintf("lot \"%s\" of item \"%s\" variant \"%s\"", lt_show(c->code, -1),
+					   lt_show(c->item, -1), lt_show(c->variant, -1))
+			: psprintf("lot \"%s\" of item \"%s\"", lt_show(c->code, -1), lt_show(c->item, -1));
+
+		/*
+		 * A DELETE on a partitioned table, a row coming back (its partners
+		 * may come back later in the transaction), or stock that a deletion
+		 * of this transaction left negative: judged at commit (moves.c).
+		 */
+		if (e->deferring || c->matched || lt_moves_neg_waiting(c->lot_id, c->wh))
+		{
+			lt_moves_defer_neg(c->lot_id, c->wh, name, lte_row_desc(e, c->ref, NULL), e->ri->relid);
+			e->need_check = true;
+			continue;
+		}
+		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_negative_stock", c->ref, NULL,
+				 "Warehouses marked allow_negative in lottrace.warehouse may go below zero.",
+				 "stock of %s in warehouse \"%s\" would be %s",
+				 name, lt_show(c->wh, -1), num_str(c->on_hand));
+	}
+}
+
