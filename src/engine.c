@@ -27,98 +27,42 @@
 #include "postgres.h"
 
 #include "engine_int.h"
+#include "row.h"
 
 /* ------------------------------------------------------------------------
  * Reading a row
  * ------------------------------------------------------------------------
  */
 
-/* A code-like column as bytes (NULL and '' give a NULL LtStr). */
+/* The mapped columns of a row, through the one decoder (row.h). */
 static LtStr
 col_str(LtEngine *e, TupleTableSlot *slot, LtColId id)
 {
 	LtCol	   *c = &e->ri->col[id];
-	LtStr		s = {NULL, 0};
-	Datum		d;
+	LtStr		s;
 
-	if (c->attnum == 0 || slot->tts_isnull[c->attnum - 1])
-		return s;
-	d = slot->tts_values[c->attnum - 1];
-	switch (c->kind)
-	{
-		case CK_TEXT:
-		case CK_BPCHAR:
-			{
-				text	   *t = DatumGetTextPP(d);
-
-				s.p = VARDATA_ANY(t);
-				s.len = VARSIZE_ANY_EXHDR(t);
-				if (c->kind == CK_BPCHAR)
-					while (s.len > 0 && s.p[s.len - 1] == ' ')
-						s.len--;
-				break;
-			}
-		default:
-			s.p = OutputFunctionCall(&c->out, d);
-			s.len = strlen(s.p);
-			break;
-	}
-	if (s.len == 0)
-		s.p = NULL;
+	s.p = c->attnum ? lt_col_text(c, slot->tts_values[c->attnum - 1],
+								  slot->tts_isnull[c->attnum - 1], &s.len) : NULL;
+	if (s.p == NULL)
+		s.len = 0;
 	return s;
 }
 
-/* The quantity as numeric; false if NULL. */
 static bool
 col_qty(LtEngine *e, TupleTableSlot *slot, Datum *qty)
 {
 	LtCol	   *c = &e->ri->col[LC_QTY];
-	Datum		d;
 
-	if (slot->tts_isnull[c->attnum - 1])
-		return false;
-	d = slot->tts_values[c->attnum - 1];
-	switch (c->kind)
-	{
-		case CK_NUMERIC:
-			*qty = d;
-			break;
-		case CK_INT2:
-			*qty = DirectFunctionCall1(int2_numeric, d);
-			break;
-		case CK_INT4:
-			*qty = DirectFunctionCall1(int4_numeric, d);
-			break;
-		case CK_INT8:
-			*qty = DirectFunctionCall1(int8_numeric, d);
-			break;
-		case CK_FLOAT4:
-			*qty = DirectFunctionCall1(float4_numeric, d);
-			break;
-		default:
-			*qty = DirectFunctionCall1(float8_numeric, d);
-			break;
-	}
-	return true;
+	return lt_col_qty(c, slot->tts_values[c->attnum - 1], slot->tts_isnull[c->attnum - 1], qty);
 }
 
-/* A date column; false if unmapped or NULL (infinite dates are returned). */
 static bool
 col_date(LtEngine *e, TupleTableSlot *slot, LtColId id, DateADT *out)
 {
 	LtCol	   *c = &e->ri->col[id];
-	Datum		d;
 
-	if (c->attnum == 0 || slot->tts_isnull[c->attnum - 1])
-		return false;
-	d = slot->tts_values[c->attnum - 1];
-	if (c->kind == CK_DATE)
-		*out = DatumGetDateADT(d);
-	else if (c->kind == CK_TIMESTAMP)
-		*out = DatumGetDateADT(DirectFunctionCall1(timestamp_date, d));
-	else
-		*out = DatumGetDateADT(DirectFunctionCall1(timestamptz_date, d));
-	return true;
+	return c->attnum && lt_col_date(c, slot->tts_values[c->attnum - 1],
+									slot->tts_isnull[c->attnum - 1], out);
 }
 
 /* ------------------------------------------------------------------------

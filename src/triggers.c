@@ -38,6 +38,7 @@
 #include "moves.h"
 #include "show.h"
 #include "spi_util.h"
+#include "row.h"
 #include "triggers.h"
 
 PG_FUNCTION_INFO_V1(lt_trg_rows);
@@ -204,54 +205,23 @@ lt_trg_rows(PG_FUNCTION_ARGS)
  * ------------------------------------------------------------------------
  */
 
+/* The mapped columns of a row, through the one decoder (row.h). */
 static const char *
 slot_text(LtCol *c, HeapTuple tup, TupleDesc desc, int *len)
 {
-	bool		isnull;
-	Datum		d;
-	char	   *s;
+	bool		isnull = true;
+	Datum		d = c->attnum ? heap_getattr(tup, c->attnum, desc, &isnull) : (Datum) 0;
 
-	if (c->attnum == 0)
-		return NULL;
-	d = heap_getattr(tup, c->attnum, desc, &isnull);
-	if (isnull)
-		return NULL;
-	if (c->kind == CK_TEXT || c->kind == CK_BPCHAR)
-	{
-		text	   *t = DatumGetTextPP(d);
-
-		*len = VARSIZE_ANY_EXHDR(t);
-		s = VARDATA_ANY(t);
-		if (c->kind == CK_BPCHAR)
-			while (*len > 0 && s[*len - 1] == ' ')
-				(*len)--;
-	}
-	else
-	{
-		s = OutputFunctionCall(&c->out, d);
-		*len = strlen(s);
-	}
-	return *len > 0 ? s : NULL;
+	return lt_col_text(c, d, isnull, len);
 }
 
 static bool
 tuple_date(LtCol *c, HeapTuple tup, TupleDesc desc, DateADT *out)
 {
-	bool		isnull;
-	Datum		d;
+	bool		isnull = true;
+	Datum		d = c->attnum ? heap_getattr(tup, c->attnum, desc, &isnull) : (Datum) 0;
 
-	if (c->attnum == 0)
-		return false;
-	d = heap_getattr(tup, c->attnum, desc, &isnull);
-	if (isnull)
-		return false;
-	if (c->kind == CK_DATE)
-		*out = DatumGetDateADT(d);
-	else if (c->kind == CK_TIMESTAMP)
-		*out = DatumGetDateADT(DirectFunctionCall1(timestamp_date, d));
-	else
-		*out = DatumGetDateADT(DirectFunctionCall1(timestamptz_date, d));
-	return true;
+	return lt_col_date(c, d, isnull, out);
 }
 
 /*
@@ -298,28 +268,12 @@ row_is_load(LtRelInfo *ri, HeapTuple tup, TupleDesc desc, LtReason **reason)
 	{
 		bool		isnull;
 		Datum		q = heap_getattr(tup, ri->col[LC_QTY].attnum, desc, &isnull);
-		double		v;
+		Datum		n;
 
-		if (isnull)
+		if (!lt_col_qty(&ri->col[LC_QTY], q, isnull, &n))
 			return false;
-		switch (ri->col[LC_QTY].kind)
-		{
-			case CK_NUMERIC:
-				return DatumGetInt32(DirectFunctionCall2(numeric_cmp, q,
-														 DirectFunctionCall1(int4_numeric, Int32GetDatum(0)))) > 0;
-			case CK_INT2:
-				return DatumGetInt16(q) > 0;
-			case CK_INT4:
-				return DatumGetInt32(q) > 0;
-			case CK_INT8:
-				return DatumGetInt64(q) > 0;
-			case CK_FLOAT4:
-				v = DatumGetFloat4(q);
-				return v > 0;
-			default:
-				v = DatumGetFloat8(q);
-				return v > 0;
-		}
+		return DatumGetInt32(DirectFunctionCall2(numeric_cmp, n,
+												 DirectFunctionCall1(int4_numeric, Int32GetDatum(0)))) > 0;
 	}
 }
 

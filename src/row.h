@@ -1,0 +1,99 @@
+/*
+ * row.h — reading the mapped columns of an ERP row, the one decoder both
+ * the engine (engine.c, from a slot) and the code-generation trigger
+ * (triggers.c, from a heap tuple) use.  Each takes a column of the mapping
+ * (attach.h) and the column's value; static inline, as it runs for every
+ * mapped column of every row.
+ */
+#ifndef LOTTRACE_ROW_H
+#define LOTTRACE_ROW_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/fmgrprotos.h"
+
+#include "attach.h"
+
+/*
+ * A code-like column as bytes: text-like values as they are (char(n)
+ * without its trailing blanks), others through their output function.
+ * NULL, and an empty value, give NULL (*len 0).  The bytes are the
+ * value's own or palloc'd.
+ */
+static inline const char *
+lt_col_text(const LtCol *c, Datum d, bool isnull, int *len)
+{
+	const char *s;
+
+	*len = 0;
+	if (c->attnum == 0 || isnull)
+		return NULL;
+	if (c->kind == CK_TEXT || c->kind == CK_BPCHAR)
+	{
+		text	   *t = DatumGetTextPP(d);
+
+		s = VARDATA_ANY(t);
+		*len = VARSIZE_ANY_EXHDR(t);
+		if (c->kind == CK_BPCHAR)
+			while (*len > 0 && s[*len - 1] == ' ')
+				(*len)--;
+	}
+	else
+	{
+		s = OutputFunctionCall((FmgrInfo *) &c->out, d);
+		*len = strlen(s);
+	}
+	if (*len == 0)
+		return NULL;
+	return s;
+}
+
+/* A quantity column as numeric; false if NULL. */
+static inline bool
+lt_col_qty(const LtCol *c, Datum d, bool isnull, Datum *qty)
+{
+	if (isnull)
+		return false;
+	switch (c->kind)
+	{
+		case CK_NUMERIC:
+			*qty = d;
+			break;
+		case CK_INT2:
+			*qty = DirectFunctionCall1(int2_numeric, d);
+			break;
+		case CK_INT4:
+			*qty = DirectFunctionCall1(int4_numeric, d);
+			break;
+		case CK_INT8:
+			*qty = DirectFunctionCall1(int8_numeric, d);
+			break;
+		case CK_FLOAT4:
+			*qty = DirectFunctionCall1(float4_numeric, d);
+			break;
+		default:
+			*qty = DirectFunctionCall1(float8_numeric, d);
+			break;
+	}
+	return true;
+}
+
+/* A date column; false if unmapped or NULL (infinite dates are returned). */
+static inline bool
+lt_col_date(const LtCol *c, Datum d, bool isnull, DateADT *out)
+{
+	if (c->attnum == 0 || isnull)
+		return false;
+	if (c->kind == CK_DATE)
+		*out = DatumGetDateADT(d);
+	else if (c->kind == CK_TIMESTAMP)
+		*out = DatumGetDateADT(DirectFunctionCall1(timestamp_date, d));
+	else
+		*out = DatumGetDateADT(DirectFunctionCall1(timestamptz_date, d));
+	return true;
+}
+
+#endif							/* LOTTRACE_ROW_H */
