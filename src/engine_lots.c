@@ -54,6 +54,11 @@ static LtPlan lot_upsert_plan = {
 		"pg_catalog.date[], pg_catalog.date[], pg_catalog.numeric[], "
 		"pg_catalog.text[], pg_catalog.jsonb[]"
 };
+/* its result columns (the lot's own, from UPS_LOT: read_lot_row) */
+enum
+{
+	UPS_LOT_ID = 1, UPS_CODE, UPS_INSERTED, UPS_LOT
+};
 
 static LtPlan lot_update_plan = {
 	.sql = "WITH k AS ("
@@ -75,6 +80,11 @@ static LtPlan lot_update_plan = {
 	"           l.supplier, lottrace._stock_negative(l.stock, locked.delta)",
 	.args = "pg_catalog.text[], pg_catalog.text[], lottrace.lotcode[], "
 		"pg_catalog.jsonb[]"
+};
+/* its result columns, and lot_update1_plan's (the lot's own from UPD_LOT) */
+enum
+{
+	UPD_I = 1, UPD_LOT_ID, UPD_LOT
 };
 
 /* the same for one lot: a plain UPDATE (it locks its one row) */
@@ -132,6 +142,11 @@ static LtPlan neg_recheck_plan = {
 	" WHERE ((l.stock OPERATOR(pg_catalog.->) k.wh) OPERATOR(pg_catalog.->>) 1)::pg_catalog.numeric"
 	"       OPERATOR(pg_catalog.<) 0",
 	.args = "pg_catalog.int8[], pg_catalog.text[]"
+};
+/* its result columns */
+enum
+{
+	NEG_I = 1, NEG_ON_HAND
 };
 
 Datum
@@ -230,6 +245,16 @@ check_lot_format(LtEngine *e, LotEnt *l)
 				 lot_name(l), str_show(l->load_wh), lt_show(ct->code, -1));
 }
 
+/*
+ * The lot's own columns in the upsert's and the updates' results, from
+ * `first` on: status, saleable, force_closed, expiry_date, supplier, and
+ * the warehouses now below zero.
+ */
+enum
+{
+	LOT_STATUS, LOT_SALEABLE, LOT_FORCE_CLOSED, LOT_EXPIRY, LOT_SUPPLIER, LOT_NEGATIVES
+};
+
 /* Take the register's answer for a lot (columns from `first` on). */
 static void
 read_lot_row(LtEngine *e, LotEnt *l, HeapTuple t, TupleDesc d, int first)
@@ -237,16 +262,16 @@ read_lot_row(LtEngine *e, LotEnt *l, HeapTuple t, TupleDesc d, int first)
 	bool		isnull;
 	Datum		x;
 
-	l->status = MemoryContextStrdup(e->chunk_cxt, lt_getstr(t, d, first));
-	l->saleable = DatumGetBool(SPI_getbinval(t, d, first + 1, &isnull));
-	l->force_closed = DatumGetBool(SPI_getbinval(t, d, first + 2, &isnull));
-	x = SPI_getbinval(t, d, first + 3, &isnull);
+	l->status = MemoryContextStrdup(e->chunk_cxt, lt_getstr(t, d, first + LOT_STATUS));
+	l->saleable = DatumGetBool(SPI_getbinval(t, d, first + LOT_SALEABLE, &isnull));
+	l->force_closed = DatumGetBool(SPI_getbinval(t, d, first + LOT_FORCE_CLOSED, &isnull));
+	x = SPI_getbinval(t, d, first + LOT_EXPIRY, &isnull);
 	l->has_db_expiry = !isnull;
 	l->db_expiry = isnull ? 0 : DatumGetDateADT(x);
-	l->supplier = lt_getstr(t, d, first + 4);
+	l->supplier = lt_getstr(t, d, first + LOT_SUPPLIER);
 	if (l->supplier)
 		l->supplier = MemoryContextStrdup(e->chunk_cxt, l->supplier);
-	x = SPI_getbinval(t, d, first + 5, &isnull);
+	x = SPI_getbinval(t, d, first + LOT_NEGATIVES, &isnull);
 	if (isnull)
 		l->negatives = NULL;
 	else
@@ -338,10 +363,10 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 		LotEnt	   *l = lots[r];
 		bool		isnull;
 
-		if (!lte_col_is(t, d, 2, l->key.code))
+		if (!lte_col_is(t, d, UPS_CODE, l->key.code))
 			elog(ERROR, "lottrace: the lots written came back in another order");
-		l->lot_id = lt_getint8(t, d, 1, NULL);
-		if (DatumGetBool(SPI_getbinval(t, d, 3, &isnull)))
+		l->lot_id = lt_getint8(t, d, UPS_LOT_ID, NULL);
+		if (DatumGetBool(SPI_getbinval(t, d, UPS_INSERTED, &isnull)))
 		{
 			l->existed = false;
 			l->inserted = true;
@@ -351,7 +376,7 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 		}
 		else
 			l->existed = !lte_created_has(e, l->lot_id);
-		read_lot_row(e, l, t, d, 4);
+		read_lot_row(e, l, t, d, UPS_LOT);
 	}
 	SPI_freetuptable(SPI_tuptable);
 }
@@ -402,15 +427,15 @@ update_lots(LtEngine *e, LotEnt **lots, int n)
 	{
 		HeapTuple	t = SPI_tuptable->vals[r];
 		TupleDesc	d = SPI_tuptable->tupdesc;
-		int64		i = lt_getint8(t, d, 1, NULL) - 1;
+		int64		i = lt_getint8(t, d, UPD_I, NULL) - 1;
 		LotEnt	   *l;
 
 		if (i < 0 || i >= n)
 			continue;
 		l = lots[i];
-		l->lot_id = lt_getint8(t, d, 2, NULL);
+		l->lot_id = lt_getint8(t, d, UPD_LOT_ID, NULL);
 		l->existed = !lte_created_has(e, l->lot_id);
-		read_lot_row(e, l, t, d, 3);
+		read_lot_row(e, l, t, d, UPD_LOT);
 	}
 	SPI_freetuptable(SPI_tuptable);
 }
@@ -823,8 +848,8 @@ lte_check_negatives(LtEngine *e)
 		nr = lt_exec_batch(&neg_recheck_plan, args, NULL, false);
 		for (uint64 r = 0; r < nr; r++)
 		{
-			int64		k = lt_getint8(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, NULL) - 1;
-			char	   *oh = lt_getstr(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
+			int64		k = lt_getint8(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, NEG_I, NULL) - 1;
+			char	   *oh = lt_getstr(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, NEG_ON_HAND);
 
 			if (k < 0 || k >= n)
 				continue;

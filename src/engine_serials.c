@@ -74,6 +74,11 @@ static LtPlan serial_lock_plan = {
 	"   FOR NO KEY UPDATE OF s",
 	.args = "pg_catalog.text[], pg_catalog.text[], lottrace.serialcode[]"
 };
+/* its result columns */
+enum
+{
+	SLK_I = 1, SLK_SERIAL_ID, SLK_IN_STOCK, SLK_WAREHOUSE, SLK_CANCELLED
+};
 
 /* serials new to the register, written directly in their final state */
 static LtPlan serial_insert_plan = {
@@ -101,6 +106,11 @@ static LtPlan serial_insert_plan = {
 		"pg_catalog.text[], pg_catalog.date[], pg_catalog.int4[], "
 		"pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], "
 		"pg_catalog.date[], pg_catalog.text[], pg_catalog.date[]"
+};
+/* its result columns */
+enum
+{
+	SIN_SERIAL_ID = 1, SIN_ITEM, SIN_VARIANT, SIN_CODE
 };
 
 static LtPlan serial_update_plan = {
@@ -156,6 +166,11 @@ static LtPlan serial_unload_plan = {
 	.args = "pg_catalog.text[], pg_catalog.text[], lottrace.serialcode[], "
 		"pg_catalog.text[], pg_catalog.text[], pg_catalog.date[]"
 };
+/* its result column, and serial_update_plan's */
+enum
+{
+	SUN_I = 1
+};
 
 static char *
 serial_name(SerialGroup *g)
@@ -189,17 +204,17 @@ lock_serials(LtEngine *e, SerialGroup **gs, int n)
 	{
 		HeapTuple	t = SPI_tuptable->vals[r];
 		TupleDesc	d = SPI_tuptable->tupdesc;
-		int64		i = lt_getint8(t, d, 1, NULL) - 1;
+		int64		i = lt_getint8(t, d, SLK_I, NULL) - 1;
 		bool		isnull;
 		SerialGroup *g;
 
 		if (i < 0 || i >= n)
 			continue;
 		g = gs[i];
-		g->serial_id = lt_getint8(t, d, 2, NULL);
-		g->in_stock = DatumGetBool(SPI_getbinval(t, d, 3, &isnull));
-		g->cur_wh = lt_getstr(t, d, 4);
-		g->cancelled = DatumGetBool(SPI_getbinval(t, d, 5, &isnull));
+		g->serial_id = lt_getint8(t, d, SLK_SERIAL_ID, NULL);
+		g->in_stock = DatumGetBool(SPI_getbinval(t, d, SLK_IN_STOCK, &isnull));
+		g->cur_wh = lt_getstr(t, d, SLK_WAREHOUSE);
+		g->cancelled = DatumGetBool(SPI_getbinval(t, d, SLK_CANCELLED, &isnull));
 	}
 	SPI_freetuptable(SPI_tuptable);
 }
@@ -417,7 +432,7 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 		nr = lt_exec_batch(&serial_unload_plan, args, NULL, false);
 		for (uint64 r = 0; r < nr; r++)
 		{
-			int64		i = lt_getint8(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, NULL) - 1;
+			int64		i = lt_getint8(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, SUN_I, NULL) - 1;
 
 			if (i >= 0 && i < nplain)
 				plain[i]->fresh = true; /* done: skipped below */
@@ -515,8 +530,8 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 					HeapTuple	t = SPI_tuptable->vals[r];
 					TupleDesc	d = SPI_tuptable->tupdesc;
 
-					written = lte_col_is(t, d, 4, g->code) && lte_col_is(t, d, 2, g->item) &&
-						lte_col_is(t, d, 3, g->variant);
+					written = lte_col_is(t, d, SIN_CODE, g->code) && lte_col_is(t, d, SIN_ITEM, g->item) &&
+						lte_col_is(t, d, SIN_VARIANT, g->variant);
 				}
 				if (written)
 				{
