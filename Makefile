@@ -14,7 +14,8 @@ MODULE_big = lottrace
 # the guards on lottrace's own tables, partitions); traceability; the
 # module entry.  test/shell/module_map.sh checks every src/*.c is listed.
 OBJS = \
-	src/lotcode_core.o src/codefmt_core.o src/gs1_core.o src/gs1_table.o \
+	src/lotcode_core.o src/codefmt_core.o src/codefmt_render.o \
+	src/gs1_table.o src/gs1_core.o src/gs1_dl.o src/gs1_parse.o \
 	src/show.o src/lotcode.o src/codefmt.o src/gs1.o \
 	src/spi_util.o src/config.o src/stock.o src/next_code.o \
 	src/engine_common.o src/engine_lots.o src/engine_serials.o src/engine.o \

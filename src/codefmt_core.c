@@ -1,6 +1,8 @@
 /*
- * codefmt_core.c — the code-type format language: parser, canonical printer,
- * renderer, counter root and matcher.
+ * codefmt_core.c — the code-type format language: segment kinds, errors,
+ * the parser and the canonical printer.  Rendering, the counter root and
+ * the matcher are in codefmt_render.c (shared declarations in
+ * codefmt_int.h).
  *
  * Plain C: no PostgreSQL headers, no allocation, no global state.  Every
  * function is safe on arbitrary bytes (the fuzz harness in test/fuzz feeds
@@ -14,7 +16,15 @@
 #include <string.h>
 
 #include "cset.h"
+#include "codefmt_core.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cset.h"
 #include "gs1_math.h"
+#include "codefmt_int.h"
 
 /* ------------------------------------------------------------------------
  * Segment kinds
@@ -27,18 +37,8 @@ enum
 	LEN_REQ						/* LEN required */
 };
 
-typedef struct cf_kinfo
-{
-	const char *name;
-	uint8_t		lenrule;
-	uint8_t		lenmax;			/* largest LEN */
-	uint8_t		fixed;			/* length of a fixed-length kind, else 0 */
-	bool		fill;			/* FILL allowed */
-	bool		rootable;		/* may be named in |ROOT */
-	int8_t		date;			/* 0 start date, 1 expiry date, -1 none */
-} cf_kinfo;
 
-static const cf_kinfo kinfo[CF_NKINDS] = {
+const cf_kinfo cfi_kinfo[CF_NKINDS] = {
 	[CF_LIT] = {"", LEN_NO, 0, 0, false, false, -1},
 	[CF_SEQ] = {"SEQ", LEN_REQ, 18, 0, true, false, -1},
 	[CF_ALPHA] = {"ALPHA", LEN_REQ, 10, 0, false, false, -1},
@@ -73,7 +73,7 @@ const char *const cf_ctx_key[CF_NCTX] = {
 	"supplier", "supplier_lot", "doc"
 };
 
-static const char *const date_key[2] = {"start_date", "expiry_date"};
+const char *const cfi_date_key[2] = {"start_date", "expiry_date"};
 static const char *const date_name[2] = {"start date", "expiry date"};
 
 const char *
@@ -81,7 +81,7 @@ cf_kind_name(cf_kind k)
 {
 	if ((int) k <= CF_LIT || (int) k >= CF_NKINDS)
 		return "";
-	return kinfo[k].name;
+	return cfi_kinfo[k].name;
 }
 
 /* The kind named s[0..n) (any case), or CF_LIT when there is none. */
@@ -90,7 +90,7 @@ kind_by_name(const char *s, size_t n)
 {
 	for (int k = CF_LIT + 1; k < CF_NKINDS; k++)
 	{
-		const char *name = kinfo[k].name;
+		const char *name = cfi_kinfo[k].name;
 		size_t		i;
 
 		if (strlen(name) != n)
@@ -111,8 +111,8 @@ kind_by_name(const char *s, size_t n)
 }
 
 /* The generic date kind (start-date family) a date kind stands for. */
-static cf_kind
-date_part(cf_kind k)
+cf_kind
+cfi_date_part(cf_kind k)
 {
 	switch (k)
 	{
@@ -133,8 +133,8 @@ date_part(cf_kind k)
  * Errors
  * ------------------------------------------------------------------------ */
 
-static void
-err_clear(cf_error *err)
+void
+cfi_err_clear(cf_error *err)
 {
 	err->kind = CF_OK;
 	err->pos = 0;
@@ -145,8 +145,8 @@ err_clear(cf_error *err)
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((format(printf, 5, 6)))
 #endif
-static bool
-fail(cf_error *err, cf_errkind kind, int pos, const char *key, const char *fmt,...)
+bool
+cfi_fail(cf_error *err, cf_errkind kind, int pos, const char *key, const char *fmt,...)
 {
 	va_list		ap;
 
@@ -172,8 +172,8 @@ fail(cf_error *err, cf_errkind kind, int pos, const char *key, const char *fmt,.
  * A character for a message: itself quoted when it is printable ASCII (and
  * so valid in every server encoding), else a description.
  */
-static const char *
-show_char(unsigned char c, char buf[8])
+const char *
+cfi_show_char(unsigned char c, char buf[8])
 {
 	if (c > 0x20 && c < 0x7f)
 	{
@@ -193,8 +193,8 @@ show_char(unsigned char c, char buf[8])
  * ------------------------------------------------------------------------ */
 
 /* A date renderable in codes: year 1-9999 and a real calendar day. */
-static bool
-date_ok(const cf_date *d)
+bool
+cfi_date_ok(const cf_date *d)
 {
 	return d->y >= 1 && d->y <= 9999 && d->m >= 1 && d->m <= 12 &&
 		d->d >= 1 && d->d <= civil_days_in_month(d->y, d->m);
@@ -256,9 +256,9 @@ iso_week(int y, int m, int d)
 	return w;
 }
 
-/* The number a date part renders (the date must satisfy date_ok). */
-static int
-date_value(cf_kind part, const cf_date *d)
+/* The number a date part renders (the date must satisfy cfi_date_ok). */
+int
+cfi_date_value(cf_kind part, const cf_date *d)
 {
 	switch (part)
 	{
@@ -282,8 +282,8 @@ date_value(cf_kind part, const cf_date *d)
 }
 
 /* Smallest and largest value a date part may have in a code. */
-static void
-date_range(cf_kind part, int *lo, int *hi)
+void
+cfi_date_range(cf_kind part, int *lo, int *hi)
 {
 	*lo = 1;
 	switch (part)
@@ -385,14 +385,14 @@ unexpected(pstate *ps, size_t open, const char *where)
 	unsigned char c;
 
 	if (ps->p >= ps->end)
-		return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, open), NULL,
+		return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, open), NULL,
 					"unterminated segment (missing \"}\")");
 	c = (unsigned char) ps->s[ps->p];
 	if (ascii_space(c))
-		return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
+		return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
 					"white space inside a format");
-	return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
-				"unexpected %s %s", show_char(c, buf), where);
+	return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
+				"unexpected %s %s", cfi_show_char(c, buf), where);
 }
 
 /* |ROOT list; ps->p is just after the '|'.  Consumes the closing '}'. */
@@ -418,25 +418,25 @@ parse_root(pstate *ps, cf_seg *seg, size_t open)
 			if (ps->p >= ps->end)
 				return unexpected(ps, open, "");
 			if (ps->s[ps->p] == ',' || ps->s[ps->p] == '}')
-				return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
+				return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
 							"missing root name");
 			return unexpected(ps, open, "in root list");
 		}
 		k = kind_by_name(name, n);
 		if (k == CF_LIT)
-			return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
+			return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
 						"unknown root name \"%.*s\"", shown_len(n), name);
-		if (!kinfo[k].rootable)
-			return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
+		if (!cfi_kinfo[k].rootable)
+			return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
 						"%s cannot be part of a counter root (root names are context and date segments, YL and ML)",
-						kinfo[k].name);
+						cfi_kinfo[k].name);
 		for (int i = 0; i < seg->nroot; i++)
 			if (seg->root[i] == k)
-				return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
-							"duplicate root name \"%s\"", kinfo[k].name);
+				return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
+							"duplicate root name \"%s\"", cfi_kinfo[k].name);
 		/* cannot overflow: no duplicates, and CF_MAX_ROOT rootable kinds */
 		if (seg->nroot >= CF_MAX_ROOT)
-			return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
+			return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
 						"too many root names");
 		seg->root[seg->nroot++] = (uint8_t) k;
 
@@ -479,16 +479,16 @@ parse_segment(pstate *ps)
 		{
 			if (ps->p >= ps->end)
 				return unexpected(ps, open, "");
-			return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
+			return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
 						"missing segment name");
 		}
 		return unexpected(ps, open, "in segment name");
 	}
 	k = kind_by_name(name, n);
 	if (k == CF_LIT)
-		return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
+		return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
 					"unknown segment name \"%.*s\"", shown_len(n), name);
-	ki = &kinfo[k];
+	ki = &cfi_kinfo[k];
 	seg.kind = (uint8_t) k;
 
 	/* :LEN[:FILL] */
@@ -498,7 +498,7 @@ parse_segment(pstate *ps)
 		size_t		digits;
 
 		if (ki->lenrule == LEN_NO)
-			return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
+			return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
 						"LEN not allowed for %s (it has a fixed length)", ki->name);
 		ps->p++;
 		at = ps->p;
@@ -513,11 +513,11 @@ parse_segment(pstate *ps)
 		{
 			if (ps->p >= ps->end)
 				return unexpected(ps, open, "");
-			return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
+			return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
 						"missing LEN after \":\" (LEN is a number)");
 		}
 		if (len < 1 || len > ki->lenmax)
-			return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
+			return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, at), NULL,
 						"LEN %.*s out of range for %s (1-%d)",
 						shown_len(digits), ps->s + at, ki->name, ki->lenmax);
 		seg.len = (uint8_t) len;
@@ -527,28 +527,28 @@ parse_segment(pstate *ps)
 			unsigned char c;
 
 			if (!ki->fill)
-				return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
+				return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
 							"FILL not allowed for %s", ki->name);
 			ps->p++;
 			if (ps->p >= ps->end)
 				return unexpected(ps, open, "");
 			c = (unsigned char) ps->s[ps->p];
 			if (c == '}' || c == '|')
-				return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
+				return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
 							"missing FILL after \":\"");
 			if (!cset82_char(c))
 			{
 				if (c > 0x20 && c < 0x7f)
-					return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
+					return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
 								"invalid FILL \"%c\" (FILL is one character of GS1 character set 82)",
 								(char) c);
-				return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
+				return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
 							"invalid FILL (FILL is one character of GS1 character set 82)");
 			}
 			seg.fill = (char) c;
 			ps->p++;
 			if (ps->p < ps->end && ps->s[ps->p] != '}' && ps->s[ps->p] != '|')
-				return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
+				return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
 							"FILL must be a single character");
 		}
 	}
@@ -557,7 +557,7 @@ parse_segment(pstate *ps)
 		return unexpected(ps, open, "in segment (expected \":\", \"|\" or \"}\")");
 	else if (ki->lenrule == LEN_REQ)
 	{
-		return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
+		return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
 					"missing LEN for %s (write {%s:LEN})", ki->name, ki->name);
 	}
 
@@ -565,7 +565,7 @@ parse_segment(pstate *ps)
 	if (ps->p < ps->end && ps->s[ps->p] == '|')
 	{
 		if (!cf_is_counter(k))
-			return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
+			return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
 						"|ROOT is only allowed on SEQ and ALPHA, not on %s", ki->name);
 		ps->p++;
 		if (!parse_root(ps, &seg, open))
@@ -578,26 +578,26 @@ parse_segment(pstate *ps)
 
 	/* rules that look at the whole format so far */
 	if (cf_is_counter(k) && f->counter >= 0)
-		return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, open), NULL,
+		return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, open), NULL,
 					"second counter %s (a format has at most one SEQ or ALPHA)",
 					ki->name);
 	if (k == CF_CHK)
 	{
 		if (f->nseg == 0)
-			return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, open), NULL,
+			return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, open), NULL,
 						"CHK at the start of the format (it is the check digit of the digits before it)");
 		if (ps->nodigit)
-			return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, open), NULL,
+			return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, open), NULL,
 						"CHK after %s, which is never all digits (CHK needs only digits before it)",
 						ps->nodigit);
 	}
 	minlen = seg.len ? seg.len : (ki->fixed ? ki->fixed : 1);
 	if (f->minlen + minlen > CF_MAX_CODE)
-		return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, open), NULL,
+		return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, open), NULL,
 					"codes would be longer than %d characters (at least %d)",
 					CF_MAX_CODE, f->minlen + minlen);
 	if (f->nseg >= CF_MAX_SEGS)	/* cannot happen: minlen >= 1 each */
-		return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, open), NULL,
+		return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, open), NULL,
 					"too many segments");
 
 	if (!ps->nodigit)
@@ -633,28 +633,28 @@ parse_literal(pstate *ps)
 		char		buf[8];
 
 		if (c == '}')
-			return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
+			return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
 						"unexpected \"}\" (no segment is open)");
 		if (ascii_space(c))
-			return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
+			return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
 						"white space inside a format");
 		if (c > 0x20 && c < 0x7f)
-			return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
+			return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
 						"invalid character %s in a literal (literals are GS1 character set 82)",
-						show_char(c, buf));
-		return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
+						cfi_show_char(c, buf));
+		return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
 					"character outside GS1 character set 82 in a literal");
 	}
 	/* literal characters count towards minlen, so nlit < CF_MAX_CODE here */
 	if (f->minlen + 1 > CF_MAX_CODE || ps->nlit >= CF_MAX_CODE)
-		return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
+		return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
 					"codes would be longer than %d characters (at least %d)",
 					CF_MAX_CODE, f->minlen + 1);
 	last = f->nseg > 0 ? &f->seg[f->nseg - 1] : NULL;
 	if (last == NULL || last->kind != CF_LIT)
 	{
 		if (f->nseg >= CF_MAX_SEGS)
-			return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
+			return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, ps->p), NULL,
 						"too many segments");
 		last = &f->seg[f->nseg++];
 		memset(last, 0, sizeof(*last));
@@ -706,9 +706,9 @@ analyse(pstate *ps, const size_t *segpos)
 		{
 			cf_kind		k = (cf_kind) f->seg[i].kind;
 
-			if (kinfo[k].date != g)
+			if (cfi_kinfo[k].date != g)
 				continue;
-			switch (date_part(k))
+			switch (cfi_date_part(k))
 			{
 				case CF_DD:
 					dd = true;
@@ -730,10 +730,10 @@ analyse(pstate *ps, const size_t *segpos)
 		for (int i = 0; i < f->nseg; i++)
 		{
 			cf_kind		k = (cf_kind) f->seg[i].kind;
-			cf_kind		part = date_part(k);
+			cf_kind		part = cfi_date_part(k);
 			bool		in = false;
 
-			if (kinfo[k].date != g)
+			if (cfi_kinfo[k].date != g)
 				continue;
 			if (dd && mm && (part == CF_DD || part == CF_MM ||
 							 part == CF_YYYY || part == CF_YY))
@@ -755,9 +755,9 @@ analyse(pstate *ps, const size_t *segpos)
 			const cf_seg *s = &f->seg[i];
 
 			if (cf_is_context(s->kind) && s->len == 0 && ++nvar > 1)
-				return fail(ps->err, CF_ERR_SYNTAX, ppos(ps, segpos[i]), NULL,
+				return cfi_fail(ps->err, CF_ERR_SYNTAX, ppos(ps, segpos[i]), NULL,
 							"%s without LEN is a second variable-length segment between the parts of the %s (at most one is allowed; give it a LEN)",
-							kinfo[s->kind].name, date_name[g]);
+							cfi_kinfo[s->kind].name, date_name[g]);
 		}
 	}
 
@@ -772,9 +772,9 @@ analyse(pstate *ps, const size_t *segpos)
 
 			if (cf_is_context(k))
 				f->ctx_used |= (uint32_t) 1 << (k - CF_ITEM);
-			if (kinfo[k].date == 0 || k == CF_YL || k == CF_ML)
+			if (cfi_kinfo[k].date == 0 || k == CF_YL || k == CF_ML)
 				f->uses_start = true;
-			if (kinfo[k].date == 1)
+			if (cfi_kinfo[k].date == 1)
 				f->uses_expiry = true;
 			if (k == CF_YL || k == CF_ML)
 				f->uses_letters = true;
@@ -792,7 +792,7 @@ cf_parse(const char *s, size_t n, cf_format *out, cf_error *err)
 
 	memset(out, 0, sizeof(*out));
 	out->counter = -1;
-	err_clear(err);
+	cfi_err_clear(err);
 	if (s == NULL)
 		n = 0;
 	while (start < n && ascii_space((unsigned char) s[start]))
@@ -800,7 +800,7 @@ cf_parse(const char *s, size_t n, cf_format *out, cf_error *err)
 	while (n > start && ascii_space((unsigned char) s[n - 1]))
 		n--;
 	if (start == n)
-		return fail(err, CF_ERR_SYNTAX, 1, NULL, "empty format");
+		return cfi_fail(err, CF_ERR_SYNTAX, 1, NULL, "empty format");
 
 	memset(&ps, 0, sizeof(ps));
 	ps.s = s;
@@ -912,707 +912,3 @@ cf_print(const cf_format *f, char *buf, size_t bufsize)
 	return b.n;
 }
 
-/* ------------------------------------------------------------------------
- * Rendering and the counter root
- * ------------------------------------------------------------------------ */
-
-static const cf_context empty_ctx;
-
-typedef struct obuf
-{
-	char	   *buf;
-	size_t		n;
-	size_t		cap;			/* characters that fit */
-	bool		root;			/* building a counter root */
-} obuf;
-
-static bool
-ob_put(obuf *o, const char *s, size_t len, cf_error *err)
-{
-	if (len > o->cap - o->n)
-	{
-		if (o->root)
-			return fail(err, CF_ERR_CODE, 0, NULL,
-						"counter root longer than %d characters", (int) o->cap);
-		return fail(err, CF_ERR_CODE, 0, NULL,
-					"code longer than %d characters", CF_MAX_CODE);
-	}
-	memcpy(o->buf + o->n, s, len);
-	o->n += len;
-	return true;
-}
-
-/* v as a decimal of exactly width digits (v >= 0 and fits). */
-static void
-put_digits(char *out, int64_t v, int width)
-{
-	for (int i = width - 1; i >= 0; i--)
-	{
-		out[i] = (char) ('0' + v % 10);
-		v /= 10;
-	}
-}
-
-static bool
-missing_key(cf_error *err, const char *key)
-{
-	return fail(err, CF_ERR_MISSING, 0, key, "context key \"%s\" is missing", key);
-}
-
-/* The context value of kind k, or false (and an error) when it is absent. */
-static bool
-ctx_value(const cf_context *ctx, cf_kind k, const char **v, size_t *vlen,
-		  cf_error *err)
-{
-	int			i = k - CF_ITEM;
-
-	*v = ctx->val[i];
-	*vlen = ctx->val[i] ? ctx->len[i] : 0;
-	if (*v == NULL)
-		return missing_key(err, cf_ctx_key[i]);
-	return true;
-}
-
-/* Check that v[0..n) is set-82 text for a code. */
-static bool
-ctx_chars_ok(const char *v, size_t n, cf_kind k, cf_error *err)
-{
-	const char *key = cf_ctx_key[k - CF_ITEM];
-
-	for (size_t i = 0; i < n; i++)
-	{
-		unsigned char c = (unsigned char) v[i];
-
-		if (cset82_char(c))
-			continue;
-		if (c > 0x20 && c < 0x7f)
-			return fail(err, CF_ERR_VALUE, 0, key,
-						"context value \"%s\" contains \"%c\", which is not in GS1 character set 82",
-						key, (char) c);
-		if (ascii_space(c))
-			return fail(err, CF_ERR_VALUE, 0, key,
-						"context value \"%s\" contains white space, which is not allowed in codes",
-						key);
-		return fail(err, CF_ERR_VALUE, 0, key,
-					"context value \"%s\" contains a character outside GS1 character set 82",
-					key);
-	}
-	return true;
-}
-
-/* The date of group g, or false when it is missing or out of range. */
-static bool
-ctx_date(const cf_context *ctx, int g, const cf_date **d, cf_error *err)
-{
-	*d = g == 0 ? &ctx->start : &ctx->expiry;
-	if ((*d)->y == 0)
-		return missing_key(err, date_key[g]);
-	if (!date_ok(*d))
-		return fail(err, CF_ERR_VALUE, 0, date_key[g],
-					"%s %04d-%02d-%02d cannot be used in codes (years 1-9999)",
-					date_key[g], (*d)->y, (*d)->m, (*d)->d);
-	return true;
-}
-
-/* The year or month letter. */
-static bool
-ctx_letter(const cf_context *ctx, cf_kind k, char *c, cf_error *err)
-{
-	const cf_date *d;
-
-	if (!ctx_date(ctx, 0, &d, err))
-		return false;
-	*c = k == CF_YL ? ctx->year_letter : ctx->month_letter;
-	if (*c == 0)
-	{
-		if (k == CF_YL)
-			return fail(err, CF_ERR_MISSING, 0, "year_letter",
-						"no letter for year %d in table lottrace.year_letter", d->y);
-		return fail(err, CF_ERR_MISSING, 0, "month_letter",
-					"no letter for month %d in table lottrace.month_letter", d->m);
-	}
-	if (*c < 'A' || *c > 'Z')
-		return fail(err, CF_ERR_VALUE, 0, k == CF_YL ? "year_letter" : "month_letter",
-					"the %s letter must be one letter A-Z",
-					k == CF_YL ? "year" : "month");
-	return true;
-}
-
-/* Append date part k of its date. */
-static bool
-put_date(obuf *o, const cf_context *ctx, cf_kind k, cf_error *err)
-{
-	const cf_date *d;
-	char		t[4];
-	int			w = kinfo[k].fixed;
-
-	if (!ctx_date(ctx, kinfo[k].date, &d, err))
-		return false;
-	put_digits(t, date_value(date_part(k), d), w);
-	return ob_put(o, t, (size_t) w, err);
-}
-
-/*
- * Append segment i.  In a root (o->root) the counter, RAND and CHK are left
- * out.
- */
-static bool
-render_seg(const cf_format *f, int i, const cf_context *ctx, int64_t seq,
-		   int (*rand_fn) (void *arg), void *rand_arg, obuf *o, cf_error *err)
-{
-	const cf_seg *s = &f->seg[i];
-	cf_kind		k = (cf_kind) s->kind;
-	char		t[CF_MAX_CODE];
-
-	if (o->root && (cf_is_counter(k) || k == CF_RAND || k == CF_CHK))
-		return true;
-	switch (k)
-	{
-		case CF_LIT:
-			if (s->lit_off + s->len > CF_MAX_CODE)
-				return fail(err, CF_ERR_VALUE, 0, NULL, "corrupt format");
-			return ob_put(o, f->lit + s->lit_off, s->len, err);
-
-		case CF_SEQ:
-		case CF_ALPHA:
-			{
-				int64_t		max = cf_counter_max(f);
-				int			w = s->len;
-
-				if (seq < 0 || seq > max)
-					return fail(err, CF_ERR_OVERFLOW, 0, NULL,
-								"counter value %lld does not fit %s:%d (0 to %lld)",
-								(long long) seq, kinfo[k].name, w, (long long) max);
-				if (k == CF_ALPHA)
-				{
-					for (int j = w - 1; j >= 0; j--)
-					{
-						t[j] = (char) ('A' + seq % 26);
-						seq /= 26;
-					}
-				}
-				else
-				{
-					int			nd = 0;
-					int64_t		v = seq;
-
-					do
-					{
-						nd++;
-						v /= 10;
-					} while (v);
-					memset(t, s->fill, (size_t) (w - nd));
-					put_digits(t + (w - nd), seq, nd);
-				}
-				return ob_put(o, t, (size_t) w, err);
-			}
-
-		case CF_RAND:
-			if (rand_fn == NULL)
-				return fail(err, CF_ERR_VALUE, 0, NULL, "no random source for RAND");
-			for (int j = 0; j < s->len; j++)
-			{
-				int			r = rand_fn(rand_arg) % 36;
-
-				if (r < 0)
-					r += 36;
-				t[j] = (char) (r < 10 ? '0' + r : 'A' + r - 10);
-			}
-			return ob_put(o, t, s->len, err);
-
-		case CF_YYYY:
-		case CF_YY:
-		case CF_Y:
-		case CF_MM:
-		case CF_DD:
-		case CF_DDD:
-		case CF_WW:
-		case CF_EYYYY:
-		case CF_EYY:
-		case CF_EMM:
-		case CF_EDD:
-			return put_date(o, ctx, k, err);
-
-		case CF_YL:
-		case CF_ML:
-			{
-				char		c;
-
-				if (!ctx_letter(ctx, k, &c, err))
-					return false;
-				return ob_put(o, &c, 1, err);
-			}
-
-		case CF_CHK:
-			{
-				int			cd = cf_gs1_check_digit(o->buf, o->n);
-				char		c;
-
-				if (cd < 0 && o->n > 0)
-				{
-					size_t		j = 0;
-					char		buf[8];
-
-					while (j + 1 < o->n && ascii_digit((unsigned char) o->buf[j]))
-						j++;
-					return fail(err, CF_ERR_VALUE, 0, NULL,
-								"CHK needs only digits before it, but character %d of the code is %s",
-								(int) j + 1, show_char((unsigned char) o->buf[j], buf));
-				}
-				c = (char) ('0' + (cd < 0 ? 0 : cd));
-				return ob_put(o, &c, 1, err);
-			}
-
-		default:
-			if (cf_is_context(k))
-			{
-				const char *v;
-				size_t		vlen;
-
-				if (!ctx_value(ctx, k, &v, &vlen, err))
-					return false;
-				if (s->len == 0)
-				{
-					if (vlen == 0)
-						return fail(err, CF_ERR_VALUE, 0, cf_ctx_key[k - CF_ITEM],
-									"context value \"%s\" is empty",
-									cf_ctx_key[k - CF_ITEM]);
-					if (!ctx_chars_ok(v, vlen, k, err))
-						return false;
-					return ob_put(o, v, vlen, err);
-				}
-				if (vlen >= s->len)
-				{
-					if (!ctx_chars_ok(v, s->len, k, err))
-						return false;
-					return ob_put(o, v, s->len, err);
-				}
-				if (!ctx_chars_ok(v, vlen, k, err))
-					return false;
-				memset(t, s->fill, s->len - vlen);
-				memcpy(t + (s->len - vlen), v, vlen);
-				return ob_put(o, t, s->len, err);
-			}
-			return fail(err, CF_ERR_VALUE, 0, NULL, "corrupt format");
-	}
-}
-
-bool
-cf_render(const cf_format *f, const cf_context *ctx, int64_t seq,
-		  int (*rand_fn) (void *arg), void *rand_arg,
-		  char *out, size_t *outlen, cf_error *err)
-{
-	obuf		o = {out, 0, CF_MAX_CODE, false};
-
-	err_clear(err);
-	*outlen = 0;
-	out[0] = '\0';
-	if (ctx == NULL)
-		ctx = &empty_ctx;
-	for (int i = 0; i < f->nseg && i < CF_MAX_SEGS; i++)
-		if (!render_seg(f, i, ctx, seq, rand_fn, rand_arg, &o, err))
-			return false;
-	out[o.n] = '\0';
-	*outlen = o.n;
-	return true;
-}
-
-bool
-cf_root(const cf_format *f, const cf_context *ctx,
-		char *out, size_t *outlen, cf_error *err)
-{
-	obuf		o = {out, 0, CF_TEXT_MAX - 1, true};
-	const cf_seg *cs = f->counter >= 0 && f->counter < CF_MAX_SEGS ?
-		&f->seg[f->counter] : NULL;
-
-	err_clear(err);
-	*outlen = 0;
-	out[0] = '\0';
-	if (ctx == NULL)
-		ctx = &empty_ctx;
-	if (cs == NULL || !cs->root_given)
-	{
-		for (int i = 0; i < f->nseg && i < CF_MAX_SEGS; i++)
-			if (!render_seg(f, i, ctx, 0, NULL, NULL, &o, err))
-				return false;
-	}
-	else
-	{
-		for (int j = 0; j < cs->nroot && j < CF_MAX_ROOT; j++)
-		{
-			cf_kind		k = (cf_kind) cs->root[j];
-
-			if (j > 0 && !ob_put(&o, "|", 1, err))
-				return false;
-			if (cf_is_context(k))
-			{
-				const char *v;
-				size_t		vlen;
-
-				/* the raw value; '\' and '|' escaped so the join is unambiguous */
-				if (!ctx_value(ctx, k, &v, &vlen, err))
-					return false;
-				for (size_t x = 0; x < vlen; x++)
-				{
-					if ((v[x] == '\\' || v[x] == '|') && !ob_put(&o, "\\", 1, err))
-						return false;
-					if (!ob_put(&o, v + x, 1, err))
-						return false;
-				}
-			}
-			else if (k == CF_YL || k == CF_ML)
-			{
-				char		c;
-
-				if (!ctx_letter(ctx, k, &c, err) || !ob_put(&o, &c, 1, err))
-					return false;
-			}
-			else if (kinfo[k].date >= 0)
-			{
-				if (!put_date(&o, ctx, k, err))
-					return false;
-			}
-			else
-				return fail(err, CF_ERR_VALUE, 0, NULL, "corrupt format");
-		}
-	}
-	out[o.n] = '\0';
-	*outlen = o.n;
-	return true;
-}
-
-int64_t
-cf_counter_max(const cf_format *f)
-{
-	const cf_seg *s;
-	int64_t		max = 1;
-	int			base;
-
-	if (f->counter < 0 || f->counter >= CF_MAX_SEGS)
-		return -1;
-	s = &f->seg[f->counter];
-	base = s->kind == CF_ALPHA ? 26 : 10;
-	/* LEN <= 18 digits or 10 letters: fits in int64 */
-	for (int i = 0; i < s->len && i < (base == 26 ? 10 : 18); i++)
-		max *= base;
-	return max - 1;
-}
-
-int64_t
-cf_alpha_value(const char *s, size_t n)
-{
-	int64_t		v = 0;
-
-	if (s == NULL || n < 1 || n > 10)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-	{
-		if (s[i] < 'A' || s[i] > 'Z')
-			return -1;
-		v = v * 26 + (s[i] - 'A');
-	}
-	return v;
-}
-
-/* ------------------------------------------------------------------------
- * Matcher
- *
- * The code is first checked as a whole (1-50 characters of set 82: every
- * segment renders set-82 text, so a variable-length segment without a
- * context value matches any non-empty run).  Then segments are matched left
- * to right; fixed-length segments in a loop, and a variable-length segment
- * tries every length it can have, recursing for the rest.  A failure from
- * (variable segment i, position pos) is remembered in memo[i], so each such
- * state is explored once: O(segments * 51 * 51) steps at most.
- *
- * Dates are the only thing one segment's match depends on from another:
- * DD is checked against MM and the year when the last of them is matched
- * (datechk/closes, set up by analyse()).  The memo is sound because the
- * parser allows at most one variable-length segment between the checked
- * parts of one date, so at a variable segment the date parts captured
- * before it lie at fixed distances from it: (i, pos) determines them.
- * ------------------------------------------------------------------------ */
-
-typedef struct mstate
-{
-	const cf_format *f;
-	const unsigned char *code;
-	int			n;
-	const cf_context *ctx;
-	bool		dgiven[2];		/* the date is in ctx: parts must equal it */
-	int			digits;			/* length of the code's leading digit run */
-	int8_t		slen[CF_MAX_SEGS];	/* segment length, or -1: variable */
-	bool		fixedrest[CF_MAX_SEGS + 1];	/* segments i.. all fixed */
-	uint8_t		minrest[CF_MAX_SEGS + 1];	/* shortest text for segments i.. */
-	int16_t		cap[CF_MAX_SEGS];	/* date part values captured */
-	uint64_t	memo[CF_MAX_SEGS];	/* bit pos: no match from (i, pos) */
-} mstate;
-
-/* SEQ: FILL* then a canonical decimal (no leading zero), len in all. */
-static bool
-seq_ok(const unsigned char *c, int len, char fill)
-{
-	for (int k = 0; k < len; k++)
-	{
-		const unsigned char *d = c + k;
-		int			nd = len - k;
-		int			j;
-
-		if (k > 0 && c[k - 1] != (unsigned char) fill)
-			return false;
-		if (d[0] == '0' && nd > 1)
-			continue;
-		for (j = 0; j < nd && ascii_digit(d[j]); j++)
-			;
-		if (j == nd)
-			return true;
-	}
-	return false;
-}
-
-/* The cross-check of date g, whose last checked part is segment upto. */
-static bool
-date_check(const mstate *m, int upto, int g)
-{
-	const cf_format *f = m->f;
-	int			maxday = 0,
-				maxdoy = 0;
-	int			dimleap = 31,	/* shortest month: days in a leap year */
-				dimplain = 31;	/* ... and in a common year */
-	bool		month = false,
-				year = false,
-				common = false;
-
-	for (int i = 0; i <= upto; i++)
-	{
-		int			v = m->cap[i];
-
-		if (!(f->seg[i].datechk & (1 << g)))
-			continue;
-		switch (date_part((cf_kind) f->seg[i].kind))
-		{
-			case CF_DD:
-				if (v > maxday)
-					maxday = v;
-				break;
-			case CF_DDD:
-				if (v > maxdoy)
-					maxdoy = v;
-				break;
-			case CF_MM:
-				month = true;
-				if (civil_days_in_month(2000, v) < dimleap)
-					dimleap = civil_days_in_month(2000, v);
-				if (civil_days_in_month(2001, v) < dimplain)
-					dimplain = civil_days_in_month(2001, v);
-				break;
-			case CF_YYYY:
-				year = true;
-				if (!civil_is_leap(v))
-					common = true;
-				break;
-			case CF_YY:
-				year = true;
-				if (!civil_is_leap(2000 + v))
-					common = true;
-				break;
-			default:
-				break;
-		}
-	}
-	/* without a year (or with Y only), February 29 is allowed */
-	if (month && maxday > (year && common ? dimplain : dimleap))
-		return false;
-	if (year && common && maxdoy > 365)
-		return false;
-	return true;
-}
-
-/* Does fixed-length segment i match at pos? */
-static bool
-seg_ok(mstate *m, int i, int pos)
-{
-	const cf_format *f = m->f;
-	const cf_seg *s = &f->seg[i];
-	cf_kind		k = (cf_kind) s->kind;
-	const unsigned char *c = m->code + pos;
-	int			len = m->slen[i];
-
-	switch (k)
-	{
-		case CF_LIT:
-			return s->lit_off + len <= CF_MAX_CODE &&
-				memcmp(c, f->lit + s->lit_off, (size_t) len) == 0;
-
-		case CF_SEQ:
-			return seq_ok(c, len, s->fill);
-
-		case CF_ALPHA:
-			for (int j = 0; j < len; j++)
-				if (c[j] < 'A' || c[j] > 'Z')
-					return false;
-			return true;
-
-		case CF_RAND:
-			for (int j = 0; j < len; j++)
-				if (!ascii_digit(c[j]) && (c[j] < 'A' || c[j] > 'Z'))
-					return false;
-			return true;
-
-		case CF_YL:
-		case CF_ML:
-			return c[0] >= 'A' && c[0] <= 'Z';
-
-		case CF_CHK:
-			return pos <= m->digits &&
-				c[0] == (unsigned char) ('0' + cf_gs1_check_digit((const char *) m->code, (size_t) pos));
-
-		case CF_YYYY:
-		case CF_YY:
-		case CF_Y:
-		case CF_MM:
-		case CF_DD:
-		case CF_DDD:
-		case CF_WW:
-		case CF_EYYYY:
-		case CF_EYY:
-		case CF_EMM:
-		case CF_EDD:
-			{
-				int			g = kinfo[k].date;
-				cf_kind		part = date_part(k);
-				int			v = 0,
-							lo,
-							hi;
-
-				for (int j = 0; j < len; j++)
-				{
-					if (!ascii_digit(c[j]))
-						return false;
-					v = v * 10 + (c[j] - '0');
-				}
-				if (m->dgiven[g])
-				{
-					const cf_date *d = g == 0 ? &m->ctx->start : &m->ctx->expiry;
-
-					return date_ok(d) && v == date_value(part, d);
-				}
-				date_range(part, &lo, &hi);
-				if (v < lo || v > hi)
-					return false;
-				m->cap[i] = (int16_t) v;
-				return true;
-			}
-
-		default:
-			if (cf_is_context(k))
-			{
-				const char *v = m->ctx->val[k - CF_ITEM];
-				size_t		vlen = m->ctx->len[k - CF_ITEM];
-
-				if (v == NULL)
-					return true;	/* any set-82 text (checked up front) */
-				if (s->len == 0)
-					return (size_t) len == vlen && memcmp(c, v, vlen) == 0;
-				if (vlen >= s->len)
-					return memcmp(c, v, s->len) == 0;
-				for (int j = 0; j < (int) (s->len - vlen); j++)
-					if (c[j] != (unsigned char) s->fill)
-						return false;
-				return memcmp(c + (s->len - vlen), v, vlen) == 0;
-			}
-			return false;
-	}
-}
-
-static bool
-match_from(mstate *m, int i, int pos)
-{
-	const cf_format *f = m->f;
-
-	while (i < f->nseg)
-	{
-		if (m->slen[i] < 0)
-		{
-			int			maxlen = m->n - pos - m->minrest[i + 1];
-
-			if (maxlen < 1 || (m->memo[i] >> pos) & 1)
-				return false;
-			for (int l = m->fixedrest[i + 1] ? maxlen : 1; l <= maxlen; l++)
-				if (match_from(m, i + 1, pos + l))
-					return true;
-			m->memo[i] |= (uint64_t) 1 << pos;
-			return false;
-		}
-		if (pos + m->slen[i] + m->minrest[i + 1] > m->n)
-			return false;
-		if (!seg_ok(m, i, pos))
-			return false;
-		if (f->seg[i].closes)
-		{
-			for (int g = 0; g < 2; g++)
-				if ((f->seg[i].closes & (1 << g)) && !m->dgiven[g] &&
-					!date_check(m, i, g))
-					return false;
-		}
-		pos += m->slen[i];
-		i++;
-	}
-	return pos == m->n;
-}
-
-bool
-cf_match(const cf_format *f, const char *code, size_t n,
-		 const cf_context *ctx)
-{
-	mstate		m;
-	int			nseg;
-
-	if (f == NULL || code == NULL || n < 1 || n > CF_MAX_CODE)
-		return false;
-	nseg = f->nseg;
-	if (nseg < 1 || nseg > CF_MAX_SEGS || n < (size_t) f->minlen)
-		return false;
-	for (size_t j = 0; j < n; j++)
-		if (!cset82_char((unsigned char) code[j]))
-			return false;
-
-	m.f = f;
-	m.code = (const unsigned char *) code;
-	m.n = (int) n;
-	m.ctx = ctx ? ctx : &empty_ctx;
-	m.dgiven[0] = m.ctx->start.y != 0;
-	m.dgiven[1] = m.ctx->expiry.y != 0;
-	for (m.digits = 0; m.digits < m.n && ascii_digit(m.code[m.digits]); m.digits++)
-		;
-
-	m.minrest[nseg] = 0;
-	m.fixedrest[nseg] = true;
-	for (int i = nseg - 1; i >= 0; i--)
-	{
-		const cf_seg *s = &f->seg[i];
-		cf_kind		k = (cf_kind) s->kind;
-		int			len;
-
-		if (kinfo[k].fixed)
-			len = kinfo[k].fixed;
-		else if (!cf_is_context(k) || s->len)
-			len = s->len;
-		else if (m.ctx->val[k - CF_ITEM] == NULL)
-			len = -1;
-		else if (m.ctx->len[k - CF_ITEM] < 1 || m.ctx->len[k - CF_ITEM] > CF_MAX_CODE)
-			return false;		/* render would fail or be too long */
-		else
-			len = (int) m.ctx->len[k - CF_ITEM];
-		if (len == 0)
-			return false;		/* corrupt format */
-		m.slen[i] = (int8_t) len;
-		m.fixedrest[i] = len > 0 && m.fixedrest[i + 1];
-		m.minrest[i] = (uint8_t) (m.minrest[i + 1] + (len < 0 ? 1 : len));
-		if (m.minrest[i] > n)
-			return false;
-		if (len < 0)
-			m.memo[i] = 0;
-	}
-	return match_from(&m, 0, 0);
-}

@@ -1,5 +1,8 @@
 /*
- * gs1_core.c — GS1 barcode data: parser, validator and Digital Link writer.
+ * gs1_core.c — GS1 barcode data: the parser and validator of element
+ * strings (bracketed and raw), their content checks and pairing rules.
+ * Digital Link URIs are read and written by gs1_dl.c (shared declarations
+ * in gs1_int.h).
  *
  * Plain C: no PostgreSQL includes, no allocation, no global state.  Every
  * loop advances through its input or is bounded by a table size, and every
@@ -23,46 +26,25 @@
 
 #include "cset.h"
 #include "gs1_math.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cset.h"
+#include "gs1_math.h"
 #include "gs1_core.h"
-
-#if defined(__GNUC__)
-#define GS1_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define GS1_PRINTF(f, a)
-#endif
-
-/* Scratch copy of one value while it is collected from the input. */
-typedef struct vbuf
-{
-	size_t		len;			/* full length, may exceed what is stored */
-	char		c[GS1_MAX_VALUE + 1];
-	uint32_t	src[GS1_MAX_VALUE + 1]; /* 1-based input position of c[i] */
-} vbuf;
-
-static void
-vbuf_put(vbuf *v, char c, size_t srcpos)
-{
-	if (v->len < sizeof(v->c))
-	{
-		v->c[v->len] = c;
-		v->src[v->len] = (uint32_t) srcpos;
-	}
-	v->len++;
-}
+#include "gs1_int.h"
 
 /* ------------------------------------------------------------------------
  * Errors
  * ------------------------------------------------------------------------ */
 
-static bool fail(gs1_error *err, gs1_errkind kind, const char *ai, size_t pos,
-				 const char *fmt,...) GS1_PRINTF(5, 6);
-
 /*
  * Record an error; the message starts with "AI (10) at position 7: " when an
  * AI and a position are known.  Always returns false.
  */
-static bool
-fail(gs1_error *err, gs1_errkind kind, const char *ai, size_t pos,
+bool
+gs1i_fail(gs1_error *err, gs1_errkind kind, const char *ai, size_t pos,
 	 const char *fmt,...)
 {
 	va_list		ap;
@@ -95,16 +77,16 @@ fail(gs1_error *err, gs1_errkind kind, const char *ai, size_t pos,
 	return false;
 }
 
-static void
-set_hint(gs1_error *err, const char *hint)
+void
+gs1i_set_hint(gs1_error *err, const char *hint)
 {
 	strncpy(err->hint, hint, sizeof(err->hint) - 1);
 	err->hint[sizeof(err->hint) - 1] = '\0';
 }
 
-/* A byte for a message: "x" when printable, else GS or its hex code. */
-static const char *
-chardesc(unsigned char c, char *buf, size_t bufsize)
+/* A byte for a message: "x" when gs1i_printable, else GS or its hex code. */
+const char *
+gs1i_chardesc(unsigned char c, char *buf, size_t bufsize)
 {
 	if (c > 0x20 && c < 0x7F)
 		snprintf(buf, bufsize, "character \"%c\"", c);
@@ -118,8 +100,8 @@ chardesc(unsigned char c, char *buf, size_t bufsize)
 }
 
 /* Printable copy of s[0..n) for a message (other bytes become '?'). */
-static const char *
-printable(const char *s, size_t n, char *buf, size_t bufsize)
+const char *
+gs1i_printable(const char *s, size_t n, char *buf, size_t bufsize)
 {
 	size_t		i;
 
@@ -139,8 +121,8 @@ printable(const char *s, size_t n, char *buf, size_t bufsize)
  * Small helpers
  * ------------------------------------------------------------------------ */
 
-static bool
-all_digits(const char *s, size_t n)
+bool
+gs1i_all_digits(const char *s, size_t n)
 {
 	size_t		i;
 
@@ -215,8 +197,8 @@ is_base64url(unsigned char c)
 		(c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
-static int
-hexval(unsigned char c)
+int
+gs1i_hexval(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -234,7 +216,7 @@ gs1_lookup_ai(const char *ai, size_t n)
 	int			lo = 0,
 				hi = gs1_ai_table_size - 1;
 
-	if (n < 2 || n > GS1_MAX_AI_LEN || !all_digits(ai, n))
+	if (n < 2 || n > GS1_MAX_AI_LEN || !gs1i_all_digits(ai, n))
 		return NULL;
 	memcpy(key, ai, n);
 	key[n] = '\0';
@@ -308,7 +290,7 @@ gs1_date(const char *v, size_t n, int current_year, int *y, int *m, int *d)
 {
 	int			dim;
 
-	if (n != 6 || !all_digits(v, n))
+	if (n != 6 || !gs1i_all_digits(v, n))
 		return false;
 	*y = gs1_full_year(num2(v), current_year);
 	*m = num2(v + 2);
@@ -326,7 +308,7 @@ gs1_decimal_ai(const char *ai, int *decimals, int *offset)
 {
 	int			fam;
 
-	if (strlen(ai) != 4 || !all_digits(ai, 4))
+	if (strlen(ai) != 4 || !gs1i_all_digits(ai, 4))
 		return false;
 	fam = num2(ai);
 	if (!((fam >= 31 && fam <= 36) || fam == 39))
@@ -374,26 +356,26 @@ lint_date6(const gs1_ai_def *def, const char *c, size_t n, const uint32_t *src,
 				d,
 				dim;
 
-	if (n != 6 || !all_digits(c, n))
-		return fail(err, GS1_ERR_DATE, def->ai, src[0], "a date must be 6 digits YYMMDD");
+	if (n != 6 || !gs1i_all_digits(c, n))
+		return gs1i_fail(err, GS1_ERR_DATE, def->ai, src[0], "a date must be 6 digits YYMMDD");
 	y = gs1_full_year(num2(c), cy);
 	m = num2(c + 2);
 	d = num2(c + 4);
 	if (m < 1 || m > 12)
-		return fail(err, GS1_ERR_DATE, def->ai, src[2],
+		return gs1i_fail(err, GS1_ERR_DATE, def->ai, src[2],
 					"invalid month \"%02d\" in date \"%.6s\"", m, c);
 	if (d == 0)
 	{
 		if (day0)
 			return true;
-		fail(err, GS1_ERR_DATE, def->ai, src[4],
+		gs1i_fail(err, GS1_ERR_DATE, def->ai, src[4],
 			 "day \"00\" in date \"%.6s\" is not allowed for this AI", c);
-		set_hint(err, "only some dates (e.g. AI (17) expiry) may use day 00 for \"end of the month\"");
+		gs1i_set_hint(err, "only some dates (e.g. AI (17) expiry) may use day 00 for \"end of the month\"");
 		return false;
 	}
 	dim = gs1_days_in_month(y, m);
 	if (d > dim)
-		return fail(err, GS1_ERR_DATE, def->ai, src[4],
+		return gs1i_fail(err, GS1_ERR_DATE, def->ai, src[4],
 					"invalid date \"%.6s\": %s %d has %d days", c, month_name[m - 1], y, dim);
 	return true;
 }
@@ -402,8 +384,8 @@ static bool
 lint_hh_mi(const gs1_ai_def *def, const char *c, size_t n, const uint32_t *src,
 		   int limit, const char *what, gs1_error *err)
 {
-	if (n != 2 || !all_digits(c, 2) || num2(c) > limit)
-		return fail(err, GS1_ERR_DATE, def->ai, src[0],
+	if (n != 2 || !gs1i_all_digits(c, 2) || num2(c) > limit)
+		return gs1i_fail(err, GS1_ERR_DATE, def->ai, src[0],
 					"invalid %s \"%.*s\"", what, (int) (n > 2 ? 2 : n), c);
 	return true;
 }
@@ -422,7 +404,7 @@ lint_csumalpha(const gs1_ai_def *def, const char *c, size_t n, const uint32_t *s
 	size_t		i;
 
 	if (n < 2)
-		return fail(err, GS1_ERR_CHECK_DIGIT, def->ai, src[0],
+		return gs1i_fail(err, GS1_ERR_CHECK_DIGIT, def->ai, src[0],
 					"too short for a check character pair");
 	/* the first n-2 primes; the rightmost data character gets 2 */
 	for (cand = 2; np < n - 2; cand++)
@@ -444,13 +426,13 @@ lint_csumalpha(const gs1_ai_def *def, const char *c, size_t n, const uint32_t *s
 		const char *p = memchr(cset82_order, c[i], sizeof(cset82_order) - 1);
 
 		if (p == NULL || c[i] == '\0')
-			return fail(err, GS1_ERR_CHARSET, def->ai, src[i],
+			return gs1i_fail(err, GS1_ERR_CHARSET, def->ai, src[i],
 						"character not allowed before the check character pair");
 		sum += (unsigned) (p - cset82_order) * primes[n - 3 - i];
 	}
 	sum %= 1021;
 	if (c[n - 2] != cset32[sum >> 5] || c[n - 1] != cset32[sum & 31])
-		return fail(err, GS1_ERR_CHECK_DIGIT, def->ai, src[n - 2],
+		return gs1i_fail(err, GS1_ERR_CHECK_DIGIT, def->ai, src[n - 2],
 					"check character pair is \"%c%c\", expected \"%c%c\"",
 					(c[n - 2] > 0x20 && c[n - 2] < 0x7F) ? c[n - 2] : '?',
 					(c[n - 1] > 0x20 && c[n - 1] < 0x7F) ? c[n - 1] : '?',
@@ -466,10 +448,10 @@ lint_iban(const gs1_ai_def *def, const char *c, size_t n, const uint32_t *src,
 	size_t		k;
 
 	if (n < 5 || n > 34)
-		return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+		return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 					"an IBAN has 5 to 34 characters, not %zu", n);
 	if (!is_alpha2(c))
-		return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+		return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 					"an IBAN must start with an ISO 3166 country code");
 	/* mod 97 over the characters rotated by four, letters as 10..35 */
 	for (k = 0; k < n; k++)
@@ -482,11 +464,11 @@ lint_iban(const gs1_ai_def *def, const char *c, size_t n, const uint32_t *src,
 		else if (ch >= 'A' && ch <= 'Z')
 			rem = (rem * 100 + (ch - 'A' + 10)) % 97;
 		else
-			return fail(err, GS1_ERR_CHARSET, def->ai, src[i],
+			return gs1i_fail(err, GS1_ERR_CHARSET, def->ai, src[i],
 						"an IBAN has only digits and upper-case letters");
 	}
 	if (rem != 1)
-		return fail(err, GS1_ERR_CHECK_DIGIT, def->ai, src[2],
+		return gs1i_fail(err, GS1_ERR_CHECK_DIGIT, def->ai, src[2],
 					"IBAN check digits \"%c%c\" are wrong", c[2], c[3]);
 	return true;
 }
@@ -506,10 +488,10 @@ lint_one(gs1_lint l, const gs1_ai_def *def, const char *c, size_t n,
 		case GS1_LINT_CSUM:
 			cd = (n >= 2) ? gs1_check_digit(c, n - 1) : -1;
 			if (cd < 0 || !ascii_digit((unsigned char) c[n - 1]))
-				return fail(err, GS1_ERR_CHECK_DIGIT, def->ai, src[0],
+				return gs1i_fail(err, GS1_ERR_CHECK_DIGIT, def->ai, src[0],
 							"a check digit needs at least 2 digits");
 			if (c[n - 1] - '0' != cd)
-				return fail(err, GS1_ERR_CHECK_DIGIT, def->ai, src[n - 1],
+				return gs1i_fail(err, GS1_ERR_CHECK_DIGIT, def->ai, src[n - 1],
 							"check digit is \"%c\", expected \"%d\"", c[n - 1], cd);
 			return true;
 
@@ -522,11 +504,11 @@ lint_one(gs1_lint l, const gs1_ai_def *def, const char *c, size_t n,
 				size_t		off = (l == GS1_LINT_GCPPOS2) ? 1 : 0;
 
 				if (n < off + 4)
-					return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+					return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 								"too short to hold a GS1 company prefix");
 				for (i = off; i < off + 4; i++)
 					if (!ascii_digit((unsigned char) c[i]))
-						return fail(err, GS1_ERR_CONTENT, def->ai, src[i],
+						return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[i],
 									"must start with a GS1 company prefix (digits)");
 				return true;
 			}
@@ -542,17 +524,17 @@ lint_one(gs1_lint l, const gs1_ai_def *def, const char *c, size_t n,
 							m,
 							d;
 
-				if (n != 8 || !all_digits(c, n))
-					return fail(err, GS1_ERR_DATE, def->ai, src[0],
+				if (n != 8 || !gs1i_all_digits(c, n))
+					return gs1i_fail(err, GS1_ERR_DATE, def->ai, src[0],
 								"a date must be 8 digits YYYYMMDD");
 				y = num_n(c, 4);
 				m = num2(c + 4);
 				d = num2(c + 6);
 				if (m < 1 || m > 12)
-					return fail(err, GS1_ERR_DATE, def->ai, src[4],
+					return gs1i_fail(err, GS1_ERR_DATE, def->ai, src[4],
 								"invalid month \"%02d\" in date \"%.8s\"", m, c);
 				if (d < 1 || d > gs1_days_in_month(y, m))
-					return fail(err, GS1_ERR_DATE, def->ai, src[6],
+					return gs1i_fail(err, GS1_ERR_DATE, def->ai, src[6],
 								"invalid day \"%02d\" in date \"%.8s\"", d, c);
 				return true;
 			}
@@ -565,78 +547,78 @@ lint_one(gs1_lint l, const gs1_ai_def *def, const char *c, size_t n,
 			return lint_hh_mi(def, c, n, src, 59, "second", err);
 		case GS1_LINT_HHMI:
 			if (n != 4)
-				return fail(err, GS1_ERR_DATE, def->ai, src[0], "a time must be 4 digits HHMM");
+				return gs1i_fail(err, GS1_ERR_DATE, def->ai, src[0], "a time must be 4 digits HHMM");
 			return lint_hh_mi(def, c, 2, src, 23, "hour", err) &&
 				lint_hh_mi(def, c + 2, 2, src + 2, 59, "minute", err);
 
 		case GS1_LINT_ISO3166:
 		case GS1_LINT_ISO3166999:
-			if (n != 3 || !all_digits(c, 3))
-				return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+			if (n != 3 || !gs1i_all_digits(c, 3))
+				return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 							"a country code must be 3 digits");
 			if (l == GS1_LINT_ISO3166999 && memcmp(c, "999", 3) == 0)
 				return true;
 			if (!in_u16_list(gs1_iso3166_numeric, gs1_iso3166_numeric_size, num_n(c, 3)))
-				return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+				return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 							"\"%.3s\" is not an ISO 3166 country code", c);
 			return true;
 
 		case GS1_LINT_ISO3166ALPHA2:
 			if (n != 2 || !is_alpha2(c))
-				return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+				return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 							"not an ISO 3166 alpha-2 country code");
 			return true;
 
 		case GS1_LINT_ISO4217:
-			if (n != 3 || !all_digits(c, 3) ||
+			if (n != 3 || !gs1i_all_digits(c, 3) ||
 				!in_u16_list(gs1_iso4217_numeric, gs1_iso4217_numeric_size, num_n(c, 3)))
-				return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+				return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 							"\"%.3s\" is not an ISO 4217 currency code",
-							n >= 3 && all_digits(c, 3) ? c : "?");
+							n >= 3 && gs1i_all_digits(c, 3) ? c : "?");
 			return true;
 
 		case GS1_LINT_ISO5218:
 			if (n != 1 || (c[0] != '0' && c[0] != '1' && c[0] != '2' && c[0] != '9'))
-				return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+				return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 							"an ISO 5218 code is 0, 1, 2 or 9");
 			return true;
 
 		case GS1_LINT_YESNO:
 			if (n != 1 || (c[0] != '0' && c[0] != '1'))
-				return fail(err, GS1_ERR_CONTENT, def->ai, src[0], "must be 0 or 1");
+				return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0], "must be 0 or 1");
 			return true;
 
 		case GS1_LINT_ZERO:
 			if (n != 1 || c[0] != '0')
-				return fail(err, GS1_ERR_CONTENT, def->ai, src[0], "must be 0");
+				return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0], "must be 0");
 			return true;
 
 		case GS1_LINT_NONZERO:
 			for (i = 0; i < n; i++)
 				if (c[i] != '0')
 					return true;
-			return fail(err, GS1_ERR_CONTENT, def->ai, src[0], "must not be zero");
+			return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0], "must not be zero");
 
 		case GS1_LINT_WINDING:
 			if (n != 1 || (c[0] != '0' && c[0] != '1' && c[0] != '9'))
-				return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+				return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 							"winding direction must be 0, 1 or 9");
 			return true;
 
 		case GS1_LINT_HYPHEN:
 			for (i = 0; i < n; i++)
 				if (c[i] != '-')
-					return fail(err, GS1_ERR_CONTENT, def->ai, src[i], "must be \"-\"");
+					return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[i], "must be \"-\"");
 			return true;
 
 		case GS1_LINT_NOZEROPREFIX:
 			if (n > 0 && c[0] == '0')
-				return fail(err, GS1_ERR_CONTENT, def->ai, src[0], "must not start with 0");
+				return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0], "must not start with 0");
 			return true;
 
 		case GS1_LINT_HASNONDIGIT:
-			if (all_digits(c, n))
-				return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+			if (gs1i_all_digits(c, n))
+				return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 							"must contain a character that is not a digit");
 			return true;
 
@@ -645,20 +627,20 @@ lint_one(gs1_lint l, const gs1_ai_def *def, const char *c, size_t n,
 				size_t		h = n / 2;
 				int			cmp;
 
-				if (n == 0 || n % 2 != 0 || !all_digits(c, n))
-					return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+				if (n == 0 || n % 2 != 0 || !gs1i_all_digits(c, n))
+					return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 								"piece and total must be digits of equal width");
 				for (i = 0; i < h && c[i] == '0'; i++)
 					;
 				if (i == h)
-					return fail(err, GS1_ERR_CONTENT, def->ai, src[0], "piece number is zero");
+					return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0], "piece number is zero");
 				for (i = h; i < n && c[i] == '0'; i++)
 					;
 				if (i == n)
-					return fail(err, GS1_ERR_CONTENT, def->ai, src[h], "total is zero");
+					return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[h], "total is zero");
 				cmp = memcmp(c, c + h, h);
 				if (cmp > 0)
-					return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+					return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 								"piece number is greater than the total");
 				return true;
 			}
@@ -669,14 +651,14 @@ lint_one(gs1_lint l, const gs1_ai_def *def, const char *c, size_t n,
 
 				for (s = 0; s < n && ascii_digit((unsigned char) c[s]); s++)
 					;
-				if (s == 0 || s >= n - 1 || c[s] != '/' || !all_digits(c + s + 1, n - s - 1))
-					return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+				if (s == 0 || s >= n - 1 || c[s] != '/' || !gs1i_all_digits(c + s + 1, n - s - 1))
+					return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 								"must be \"position/total\"");
 				if (c[0] == '0' || c[s + 1] == '0')
-					return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+					return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 								"position and total must not be zero or start with 0");
 				if (s > n - s - 1 || (s == n - s - 1 && memcmp(c, c + s + 1, s) > 0))
-					return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+					return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 								"position is greater than the total");
 				return true;
 			}
@@ -686,8 +668,8 @@ lint_one(gs1_lint l, const gs1_ai_def *def, const char *c, size_t n,
 			{
 				const char *max = (l == GS1_LINT_LATITUDE) ? "1800000000" : "3600000000";
 
-				if (n != 10 || !all_digits(c, n) || memcmp(c, max, 10) > 0)
-					return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+				if (n != 10 || !gs1i_all_digits(c, n) || memcmp(c, max, 10) > 0)
+					return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 								"%s must be 10 digits, at most %s",
 								l == GS1_LINT_LATITUDE ? "latitude" : "longitude", max);
 				return true;
@@ -697,14 +679,14 @@ lint_one(gs1_lint l, const gs1_ai_def *def, const char *c, size_t n,
 			if (n != 1 || !(ascii_digit((unsigned char) c[0]) ||
 							(c[0] >= 'A' && c[0] <= 'Z') || (c[0] >= 'a' && c[0] <= 'z') ||
 							c[0] == '-' || c[0] == '_'))
-				return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+				return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 							"importer index must be one of 0-9 A-Z a-z - _");
 			return true;
 
 		case GS1_LINT_MEDIATYPE:
-			if (n != 2 || !all_digits(c, 2) ||
+			if (n != 2 || !gs1i_all_digits(c, 2) ||
 				!((num2(c) >= 1 && num2(c) <= 10) || num2(c) >= 80))
-				return fail(err, GS1_ERR_CONTENT, def->ai, src[0],
+				return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[0],
 							"not an AIDC media type (01-10, 80-99)");
 			return true;
 
@@ -716,9 +698,9 @@ lint_one(gs1_lint l, const gs1_ai_def *def, const char *c, size_t n,
 			{
 				if (c[i] != '%')
 					continue;
-				if (i + 2 >= n || hexval((unsigned char) c[i + 1]) < 0 ||
-					hexval((unsigned char) c[i + 2]) < 0)
-					return fail(err, GS1_ERR_CONTENT, def->ai, src[i],
+				if (i + 2 >= n || gs1i_hexval((unsigned char) c[i + 1]) < 0 ||
+					gs1i_hexval((unsigned char) c[i + 2]) < 0)
+					return gs1i_fail(err, GS1_ERR_CONTENT, def->ai, src[i],
 								"\"%%\" must be followed by two hexadecimal digits");
 				i += 2;
 			}
@@ -789,21 +771,21 @@ validate_value(const gs1_ai_def *def, const vbuf *v, size_t aipos, int cy, gs1_e
 	if (n > def->maxlen)
 	{
 		if (def->minlen == def->maxlen)
-			return fail(err, GS1_ERR_LENGTH, def->ai, v->src[def->maxlen],
+			return gs1i_fail(err, GS1_ERR_LENGTH, def->ai, v->src[def->maxlen],
 						"value too long (%zu characters, exactly %d required)",
 						n, def->maxlen);
-		return fail(err, GS1_ERR_LENGTH, def->ai, v->src[def->maxlen],
+		return gs1i_fail(err, GS1_ERR_LENGTH, def->ai, v->src[def->maxlen],
 					"value too long (%zu characters, at most %d)", n, def->maxlen);
 	}
 	if (n == 0)
-		return fail(err, GS1_ERR_LENGTH, def->ai, aipos, "empty value");
+		return gs1i_fail(err, GS1_ERR_LENGTH, def->ai, aipos, "empty value");
 	if (n < def->minlen)
 	{
 		if (def->minlen == def->maxlen)
-			return fail(err, GS1_ERR_LENGTH, def->ai, v->src[0],
+			return gs1i_fail(err, GS1_ERR_LENGTH, def->ai, v->src[0],
 						"value too short (%zu characters, exactly %d required)",
 						n, def->maxlen);
-		return fail(err, GS1_ERR_LENGTH, def->ai, v->src[0],
+		return gs1i_fail(err, GS1_ERR_LENGTH, def->ai, v->src[0],
 					"value too short (%zu characters, at least %d)", n, def->minlen);
 	}
 	for (ci = 0; ci < def->ncomp; ci++)
@@ -819,7 +801,7 @@ validate_value(const gs1_ai_def *def, const vbuf *v, size_t aipos, int cy, gs1_e
 		if (n - off < c->min || take > n - off || take > c->max)
 		{
 			format_spec(def, spec, sizeof(spec));
-			return fail(err, GS1_ERR_LENGTH, def->ai, v->src[off],
+			return gs1i_fail(err, GS1_ERR_LENGTH, def->ai, v->src[off],
 						"value length %zu does not fit the format %s", n, spec);
 		}
 		for (i = off; i < off + take; i++)
@@ -830,35 +812,35 @@ validate_value(const gs1_ai_def *def, const vbuf *v, size_t aipos, int cy, gs1_e
 			{
 				case GS1_CSET_N:
 					if (!ascii_digit(ch))
-						return fail(err, GS1_ERR_CHARSET, def->ai, v->src[i],
+						return gs1i_fail(err, GS1_ERR_CHARSET, def->ai, v->src[i],
 									"%s where a digit is required",
-									chardesc(ch, cd, sizeof(cd)));
+									gs1i_chardesc(ch, cd, sizeof(cd)));
 					break;
 				case GS1_CSET_X:
 					if (!cset82_char(ch))
-						return fail(err, GS1_ERR_CHARSET, def->ai, v->src[i],
+						return gs1i_fail(err, GS1_ERR_CHARSET, def->ai, v->src[i],
 									"%s is not allowed (GS1 character set 82)",
-									chardesc(ch, cd, sizeof(cd)));
+									gs1i_chardesc(ch, cd, sizeof(cd)));
 					break;
 				case GS1_CSET_Y:
 					if (!cset39_char(ch))
-						return fail(err, GS1_ERR_CHARSET, def->ai, v->src[i],
+						return gs1i_fail(err, GS1_ERR_CHARSET, def->ai, v->src[i],
 									"%s is not allowed (GS1 character set 39)",
-									chardesc(ch, cd, sizeof(cd)));
+									gs1i_chardesc(ch, cd, sizeof(cd)));
 					break;
 				default:
 					/* base64url; up to two '=' of padding at the very end */
 					if (!is_base64url(ch) && !base64_padding(v->c, i, off + take))
-						return fail(err, GS1_ERR_CHARSET, def->ai, v->src[i],
+						return gs1i_fail(err, GS1_ERR_CHARSET, def->ai, v->src[i],
 									"%s is not allowed (base64url)",
-									chardesc(ch, cd, sizeof(cd)));
+									gs1i_chardesc(ch, cd, sizeof(cd)));
 					break;
 			}
 		}
 		/* base64 padding only where it completes a multiple of 3 characters */
 		if (c->cset == GS1_CSET_Z && take > 0 && v->c[off + take - 1] == '=' &&
 			take % 3 != 0)
-			return fail(err, GS1_ERR_CHARSET, def->ai, v->src[off + take - 1],
+			return gs1i_fail(err, GS1_ERR_CHARSET, def->ai, v->src[off + take - 1],
 						"padding \"=\" is only allowed to make the length a multiple of 3");
 		for (li = 0; li < GS1_MAX_LINTS && c->lint[li] != GS1_LINT_NONE; li++)
 			if (!lint_one((gs1_lint) c->lint[li], def, v->c + off, take,
@@ -869,15 +851,15 @@ validate_value(const gs1_ai_def *def, const vbuf *v, size_t aipos, int cy, gs1_e
 	if (off < n)
 	{
 		format_spec(def, spec, sizeof(spec));
-		return fail(err, GS1_ERR_LENGTH, def->ai, v->src[off],
+		return gs1i_fail(err, GS1_ERR_LENGTH, def->ai, v->src[off],
 					"value length %zu does not fit the format %s", n, spec);
 	}
 	return true;
 }
 
 /* Validate a value and append it (a repeat with the same value is dropped). */
-static bool
-add_element(gs1_parsed *out, const gs1_ai_def *def, size_t aipos, const vbuf *v,
+bool
+gs1i_add_element(gs1_parsed *out, const gs1_ai_def *def, size_t aipos, const vbuf *v,
 			int part, int cy, gs1_error *err)
 {
 	gs1_element *e;
@@ -894,16 +876,16 @@ add_element(gs1_parsed *out, const gs1_ai_def *def, size_t aipos, const vbuf *v,
 		{
 			/* GS1 Digital Link: each AI at most once, even with the same value */
 			if (part != GS1_PART_NONE)
-				return fail(err, GS1_ERR_DIGITAL_LINK, def->ai, aipos,
+				return gs1i_fail(err, GS1_ERR_DIGITAL_LINK, def->ai, aipos,
 							"appears twice in the digital link (each AI may appear only once)");
 			return true;
 		}
-		return fail(err, GS1_ERR_DUPLICATE, def->ai, aipos,
+		return gs1i_fail(err, GS1_ERR_DUPLICATE, def->ai, aipos,
 					"appears twice with different values (\"%s\" and \"%.*s\")",
 					e->value, (int) v->len, v->c);
 	}
 	if (out->count >= GS1_MAX_ELEMENTS)
-		return fail(err, GS1_ERR_LIMIT, def->ai, aipos,
+		return gs1i_fail(err, GS1_ERR_LIMIT, def->ai, aipos,
 					"more than %d element strings", GS1_MAX_ELEMENTS);
 	e = &out->el[out->count++];
 	e->def = def;
@@ -921,8 +903,8 @@ add_element(gs1_parsed *out, const gs1_ai_def *def, size_t aipos, const vbuf *v,
  * s[b..e) is the trimmed input; positions are 1-based in s.
  * ------------------------------------------------------------------------ */
 
-static bool
-parse_bracketed(const char *s, size_t b, size_t e, int cy, gs1_parsed *out,
+bool
+gs1i_parse_bracketed(const char *s, size_t b, size_t e, int cy, gs1_parsed *out,
 				gs1_error *err)
 {
 	size_t		p = b;
@@ -935,12 +917,12 @@ parse_bracketed(const char *s, size_t b, size_t e, int cy, gs1_parsed *out,
 		vbuf		v;
 
 		if (s[p] != '(')
-			return fail(err, GS1_ERR_SYNTAX, NULL, p + 1, "expected \"(\", found %s",
-						chardesc((unsigned char) s[p], cd, sizeof(cd)));
+			return gs1i_fail(err, GS1_ERR_SYNTAX, NULL, p + 1, "expected \"(\", found %s",
+						gs1i_chardesc((unsigned char) s[p], cd, sizeof(cd)));
 		for (q = p + 1; q < e && q - p <= GS1_MAX_AI_LEN + 1 && ascii_digit((unsigned char) s[q]); q++)
 			;
 		if (q >= e || s[q] != ')' || q - p - 1 < 2 || q - p - 1 > GS1_MAX_AI_LEN)
-			return fail(err, GS1_ERR_SYNTAX, NULL, p + 1,
+			return gs1i_fail(err, GS1_ERR_SYNTAX, NULL, p + 1,
 						"an AI must be 2 to 4 digits in parentheses");
 		def = gs1_lookup_ai(s + p + 1, q - p - 1);
 		if (def == NULL)
@@ -949,7 +931,7 @@ parse_bracketed(const char *s, size_t b, size_t e, int cy, gs1_parsed *out,
 
 			memcpy(ai, s + p + 1, q - p - 1);
 			ai[q - p - 1] = '\0';
-			return fail(err, GS1_ERR_UNKNOWN_AI, ai, p + 2, "unknown AI");
+			return gs1i_fail(err, GS1_ERR_UNKNOWN_AI, ai, p + 2, "unknown AI");
 		}
 		v.len = 0;
 		for (q = q + 1; q < e && s[q] != '('; q++)
@@ -958,7 +940,7 @@ parse_bracketed(const char *s, size_t b, size_t e, int cy, gs1_parsed *out,
 				q++;
 			vbuf_put(&v, s[q], q + 1);
 		}
-		if (!add_element(out, def, p + 2, &v, GS1_PART_NONE, cy, err))
+		if (!gs1i_add_element(out, def, p + 2, &v, GS1_PART_NONE, cy, err))
 			return false;
 		p = q;
 	}
@@ -969,8 +951,8 @@ parse_bracketed(const char *s, size_t b, size_t e, int cy, gs1_parsed *out,
  * Raw element strings: [symbology identifier] AI value [GS] AI value ...
  * ------------------------------------------------------------------------ */
 
-static bool
-parse_raw(const char *s, size_t b, size_t e, int cy, gs1_parsed *out, gs1_error *err)
+bool
+gs1i_parse_raw(const char *s, size_t b, size_t e, int cy, gs1_parsed *out, gs1_error *err)
 {
 	static const char *const ids[] = {"C1", "d2", "Q3", "e0", "J1"};
 	size_t		p = b;
@@ -982,7 +964,7 @@ parse_raw(const char *s, size_t b, size_t e, int cy, gs1_parsed *out, gs1_error 
 		int			i;
 
 		if (e - p < 3)
-			return fail(err, GS1_ERR_SYNTAX, NULL, p + 1, "incomplete symbology identifier");
+			return gs1i_fail(err, GS1_ERR_SYNTAX, NULL, p + 1, "incomplete symbology identifier");
 		for (i = 0; i < 5; i++)
 			if (s[p + 1] == ids[i][0] && s[p + 2] == ids[i][1])
 				ok = true;
@@ -990,10 +972,10 @@ parse_raw(const char *s, size_t b, size_t e, int cy, gs1_parsed *out, gs1_error 
 		{
 			char		buf[4];
 
-			fail(err, GS1_ERR_SYNTAX, NULL, p + 1,
+			gs1i_fail(err, GS1_ERR_SYNTAX, NULL, p + 1,
 				 "symbology identifier \"]%s\" does not announce GS1 data",
-				 printable(s + p + 1, 2, buf, sizeof(buf)));
-			set_hint(err, "GS1 data is announced by ]C1, ]d2, ]Q3, ]e0 or ]J1");
+				 gs1i_printable(s + p + 1, 2, buf, sizeof(buf)));
+			gs1i_set_hint(err, "GS1 data is announced by ]C1, ]d2, ]Q3, ]e0 or ]J1");
 			return false;
 		}
 		p += 3;
@@ -1002,7 +984,7 @@ parse_raw(const char *s, size_t b, size_t e, int cy, gs1_parsed *out, gs1_error 
 	if (p < e && (unsigned char) s[p] == GS1_GS)
 		p++;
 	if (p >= e)
-		return fail(err, GS1_ERR_EMPTY, NULL, 0, "no element strings in the barcode");
+		return gs1i_fail(err, GS1_ERR_EMPTY, NULL, 0, "no element strings in the barcode");
 
 	while (p < e)
 	{
@@ -1016,12 +998,12 @@ parse_raw(const char *s, size_t b, size_t e, int cy, gs1_parsed *out, gs1_error 
 		{
 			if (p == e - 1)
 				break;			/* a trailing separator is harmless */
-			return fail(err, GS1_ERR_SYNTAX, NULL, p + 1,
+			return gs1i_fail(err, GS1_ERR_SYNTAX, NULL, p + 1,
 						"unexpected group separator (GS): empty element string");
 		}
 		for (l = 2; l <= GS1_MAX_AI_LEN && p + l <= e; l++)
 		{
-			if (!all_digits(s + p, l))
+			if (!gs1i_all_digits(s + p, l))
 				break;
 			if ((def = gs1_lookup_ai(s + p, l)) != NULL)
 				break;
@@ -1034,13 +1016,13 @@ parse_raw(const char *s, size_t b, size_t e, int cy, gs1_parsed *out, gs1_error 
 				ai[l] = s[p + l];
 			ai[l] = '\0';
 			if (l < 2 && p + l >= e)
-				return fail(err, GS1_ERR_SYNTAX, NULL, p + 1,
+				return gs1i_fail(err, GS1_ERR_SYNTAX, NULL, p + 1,
 							"incomplete AI \"%s\" at the end of the data", ai);
 			if (l < 2)
-				return fail(err, GS1_ERR_SYNTAX, NULL, p + 1 + l,
+				return gs1i_fail(err, GS1_ERR_SYNTAX, NULL, p + 1 + l,
 							"expected an AI (2 to 4 digits), found %s",
-							chardesc((unsigned char) s[p + l], cd, sizeof(cd)));
-			return fail(err, GS1_ERR_UNKNOWN_AI, NULL, p + 1,
+							gs1i_chardesc((unsigned char) s[p + l], cd, sizeof(cd)));
+			return gs1i_fail(err, GS1_ERR_UNKNOWN_AI, NULL, p + 1,
 						"unknown AI: no AI starts with \"%s\"", ai);
 		}
 		aipos = p + 1;
@@ -1055,373 +1037,11 @@ parse_raw(const char *s, size_t b, size_t e, int cy, gs1_parsed *out, gs1_error 
 		/* the separator ends a variable-length value; tolerated after others */
 		if (p < e && (unsigned char) s[p] == GS1_GS && p + 1 < e)
 			p++;
-		if (!add_element(out, def, aipos, &v, GS1_PART_NONE, cy, err))
+		if (!gs1i_add_element(out, def, aipos, &v, GS1_PART_NONE, cy, err))
 			return false;
 	}
 	if (out->count == 0)
-		return fail(err, GS1_ERR_EMPTY, NULL, 0, "no element strings in the barcode");
-	return true;
-}
-
-/* ------------------------------------------------------------------------
- * Digital Link
- * ------------------------------------------------------------------------ */
-
-static bool
-uri_char(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		(c != '\0' && strchr("-._~:/?#[]@!$&'()*+,;=%", c) != NULL);
-}
-
-/*
- * URI characters a host name may not hold here (reg-name sub-delims, '_',
- * '~', userinfo '@' and escapes): rejected in a Digital Link's host by the
- * parser and in a stem's host by gs1_dl_build, so that every link the
- * writer produces parses.  c must be a uri_char (never NUL).
- */
-static bool
-host_char(unsigned char c)
-{
-	return strchr("_~@!$&'()*+,;=%", c) == NULL;
-}
-
-/* Does token [t, te) name AI ai? */
-static bool
-tok_is(const char *t, const char *te, const char *ai)
-{
-	size_t		n = (size_t) (te - t);
-
-	return strlen(ai) == n && memcmp(t, ai, n) == 0;
-}
-
-/*
- * Do the qualifiers q[0..nq) follow one of the key's qualifier sequences
- * ("22,10,21|235"), each at most once and in that order?
- */
-static bool
-qualifiers_fit(const char *dlpkey, const char *const *q, int nq)
-{
-	const char *alt = dlpkey;
-
-	if (dlpkey == NULL)
-		return false;
-	if (nq == 0)
-		return true;
-	while (*alt)
-	{
-		const char *t = alt;
-		int			k = 0;
-
-		while (*t && *t != '|')
-		{
-			const char *te = t;
-
-			while (*te && *te != ',' && *te != '|')
-				te++;
-			if (k < nq && tok_is(t, te, q[k]))
-				k++;
-			t = (*te == ',') ? te + 1 : te;
-		}
-		if (k == nq)
-			return true;
-		alt = (*t == '|') ? t + 1 : t;
-	}
-	return false;
-}
-
-/* Would AI x fit into the path qualifiers q[0..nq) somewhere? */
-static bool
-belongs_in_path(const char *dlpkey, const char *const *q, int nq, const char *x)
-{
-	const char *trial[GS1_MAX_ELEMENTS + 1];
-	int			j,
-				k;
-
-	if (nq >= GS1_MAX_ELEMENTS)
-		return false;
-	for (j = 0; j <= nq; j++)
-	{
-		int			t = 0;
-
-		for (k = 0; k < j; k++)
-			trial[t++] = q[k];
-		trial[t++] = x;
-		for (k = j; k < nq; k++)
-			trial[t++] = q[k];
-		if (qualifiers_fit(dlpkey, trial, t))
-			return true;
-	}
-	return false;
-}
-
-/* Percent-decode s[b..e) into v; a malformed escape is an error. */
-static bool
-pct_decode(const char *s, size_t b, size_t e, const char *ai, vbuf *v, gs1_error *err)
-{
-	size_t		i;
-
-	v->len = 0;
-	for (i = b; i < e; i++)
-	{
-		if (s[i] == '%')
-		{
-			int			h1 = (i + 1 < e) ? hexval((unsigned char) s[i + 1]) : -1;
-			int			h2 = (i + 2 < e) ? hexval((unsigned char) s[i + 2]) : -1;
-
-			if (h1 < 0 || h2 < 0)
-				return fail(err, GS1_ERR_DIGITAL_LINK, ai, i + 1,
-							"\"%%\" must be followed by two hexadecimal digits");
-			vbuf_put(v, (char) (h1 * 16 + h2), i + 1);
-			i += 2;
-		}
-		else
-			vbuf_put(v, s[i], i + 1);
-	}
-	return true;
-}
-
-/* A GTIN-8/12/13 where Digital Link requires the 14-digit form. */
-static bool
-short_gtin(const gs1_ai_def *def, const vbuf *v, size_t pos, gs1_error *err)
-{
-	if (strcmp(def->ai, "01") != 0 || !(v->len == 8 || v->len == 12 || v->len == 13) ||
-		!all_digits(v->c, v->len))
-		return true;
-	fail(err, GS1_ERR_DIGITAL_LINK, def->ai, pos,
-		 "a digital link needs the 14-digit GTIN, not a GTIN-%zu", v->len);
-	set_hint(err, "pad the GTIN with leading zeros to 14 digits");
-	return false;
-}
-
-static bool
-parse_dl(const char *s, size_t b, size_t e, int cy, gs1_parsed *out, gs1_error *err)
-{
-	const gs1_ai_def *defs[GS1_MAX_ELEMENTS];
-	const char *qual[GS1_MAX_ELEMENTS];
-	size_t		p,
-				i,
-				host_b,
-				path_b,
-				path_e,
-				q_b = 0,
-				q_e = 0,
-				end,
-				key_slash = 0;
-	size_t		slen;
-	int			npairs = 0,
-				nq,
-				k;
-	bool		found = false;
-	bool		lower,
-				upper;
-	char		cd[32];
-
-	for (i = b; i < e; i++)
-		if (!uri_char((unsigned char) s[i]))
-			return fail(err, GS1_ERR_DIGITAL_LINK, NULL, i + 1,
-						"%s is not allowed in a URI", chardesc((unsigned char) s[i], cd, sizeof(cd)));
-
-	/* scheme: http or https, all lower or all upper case */
-	slen = (s[b + 4] == ':') ? 4 : 5;
-	lower = upper = true;
-	for (i = b; i < b + slen; i++)
-	{
-		if (s[i] >= 'a' && s[i] <= 'z')
-			upper = false;
-		else
-			lower = false;
-	}
-	if (!lower && !upper)
-	{
-		char		buf[8];
-
-		return fail(err, GS1_ERR_DIGITAL_LINK, NULL, b + 1,
-					"URI scheme \"%s\" must be all lower case or all upper case",
-					printable(s + b, slen, buf, sizeof(buf)));
-	}
-
-	host_b = b + slen + 3;
-	for (p = host_b; p < e && s[p] != '/' && s[p] != '?' && s[p] != '#'; p++)
-		if (!host_char((unsigned char) s[p]))
-			return fail(err, GS1_ERR_DIGITAL_LINK, NULL, p + 1,
-						"%s is not allowed in the host name",
-						chardesc((unsigned char) s[p], cd, sizeof(cd)));
-	if (p == host_b)
-		return fail(err, GS1_ERR_DIGITAL_LINK, NULL, host_b, "the URI has no host name");
-	if (p >= e || s[p] != '/')
-		return fail(err, GS1_ERR_DIGITAL_LINK, NULL, p < e ? p + 1 : host_b + 1,
-					"the URI has no path: a digital link needs a primary key in the path");
-	path_b = p;
-	for (path_e = path_b; path_e < e && s[path_e] != '?' && s[path_e] != '#'; path_e++)
-		;
-	if (path_e < e && s[path_e] == '?')
-	{
-		q_b = path_e + 1;
-		for (q_e = q_b; q_e < e && s[q_e] != '#'; q_e++)
-			;
-	}
-	if (s[path_e - 1] == '/')
-		return fail(err, GS1_ERR_DIGITAL_LINK, NULL, path_e,
-					"the URI path ends with a slash");
-
-	/* find the primary key: (AI, value) pairs from the end of the path */
-	end = path_e;
-	for (;;)
-	{
-		const gs1_ai_def *def;
-		size_t		vs,
-					as;
-
-		for (vs = end; vs > path_b && s[vs - 1] != '/'; vs--)
-			;
-		vs--;					/* the slash before the value */
-		if (vs <= path_b)
-			break;
-		for (as = vs; as > path_b && s[as - 1] != '/'; as--)
-			;
-		as--;					/* the slash before the AI */
-		def = gs1_lookup_ai(s + as + 1, vs - as - 1);
-		if (def == NULL)
-			break;
-		if (++npairs > GS1_MAX_ELEMENTS)
-			return fail(err, GS1_ERR_LIMIT, NULL, as + 1,
-						"more than %d element strings", GS1_MAX_ELEMENTS);
-		if (def->dlpkey != NULL)
-		{
-			found = true;
-			key_slash = as;
-			break;
-		}
-		end = as;
-	}
-	if (!found)
-	{
-		fail(err, GS1_ERR_DIGITAL_LINK, NULL, path_b + 1,
-			 "no GS1 primary key (such as /01/ GTIN or /00/ SSCC) in the URI path");
-		return false;
-	}
-
-	/* the key and its qualifiers, in path order */
-	p = key_slash;
-	nq = 0;
-	for (k = 0; k < npairs; k++)
-	{
-		size_t		as = p + 1,
-					ae,
-					ve;
-
-		for (ae = as; s[ae] != '/'; ae++)
-			;
-		for (ve = ae + 1; ve < path_e && s[ve] != '/'; ve++)
-			;
-		defs[k] = gs1_lookup_ai(s + as, ae - as);
-		if (k > 0)
-			qual[nq++] = defs[k]->ai;
-		p = ve;
-	}
-	if (!qualifiers_fit(defs[0]->dlpkey, qual, nq))
-	{
-		fail(err, GS1_ERR_DIGITAL_LINK, defs[0]->ai, key_slash + 2,
-			 "the path qualifiers are not allowed for primary key (%s) or not in the allowed order",
-			 defs[0]->ai);
-		if (defs[0]->dlpkey[0])
-		{
-			char		h[GS1_MSG_MAX];
-			size_t		o;
-			const char *t;
-
-			o = (size_t) snprintf(h, sizeof(h), "after (%s) the path may hold, in this order: (",
-								  defs[0]->ai);
-			for (t = defs[0]->dlpkey; *t && o + 12 < sizeof(h); t++)
-			{
-				if (*t == ',')
-					o += (size_t) snprintf(h + o, sizeof(h) - o, ") (");
-				else if (*t == '|')
-					o += (size_t) snprintf(h + o, sizeof(h) - o, "); or: (");
-				else
-					h[o++] = *t;
-			}
-			snprintf(h + o, sizeof(h) - o, ")");
-			set_hint(err, h);
-		}
-		else
-			set_hint(err, "this primary key takes no qualifiers in the path");
-		return false;
-	}
-	p = key_slash;
-	for (k = 0; k < npairs; k++)
-	{
-		size_t		as = p + 1,
-					ae,
-					ve;
-		vbuf		v;
-
-		for (ae = as; s[ae] != '/'; ae++)
-			;
-		for (ve = ae + 1; ve < path_e && s[ve] != '/'; ve++)
-			;
-		if (!pct_decode(s, ae + 1, ve, defs[k]->ai, &v, err) ||
-			!short_gtin(defs[k], &v, ae + 2, err) ||
-			!add_element(out, defs[k], as + 1, &v, GS1_PART_PATH, cy, err))
-			return false;
-		p = ve;
-	}
-
-	/* query: AI=value data attributes; other parameters are ignored */
-	p = q_b;
-	while (p < q_e)
-	{
-		const gs1_ai_def *def;
-		size_t		pe,
-					eq;
-		vbuf		v;
-
-		for (pe = p; pe < q_e && s[pe] != '&'; pe++)
-			;
-		for (eq = p; eq < pe && s[eq] != '='; eq++)
-			;
-		if (eq == p || !all_digits(s + p, eq - p))
-		{
-			p = pe + 1;
-			continue;
-		}
-		def = gs1_lookup_ai(s + p, eq - p);
-		if (def == NULL)
-		{
-			char		ai[16];
-
-			return fail(err, GS1_ERR_UNKNOWN_AI, NULL, p + 1,
-						"unknown AI \"%s\" in the query",
-						printable(s + p, eq - p, ai, sizeof(ai)));
-		}
-		if (eq + 1 >= pe)
-			return fail(err, GS1_ERR_DIGITAL_LINK, def->ai, p + 1, "no value in the query");
-		for (i = eq + 1; i < pe; i++)
-			if (s[i] == '+')
-			{
-				fail(err, GS1_ERR_DIGITAL_LINK, def->ai, i + 1,
-					 "\"+\" in a query value (it would mean a space)");
-				set_hint(err, "write a plus sign as %2B; GS1 data cannot contain spaces");
-				return false;
-			}
-		if (belongs_in_path(defs[0]->dlpkey, qual, nq, def->ai))
-		{
-			fail(err, GS1_ERR_DIGITAL_LINK, def->ai, p + 1,
-				 "qualifies primary key (%s) and belongs in the path, not in the query",
-				 defs[0]->ai);
-			set_hint(err, "write it as a path segment after the key, e.g. /01/<gtin>/10/<lot>");
-			return false;
-		}
-		if (!(def->flags & GS1_AI_DLATTR))
-			return fail(err, GS1_ERR_DIGITAL_LINK, def->ai, p + 1,
-						"not allowed as a digital link data attribute");
-		if (!pct_decode(s, eq + 1, pe, def->ai, &v, err) ||
-			!short_gtin(def, &v, eq + 2, err) ||
-			!add_element(out, def, p + 1, &v, GS1_PART_QUERY, cy, err))
-			return false;
-		p = pe + 1;
-	}
+		return gs1i_fail(err, GS1_ERR_EMPTY, NULL, 0, "no element strings in the barcode");
 	return true;
 }
 
@@ -1429,8 +1049,8 @@ parse_dl(const char *s, size_t b, size_t e, int cy, gs1_parsed *out, gs1_error *
  * Entry point
  * ------------------------------------------------------------------------ */
 
-static bool
-prefix_ci(const char *s, size_t n, const char *lit)
+bool
+gs1i_prefix_ci(const char *s, size_t n, const char *lit)
 {
 	size_t		l = strlen(lit);
 	size_t		i;
@@ -1449,278 +1069,6 @@ prefix_ci(const char *s, size_t n, const char *lit)
 	return true;
 }
 
-bool
-gs1_parse(const char *s, size_t n, int current_year, gs1_parsed *out, gs1_error *err)
-{
-	size_t		b = 0,
-				e = n;
-
-	out->count = 0;
-	out->form = GS1_FORM_RAW;
-	err->kind = GS1_OK;
-	err->ai[0] = '\0';
-	err->pos = 0;
-	err->msg[0] = '\0';
-	err->hint[0] = '\0';
-
-	while (b < e && ascii_space((unsigned char) s[b]))
-		b++;
-	while (e > b && ascii_space((unsigned char) s[e - 1]))
-		e--;
-	if (b == e)
-		return fail(err, GS1_ERR_EMPTY, NULL, 0, "the barcode is empty");
-
-	if (s[b] == '(')
-	{
-		out->form = GS1_FORM_BRACKETED;
-		return parse_bracketed(s, b, e, current_year, out, err);
-	}
-	if (prefix_ci(s + b, e - b, "http://") || prefix_ci(s + b, e - b, "https://"))
-	{
-		out->form = GS1_FORM_DIGITAL_LINK;
-		return parse_dl(s, b, e, current_year, out, err);
-	}
-	out->form = GS1_FORM_RAW;
-	return parse_raw(s, b, e, current_year, out, err);
-}
-
-/* ------------------------------------------------------------------------
- * Digital Link writer
- * ------------------------------------------------------------------------ */
-
-static bool
-put(char *out, size_t outsize, size_t *o, const char *s, size_t n)
-{
-	if (*o + n + 1 > outsize)
-		return false;
-	memcpy(out + *o, s, n);
-	*o += n;
-	out[*o] = '\0';
-	return true;
-}
-
-static bool
-put_encoded(char *out, size_t outsize, size_t *o, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t		i;
-
-	for (i = 0; i < n; i++)
-	{
-		unsigned char c = (unsigned char) s[i];
-		char		buf[3];
-
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-			c == '-' || c == '.' || c == '_' || c == '~')
-		{
-			if (!put(out, outsize, o, (const char *) &s[i], 1))
-				return false;
-		}
-		else
-		{
-			buf[0] = '%';
-			buf[1] = hex[c >> 4];
-			buf[2] = hex[c & 15];
-			if (!put(out, outsize, o, buf, 3))
-				return false;
-		}
-	}
-	return true;
-}
-
-/* Index in p of AI [t, te), or -1. */
-static int
-find_tok(const gs1_parsed *p, const char *t, const char *te)
-{
-	int			i;
-
-	for (i = 0; i < p->count; i++)
-		if (tok_is(t, te, p->el[i].ai))
-			return i;
-	return -1;
-}
-
-bool
-gs1_dl_build(const gs1_parsed *p, const char *stem, size_t stemlen,
-			 char *out, size_t outsize, size_t *outlen, gs1_error *err)
-{
-	bool		used[GS1_MAX_ELEMENTS];
-	int			order[GS1_MAX_ELEMENTS];
-	int			key = -1,
-				i,
-				j,
-				nord = 0,
-				best_unexp = GS1_MAX_ELEMENTS + 1,
-				best_match = -1;
-	const char *best_alt = NULL;
-	const char *alt;
-	size_t		o = 0,
-				h;
-	bool		lower = true,
-				upper = true;
-	char		cd[32];
-
-	err->kind = GS1_OK;
-	err->ai[0] = '\0';
-	err->pos = 0;
-	err->msg[0] = '\0';
-	err->hint[0] = '\0';
-	if (outsize > 0)
-		out[0] = '\0';
-	*outlen = 0;
-
-	/* the stem: http(s)://host[/path], without query, fragment or trailing slash */
-	while (stemlen > 0 && stem[stemlen - 1] == '/')
-		stemlen--;
-	if (prefix_ci(stem, stemlen, "https://"))
-		h = 8;
-	else if (prefix_ci(stem, stemlen, "http://"))
-		h = 7;
-	else
-		return fail(err, GS1_ERR_STEM, NULL, 0, "the stem must start with http:// or https://");
-	for (i = 0; i < (int) h - 3; i++)
-	{
-		if (stem[i] >= 'a' && stem[i] <= 'z')
-			upper = false;
-		else
-			lower = false;
-	}
-	if (!lower && !upper)
-		return fail(err, GS1_ERR_STEM, NULL, 1,
-					"the stem's scheme must be all lower case or all upper case");
-	if (stemlen == h || stem[h] == '/')
-		return fail(err, GS1_ERR_STEM, NULL, h + 1, "the stem has no host name");
-	for (i = 0; i < (int) stemlen; i++)
-		if (!uri_char((unsigned char) stem[i]) || stem[i] == '?' || stem[i] == '#')
-			return fail(err, GS1_ERR_STEM, NULL, (size_t) i + 1, "%s is not allowed in the stem",
-						chardesc((unsigned char) stem[i], cd, sizeof(cd)));
-	for (i = (int) h; i < (int) stemlen && stem[i] != '/'; i++)
-		if (!host_char((unsigned char) stem[i]))
-			return fail(err, GS1_ERR_STEM, NULL, (size_t) i + 1,
-						"%s is not allowed in the stem's host name",
-						chardesc((unsigned char) stem[i], cd, sizeof(cd)));
-
-	/* the primary key: the first element that can be one */
-	for (i = 0; i < p->count; i++)
-		if (p->el[i].def->dlpkey != NULL)
-		{
-			key = i;
-			break;
-		}
-	if (key < 0)
-	{
-		fail(err, GS1_ERR_NO_KEY, NULL, 0, "the barcode has no digital link primary key");
-		set_hint(err, "a digital link needs one of the key AIs, such as (01) GTIN or (00) SSCC");
-		return false;
-	}
-
-	/*
-	 * The qualifier sequence: the one that leaves fewest AIs that can not be
-	 * query parameters, then the one that uses most qualifiers.
-	 */
-	alt = p->el[key].def->dlpkey;
-	while (*alt)
-	{
-		const char *t = alt;
-		int			match = 0,
-					unexp = 0;
-
-		memset(used, 0, sizeof(used));
-		while (*t && *t != '|')
-		{
-			const char *te = t;
-
-			while (*te && *te != ',' && *te != '|')
-				te++;
-			j = find_tok(p, t, te);
-			if (j >= 0 && j != key)
-			{
-				used[j] = true;
-				match++;
-			}
-			t = (*te == ',') ? te + 1 : te;
-		}
-		for (i = 0; i < p->count; i++)
-			if (i != key && !used[i] && !(p->el[i].def->flags & GS1_AI_DLATTR))
-				unexp++;
-		if (unexp < best_unexp || (unexp == best_unexp && match > best_match))
-		{
-			best_unexp = unexp;
-			best_match = match;
-			best_alt = alt;
-		}
-		alt = (*t == '|') ? t + 1 : t;
-	}
-
-	memset(used, 0, sizeof(used));
-	used[key] = true;
-	if (!put(out, outsize, &o, stem, stemlen) ||
-		!put(out, outsize, &o, "/", 1) ||
-		!put(out, outsize, &o, p->el[key].ai, strlen(p->el[key].ai)) ||
-		!put(out, outsize, &o, "/", 1) ||
-		!put_encoded(out, outsize, &o, p->el[key].value, p->el[key].vlen))
-		goto overflow;
-	if (best_alt != NULL)
-	{
-		const char *t = best_alt;
-
-		while (*t && *t != '|')
-		{
-			const char *te = t;
-
-			while (*te && *te != ',' && *te != '|')
-				te++;
-			j = find_tok(p, t, te);
-			if (j >= 0 && !used[j])
-			{
-				used[j] = true;
-				if (!put(out, outsize, &o, "/", 1) ||
-					!put(out, outsize, &o, p->el[j].ai, strlen(p->el[j].ai)) ||
-					!put(out, outsize, &o, "/", 1) ||
-					!put_encoded(out, outsize, &o, p->el[j].value, p->el[j].vlen))
-					goto overflow;
-			}
-			t = (*te == ',') ? te + 1 : te;
-		}
-	}
-
-	/* everything else as query parameters, ordered by AI */
-	for (i = 0; i < p->count; i++)
-	{
-		if (used[i])
-			continue;
-		if (!(p->el[i].def->flags & GS1_AI_DLATTR))
-		{
-			fail(err, GS1_ERR_NOT_EXPRESSIBLE, p->el[i].ai, 0,
-				 "can not be a digital link data attribute and does not qualify primary key (%s)",
-				 p->el[key].ai);
-			if (outsize > 0)
-				out[0] = '\0';
-			return false;
-		}
-		for (j = nord; j > 0 && strcmp(p->el[order[j - 1]].ai, p->el[i].ai) > 0; j--)
-			order[j] = order[j - 1];
-		order[j] = i;
-		nord++;
-	}
-	for (j = 0; j < nord; j++)
-	{
-		const gs1_element *el = &p->el[order[j]];
-
-		if (!put(out, outsize, &o, j == 0 ? "?" : "&", 1) ||
-			!put(out, outsize, &o, el->ai, strlen(el->ai)) ||
-			!put(out, outsize, &o, "=", 1) ||
-			!put_encoded(out, outsize, &o, el->value, el->vlen))
-			goto overflow;
-	}
-	*outlen = o;
-	return true;
-
-overflow:
-	if (outsize > 0)
-		out[0] = '\0';
-	return fail(err, GS1_ERR_LIMIT, NULL, 0, "the digital link does not fit the output buffer");
-}
 
 /* ------------------------------------------------------------------------
  * Pairing rules
@@ -1890,3 +1238,4 @@ gs1_check_pairs(const gs1_parsed *p, gs1_pair_report report, void *arg)
 		}
 	return problems;
 }
+

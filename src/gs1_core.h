@@ -1,9 +1,10 @@
 /*
- * gs1_core.h — GS1 barcode data: parser, validator and Digital Link writer.
+ * gs1_core.h — GS1 barcode data: parser, validator and Digital Link writer
+ * (gs1_parse.c, gs1_core.c, gs1_dl.c).
  *
  * Plain C (no PostgreSQL includes, no allocation, no global state): gs1.c
- * wraps it for SQL, and the fuzz harness links gs1_core.c and gs1_table.c on
- * their own.  Every function takes (pointer, length) input, may be given any
+ * wraps it for SQL, and the fuzz harness links gs1_parse.c, gs1_core.c,
+ * gs1_dl.c and gs1_table.c on their own.  Every function takes (pointer, length) input, may be given any
  * bytes, NULs included, and reports problems through a gs1_error.
  *
  * Three input forms are accepted (see docs/GS1.md):

@@ -1,6 +1,7 @@
 /*
  * fuzz_codefmt.c — libFuzzer harness for the code-format core
- * (src/codefmt_core.c), built without PostgreSQL.  The core is #included
+ * (src/codefmt_core.c, src/codefmt_render.c), built without PostgreSQL.
+ * The core is #included
  * (not linked) so that the harness can reach the matcher's internals for
  * its naive reference matcher:
  *
@@ -52,6 +53,7 @@
  *     with a direct computation.
  */
 #include "../../src/codefmt_core.c"
+#include "../../src/codefmt_render.c"
 
 #include "fuzz_common.h"
 
@@ -123,8 +125,8 @@ naive_match(const cf_format *f, const char *code, size_t n, const cf_context *ct
 		cf_kind		k = (cf_kind) s->kind;
 		int			len;
 
-		if (kinfo[k].fixed)
-			len = kinfo[k].fixed;
+		if (cfi_kinfo[k].fixed)
+			len = cfi_kinfo[k].fixed;
 		else if (!cf_is_context(k) || s->len)
 			len = s->len;
 		else if (m.ctx->val[k - CF_ITEM] == NULL)
@@ -197,8 +199,8 @@ seg_width(const cf_format *f, int i, const cf_context *ctx)
 	const cf_seg *s = &f->seg[i];
 	cf_kind		k = (cf_kind) s->kind;
 
-	if (kinfo[k].fixed)
-		return kinfo[k].fixed;
+	if (cfi_kinfo[k].fixed)
+		return cfi_kinfo[k].fixed;
 	if (cf_is_context(k) && s->len == 0)
 		return ctx->len[k - CF_ITEM];
 	return s->len;
@@ -490,7 +492,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{
 			cf_kind		k = (cf_kind) f.seg[i].kind;
 
-			needs |= cf_is_context(k) || kinfo[k].date >= 0 || k == CF_YL || k == CF_ML;
+			needs |= cf_is_context(k) || cfi_kinfo[k].date >= 0 || k == CF_YL || k == CF_ML;
 		}
 		if (needs)
 			FUZZ_CHECK(!cf_render(&f, NULL, 0, fuzz_rand, &seed, code2, &cn2, &err) &&

@@ -66,7 +66,7 @@ sources() {
   case "$1" in
     lotcode) echo test/fuzz/fuzz_lotcode.c src/lotcode_core.c ;;
     codefmt) echo test/fuzz/fuzz_codefmt.c ;;
-    gs1)     echo test/fuzz/fuzz_gs1.c src/gs1_core.c src/gs1_table.c ;;
+    gs1)     echo test/fuzz/fuzz_gs1.c src/gs1_parse.c src/gs1_core.c src/gs1_dl.c src/gs1_table.c ;;
   esac
 }
 cflags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined

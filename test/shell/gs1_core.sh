@@ -10,7 +10,7 @@ CC=${CC:-gcc}
 out=$(mktemp -d /tmp/lottrace-gs1.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
-srcs=(test/unit/gs1_core_test.c src/gs1_core.c src/gs1_table.c)
+srcs=(test/unit/gs1_core_test.c src/gs1_parse.c src/gs1_core.c src/gs1_dl.c src/gs1_table.c)
 flags=(-std=c99 -O1 -g -Wall -Wextra -Werror -Isrc)
 if ! "$CC" "${flags[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
       -o "$out/gs1_core_test" "${srcs[@]}" 2>/dev/null; then

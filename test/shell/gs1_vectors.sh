@@ -10,7 +10,7 @@ CC=${CC:-gcc}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-srcs=(test/unit/gs1_vectors.c src/gs1_core.c src/gs1_table.c)
+srcs=(test/unit/gs1_vectors.c src/gs1_parse.c src/gs1_core.c src/gs1_dl.c src/gs1_table.c)
 flags=(-std=c99 -O1 -g -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Isrc)
 if ! "$CC" "${flags[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
       -o "$out/gs1_vectors" "${srcs[@]}" 2>/dev/null; then
