@@ -4,8 +4,9 @@
  *
  * Plain C (no PostgreSQL includes, no allocation, no global state): gs1.c
  * wraps it for SQL, and the fuzz harness links gs1_parse.c, gs1_core.c,
- * gs1_dl.c and gs1_table.c on their own.  Every function takes (pointer, length) input, may be given any
- * bytes, NULs included, and reports problems through a gs1_error.
+ * gs1_dl.c and gs1_table.c on their own.  Every function takes (pointer,
+ * length) input, may be given any bytes, NULs included, and reports
+ * problems through a gs1_error.
  *
  * Three input forms are accepted (see docs/GS1.md):
  *   bracketed    (01)09506000134352(17)261231(10)ABC
