@@ -414,9 +414,8 @@ run_over_table(Oid relid, char **names, LtMode mode)
 	Portal		portal;
 	Relation	rel;
 	LtRelInfo  *ri = NULL;
-	LtEngine   *e = NULL;
 	Tuplestorestate *ts = NULL;
-	TupleTableSlot *slot = NULL;
+	TupleDesc	desc = NULL;
 	int64		rowno = 0;
 	int64		next_report = LT_PROGRESS_ROWS;
 	const char *what = (mode == LT_REMOVE) ? "detach" : "backfill";
@@ -436,29 +435,21 @@ run_over_table(Oid relid, char **names, LtMode mode)
 		/* read both now: the engine's own SPI queries overwrite them */
 		tt = SPI_tuptable;
 		nfetched = SPI_processed;
-		if (e == NULL)
+		if (ts == NULL)
 		{
 			MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
-			TupleDesc	desc = CreateTupleDescCopy(tt->tupdesc);
 
+			desc = CreateTupleDescCopy(tt->tupdesc);
 			ts = tuplestore_begin_heap(false, false, work_mem);
 			MemoryContextSwitchTo(old);
 			relinfo_cache_init();
 			ri = build_relinfo(rel, desc, names, TopTransactionContext);
-			e = lt_engine_begin(ri, mode);
-			lt_engine_source(e, LT_SRC_NEW, ts, desc);
-			lt_engine_source(e, LT_SRC_OLD, ts, desc);
-			slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
 		}
 		if (nfetched == 0)
 			break;
 		for (uint64 i = 0; i < nfetched; i++)
-		{
 			tuplestore_puttuple(ts, tt->vals[i]);
-			ExecStoreHeapTuple(tt->vals[i], slot, false);
-			lt_engine_add(e, slot, mode == LT_REMOVE ? LT_SRC_OLD : LT_SRC_NEW, rowno++);
-			ExecClearTuple(slot);
-		}
+		rowno += nfetched;
 		SPI_freetuptable(tt);
 		if (rowno >= next_report)
 		{
@@ -469,15 +460,17 @@ run_over_table(Oid relid, char **names, LtMode mode)
 		}
 	}
 	SPI_cursor_close(portal);
-	lt_engine_finish(e);
+	/* the rows, read in one snapshot, go through the engine as one statement */
+	if (mode == LT_REMOVE)
+		lt_engine_run(ri, mode, NULL, ts, desc);
+	else
+		lt_engine_run(ri, mode, ts, NULL, desc);
 	if (rowno >= LT_PROGRESS_ROWS)
 		ereport(NOTICE,
 				(errmsg("lottrace %s of %s: done, %lld rows",
 						what, lt_relname(relid), (long long) rowno)));
-	ExecDropSingleTupleTableSlot(slot);
 	tuplestore_end(ts);
 	table_close(rel, NoLock);
-	(void) ri;
 }
 
 /* ------------------------------------------------------------------------

@@ -103,12 +103,6 @@ lt_engine_source(LtEngine *e, int src, Tuplestorestate *ts, TupleDesc desc)
 	e->src_desc[src] = desc;
 }
 
-int64
-lt_engine_rows(LtEngine *e)
-{
-	return e->nrows;
-}
-
 /* ------------------------------------------------------------------------
  * Aggregation
  * ------------------------------------------------------------------------
@@ -698,6 +692,113 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 done:
 	MemoryContextSwitchTo(old);
 }
+
+/* ------------------------------------------------------------------------
+ * A statement's rows: the feeders hand them over as tuplestores
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * Have two rows the same mapped columns?  (The primary key is not compared:
+ * an UPDATE that only renumbers a row moves no stock and breaks no rule.)
+ */
+static bool
+same_row(LtRelInfo *ri, TupleDesc desc, TupleTableSlot *a, TupleTableSlot *b)
+{
+	slot_getallattrs(a);
+	slot_getallattrs(b);
+	for (int k = 0; k < LC_NCOLS; k++)
+	{
+		AttrNumber	att = ri->col[k].attnum;
+		Form_pg_attribute fa;
+
+		if (att == 0)
+			continue;
+		if (a->tts_isnull[att - 1] != b->tts_isnull[att - 1])
+			return false;
+		if (a->tts_isnull[att - 1])
+			continue;
+		fa = TupleDescAttr(desc, att - 1);
+		if (!datumIsEqual(a->tts_values[att - 1], b->tts_values[att - 1],
+						  fa->attbyval, fa->attlen))
+			return false;
+	}
+	return true;
+}
+
+static int
+start_scan(Tuplestorestate *ts)
+{
+	int			ptr = tuplestore_alloc_read_pointer(ts, EXEC_FLAG_REWIND);
+
+	tuplestore_select_read_pointer(ts, ptr);
+	tuplestore_rescan(ts);
+	return ptr;
+}
+
+void
+lt_engine_run(LtRelInfo *ri, LtMode mode, Tuplestorestate *newt, Tuplestorestate *oldt,
+			  TupleDesc desc)
+{
+	LtEngine   *e = lt_engine_begin(ri, mode);
+	TupleTableSlot *ns = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	TupleTableSlot *os = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	int64		row = 0;
+
+	if (newt)
+		lt_engine_source(e, LT_SRC_NEW, newt, desc);
+	if (oldt)
+		lt_engine_source(e, LT_SRC_OLD, oldt, desc);
+	/* rows that move between partitions by DELETE and INSERT (moves.c) */
+	if (mode == LT_STRICT)
+		lt_engine_partition_moves(e, oldt && !newt, newt && !oldt);
+
+	if (newt && oldt)
+	{
+		/* UPDATE: rows whose mapped columns did not change cost nothing */
+		int			np = start_scan(newt);
+		int			op = start_scan(oldt);
+
+		for (;;)
+		{
+			bool		hn,
+						ho;
+
+			tuplestore_select_read_pointer(newt, np);
+			hn = tuplestore_gettupleslot(newt, true, false, ns);
+			tuplestore_select_read_pointer(oldt, op);
+			ho = tuplestore_gettupleslot(oldt, true, false, os);
+			if (!hn && !ho)
+				break;
+			if (hn && ho && same_row(ri, desc, os, ns))
+			{
+				row++;
+				continue;
+			}
+			if (ho)
+				lt_engine_add(e, os, LT_SRC_OLD, row);
+			if (hn)
+				lt_engine_add(e, ns, LT_SRC_NEW, row);
+			row++;
+		}
+	}
+	else if (newt)
+	{
+		start_scan(newt);
+		while (tuplestore_gettupleslot(newt, true, false, ns))
+			lt_engine_add(e, ns, LT_SRC_NEW, row++);
+	}
+	else if (oldt)
+	{
+		start_scan(oldt);
+		while (tuplestore_gettupleslot(oldt, true, false, os))
+			lt_engine_add(e, os, LT_SRC_OLD, row++);
+	}
+	lt_engine_finish(e);
+	ExecDropSingleTupleTableSlot(ns);
+	ExecDropSingleTupleTableSlot(os);
+}
+
 
 void
 lt_engine_finish(LtEngine *e)

@@ -33,30 +33,21 @@ typedef struct LtEngine LtEngine;
 #define LT_SRC_NEW 0
 #define LT_SRC_OLD 1
 
-extern LtEngine *lt_engine_begin(LtRelInfo *ri, LtMode mode);
-
 /*
- * Register the tuplestore a source's rows come from, so that error messages
- * can show the primary key of a row found to be at fault after aggregation.
+ * Run one statement's rows through the engine, from the tuplestores its
+ * feeder hands over (rows shaped like desc): the rows of newt are applied,
+ * the rows of oldt reversed; either may be NULL.  With both (an UPDATE) the
+ * i-th old and new rows are one row's two versions, and a pair whose mapped
+ * columns are equal costs nothing.  Under LT_STRICT, a DELETE or INSERT on
+ * a partitioned table takes part in partition moves (moves.c).  Rules are
+ * judged on the state at the end; errors name the row by its primary key.
  */
-extern void lt_engine_source(LtEngine *e, int src, Tuplestorestate *ts,
-							 TupleDesc desc);
-
-/* Feed one row: src LT_SRC_NEW applies it, LT_SRC_OLD reverses it. */
-extern void lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno);
-
-/*
- * Rows that move between partitions (moves.c): a DELETE on a partitioned
- * table lets its rules wait for the commit-time check and records its rows;
- * an INSERT takes back the rows that match.  No effect on other tables.
- */
-extern void lt_engine_partition_moves(LtEngine *e, bool deleting, bool inserting);
+extern void lt_engine_run(LtRelInfo *ri, LtMode mode, Tuplestorestate *newt,
+						  Tuplestorestate *oldt, TupleDesc desc);
 
 /* The commit-time check: apply held serial moves (LtHeld *), judged now. */
 extern void lt_engine_apply_held(LtRelInfo *ri, List *held);
 
-/* Apply what is left and run the end-of-statement checks. */
-extern void lt_engine_finish(LtEngine *e);
 
 /*
  * Date arithmetic checked against the range of type date: false when the
@@ -66,7 +57,5 @@ struct LtItem;
 extern bool lt_date_add(DateADT d, int64 days, DateADT *out);
 extern bool lt_lot_expiry(struct LtItem *it, DateADT start, DateADT *out);
 
-/* Rows fed so far (for progress reports). */
-extern int64 lt_engine_rows(LtEngine *e);
 
 #endif							/* LOTTRACE_ENGINE_H */

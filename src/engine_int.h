@@ -373,6 +373,29 @@ date_str(DateADT d)
 			 (hint) ? errhint("%s", (const char *) (hint)) : 0, \
 			 lte_errconstraint((e), (conname))))
 
+/* The steps of lt_engine_run (engine.c), also used by the commit-time check. */
+extern LtEngine *lt_engine_begin(LtRelInfo *ri, LtMode mode);
+
+/*
+ * Register the tuplestore a source's rows come from, so that error messages
+ * can show the primary key of a row found to be at fault after aggregation.
+ */
+extern void lt_engine_source(LtEngine *e, int src, Tuplestorestate *ts,
+							 TupleDesc desc);
+
+/* Feed one row: src LT_SRC_NEW applies it, LT_SRC_OLD reverses it. */
+extern void lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno);
+
+/*
+ * Rows that move between partitions (moves.c): a DELETE on a partitioned
+ * table lets its rules wait for the commit-time check and records its rows;
+ * an INSERT takes back the rows that match.  No effect on other tables.
+ */
+extern void lt_engine_partition_moves(LtEngine *e, bool deleting, bool inserting);
+
+/* Apply what is left and run the end-of-statement checks. */
+extern void lt_engine_finish(LtEngine *e);
+
 /* Functions of one engine file used by another. */
 extern DateADT lte_blocked_from(DateADT expiry, int block_days);
 extern Datum lte_str_array(LtStr *s, int n, Oid elemtype);

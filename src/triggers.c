@@ -74,108 +74,13 @@ lt_check_trigger(FunctionCallInfo fcinfo, const char *name, bool after, bool row
  * ------------------------------------------------------------------------
  */
 
-/*
- * Have two rows the same mapped columns?  (The primary key is not compared:
- * an UPDATE that only renumbers a row moves no stock and breaks no rule.)
- */
-static bool
-same_row(LtRelInfo *ri, TupleDesc desc, TupleTableSlot *a, TupleTableSlot *b)
-{
-	slot_getallattrs(a);
-	slot_getallattrs(b);
-	for (int k = 0; k < LC_NCOLS; k++)
-	{
-		AttrNumber	att = ri->col[k].attnum;
-		Form_pg_attribute fa;
-
-		if (att == 0)
-			continue;
-		if (a->tts_isnull[att - 1] != b->tts_isnull[att - 1])
-			return false;
-		if (a->tts_isnull[att - 1])
-			continue;
-		fa = TupleDescAttr(desc, att - 1);
-		if (!datumIsEqual(a->tts_values[att - 1], b->tts_values[att - 1],
-						  fa->attbyval, fa->attlen))
-			return false;
-	}
-	return true;
-}
-
-static int
-start_scan(Tuplestorestate *ts)
-{
-	int			ptr = tuplestore_alloc_read_pointer(ts, EXEC_FLAG_REWIND);
-
-	tuplestore_select_read_pointer(ts, ptr);
-	tuplestore_rescan(ts);
-	return ptr;
-}
-
 static void
 run_statement(TriggerData *td)
 {
 	Relation	rel = td->tg_relation;
-	TupleDesc	desc = RelationGetDescr(rel);
-	LtRelInfo  *ri = lt_relinfo(RelationGetRelid(rel));
-	LtEngine   *e = lt_engine_begin(ri, LT_STRICT);
-	Tuplestorestate *newt = td->tg_newtable;
-	Tuplestorestate *oldt = td->tg_oldtable;
-	TupleTableSlot *ns = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
-	TupleTableSlot *os = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
-	int64		row = 0;
 
-	if (newt)
-		lt_engine_source(e, LT_SRC_NEW, newt, desc);
-	if (oldt)
-		lt_engine_source(e, LT_SRC_OLD, oldt, desc);
-	/* rows that move between partitions by DELETE and INSERT (moves.c) */
-	lt_engine_partition_moves(e, oldt && !newt, newt && !oldt);
-
-	if (newt && oldt)
-	{
-		/* UPDATE: rows whose mapped columns did not change cost nothing */
-		int			np = start_scan(newt);
-		int			op = start_scan(oldt);
-
-		for (;;)
-		{
-			bool		hn,
-						ho;
-
-			tuplestore_select_read_pointer(newt, np);
-			hn = tuplestore_gettupleslot(newt, true, false, ns);
-			tuplestore_select_read_pointer(oldt, op);
-			ho = tuplestore_gettupleslot(oldt, true, false, os);
-			if (!hn && !ho)
-				break;
-			if (hn && ho && same_row(ri, desc, os, ns))
-			{
-				row++;
-				continue;
-			}
-			if (ho)
-				lt_engine_add(e, os, LT_SRC_OLD, row);
-			if (hn)
-				lt_engine_add(e, ns, LT_SRC_NEW, row);
-			row++;
-		}
-	}
-	else if (newt)
-	{
-		start_scan(newt);
-		while (tuplestore_gettupleslot(newt, true, false, ns))
-			lt_engine_add(e, ns, LT_SRC_NEW, row++);
-	}
-	else if (oldt)
-	{
-		start_scan(oldt);
-		while (tuplestore_gettupleslot(oldt, true, false, os))
-			lt_engine_add(e, os, LT_SRC_OLD, row++);
-	}
-	lt_engine_finish(e);
-	ExecDropSingleTupleTableSlot(ns);
-	ExecDropSingleTupleTableSlot(os);
+	lt_engine_run(lt_relinfo(RelationGetRelid(rel)), LT_STRICT,
+				  td->tg_newtable, td->tg_oldtable, RelationGetDescr(rel));
 }
 
 /*
