@@ -637,7 +637,17 @@ lt_attach(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/* lottrace.detach(tbl regclass) */
+/*
+ * lottrace.detach(tbl regclass): the table's rows go through the engine as
+ * removals (LT_REMOVE: their stock, serial moves and batch members leave the
+ * registers; the lots themselves, with their statuses and notes, stay), its
+ * archived partitions are forgotten, its triggers dropped and its
+ * lottrace.attachment row deleted.  What a user writes:
+ *
+ *     SELECT lottrace.detach('erp.stock_moves');
+ *     -- and later, with another mapping:
+ *     SELECT lottrace.attach('erp.stock_moves', item => 'item_code', ...);
+ */
 Datum
 lt_detach(PG_FUNCTION_ARGS)
 {

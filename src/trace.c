@@ -103,6 +103,21 @@ visit_depth_cmp(const void *a, const void *b)
 	return (x->lot_id > y->lot_id) - (x->lot_id < y->lot_id);
 }
 
+/*
+ * Both walks of the genealogy, level by level (one indexed batch query per
+ * level over lottrace.batch_member, each lot kept at its smallest depth, so
+ * cycles end the walk).  What a user writes, and gets:
+ *
+ *     SELECT depth, item, lot, qty
+ *       FROM lottrace.trace_forward('MILK', 'M26320-001');   -- where used
+ *     SELECT depth, item, lot, qty
+ *       FROM lottrace.trace_backward('CHEESE', 'CH2611-0001', 3);  -- made from
+ *
+ *      depth | item   | lot         | qty
+ *     -------+--------+-------------+-----
+ *          1 | CHEESE | CH2611-0001 | 200
+ *          2 | BOX    | BX-0007     |  12
+ */
 static Datum
 trace(FunctionCallInfo fcinfo, bool forward)
 {
