@@ -198,6 +198,14 @@ static LtPlan item_plan = {
 	" FROM lottrace.item WHERE item OPERATOR(pg_catalog.=) $1",
 	1, {TEXTOID}
 };
+/* its result columns */
+enum
+{
+	ITEM_LOT_TRACKED = 1, ITEM_SERIAL_TRACKED, ITEM_LOT_CODE_TYPE, ITEM_SERIAL_CODE_TYPE,
+	ITEM_PICK_POLICY, ITEM_INITIAL_STATUS, ITEM_LOT_VALIDITY_DAYS, ITEM_EXPIRY_RULE,
+	ITEM_EXPIRY_EDITABLE, ITEM_WARN_DAYS, ITEM_BLOCK_DAYS, ITEM_SINGLE_SUPPLIER,
+	ITEM_SERIAL_VALIDITY_DAYS, ITEM_CLASS, ITEM_CATEGORY, ITEM_TYPE
+};
 
 /*
  * The cached entry for an item, or NULL when it is not cached or the caches
@@ -236,26 +244,26 @@ lt_item(const char *item, int len)
 		HeapTuple	t = SPI_tuptable->vals[0];
 		TupleDesc	d = SPI_tuptable->tupdesc;
 		char	   *s;
-		char	   *lct = lt_getstr(t, d, 3);
-		char	   *sct = lt_getstr(t, d, 4);
+		char	   *lct = lt_getstr(t, d, ITEM_LOT_CODE_TYPE);
+		char	   *sct = lt_getstr(t, d, ITEM_SERIAL_CODE_TYPE);
 
 		v.exists = true;
-		v.lot_tracked = get_bool(t, d, 1);
-		v.serial_tracked = get_bool(t, d, 2);
-		s = lt_getstr(t, d, 5);
+		v.lot_tracked = get_bool(t, d, ITEM_LOT_TRACKED);
+		v.serial_tracked = get_bool(t, d, ITEM_SERIAL_TRACKED);
+		s = lt_getstr(t, d, ITEM_PICK_POLICY);
 		v.pick_policy = (strcmp(s, "fefo") == 0) ? 'e' : (strcmp(s, "manual") == 0) ? 'm' : 'f';
-		v.initial_status = cache_str(t, d, 6);
-		v.lot_validity_days = get_int4(t, d, 7, -1);
-		s = lt_getstr(t, d, 8);
+		v.initial_status = cache_str(t, d, ITEM_INITIAL_STATUS);
+		v.lot_validity_days = get_int4(t, d, ITEM_LOT_VALIDITY_DAYS, -1);
+		s = lt_getstr(t, d, ITEM_EXPIRY_RULE);
 		v.expiry_rule = (strcmp(s, "month_end") == 0) ? 'e' : (strcmp(s, "month_start") == 0) ? 's' : 'x';
-		v.expiry_editable = get_bool(t, d, 9);
-		v.warn_days = get_int4(t, d, 10, -1);
-		v.block_days = get_int4(t, d, 11, 0);
-		v.single_supplier = get_bool(t, d, 12);
-		v.serial_validity_days = get_int4(t, d, 13, -1);
-		v.item_class = cache_str(t, d, 14);
-		v.category = cache_str(t, d, 15);
-		v.item_type = cache_str(t, d, 16);
+		v.expiry_editable = get_bool(t, d, ITEM_EXPIRY_EDITABLE);
+		v.warn_days = get_int4(t, d, ITEM_WARN_DAYS, -1);
+		v.block_days = get_int4(t, d, ITEM_BLOCK_DAYS, 0);
+		v.single_supplier = get_bool(t, d, ITEM_SINGLE_SUPPLIER);
+		v.serial_validity_days = get_int4(t, d, ITEM_SERIAL_VALIDITY_DAYS, -1);
+		v.item_class = cache_str(t, d, ITEM_CLASS);
+		v.category = cache_str(t, d, ITEM_CATEGORY);
+		v.item_type = cache_str(t, d, ITEM_TYPE);
 		SPI_freetuptable(SPI_tuptable);
 		/* these run queries of their own */
 		v.lot_ct = lct ? lt_code_type(lct) : NULL;
@@ -272,6 +280,12 @@ static LtPlan reason_plan = {
 	" requires_doc, requires_account"
 	" FROM lottrace.reason WHERE code OPERATOR(pg_catalog.=) $1",
 	1, {TEXTOID}
+};
+/* its result columns */
+enum
+{
+	REASON_DIRECTION = 1, REASON_NEW_LOT_ONLY, REASON_ALLOW_UNAVAILABLE, REASON_CREATE_SERIALS,
+	REASON_PRODUCTION, REASON_REQUIRES_DOC, REASON_REQUIRES_ACCOUNT
 };
 
 LtReason *
@@ -292,17 +306,17 @@ lt_reason(const char *code, int len)
 	{
 		HeapTuple	t = SPI_tuptable->vals[0];
 		TupleDesc	d = SPI_tuptable->tupdesc;
-		char	   *s = lt_getstr(t, d, 1);
-		char	   *prod = lt_getstr(t, d, 5);
+		char	   *s = lt_getstr(t, d, REASON_DIRECTION);
+		char	   *prod = lt_getstr(t, d, REASON_PRODUCTION);
 
 		v.exists = true;
 		v.sign = (strcmp(s, "unload") == 0) ? -1 : 1;
-		v.new_lot_only = get_bool(t, d, 2);
-		v.allow_unavailable = get_bool(t, d, 3);
-		v.create_serials = get_bool(t, d, 4);
+		v.new_lot_only = get_bool(t, d, REASON_NEW_LOT_ONLY);
+		v.allow_unavailable = get_bool(t, d, REASON_ALLOW_UNAVAILABLE);
+		v.create_serials = get_bool(t, d, REASON_CREATE_SERIALS);
 		v.production = prod == NULL ? 0 : (strcmp(prod, "input") == 0 ? 'i' : 'o');
-		v.requires_doc = get_bool(t, d, 6);
-		v.requires_account = get_bool(t, d, 7);
+		v.requires_doc = get_bool(t, d, REASON_REQUIRES_DOC);
+		v.requires_account = get_bool(t, d, REASON_REQUIRES_ACCOUNT);
 		SPI_freetuptable(SPI_tuptable);
 	}
 	e = hash_search(reasons, &key, HASH_ENTER, &found);
@@ -315,6 +329,11 @@ static LtPlan code_type_plan = {
 	"SELECT kind, format, seq_start, alpha_start"
 	" FROM lottrace.code_type WHERE code OPERATOR(pg_catalog.=) $1",
 	1, {TEXTOID}
+};
+/* its result columns */
+enum
+{
+	CT_KIND = 1, CT_FORMAT, CT_SEQ_START, CT_ALPHA_START
 };
 
 LtCodeType *
@@ -335,17 +354,17 @@ lt_code_type(const char *code)
 		HeapTuple	t = SPI_tuptable->vals[0];
 		TupleDesc	d = SPI_tuptable->tupdesc;
 		bool		isnull;
-		char	   *alpha = lt_getstr(t, d, 4);
+		char	   *alpha = lt_getstr(t, d, CT_ALPHA_START);
 		char		buf[CF_TEXT_MAX];
-		cf_format  *fmt = lt_codefmt_get(SPI_getbinval(t, d, 2, &isnull));
+		cf_format  *fmt = lt_codefmt_get(SPI_getbinval(t, d, CT_FORMAT, &isnull));
 
 		ct = MemoryContextAllocZero(cfg_cxt, sizeof(LtCodeType));
-		ct->is_serial = strcmp(lt_getstr(t, d, 1), "serial") == 0;
+		ct->is_serial = strcmp(lt_getstr(t, d, CT_KIND), "serial") == 0;
 		ct->fmt = MemoryContextAlloc(cfg_cxt, sizeof(cf_format));
 		memcpy(ct->fmt, fmt, sizeof(cf_format));
 		cf_print(fmt, buf, sizeof(buf));
 		ct->fmt_text = MemoryContextStrdup(cfg_cxt, buf);
-		ct->seq_start = DatumGetInt64(SPI_getbinval(t, d, 3, &isnull));
+		ct->seq_start = DatumGetInt64(SPI_getbinval(t, d, CT_SEQ_START, &isnull));
 		ct->alpha_start = cf_alpha_value(alpha, strlen(alpha));
 		ct->suplot_only = (fmt->nseg == 1 && fmt->seg[0].kind == CF_SUPLOT &&
 						   fmt->seg[0].len == 0);

@@ -458,6 +458,11 @@ static LtPlan neg_plan = {
 	" ORDER BY k.i LIMIT 1",
 	2, {INT8ARRAYOID, TEXTARRAYOID}
 };
+/* its result columns */
+enum
+{
+	NEG_I = 1, NEG_ON_HAND
+};
 
 /*
  * Called by the engine (as the extension owner, inside SPI) when a rule
@@ -527,8 +532,8 @@ judge_negatives(void)
 	args[1] = lt_array_text(whs, NULL, n, TEXTOID);
 	if (lt_exec(&neg_plan, args, NULL, false, 0) > 0)
 	{
-		int64		k = lt_getint8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, NULL) - 1;
-		char	   *oh = lt_getstr(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+		int64		k = lt_getint8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, NEG_I, NULL) - 1;
+		char	   *oh = lt_getstr(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, NEG_ON_HAND);
 		LtNeg	   *c = cs[k];
 
 		ereport(ERROR,

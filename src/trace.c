@@ -91,6 +91,15 @@ static LtPlan describe_plan = {
 	" ORDER BY k.i",
 	1, {INT8ARRAYOID}
 };
+/* the walk plans' result columns, and describe_plan's */
+enum
+{
+	WALK_LOT_ID = 1, WALK_QTY
+};
+enum
+{
+	DESC_LOT_ID = 1, DESC_ITEM, DESC_CODE
+};
 
 static int
 visit_depth_cmp(const void *a, const void *b)
@@ -210,9 +219,9 @@ trace(FunctionCallInfo fcinfo, bool forward)
 		{
 			HeapTuple	t = SPI_tuptable->vals[r];
 			TupleDesc	d = SPI_tuptable->tupdesc;
-			int64		id = lt_getint8(t, d, 1, NULL);
+			int64		id = lt_getint8(t, d, WALK_LOT_ID, NULL);
 			bool		qnull;
-			Datum		q = SPI_getbinval(t, d, 2, &qnull);
+			Datum		q = SPI_getbinval(t, d, WALK_QTY, &qnull);
 			bool		found;
 
 			v = hash_search(visited, &id, HASH_ENTER, &found);
@@ -270,8 +279,8 @@ trace(FunctionCallInfo fcinfo, bool forward)
 
 			values[0] = Int32GetDatum(x->depth);
 			values[1] = Int64GetDatum(x->lot_id);
-			values[2] = SPI_getbinval(t, d, 2, &isnulls[2]);
-			values[3] = SPI_getbinval(t, d, 3, &isnulls[3]);
+			values[2] = SPI_getbinval(t, d, DESC_ITEM, &isnulls[2]);
+			values[3] = SPI_getbinval(t, d, DESC_CODE, &isnulls[3]);
 			values[4] = x->qty;
 			isnulls[4] = x->qty_null;
 			tuplestore_putvalues(ts, tupdesc, values, isnulls);
