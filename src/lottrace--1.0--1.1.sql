@@ -1339,6 +1339,15 @@ BEGIN
   PERFORM set_config('lottrace.status_note', coalesce(old_note, ''), true);
 END
 $$;
+-- rebuild(), as a user runs it after verify() reported disagreements:
+--
+--     SELECT lottrace.rebuild();
+--     SELECT count(*) FROM lottrace.verify();   -- 0
+--
+-- It blocks writers of the attached tables, creates the lots movements name
+-- but the register lacks, then re-writes stock, serial states and batch
+-- members from the movements and the archived balances; statuses, notes and
+-- holds (user data) are kept.
 CREATE OR REPLACE FUNCTION lottrace.rebuild()
 RETURNS void
 LANGUAGE plpgsql
@@ -1646,6 +1655,18 @@ $$;
 COMMENT ON FUNCTION lottrace.refresh_expiry(date) IS
   'Daily job: open lots in an available status at or past expiry_date - block_days move to lottrace.expired_status (logged in lot_status_log; action expired); open lots within warn_days are reported (action warning). Runs at READ COMMITTED only (25000 otherwise); locks lots in the engine''s key order. Schedule with pg_cron, see docs/TRACEABILITY.md.';
 
+-- verify(), as a user runs it (nothing when the registers agree):
+--
+--     SELECT * FROM lottrace.verify();
+--      problem | detail
+--     ---------+----------------------------------------------------------
+--      balance | lot_id 7 in warehouse "W1": register loaded 10, on hand 4;
+--              |   movements loaded 10, on hand 6
+--
+-- It locks the attached tables against renames, re-writes the body of
+-- _movements() if it is stale, and compares the registers with what the
+-- movements (and the archives of partitions that left) imply: missing lots,
+-- balances, serial places, production batches, ungoverned partitions.
 CREATE OR REPLACE FUNCTION lottrace.verify()
 RETURNS TABLE (problem text, detail text)
 LANGUAGE plpgsql
