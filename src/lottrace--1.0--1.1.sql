@@ -1346,8 +1346,8 @@ $$;
 --
 -- It blocks writers of the attached tables, creates the lots movements name
 -- but the register lacks, then re-writes stock, serial states and batch
--- members from the movements and the archived balances; statuses, notes and
--- holds (user data) are kept.
+-- members from the movements and the archived balances; statuses and notes
+-- (user data) are kept.
 CREATE OR REPLACE FUNCTION lottrace.rebuild()
 RETURNS void
 LANGUAGE plpgsql
