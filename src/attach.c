@@ -709,7 +709,13 @@ lt_detach(PG_FUNCTION_ARGS)
  * hold its role (role: an attach() argument name, e.g. 'warehouse').  The
  * event trigger on ALTER TABLE calls it for every mapped column, so a mapped
  * column keeps a type whose conversions nobody but a superuser can define.
- * A column that is gone passes: dropping one is refused elsewhere.
+ * A column that is gone passes: dropping one is refused elsewhere.  What a
+ * user meets:
+ *
+ *     ALTER TABLE erp.stock_moves ALTER COLUMN qty TYPE text;
+ *     ERROR:  42804: column "qty" of relation erp.stock_moves has type text,
+ *             which cannot hold the qty
+ *     HINT:  The qty column must be of type numeric, integer or floating point.
  */
 Datum
 lt_check_column_type(PG_FUNCTION_ARGS)
