@@ -1867,3 +1867,141 @@ CREATE CONSTRAINT TRIGGER check_moves AFTER INSERT ON lottrace.move_check
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION lottrace._check_moves();
 -- also with session_replication_role = replica (attached tables' triggers may be ENABLE ALWAYS)
 ALTER TABLE lottrace.move_check ENABLE ALWAYS TRIGGER check_moves;
+
+-- ==== Float quantities read exactly (issue 13, point 6)
+-- A real or double precision quantity goes into the registers as the
+-- shortest decimal that reads back as the same value (12345.67, not
+-- float4_numeric's 12345.7): the engine reads it so (src/row.h), and
+-- lottrace.movements through lottrace._qty, so that verify() and rebuild()
+-- agree with the registers to the last digit.
+CREATE FUNCTION lottrace._qty(real)
+RETURNS numeric
+AS 'MODULE_PATHNAME', 'lt_qty_float4'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION lottrace._qty(real) IS
+  'Internal: a real quantity as numeric, exactly as it prints (the shortest decimal that reads back as the same value), as the engine reads it.';
+CREATE FUNCTION lottrace._qty(double precision)
+RETURNS numeric
+AS 'MODULE_PATHNAME', 'lt_qty_float8'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION lottrace._qty(double precision) IS
+  'Internal: a double precision quantity as numeric, exactly as it prints (the shortest decimal that reads back as the same value), as the engine reads it.';
+
+CREATE OR REPLACE FUNCTION lottrace._refresh_movements()
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  a     record;
+  parts text[] := '{}';
+  pk    text;
+  cols  text[];
+  q     text;
+  qty   text;
+BEGIN
+  FOR a IN SELECT * FROM lottrace.attachment ORDER BY relid::oid LOOP
+    -- the primary key as recorded in the mapping (pg_restore may load the
+    -- mapping before it re-creates the key), written by its type's output
+    -- function as the C engine does: a key of any type, never a cast, which
+    -- the table's owner could define for its own type and which verify()
+    -- and rebuild() would run as the extension owner.  (The mapped columns
+    -- are cast: attach() and lottrace._follow_columns() hold them to
+    -- built-in types, domains over them, and lottrace's code types, whose
+    -- casts nobody else can define.)
+    SELECT CASE WHEN count(*) = 0 THEN NULL
+                WHEN count(*) = 1 THEN format('pg_catalog.format(%L, t.%I)', '%s', min(k.col))
+                ELSE format('pg_catalog.format(%L, ROW(%s))', '%s',
+                            string_agg(format('t.%I', k.col), ', ' ORDER BY k.ord)) END
+      INTO pk
+      FROM unnest(a.pk_cols) WITH ORDINALITY AS k(col, ord);
+
+    -- the quantity as the engine reads it: a real or double precision
+    -- column (or a domain over one) through lottrace._qty, exactly as it
+    -- prints, anything else by its cast to numeric
+    WITH RECURSIVE b(oid, base) AS (
+      SELECT t.oid, t.typbasetype FROM pg_attribute att JOIN pg_type t ON t.oid = att.atttypid
+       WHERE att.attrelid = a.relid AND att.attname = a.qty_col AND NOT att.attisdropped
+      UNION ALL
+      SELECT t.oid, t.typbasetype FROM b JOIN pg_type t ON t.oid = b.base WHERE b.base <> 0)
+    SELECT CASE WHEN b.oid = 'pg_catalog.float4'::pg_catalog.regtype
+                THEN format('lottrace._qty((t.%I)::pg_catalog.float4)', a.qty_col)
+                WHEN b.oid = 'pg_catalog.float8'::pg_catalog.regtype
+                THEN format('lottrace._qty((t.%I)::pg_catalog.float8)', a.qty_col)
+                ELSE format('(t.%I)::pg_catalog.numeric', a.qty_col) END
+      INTO qty
+      FROM b WHERE b.base = 0;
+    qty := coalesce(qty, format('(t.%I)::pg_catalog.numeric', a.qty_col));
+
+    cols := ARRAY[
+      format('%s::pg_catalog.regclass', a.relid::oid),
+      coalesce(pk, 'NULL::pg_catalog.text'),
+      format('(t.%I)::pg_catalog.text', a.item_col),
+      CASE WHEN a.variant_col IS NULL THEN 'NULL::pg_catalog.text'
+           ELSE format('CASE WHEN (t.%1$I)::pg_catalog.text OPERATOR(pg_catalog.=) %2$L THEN NULL'
+                       ' ELSE (t.%1$I)::pg_catalog.text END', a.variant_col, '') END,
+      CASE WHEN a.lot_col IS NULL THEN 'NULL::pg_catalog.text'
+           ELSE format('(t.%I)::pg_catalog.text', a.lot_col) END,
+      CASE WHEN a.serial_col IS NULL THEN 'NULL::pg_catalog.text'
+           ELSE format('(t.%I)::pg_catalog.text', a.serial_col) END,
+      format('(t.%I)::pg_catalog.text', a.warehouse_col),
+      CASE WHEN a.location_col IS NULL THEN 'NULL::pg_catalog.text'
+           ELSE format('(t.%I)::pg_catalog.text', a.location_col) END,
+      CASE WHEN a.reason_col IS NULL THEN qty
+           ELSE format('CASE WHEN (SELECT r.direction FROM lottrace.reason r'
+                       ' WHERE r.code OPERATOR(pg_catalog.=) (t.%2$I)::pg_catalog.text)'
+                       ' OPERATOR(pg_catalog.=) %3$L'
+                       ' THEN OPERATOR(pg_catalog.-) %1$s'
+                       ' ELSE %1$s END', qty, a.reason_col, 'unload') END,
+      CASE WHEN a.reason_col IS NULL THEN 'NULL::pg_catalog.text'
+           ELSE format('(t.%I)::pg_catalog.text', a.reason_col) END,
+      CASE WHEN a.doc_col IS NULL THEN 'NULL::pg_catalog.text'
+           ELSE format('(t.%I)::pg_catalog.text', a.doc_col) END,
+      CASE WHEN a.account_col IS NULL THEN 'NULL::pg_catalog.text'
+           ELSE format('(t.%I)::pg_catalog.text', a.account_col) END,
+      CASE WHEN a.batch_key_col IS NULL THEN 'NULL::pg_catalog.text'
+           ELSE format('(t.%I)::pg_catalog.text', a.batch_key_col) END,
+      CASE WHEN a.moved_on_col IS NULL THEN 'NULL::pg_catalog.date'
+           ELSE format('(t.%I)::pg_catalog.date', a.moved_on_col) END,
+      CASE WHEN a.expiry_col IS NULL THEN 'NULL::pg_catalog.date'
+           ELSE format('(t.%I)::pg_catalog.date', a.expiry_col) END,
+      CASE WHEN a.supplier_lot_col IS NULL THEN 'NULL::pg_catalog.text'
+           ELSE format('(t.%I)::pg_catalog.text', a.supplier_lot_col) END];
+    -- one table per branch (the sign comes from a scalar subquery, not a
+    -- join), so the planner flattens the UNION ALL and joins reach each
+    -- table's indexes
+    -- ONLY: the table's own rows (attach refuses inheritance children, and
+    -- the event trigger lottrace_guard_attached refuses new ones; a
+    -- partitioned table is read with its partitions)
+    q := format('SELECT %s FROM %s%s t', array_to_string(cols, ', '),
+                CASE WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = a.relid) = 'p'
+                     THEN '' ELSE 'ONLY ' END,
+                a.relid::oid::regclass);
+    parts := parts || q;
+  END LOOP;
+
+  IF cardinality(parts) = 0 THEN
+    q := 'SELECT NULL::pg_catalog.regclass, NULL::pg_catalog.text, NULL::pg_catalog.text,'
+         ' NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,'
+         ' NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.numeric,'
+         ' NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,'
+         ' NULL::pg_catalog.text, NULL::pg_catalog.date, NULL::pg_catalog.date,'
+         ' NULL::pg_catalog.text WHERE false';
+  ELSE
+    q := array_to_string(parts, ' UNION ALL ');
+  END IF;
+  -- only when it changed: it is called on every ALTER TABLE / SCHEMA, and by
+  -- verify() and rebuild() (concurrent replacements of one function fail)
+  IF q IS DISTINCT FROM (SELECT p.prosrc FROM pg_proc p
+                          WHERE p.oid = 'lottrace._movements()'::regprocedure) THEN
+    EXECUTE format(
+      'CREATE OR REPLACE FUNCTION lottrace._movements()'
+      ' RETURNS TABLE (source pg_catalog.regclass, source_key text, item text, variant text,'
+      ' lot text, serial text, warehouse text, location text, qty numeric, reason text, doc text,'
+      ' account text, batch_key text, moved_on date, expiry date, supplier_lot text)'
+      ' LANGUAGE sql STABLE AS %L', q);
+  END IF;
+END
+$fn$;
+
+SELECT lottrace._refresh_movements();

@@ -10,6 +10,7 @@
 
 #include "postgres.h"
 
+#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -51,6 +52,25 @@ lt_col_text(const LtCol *c, Datum d, bool isnull, int *len)
 	return s;
 }
 
+/*
+ * A real or double precision value as numeric, exactly as it prints: the
+ * shortest decimal that reads back as the same value (12345.67 stays
+ * 12345.67; float4_numeric would keep 6 significant digits, 12345.7).
+ * NaN and the infinities come out as numeric's own.
+ */
+static inline Datum
+lt_float_numeric(double v, bool single)
+{
+	char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	if (single)
+		float_to_shortest_decimal_buf((float) v, buf);
+	else
+		double_to_shortest_decimal_buf(v, buf);
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
 /* A quantity column as numeric; false if NULL. */
 static inline bool
 lt_col_qty(const LtCol *c, Datum d, bool isnull, Datum *qty)
@@ -72,10 +92,10 @@ lt_col_qty(const LtCol *c, Datum d, bool isnull, Datum *qty)
 			*qty = DirectFunctionCall1(int8_numeric, d);
 			break;
 		case CK_FLOAT4:
-			*qty = DirectFunctionCall1(float4_numeric, d);
+			*qty = lt_float_numeric(DatumGetFloat4(d), true);
 			break;
 		default:
-			*qty = DirectFunctionCall1(float8_numeric, d);
+			*qty = lt_float_numeric(DatumGetFloat8(d), false);
 			break;
 	}
 	return true;

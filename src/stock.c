@@ -19,11 +19,31 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
+#include "row.h"
 #include "show.h"
 #include "stock.h"
 
 PG_FUNCTION_INFO_V1(lt_stock_add);
 PG_FUNCTION_INFO_V1(lt_stock_negative);
+PG_FUNCTION_INFO_V1(lt_qty_float4);
+PG_FUNCTION_INFO_V1(lt_qty_float8);
+
+/*
+ * lottrace._qty(real) / _qty(double precision): a float quantity as the
+ * engine reads it (row.h), for lottrace.movements, so that verify() and
+ * rebuild() agree with the registers to the last digit.
+ */
+Datum
+lt_qty_float4(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(lt_float_numeric(PG_GETARG_FLOAT4(0), true));
+}
+
+Datum
+lt_qty_float8(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(lt_float_numeric(PG_GETARG_FLOAT8(0), false));
+}
 
 /* Sign of a numeric: -1, 0, 1 (NaN counts as above zero, as numeric_cmp has it). */
 static int
