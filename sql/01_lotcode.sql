@@ -50,7 +50,7 @@ SELECT sqlstate, message, detail, hint FROM pg_temp.err($$SELECT '  AB~C'::lottr
 -- An inner space is not trimmed.
 SELECT sqlstate, message, detail FROM pg_temp.err($$SELECT 'AB 12'::lottrace.lotcode$$);
 
--- A control character is shown as U+XXXX.
+-- A control character is shown by its code point (U+0009 for a tab).
 SELECT sqlstate, detail FROM pg_temp.err($$SELECT E'AB\t12'::lottrace.lotcode$$);
 
 -- Non-ASCII characters: shown with their code point, position in characters.

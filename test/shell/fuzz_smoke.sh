@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 CC=${FUZZ_CC:-clang}
-out=$(mktemp -d /tmp/lottrace-fuzz.XXXXXX)
+out=$(mktemp -d -p /tmp)
 trap 'rm -rf "$out"' EXIT
 
 printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' >"$out/probe.c"

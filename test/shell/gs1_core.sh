@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 CC=${CC:-gcc}
-out=$(mktemp -d /tmp/lottrace-gs1.XXXXXX)
+out=$(mktemp -d -p /tmp)
 trap 'rm -rf "$out"' EXIT
 
 srcs=(test/unit/gs1_core_test.c src/gs1_parse.c src/gs1_core.c src/gs1_dl.c src/gs1_table.c)
