@@ -15,6 +15,7 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/fmgrprotos.h"
+#include "utils/numeric.h"
 
 #include "attach.h"
 
@@ -99,6 +100,42 @@ lt_col_qty(const LtCol *c, Datum d, bool isnull, Datum *qty)
 			break;
 	}
 	return true;
+}
+
+/*
+ * The sign of a quantity column without converting it: 1, 0 or -1; 0 for
+ * NULL.  (NaN counts as above zero, as numeric orders it.)
+ */
+static inline int
+lt_col_qty_sign(const LtCol *c, Datum d, bool isnull)
+{
+	double		v;
+
+	if (isnull)
+		return 0;
+	switch (c->kind)
+	{
+		case CK_NUMERIC:
+			{
+				int			c = DatumGetInt32(DirectFunctionCall2(numeric_cmp, d,
+																  NumericGetDatum(int64_to_numeric(0))));
+
+				return (c > 0) - (c < 0);
+			}
+		case CK_INT2:
+			return (DatumGetInt16(d) > 0) - (DatumGetInt16(d) < 0);
+		case CK_INT4:
+			return (DatumGetInt32(d) > 0) - (DatumGetInt32(d) < 0);
+		case CK_INT8:
+			return (DatumGetInt64(d) > 0) - (DatumGetInt64(d) < 0);
+		case CK_FLOAT4:
+			v = DatumGetFloat4(d);
+			break;
+		default:
+			v = DatumGetFloat8(d);
+			break;
+	}
+	return (v > 0) - (v < 0);
 }
 
 /* A date column; false if unmapped or NULL (infinite dates are returned). */

@@ -173,12 +173,8 @@ row_is_load(LtRelInfo *ri, HeapTuple tup, TupleDesc desc, LtReason **reason)
 	{
 		bool		isnull;
 		Datum		q = heap_getattr(tup, ri->col[LC_QTY].attnum, desc, &isnull);
-		Datum		n;
 
-		if (!lt_col_qty(&ri->col[LC_QTY], q, isnull, &n))
-			return false;
-		return DatumGetInt32(DirectFunctionCall2(numeric_cmp, n,
-												 DirectFunctionCall1(int4_numeric, Int32GetDatum(0)))) > 0;
+		return lt_col_qty_sign(&ri->col[LC_QTY], q, isnull) > 0;
 	}
 }
 
