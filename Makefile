@@ -18,7 +18,8 @@ OBJS = \
 	src/gs1_table.o src/gs1_core.o src/gs1_dl.o src/gs1_parse.o \
 	src/show.o src/lotcode.o src/codefmt.o src/gs1.o \
 	src/spi_util.o src/config.o src/stock.o src/next_code.o \
-	src/engine_common.o src/engine_lots.o src/engine_serials.o src/engine.o \
+	src/predicate.o \
+	src/engine_common.o src/engine_lots.o src/engine_serials.o src/engine_lookups.o src/engine.o \
 	src/attach.o src/triggers.o src/guards.o src/partitions.o src/moves.o \
 	src/trace.o \
 	src/lottrace.o

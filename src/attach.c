@@ -31,8 +31,17 @@
 #include "utils/rel.h"
 #include "utils/relcache.h"
 
+#include "access/transam.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_index.h"
+#include "utils/array.h"
+#include "utils/fmgroids.h"
+#include "utils/syscache.h"
+#include "utils/regproc.h"
+
 #include "attach.h"
 #include "compat.h"
+#include "predicate.h"
 #include "engine.h"
 #include "lottrace.h"
 #include "moves.h"
@@ -46,8 +55,43 @@ PG_FUNCTION_INFO_V1(lt_check_column_type);
 const char *const lt_col_arg[LC_NCOLS] = {
 	"item", "qty", "warehouse", "lot", "serial", "reason", "doc",
 	"moved_on", "location", "variant", "account", "batch_key", "expiry",
-	"supplier_lot"
+	"supplier_lot", "to_warehouse"
 };
+
+/*
+ * Positions of attach()'s arguments: tbl, the column roles LC_ITEM ..
+ * LC_SUPPLIER_LOT, backfill, then the arguments added in 1.1.
+ */
+enum
+{
+	ARG_BACKFILL = LC_TO_WAREHOUSE + 1, ARG_TO_WAREHOUSE, ARG_COUNTS_WHEN, ARG_SIGNED_QTY,
+	ARG_SERIAL_SEP, ARG_JUDGE
+};
+
+/* Everything lottrace.attachment says about an attached table. */
+typedef struct LtDef
+{
+	char	   *names[LC_NCOLS];	/* the row's columns (a lookup's: its key) */
+	char	   *counts_when;	/* template (predicate.h) */
+	int16		counts_attnums[LT_PRED_MAX_COLS];
+	int			ncounts;
+	bool		signed_qty;
+	char	   *serial_sep;
+	bool		judge_commit;
+	int			nlk;
+	int			lk_role[LC_NCOLS];
+	Oid			lk_ref[LC_NCOLS];
+	char	   *lk_key[LC_NCOLS];
+	char	   *lk_value[LC_NCOLS];
+} LtDef;
+
+/* Roles whose value decides stock: a lookup of one is read FOR SHARE and guarded. */
+static bool
+role_guarded(int id)
+{
+	return id == LC_ITEM || id == LC_VARIANT || id == LC_LOT || id == LC_SERIAL ||
+		id == LC_WAREHOUSE || id == LC_TO_WAREHOUSE || id == LC_REASON || id == LC_BATCH_KEY;
+}
 
 /* Rows between progress reports of a backfill or detach. */
 #define LT_PROGRESS_ROWS 100000
@@ -182,13 +226,133 @@ report_bad_type(const char *relname, const char *col, LtColId id, Oid typid)
 					 col_kind_wanted(id))));
 }
 
+/* Integer types compare with each other, text-like ones too. */
+static bool
+keys_comparable(Oid a, Oid b)
+{
+	a = getBaseType(a);
+	b = getBaseType(b);
+	if (a == b)
+		return true;
+	if ((a == INT2OID || a == INT4OID || a == INT8OID) &&
+		(b == INT2OID || b == INT4OID || b == INT8OID))
+		return true;
+	if ((a == TEXTOID || a == VARCHAROID) && (b == TEXTOID || b == VARCHAROID))
+		return true;
+	return false;
+}
+
+/* Has ref a unique index on exactly attnum (no expressions, no predicate)? */
+static bool
+unique_on(Relation ref, AttrNumber attnum)
+{
+	List	   *idx = RelationGetIndexList(ref);
+	ListCell   *lc;
+	bool		found = false;
+
+	foreach(lc, idx)
+	{
+		HeapTuple	t = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
+		Form_pg_index ix;
+
+		if (!HeapTupleIsValid(t))
+			continue;
+		ix = (Form_pg_index) GETSTRUCT(t);
+		if (ix->indisunique && ix->indnkeyatts == 1 && ix->indkey.values[0] == attnum &&
+			heap_attisnull(t, Anum_pg_index_indpred, NULL) &&
+			heap_attisnull(t, Anum_pg_index_indexprs, NULL) && ix->indisvalid)
+			found = true;
+		ReleaseSysCache(t);
+		if (found)
+			break;
+	}
+	list_free(idx);
+	return found;
+}
+
+/*
+ * A value read through a foreign key: check it and fill c->lk.  The key
+ * column of ref must be unique and comparable with the row's column, the
+ * value column of a type the role accepts, and the table's owner able to
+ * read both and to lock the rows (FOR SHARE needs UPDATE on some column).
+ */
+static void
+resolve_lookup(LtRelInfo *ri, LtCol *c, int id, Oid refid, const char *key, const char *value)
+{
+	Relation	ref = table_open(refid, AccessShareLock);
+	char	   *refname = lt_relname(refid);
+	AttrNumber	ka = get_attnum(refid, key);
+	AttrNumber	va = get_attnum(refid, value);
+	LtLookup   *lk;
+	Oid			out;
+	bool		isvarlena;
+
+	if (id == LC_QTY)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the qty column cannot be read through a foreign key"),
+				 errhint("The quantity is the movement row's own.")));
+	if (ka <= 0 || va <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of relation %s does not exist", ka <= 0 ? key : value, refname),
+				 errdetail("It was given for the %s column, read through %s.", lt_col_arg[id], c->name)));
+	if (!keys_comparable(c->typid, get_atttype(refid, ka)) ||
+		getBaseType(get_atttype(refid, ka)) >= FirstNormalObjectId)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" of relation %s has type %s, and %s.%s has type %s: they cannot be compared",
+						c->name, ri->relname, format_type_be(c->typid), refname, key,
+						format_type_be(get_atttype(refid, ka))),
+				 errhint("A key is an integer or a text column on both sides.")));
+	if (!unique_on(ref, ka))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+				 errmsg("column \"%s\" of relation %s is not a unique key", key, refname),
+				 errhint("The key a lookup reads by must have a unique index (its primary key, say).")));
+	/* table privileges, else column privileges */
+	if ((pg_class_aclcheck(refid, ri->owner, ACL_SELECT) != ACLCHECK_OK &&
+		 (pg_attribute_aclcheck(refid, ka, ri->owner, ACL_SELECT) != ACLCHECK_OK ||
+		  pg_attribute_aclcheck(refid, va, ri->owner, ACL_SELECT) != ACLCHECK_OK)) ||
+		(pg_class_aclcheck(refid, ri->owner, ACL_UPDATE) != ACLCHECK_OK &&
+		 pg_attribute_aclcheck_all(refid, ri->owner, ACL_UPDATE, ACLMASK_ANY) != ACLCHECK_OK))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("the owner of %s may not read and lock %s", ri->relname, refname),
+				 errdetail("lottrace reads the %s column through %s.%s as the table's owner, and locks the rows it reads (FOR SHARE).",
+						   lt_col_arg[id], refname, value),
+				 errhint("GRANT SELECT, UPDATE ON %s TO the owner of %s.", refname, ri->relname)));
+
+	lk = MemoryContextAllocZero(ri->cxt, sizeof(LtLookup));
+	lk->ref = refid;
+	lk->refname = MemoryContextStrdup(ri->cxt, refname);
+	lk->key = MemoryContextStrdup(ri->cxt, key);
+	lk->value = MemoryContextStrdup(ri->cxt, value);
+	lk->keytype = get_atttype(refid, ka);
+	lk->valtype = get_atttype(refid, va);
+	lk->guarded = role_guarded(id);
+	lk->sql = MemoryContextStrdup(ri->cxt,
+								  psprintf("SELECT r.%s, r.%s FROM %s r WHERE r.%s OPERATOR(pg_catalog.=) ANY ($1)%s",
+										   quote_identifier(key), quote_identifier(value), refname,
+										   quote_identifier(key), lk->guarded ? " FOR SHARE OF r" : ""));
+	getTypeOutputInfo(c->typid, &out, &isvarlena);
+	fmgr_info_cxt(out, &lk->keyout, ri->cxt);
+	c->lk = lk;
+	ri->has_lookups = true;
+	/* the value's type decides how it is read */
+	c->typid = lk->valtype;
+	table_close(ref, AccessShareLock);
+}
+
 /*
  * Resolve column names against a tuple descriptor.  names[i] NULL means
  * unmapped.  Errors name the table and the attach() argument.
  */
 static void
-resolve_columns(LtRelInfo *ri, TupleDesc desc, char **names)
+resolve_columns(LtRelInfo *ri, TupleDesc desc, const LtDef *def)
 {
+	char	   *const *names = def->names;
+
 	for (int i = 0; i < LC_NCOLS; i++)
 	{
 		LtCol	   *c = &ri->col[i];
@@ -214,11 +378,18 @@ resolve_columns(LtRelInfo *ri, TupleDesc desc, char **names)
 					 errhint("Column names are case-sensitive and given without quotes.")));
 		c->attnum = a + 1;
 		c->typid = TupleDescAttr(desc, a)->atttypid;
+		for (int k = 0; k < def->nlk; k++)
+			if (def->lk_role[k] == i)
+				resolve_lookup(ri, c, i, def->lk_ref[k], def->lk_key[k], def->lk_value[k]);
 		c->kind = col_kind(i, c->typid);
 		c->is_code = (getBaseType(c->typid) == lt_lotcode_oid() ||
 					  getBaseType(c->typid) == lt_serialcode_oid());
 		if (c->kind == CK_NONE)
+		{
+			if (c->lk)
+				report_bad_type(c->lk->refname, c->lk->value, i, c->typid);
 			report_bad_type(ri->relname, names[i], i, c->typid);
+		}
 		if (c->kind == CK_OTHER)
 		{
 			Oid			out;
@@ -273,33 +444,146 @@ resolve_pk(LtRelInfo *ri, Relation rel, TupleDesc desc)
 static LtPlan attachment_plan = {
 	"SELECT item_col, qty_col, warehouse_col, lot_col, serial_col, reason_col, doc_col,"
 	"       moved_on_col, location_col, variant_col, account_col, batch_key_col,"
-	"       expiry_col, supplier_lot_col"
+	"       expiry_col, supplier_lot_col, to_warehouse_col,"
+	"       counts_when, counts_attnums, signed_qty, serial_separator,"
+	"       judge OPERATOR(pg_catalog.=) 'commit', lookup_roles, lookup_refs::pg_catalog.oid[],"
+	"       lookup_keys, lookup_values"
 	"  FROM lottrace.attachment WHERE relid OPERATOR(pg_catalog.=) $1",
 	1, {OIDOID}
 };
 
-/* The mapping's column names from lottrace.attachment; false if not attached. */
+/* Its columns after the LC_NCOLS names. */
+enum
+{
+	AT_COUNTS_WHEN = LC_NCOLS + 1, AT_COUNTS_ATTNUMS, AT_SIGNED_QTY, AT_SERIAL_SEP,
+	AT_JUDGE_COMMIT, AT_LK_ROLES, AT_LK_REFS, AT_LK_KEYS, AT_LK_VALUES
+};
+
+static int
+role_id(const char *role)
+{
+	for (int i = 0; i < LC_NCOLS; i++)
+		if (strcmp(lt_col_arg[i], role) == 0)
+			return i;
+	return -1;
+}
+
+/* The elements of an array column (NULL: none). */
+static void
+array_elems(HeapTuple t, TupleDesc d, int col, Oid elemtype, Datum **elems, int *n)
+{
+	bool		isnull;
+	Datum		a = SPI_getbinval(t, d, col, &isnull);
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	bool	   *nulls;
+
+	*n = 0;
+	*elems = NULL;
+	if (isnull)
+		return;
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(DatumGetArrayTypeP(a), elemtype, typlen, typbyval, typalign,
+					  elems, &nulls, n);
+}
+
+/* The mapping from lottrace.attachment; false if not attached. */
 static bool
-attachment_names(Oid relid, char **names)
+attachment_def(Oid relid, LtDef *def)
 {
 	Datum		arg = ObjectIdGetDatum(relid);
 	bool		found = lt_exec(&attachment_plan, &arg, NULL, true, 1) == 1;
 
+	memset(def, 0, sizeof(*def));
 	if (found)
+	{
+		HeapTuple	t = SPI_tuptable->vals[0];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		bool		isnull;
+		Datum	   *el;
+		int			n;
+
 		for (int i = 0; i < LC_NCOLS; i++)
-			names[i] = lt_getstr(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, i + 1);
+			def->names[i] = lt_getstr(t, d, i + 1);
+		def->counts_when = lt_getstr(t, d, AT_COUNTS_WHEN);
+		array_elems(t, d, AT_COUNTS_ATTNUMS, INT2OID, &el, &n);
+		def->ncounts = Min(n, LT_PRED_MAX_COLS);
+		for (int i = 0; i < def->ncounts; i++)
+			def->counts_attnums[i] = DatumGetInt16(el[i]);
+		def->signed_qty = DatumGetBool(SPI_getbinval(t, d, AT_SIGNED_QTY, &isnull)) && !isnull;
+		def->serial_sep = lt_getstr(t, d, AT_SERIAL_SEP);
+		def->judge_commit = DatumGetBool(SPI_getbinval(t, d, AT_JUDGE_COMMIT, &isnull)) && !isnull;
+		array_elems(t, d, AT_LK_ROLES, TEXTOID, &el, &n);
+		def->nlk = Min(n, LC_NCOLS);
+		for (int i = 0; i < def->nlk; i++)
+			def->lk_role[i] = role_id(TextDatumGetCString(el[i]));
+		array_elems(t, d, AT_LK_REFS, OIDOID, &el, &n);
+		for (int i = 0; i < def->nlk && i < n; i++)
+			def->lk_ref[i] = DatumGetObjectId(el[i]);
+		array_elems(t, d, AT_LK_KEYS, TEXTOID, &el, &n);
+		for (int i = 0; i < def->nlk && i < n; i++)
+			def->lk_key[i] = TextDatumGetCString(el[i]);
+		array_elems(t, d, AT_LK_VALUES, TEXTOID, &el, &n);
+		for (int i = 0; i < def->nlk && i < n; i++)
+			def->lk_value[i] = TextDatumGetCString(el[i]);
+	}
 	SPI_freetuptable(SPI_tuptable);
 	return found;
+}
+
+static Oid
+rel_owner(Oid relid)
+{
+	HeapTuple	t = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(t))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(t))->relowner;
+	ReleaseSysCache(t);
+	return owner;
+}
+
+/*
+ * counts_when for rows of rel: the template (whose attribute numbers are
+ * those of root, the attached table) with root's column names, parsed
+ * against rel, which may be a partition with other attribute numbers.
+ */
+static void
+resolve_pred(LtRelInfo *ri, Relation rel, const LtDef *def)
+{
+	Relation	root = (ri->root == RelationGetRelid(rel)) ? rel
+		: table_open(ri->root, AccessShareLock);
+	char	   *text = lt_pred_text(root, def->counts_when, def->counts_attnums, def->ncounts);
+	MemoryContext old;
+	Expr	   *e;
+
+	if (root != rel)
+		table_close(root, AccessShareLock);
+	e = lt_pred_parse(rel, text);
+	old = MemoryContextSwitchTo(ri->cxt);
+	ri->pred = copyObject(e);
+	MemoryContextSwitchTo(old);
+	/* its columns in rel */
+	for (int i = 0; i < def->ncounts; i++)
+	{
+		const char *name = get_attname(ri->root, def->counts_attnums[i], false);
+
+		ri->pred_atts[ri->npred++] = get_attnum(RelationGetRelid(rel), name);
+	}
 }
 
 /*
  * Build a mapping for rows shaped like desc (the table's own descriptor for
  * triggers; a query's for backfill), in its own context under parent: a
  * mapping that fails half-way leaves nothing behind, and one that is
- * replaced or used once is freed as a whole.
+ * replaced or used once is freed as a whole.  with_pred: evaluate
+ * counts_when on the rows (backfill and detach filter in their query).
  */
 static LtRelInfo *
-build_relinfo(Relation rel, TupleDesc desc, char **names, MemoryContext parent)
+build_relinfo(Relation rel, TupleDesc desc, const LtDef *def, Oid root, bool with_pred,
+			  MemoryContext parent)
 {
 	MemoryContext cxt = AllocSetContextCreate(parent, "lottrace mapping",
 											  ALLOCSET_SMALL_SIZES);
@@ -309,10 +593,20 @@ build_relinfo(Relation rel, TupleDesc desc, char **names, MemoryContext parent)
 	PG_TRY();
 	{
 		ri->relid = RelationGetRelid(rel);
-		ri->root = ri->relid;
+		ri->root = root;
+		ri->owner = (root == ri->relid) ? rel->rd_rel->relowner : rel_owner(root);
 		ri->relname = MemoryContextStrdup(cxt, lt_relname(ri->relid));
-		resolve_columns(ri, desc, names);
+		resolve_columns(ri, desc, def);
 		resolve_pk(ri, rel, desc);
+		ri->signed_qty = def->signed_qty;
+		ri->judge_commit = def->judge_commit;
+		if (def->serial_sep)
+		{
+			ri->serial_sep = MemoryContextStrdup(cxt, def->serial_sep);
+			ri->serial_sep_len = strlen(def->serial_sep);
+		}
+		if (def->counts_when && with_pred)
+			resolve_pred(ri, rel, def);
 	}
 	PG_CATCH();
 	{
@@ -344,7 +638,7 @@ lt_relinfo(Oid relid)
 {
 	RelInfoEnt *e;
 	bool		found;
-	char	   *names[LC_NCOLS];
+	LtDef		def;
 	Relation	rel;
 	Oid			root;
 
@@ -355,7 +649,7 @@ lt_relinfo(Oid relid)
 
 	attachment_relid = lt_relid("attachment");
 	root = relid;
-	if (!attachment_names(relid, names))
+	if (!attachment_def(relid, &def))
 	{
 		/* a partition of an attached table: the root's mapping, by name */
 		ListCell   *lc;
@@ -364,7 +658,7 @@ lt_relinfo(Oid relid)
 		if (get_rel_relispartition(relid))
 			foreach(lc, get_partition_ancestors(relid))
 			{
-				if (attachment_names(lfirst_oid(lc), names))
+				if (attachment_def(lfirst_oid(lc), &def))
 				{
 					found_root = true;
 					root = lfirst_oid(lc);
@@ -380,9 +674,8 @@ lt_relinfo(Oid relid)
 	rel = table_open(relid, NoLock);
 	PG_TRY();
 	{
-		LtRelInfo  *ri = build_relinfo(rel, RelationGetDescr(rel), names, relinfo_cxt);
+		LtRelInfo  *ri = build_relinfo(rel, RelationGetDescr(rel), &def, root, true, relinfo_cxt);
 
-		ri->root = root;
 		e = hash_search(relinfos, &relid, HASH_ENTER, &found);
 
 		/*
@@ -408,7 +701,7 @@ lt_relinfo(Oid relid)
  */
 
 static void
-run_over_table(Oid relid, char **names, LtMode mode)
+run_over_table(Oid relid, const LtDef *def, LtMode mode)
 {
 	char	   *sql;
 	Portal		portal;
@@ -421,10 +714,16 @@ run_over_table(Oid relid, char **names, LtMode mode)
 	const char *what = (mode == LT_REMOVE) ? "detach" : "backfill";
 
 	rel = table_open(relid, NoLock);
-	/* the table's own rows: ONLY, except for a partitioned table's partitions */
-	sql = psprintf("SELECT * FROM %s%s",
+	/*
+	 * the table's own rows: ONLY, except for a partitioned table's
+	 * partitions; those for which counts_when holds
+	 */
+	sql = psprintf("SELECT * FROM %s%s t%s%s",
 				   rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE ? "" : "ONLY ",
-				   lt_relname(relid));
+				   lt_relname(relid),
+				   def->counts_when ? " WHERE " : "",
+				   def->counts_when ? lt_pred_text(rel, def->counts_when, def->counts_attnums,
+												   def->ncounts) : "");
 	portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, true, 0);
 	for (;;)
 	{
@@ -443,7 +742,7 @@ run_over_table(Oid relid, char **names, LtMode mode)
 			ts = tuplestore_begin_heap(false, false, work_mem);
 			MemoryContextSwitchTo(old);
 			relinfo_cache_init();
-			ri = build_relinfo(rel, desc, names, TopTransactionContext);
+			ri = build_relinfo(rel, desc, def, relid, false, TopTransactionContext);
 		}
 		if (nfetched == 0)
 			break;
@@ -492,11 +791,122 @@ check_owner(Oid relid)
 static LtPlan attachment_insert_plan = {
 	"INSERT INTO lottrace.attachment (relid, item_col, qty_col, warehouse_col, lot_col,"
 	"       serial_col, reason_col, doc_col, moved_on_col, location_col, variant_col,"
-	"       account_col, batch_key_col, expiry_col, supplier_lot_col, attached_by)"
-	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-	16, {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
-	TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID}
+	"       account_col, batch_key_col, expiry_col, supplier_lot_col, to_warehouse_col,"
+	"       attached_by, counts_when, counts_attnums, signed_qty, serial_separator, judge,"
+	"       lookup_roles, lookup_refs, lookup_keys, lookup_values)"
+	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
+	"         $17, $18, $19, $20, $21, $22, $23, $24::pg_catalog.regclass[], $25, $26)",
+	.args = "pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
+	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
+	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
+	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.int2[],"
+	" pg_catalog.bool, pg_catalog.text, pg_catalog.text, pg_catalog.text[], pg_catalog.oid[],"
+	" pg_catalog.text[], pg_catalog.text[]"
 };
+
+/*
+ * A column argument read through a foreign key:
+ *     'lot_id -> stock_lot.name'           the key of lot_id's foreign key
+ *     'lot_id -> erp.stock_lot(id).name'   an explicit key column
+ * The table name is resolved as regclass input is (search_path, quoting);
+ * without a key column, the single-column foreign key of the row's column
+ * to that table gives it, else the table's single-column primary key.
+ * Returns false when arg names a plain column.
+ */
+static bool
+parse_lookup(Oid relid, int id, char *arg, LtDef *def)
+{
+	char	   *arrow = strstr(arg, "->");
+	char	   *col;
+	char	   *rest;
+	char	   *dot;
+	char	   *key = NULL;
+	char	   *paren;
+	Oid			ref;
+	int			k = def->nlk;
+
+	if (arrow == NULL)
+		return false;
+	col = pnstrdup(arg, arrow - arg);
+	rest = pstrdup(arrow + 2);
+	/* trim */
+	while (*col == ' ')
+		col++;
+	for (char *e = col + strlen(col); e > col && e[-1] == ' '; e--)
+		e[-1] = '\0';
+	while (*rest == ' ')
+		rest++;
+	for (char *e = rest + strlen(rest); e > rest && e[-1] == ' '; e--)
+		e[-1] = '\0';
+	dot = strrchr(rest, '.');
+	if (*col == '\0' || dot == NULL || dot[1] == '\0' || dot == rest)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the %s column \"%s\" is not a column name nor a lookup", lt_col_arg[id], arg),
+				 errhint("A lookup is written 'column -> table.value_column' or 'column -> table(key_column).value_column'.")));
+	*dot = '\0';
+	def->lk_value[k] = pstrdup(dot + 1);
+	if ((paren = strchr(rest, '(')) != NULL && rest[strlen(rest) - 1] == ')')
+	{
+		rest[strlen(rest) - 1] = '\0';
+		key = pstrdup(paren + 1);
+		*paren = '\0';
+	}
+	ref = RangeVarGetRelid(makeRangeVarFromNameList(lt_qualified_name_list(rest)),
+						   AccessShareLock, false);
+	if (key == NULL)
+	{
+		/* the foreign key from col to ref, else ref's primary key */
+		AttrNumber	att = get_attnum(relid, col);
+		Relation	self = RelationIdGetRelation(relid);
+		ListCell   *lc;
+
+		foreach(lc, RelationGetFKeyList(self))
+		{
+			ForeignKeyCacheInfo *fk = lfirst(lc);
+
+			if (fk->confrelid == ref && fk->nkeys == 1 && fk->conkey[0] == att)
+				key = get_attname(ref, fk->confkey[0], false);
+		}
+		RelationClose(self);
+		if (key == NULL)
+		{
+			Relation	r = table_open(ref, AccessShareLock);
+			Oid			pk = RelationGetPrimaryKeyIndex(r);
+
+			if (OidIsValid(pk))
+			{
+				Relation	idx = index_open(pk, AccessShareLock);
+
+				if (idx->rd_index->indnkeyatts == 1)
+					key = get_attname(ref, idx->rd_index->indkey.values[0], false);
+				index_close(idx, AccessShareLock);
+			}
+			table_close(r, AccessShareLock);
+		}
+		if (key == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+					 errmsg("no key to read %s by for the %s column", lt_relname(ref), lt_col_arg[id]),
+					 errhint("Name the key column: '%s -> %s(key_column).%s'.", col, rest, def->lk_value[k])));
+	}
+	def->names[id] = col;
+	def->lk_role[k] = id;
+	def->lk_ref[k] = ref;
+	def->lk_key[k] = key;
+	def->nlk++;
+	return true;
+}
+
+static Datum
+text_array(char **v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = CStringGetTextDatum(v[i]);
+	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
 
 static LtPlan attachment_delete_plan = {
 	"DELETE FROM lottrace.attachment WHERE relid OPERATOR(pg_catalog.=) $1",
@@ -511,27 +921,61 @@ Datum
 lt_attach(PG_FUNCTION_ARGS)
 {
 	Oid			relid;
-	char	   *names[LC_NCOLS];
+	LtDef		def;
+	char	  **names = def.names;
 	bool		backfill;
 	Relation	rel;
 	char	   *qname;
 	char		relkind;
 	LtUserSave	save;
 	char	   *user = GetUserNameFromId(GetUserId(), false);
+	char	   *counts_when = NULL;
+	char	   *judge;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("table to attach must not be null")));
 	relid = PG_GETARG_OID(0);
+	memset(&def, 0, sizeof(def));
 	for (int i = 0; i < LC_NCOLS; i++)
-		names[i] = PG_ARGISNULL(i + 1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(i + 1));
-	backfill = PG_ARGISNULL(LC_NCOLS + 1) ? true : PG_GETARG_BOOL(LC_NCOLS + 1);
+	{
+		int			arg = (i == LC_TO_WAREHOUSE) ? ARG_TO_WAREHOUSE : i + 1;
+
+		names[i] = PG_ARGISNULL(arg) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(arg));
+	}
+	backfill = PG_ARGISNULL(ARG_BACKFILL) ? true : PG_GETARG_BOOL(ARG_BACKFILL);
 	for (int i = 0; i <= LC_WAREHOUSE; i++)
 		if (names[i] == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("the %s column must be given", lt_col_arg[i])));
+	if (!PG_ARGISNULL(ARG_COUNTS_WHEN))
+		counts_when = text_to_cstring(PG_GETARG_TEXT_PP(ARG_COUNTS_WHEN));
+	def.signed_qty = !PG_ARGISNULL(ARG_SIGNED_QTY) && PG_GETARG_BOOL(ARG_SIGNED_QTY);
+	if (!PG_ARGISNULL(ARG_SERIAL_SEP))
+	{
+		def.serial_sep = text_to_cstring(PG_GETARG_TEXT_PP(ARG_SERIAL_SEP));
+		if (def.serial_sep[0] == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("serial_separator must not be empty")));
+	}
+	judge = PG_ARGISNULL(ARG_JUDGE) ? "statement" : text_to_cstring(PG_GETARG_TEXT_PP(ARG_JUDGE));
+	if (strcmp(judge, "statement") != 0 && strcmp(judge, "commit") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("judge must be 'statement' or 'commit', not \"%s\"", judge)));
+	def.judge_commit = (strcmp(judge, "commit") == 0);
+	if (names[LC_TO_WAREHOUSE] && names[LC_LOCATION])
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("location cannot be mapped together with to_warehouse"),
+				 errdetail("With a source and a destination, lottrace.movements shows the other side as the location.")));
+	if (def.serial_sep && names[LC_SERIAL] == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("serial_separator needs a serial column")));
 
 	check_owner(relid);
 	/* the lock CREATE TRIGGER takes: writers wait until we commit */
@@ -573,11 +1017,20 @@ lt_attach(PG_FUNCTION_ARGS)
 				 errdetail("Statements on its parent would move its rows past lottrace's triggers."),
 				 errhint("Remove the inheritance (ALTER TABLE ... NO INHERIT), then attach it.")));
 
+	/* lookups ('col -> table.value'), resolved as the caller */
+	for (int i = 0; i < LC_NCOLS; i++)
+		if (names[i])
+			(void) parse_lookup(relid, i, names[i], &def);
+	/* counts_when, checked for the table's owner */
+	if (counts_when)
+		def.counts_when = lt_pred_compile(rel, counts_when, rel->rd_rel->relowner,
+										  def.counts_attnums, &def.ncounts);
+
 	lt_spi_enter_as_owner(&save);
 	{
-		char	   *old[LC_NCOLS];
+		LtDef		old;
 
-		if (attachment_names(relid, old))
+		if (attachment_def(relid, &old))
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_OBJECT),
 					 errmsg("relation %s is already attached to lottrace", qname),
@@ -585,21 +1038,45 @@ lt_attach(PG_FUNCTION_ARGS)
 	}
 	/* validate the mapping now, with clear errors */
 	relinfo_cache_init();
-	MemoryContextDelete(build_relinfo(rel, RelationGetDescr(rel), names, CurrentMemoryContext)->cxt);
+	MemoryContextDelete(build_relinfo(rel, RelationGetDescr(rel), &def, relid, true,
+									  CurrentMemoryContext)->cxt);
 
 	{
-		Datum		args[16];
-		char		nulls[16];
+		Datum		args[26];
+		char		nulls[26];
+		char	   *roles[LC_NCOLS];
+		Datum		refs[LC_NCOLS];
+		Datum		atts[LT_PRED_MAX_COLS];
 
+		memset(nulls, ' ', sizeof(nulls));
 		args[0] = ObjectIdGetDatum(relid);
-		nulls[0] = ' ';
 		for (int i = 0; i < LC_NCOLS; i++)
 		{
 			args[i + 1] = names[i] ? CStringGetTextDatum(names[i]) : (Datum) 0;
 			nulls[i + 1] = names[i] ? ' ' : 'n';
 		}
-		args[15] = CStringGetTextDatum(user);
-		nulls[15] = ' ';
+		args[16] = CStringGetTextDatum(user);
+		args[17] = def.counts_when ? CStringGetTextDatum(def.counts_when) : (Datum) 0;
+		nulls[17] = def.counts_when ? ' ' : 'n';
+		for (int i = 0; i < def.ncounts; i++)
+			atts[i] = Int16GetDatum(def.counts_attnums[i]);
+		args[18] = PointerGetDatum(construct_array(atts, def.ncounts, INT2OID, 2, true, TYPALIGN_SHORT));
+		nulls[18] = def.counts_when ? ' ' : 'n';
+		args[19] = BoolGetDatum(def.signed_qty);
+		args[20] = def.serial_sep ? CStringGetTextDatum(def.serial_sep) : (Datum) 0;
+		nulls[20] = def.serial_sep ? ' ' : 'n';
+		args[21] = CStringGetTextDatum(judge);
+		for (int k = 0; k < def.nlk; k++)
+		{
+			roles[k] = (char *) lt_col_arg[def.lk_role[k]];
+			refs[k] = ObjectIdGetDatum(def.lk_ref[k]);
+		}
+		args[22] = text_array(roles, def.nlk);
+		args[23] = PointerGetDatum(construct_array(refs, def.nlk, OIDOID, 4, true, TYPALIGN_INT));
+		args[24] = text_array(def.lk_key, def.nlk);
+		args[25] = text_array(def.lk_value, def.nlk);
+		for (int i = 22; i < 26; i++)
+			nulls[i] = def.nlk ? ' ' : 'n';
 		SPI_execute_plan(lt_plan(&attachment_insert_plan), args, nulls, false, 0);
 	}
 	/* lottrace.attachment's trigger has rebuilt lottrace.movements */
@@ -608,28 +1085,47 @@ lt_attach(PG_FUNCTION_ARGS)
 	/*
 	 * the triggers, created by the table's owner (the caller); the mapped
 	 * code columns are passed in, so the caller needs no privilege on
-	 * lottrace.attachment
+	 * lottrace.attachment.  Codes are generated only into the row's own
+	 * columns, for an item the row names itself.
 	 */
 	{
 		Oid			argtypes[4] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID};
 		Datum		args[4];
 		char		nulls[4] = {' ', ' ', ' ', ' '};
+		bool		own[LC_NCOLS];
 
+		for (int i = 0; i < LC_NCOLS; i++)
+			own[i] = names[i] != NULL;
+		for (int k = 0; k < def.nlk; k++)
+			own[def.lk_role[k]] = false;
+		if (!own[LC_ITEM])
+			own[LC_LOT] = own[LC_SERIAL] = false;
 		args[0] = ObjectIdGetDatum(relid);
 		args[1] = CStringGetTextDatum(names[LC_ITEM]);
-		args[2] = names[LC_LOT] ? CStringGetTextDatum(names[LC_LOT]) : (Datum) 0;
-		nulls[2] = names[LC_LOT] ? ' ' : 'n';
-		args[3] = names[LC_SERIAL] ? CStringGetTextDatum(names[LC_SERIAL]) : (Datum) 0;
-		nulls[3] = names[LC_SERIAL] ? ' ' : 'n';
+		args[2] = own[LC_LOT] ? CStringGetTextDatum(names[LC_LOT]) : (Datum) 0;
+		nulls[2] = own[LC_LOT] ? ' ' : 'n';
+		args[3] = own[LC_SERIAL] ? CStringGetTextDatum(names[LC_SERIAL]) : (Datum) 0;
+		nulls[3] = own[LC_SERIAL] ? ' ' : 'n';
 		if (SPI_execute_with_args("SELECT lottrace._govern($1, ARRAY[$2, $3, $4])",
 								  4, argtypes, args, nulls, false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "lottrace: could not create the triggers");
+		/* and on the tables lookups read, the guard against changes */
+		for (int k = 0; k < def.nlk; k++)
+		{
+			Datum		ref = ObjectIdGetDatum(def.lk_ref[k]);
+			Oid			t = REGCLASSOID;
+
+			if (role_guarded(def.lk_role[k]) &&
+				SPI_execute_with_args("SELECT lottrace._govern_lookup($1)", 1, &t, &ref,
+									  NULL, false, 0) != SPI_OK_SELECT)
+				elog(ERROR, "lottrace: could not create the lookup triggers");
+		}
 	}
 
 	if (backfill)
 	{
 		lt_become_owner(&save);
-		run_over_table(relid, names, LT_BACKFILL);
+		run_over_table(relid, &def, LT_BACKFILL);
 		lt_restore_user(&save);
 	}
 	SPI_finish();
@@ -653,7 +1149,7 @@ lt_detach(PG_FUNCTION_ARGS)
 {
 	Oid			relid = PG_GETARG_OID(0);
 	Relation	rel;
-	char	   *names[LC_NCOLS];
+	LtDef		def;
 	char	   *qname;
 	LtUserSave	save;
 
@@ -661,13 +1157,13 @@ lt_detach(PG_FUNCTION_ARGS)
 	rel = table_open(relid, ShareRowExclusiveLock);
 	qname = lt_relname(relid);
 	lt_spi_enter_as_owner(&save);
-	if (!attachment_names(relid, names))
+	if (!attachment_def(relid, &def))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("relation %s is not attached to lottrace", qname)));
 
 	/* take the table's rows out of the registers */
-	run_over_table(relid, names, LT_REMOVE);
+	run_over_table(relid, &def, LT_REMOVE);
 	lt_moves_forget(relid);
 	{
 		Datum		arg = ObjectIdGetDatum(relid);
@@ -696,6 +1192,26 @@ lt_detach(PG_FUNCTION_ARGS)
 		if (SPI_execute_with_args("SELECT lottrace._ungovern($1)", 1, argtypes, &arg,
 								  NULL, false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "lottrace: could not drop the triggers");
+	}
+	/* the guards on tables lookups read, where no other attachment needs them */
+	for (int k = 0; k < def.nlk; k++)
+	{
+		Datum		ref = ObjectIdGetDatum(def.lk_ref[k]);
+		Oid			t = OIDOID;
+		bool		used;
+
+		lt_become_owner(&save);
+		used = SPI_execute_with_args("SELECT FROM lottrace.attachment"
+									 " WHERE $1::pg_catalog.regclass OPERATOR(pg_catalog.=) ANY (lookup_refs)",
+									 1, &t, &ref, NULL, true, 1) == SPI_OK_SELECT && SPI_processed > 0;
+		lt_restore_user(&save);
+		if (!used)
+		{
+			char	   *rn = lt_relname(def.lk_ref[k]);
+
+			SPI_execute(psprintf("DROP TRIGGER IF EXISTS lottrace_lookup_update ON %s", rn), false, 0);
+			SPI_execute(psprintf("DROP TRIGGER IF EXISTS lottrace_lookup_delete ON %s", rn), false, 0);
+		}
 	}
 	SPI_finish();
 	table_close(rel, NoLock);
@@ -740,5 +1256,97 @@ lt_check_column_type(PG_FUNCTION_ARGS)
 	typid = get_atttype(relid, attnum);
 	if (col_kind(id, typid) == CK_NONE)
 		report_bad_type(lt_relname(relid), col, id, typid);
+	PG_RETURN_VOID();
+}
+
+/*
+ * lottrace._check_counts_when(tbl regclass): the error attach() raises when
+ * the table's counts_when no longer holds against it (the event trigger on
+ * ALTER TABLE calls it: a column it reads dropped, or changed to a type
+ * under which it means something else or nothing).
+ */
+PG_FUNCTION_INFO_V1(lt_check_counts_when);
+Datum
+lt_check_counts_when(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	LtDef		def;
+	LtUserSave	save;
+	Relation	rel;
+
+	lt_spi_enter_as_owner(&save);
+	if (!attachment_def(relid, &def) || def.counts_when == NULL)
+	{
+		lt_spi_leave(&save);
+		PG_RETURN_VOID();
+	}
+	lt_spi_leave(&save);
+	rel = table_open(relid, AccessShareLock);
+	for (int i = 0; i < def.ncounts; i++)
+	{
+		Form_pg_attribute a;
+
+		if (def.counts_attnums[i] > RelationGetDescr(rel)->natts ||
+			(a = TupleDescAttr(RelationGetDescr(rel), def.counts_attnums[i] - 1))->attisdropped)
+			ereport(ERROR,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("a column of %s is read by lottrace's counts_when", lt_relname(relid)),
+					 errhint("Detach the table (lottrace.detach), change it, and attach it again.")));
+	}
+	{
+		char	   *text = lt_pred_text(rel, def.counts_when, def.counts_attnums, def.ncounts);
+		int16		atts[LT_PRED_MAX_COLS];
+		int			n;
+		char	   *again = lt_pred_compile(rel, text, rel->rd_rel->relowner, atts, &n);
+
+		if (strcmp(again, def.counts_when) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("the change alters what lottrace's counts_when of %s means", lt_relname(relid)),
+					 errdetail("It reads as %s now.", text),
+					 errhint("Detach the table (lottrace.detach), change it, and attach it again.")));
+	}
+	table_close(rel, AccessShareLock);
+	PG_RETURN_VOID();
+}
+
+/*
+ * lottrace._check_lookup(tbl, role, ref, key, value): the error attach()
+ * raises when the lookup can no longer be read (the event trigger on ALTER
+ * TABLE of ref calls it).
+ */
+PG_FUNCTION_INFO_V1(lt_check_lookup);
+Datum
+lt_check_lookup(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	char	   *role = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	Oid			ref = PG_GETARG_OID(2);
+	char	   *key = text_to_cstring(PG_GETARG_TEXT_PP(3));
+	char	   *value = text_to_cstring(PG_GETARG_TEXT_PP(4));
+	LtDef		def;
+	LtUserSave	save;
+	Relation	rel;
+	int			id = role_id(role);
+
+	lt_spi_enter_as_owner(&save);
+	if (id < 0 || !attachment_def(relid, &def))
+	{
+		lt_spi_leave(&save);
+		PG_RETURN_VOID();
+	}
+	lt_spi_leave(&save);
+	if (get_attnum(ref, key) <= 0 || get_attnum(ref, value) <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("lottrace reads the %s of %s through %s.%s (key %s)",
+						role, lt_relname(relid), lt_relname(ref), value, key),
+				 errhint("Detach %s (lottrace.detach), change the table, and attach it again.",
+						 lt_relname(relid))));
+	rel = table_open(relid, AccessShareLock);
+	relinfo_cache_init();
+	MemoryContextDelete(build_relinfo(rel, RelationGetDescr(rel), &def, relid, false,
+									  CurrentMemoryContext)->cxt);
+	table_close(rel, AccessShareLock);
 	PG_RETURN_VOID();
 }

@@ -9,12 +9,13 @@
 #include "access/attnum.h"
 #include "access/tupdesc.h"
 #include "fmgr.h"
+#include "nodes/primnodes.h"
 
 typedef enum LtColId
 {
 	LC_ITEM = 0, LC_QTY, LC_WAREHOUSE, LC_LOT, LC_SERIAL, LC_REASON, LC_DOC,
 	LC_MOVED_ON, LC_LOCATION, LC_VARIANT, LC_ACCOUNT, LC_BATCH_KEY, LC_EXPIRY,
-	LC_SUPPLIER_LOT,
+	LC_SUPPLIER_LOT, LC_TO_WAREHOUSE,
 	LC_NCOLS
 } LtColId;
 
@@ -31,6 +32,25 @@ typedef enum LtColKind
 	CK_DATE, CK_TIMESTAMP, CK_TIMESTAMPTZ	/* dates */
 } LtColKind;
 
+/*
+ * A mapped value read through a foreign key: the row's column holds the key
+ * of a row of another table (ref), whose column value is the mapped value
+ * (attach(..., lot => 'lot_id -> stock_lot.name')).
+ */
+typedef struct LtLookup
+{
+	Oid			ref;
+	char	   *refname;		/* quoted, qualified */
+	char	   *key;			/* column names in ref */
+	char	   *value;
+	Oid			keytype;		/* the key column's type in ref */
+	Oid			valtype;
+	FmgrInfo	keyout;			/* the row's key column, as text for hashing */
+	char	   *sql;			/* the statement that reads a statement's keys */
+	void	   *plan;			/* SPIPlanPtr, kept */
+	bool		guarded;		/* a role whose value change the ref's trigger refuses */
+} LtLookup;
+
 typedef struct LtCol
 {
 	AttrNumber	attnum;			/* 0: not mapped */
@@ -40,6 +60,7 @@ typedef struct LtCol
 	bool		is_code;		/* lotcode / serialcode (or a domain over one):
 								 * its values are valid codes already */
 	char	   *name;
+	LtLookup   *lk;				/* read through a foreign key; NULL: the row's own */
 } LtCol;
 
 typedef struct LtRelInfo
@@ -55,6 +76,16 @@ typedef struct LtRelInfo
 	AttrNumber	pk[INDEX_MAX_KEYS];
 	FmgrInfo	pkout[INDEX_MAX_KEYS];
 	char	   *pkcols;			/* "id" or "a, b" for messages */
+	Oid			owner;			/* the attached table's owner */
+	/* counts_when: only rows for which it holds are movements */
+	Expr	   *pred;			/* NULL: every row */
+	int			npred;
+	AttrNumber	pred_atts[64];	/* its columns, for UPDATE pairs */
+	bool		signed_qty;		/* with a reason: the sign gives the direction */
+	char	   *serial_sep;		/* several serials in the serial column */
+	int			serial_sep_len;
+	bool		judge_commit;	/* stock rules judged at commit */
+	bool		has_lookups;
 } LtRelInfo;
 
 /* The mapping of an attached table (cached); error if it is not attached. */

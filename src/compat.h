@@ -17,4 +17,10 @@
 #define lt_relation_ownercheck(relid, roleid) pg_class_ownercheck((relid), (roleid))
 #endif
 
+#if PG_VERSION_NUM >= 160000
+#define lt_qualified_name_list(s) stringToQualifiedNameList((s), NULL)
+#else
+#define lt_qualified_name_list(s) stringToQualifiedNameList(s)
+#endif
+
 #endif							/* LOTTRACE_COMPAT_H */

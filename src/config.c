@@ -46,6 +46,7 @@ typedef struct FlagEnt
 	StrKey		key;
 	bool		exists;
 	bool		flag;			/* allow_negative / available */
+	char		kind;			/* warehouses: LT_KIND_* */
 } FlagEnt;
 
 static MemoryContext cfg_cxt = NULL;
@@ -386,6 +387,7 @@ flag_lookup(HTAB *cache, LtPlan *plan, const char *key_s)
 	Datum		arg;
 	bool		exists;
 	bool		flag;
+	char		kind;
 	bool		found;
 
 	if (e != NULL)
@@ -393,15 +395,25 @@ flag_lookup(HTAB *cache, LtPlan *plan, const char *key_s)
 	arg = key_text(key_s, key.len);
 	exists = lt_exec(plan, &arg, NULL, true, 1) == 1;
 	flag = exists && get_bool(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	kind = LT_KIND_INTERNAL;
+	if (exists && SPI_tuptable->tupdesc->natts > 1)
+	{
+		char	   *k = lt_getstr(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+
+		/* the letters of LT_KIND_*: inventory is 'v', scrap 'x' */
+		kind = strcmp(k, "inventory") == 0 ? LT_KIND_INVENTORY
+			: strcmp(k, "scrap") == 0 ? LT_KIND_SCRAP : k[0];
+	}
 	SPI_freetuptable(SPI_tuptable);
 	e = hash_search(cache, &key, HASH_ENTER, &found);
 	e->exists = exists;
 	e->flag = flag;
+	e->kind = kind;
 	return e;
 }
 
 static LtPlan warehouse_plan = {
-	"SELECT allow_negative FROM lottrace.warehouse WHERE code OPERATOR(pg_catalog.=) $1",
+	"SELECT allow_negative, kind FROM lottrace.warehouse WHERE code OPERATOR(pg_catalog.=) $1",
 	1, {TEXTOID}
 };
 
@@ -409,6 +421,12 @@ bool
 lt_warehouse_allows_negative(const char *wh)
 {
 	return flag_lookup(warehouses, &warehouse_plan, wh)->flag;
+}
+
+char
+lt_warehouse_kind(const char *wh)
+{
+	return flag_lookup(warehouses, &warehouse_plan, wh)->kind;
 }
 
 static LtPlan status_plan = {

@@ -74,6 +74,16 @@ extern LtCodeType *lt_code_type(const char *code);	/* NULL if missing */
 /* Warehouse allows negative stock (unlisted warehouses do not). */
 extern bool lt_warehouse_allows_negative(const char *wh);
 
+/* lottrace.warehouse.kind, as a letter (unlisted warehouses are internal). */
+#define LT_KIND_INTERNAL	'i'
+#define LT_KIND_SUPPLIER	's'
+#define LT_KIND_CUSTOMER	'c'
+#define LT_KIND_PRODUCTION	'p'
+#define LT_KIND_INVENTORY	'v'
+#define LT_KIND_TRANSIT		't'
+#define LT_KIND_SCRAP		'x'
+extern char lt_warehouse_kind(const char *wh);
+
 /* Status: false if unknown; *available set when known. */
 extern bool lt_status_lookup(const char *status, bool *available);
 

@@ -34,15 +34,32 @@
  * ------------------------------------------------------------------------
  */
 
+/*
+ * The value of a mapped column: the row's own, or the one its key reads
+ * from the referenced table (engine_lookups.c).
+ */
+static inline void
+col_value(LtEngine *e, TupleTableSlot *slot, LtCol *c, LtColId id, Datum *d, bool *isnull)
+{
+	*d = slot->tts_values[c->attnum - 1];
+	*isnull = slot->tts_isnull[c->attnum - 1];
+	if (c->lk)
+		lte_lookup(e, id, *d, *isnull, d, isnull);
+}
+
 /* The mapped columns of a row, through the one decoder (row.h). */
 static LtStr
 col_str(LtEngine *e, TupleTableSlot *slot, LtColId id)
 {
 	LtCol	   *c = &e->ri->col[id];
 	LtStr		s;
+	Datum		d;
+	bool		isnull;
 
-	s.p = c->attnum ? lt_col_text(c, slot->tts_values[c->attnum - 1],
-								  slot->tts_isnull[c->attnum - 1], &s.len) : NULL;
+	if (c->attnum == 0)
+		return (LtStr) {NULL, 0};
+	col_value(e, slot, c, id, &d, &isnull);
+	s.p = lt_col_text(c, d, isnull, &s.len);
 	if (s.p == NULL)
 		s.len = 0;
 	return s;
@@ -60,9 +77,32 @@ static bool
 col_date(LtEngine *e, TupleTableSlot *slot, LtColId id, DateADT *out)
 {
 	LtCol	   *c = &e->ri->col[id];
+	Datum		d;
+	bool		isnull;
 
-	return c->attnum && lt_col_date(c, slot->tts_values[c->attnum - 1],
-									slot->tts_isnull[c->attnum - 1], out);
+	if (c->attnum == 0)
+		return false;
+	col_value(e, slot, c, id, &d, &isnull);
+	return lt_col_date(c, d, isnull, out);
+}
+
+/* Does counts_when hold for the row?  Evaluated as the table's owner. */
+static bool
+pred_holds(LtEngine *e, TupleTableSlot *slot)
+{
+	ExprContext *ec = GetPerTupleExprContext(e->pred_estate);
+	Oid			user;
+	int			sec;
+	bool		r;
+
+	GetUserIdAndSecContext(&user, &sec);
+	SetUserIdAndSecContext(e->ri->owner,
+						   sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+	ec->ecxt_scantuple = slot;
+	r = ExecQual(e->pred_state, ec);
+	SetUserIdAndSecContext(user, sec);
+	ResetExprContext(ec);
+	return r;
 }
 
 /* ------------------------------------------------------------------------
@@ -91,6 +131,14 @@ lt_engine_begin(LtRelInfo *ri, LtMode mode)
 		MemoryContextSwitchTo(old);
 	}
 	e->created_sorted = true;
+	if (ri->pred && mode == LT_STRICT)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		e->pred_estate = CreateExecutorState();
+		e->pred_state = ExecPrepareQual(list_make1(copyObject(ri->pred)), e->pred_estate);
+		MemoryContextSwitchTo(old);
+	}
 	lt_config_refresh();
 	lte_chunk_reset(e);
 	return e;
@@ -228,7 +276,8 @@ add_lot_move(LtEngine *e, LtMove *m)
 		}
 		else if (m->it->single_supplier && m->account.p && l->account.p == NULL)
 			l->account = str_copy(e->chunk_cxt, m->account);
-		if (m->reason && m->reason->new_lot_only && !l->new_lot_only && !m->matched)
+		if (m->reason && m->reason->new_lot_only && !l->new_lot_only && !m->matched &&
+			!m->lenient)
 		{
 			l->new_lot_only = true;
 			l->nlo_ref = m->ref;
@@ -244,7 +293,7 @@ add_lot_move(LtEngine *e, LtMove *m)
 			l->unload_ref = m->ref;
 			l->unload_wh = b->key.wh;
 		}
-		if (!m->matched && (m->reason == NULL || !m->reason->allow_unavailable))
+		if (!m->matched && !m->lenient && !m->ungated)
 		{
 			if (!l->gated || m->moved_on > l->max_unload)
 			{
@@ -263,14 +312,14 @@ add_lot_move(LtEngine *e, LtMove *m)
 	}
 
 	/* production genealogy */
-	if (m->reason && m->reason->production && m->batch_key.p)
+	if (m->role && m->batch_key.p)
 	{
 		BatchKey	k;
 		BatchEnt   *be;
 
 		k.batch = m->batch_key;
 		k.lot = l;
-		k.role = m->reason->production;
+		k.role = m->role;
 		if (e->batches == NULL)
 			e->batches = lte_chunk_hash(e, "lottrace batches", sizeof(BatchKey), sizeof(BatchEnt),
 									lte_batchkey_hash, lte_batchkey_match);
@@ -376,6 +425,42 @@ mv_what(const LtMove *m)
 }
 
 /*
+ * The serials of a column holding several (attach's serial_separator): the
+ * parts between separators without the ASCII blanks around them, empty
+ * ones left out (as lottrace._serial_list() splits them), in the current
+ * memory context.
+ */
+static LtStr *
+split_serials(LtRelInfo *ri, LtStr s, int *n)
+{
+	LtStr	   *r = palloc(sizeof(LtStr) * (s.len / Max(ri->serial_sep_len, 1) + 2));
+	int			i = 0;
+
+	*n = 0;
+	while (i <= s.len)
+	{
+		int			j = i;
+		int			b,
+					t;
+
+		while (j < s.len &&
+			   !(j + ri->serial_sep_len <= s.len &&
+				 memcmp(s.p + j, ri->serial_sep, ri->serial_sep_len) == 0))
+			j++;
+		b = i;
+		t = j;
+		while (b < t && ascii_space((unsigned char) s.p[b]))
+			b++;
+		while (t > b && ascii_space((unsigned char) s.p[t - 1]))
+			t--;
+		if (t > b)
+			r[(*n)++] = (LtStr) {s.p + b, t - b};
+		i = j + ri->serial_sep_len;
+	}
+	return r;
+}
+
+/*
  * Validate a lot or serial code of a row (code syntax rule).  A removed row
  * (m->sign < 0) with a bad code could never have been governed: false.
  * A bad character is named in the words of the type's own error
@@ -432,7 +517,16 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	bool		checks = (e->mode != LT_REMOVE);
 	int			qsign;
 	LtMoveDel  *del = NULL;
+	bool		two = (ri->col[LC_TO_WAREHOUSE].attnum != 0);
+	int			nsides = 1;
+	LtStr		side_wh[2];
+	int			side_dir[2];
+	LtStr		one_serial;
+	LtStr	   *serials = &one_serial;
+	int			nserials = 0;
 
+	if (e->pred_state && !pred_holds(e, slot))
+		return;					/* not a movement (yet) */
 	CHECK_FOR_INTERRUPTS();
 	e->nrows++;
 	MemoryContextReset(e->row_cxt);
@@ -571,24 +665,115 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 					 num_str(m.qty), mv_what(&m));
 		goto done;
 	}
-	if ((qsign = num_cmp(m.qty, e->zero)) == 0 || (m.reason != NULL && qsign < 0))
+	qsign = num_cmp(m.qty, e->zero);
+	if (qsign == 0 || (qsign < 0 && (m.reason != NULL || two) && !ri->signed_qty))
 	{
+		bool		positive = (m.reason != NULL || two) && !ri->signed_qty;
+
 		if (checks && !m.lenient)
 			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_qty", m.ref,
 					 lt_row_key(ri, slot),
-					 m.reason ? "With a reason column the quantity is written positive; the reason gives the direction." : NULL,
-					 m.reason ? "quantity of %s must be greater than zero"
+					 !positive ? NULL :
+					 two ? "With a source and a destination the quantity is written positive (or attach the table with signed_qty => true: a negative quantity then moves the other way)." :
+					 "With a reason column the quantity is written positive; the reason gives the direction.",
+					 positive ? "quantity of %s must be greater than zero"
 					 : "quantity of %s must not be zero",
 					 mv_what(&m));
 		goto done;
 	}
+	if (qsign < 0)
+		m.qty = DirectFunctionCall1(numeric_uminus, m.qty);
 	if (m.reason)
-		m.dir = m.reason->sign;
-	else
 	{
-		m.dir = qsign;
+		m.dir = m.reason->sign;
+		m.role = m.reason->production;
+		m.ungated = m.reason->allow_unavailable;
+	}
+
+	if (two)
+	{
+		/*
+		 * A source and a destination: only internal locations hold stock.
+		 * Internal to internal is a transfer (two moves, the unload not
+		 * gated); otherwise the one internal side is loaded or unloaded, and
+		 * the other side's kind gives its meaning.
+		 */
+		LtStr		from = m.wh;
+		LtStr		to = col_str(e, slot, LC_TO_WAREHOUSE);
+		char		fk,
+					tk;
+		LtStr		other;
+		char		ok;
+
+		if (!m.lenient && e->mode != LT_REMOVE && str_blank(to))
+			to.p = NULL;
 		if (qsign < 0)
-			m.qty = DirectFunctionCall1(numeric_uminus, m.qty);
+		{
+			LtStr		x = from;
+
+			from = to;
+			to = x;
+		}
+		if (from.p == NULL || to.p == NULL)
+		{
+			if (checks && !m.lenient)
+				LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_warehouse_required", m.ref,
+						 lt_row_key(ri, slot), NULL,
+						 "the movement of %s has no %s", mv_what(&m),
+						 from.p == NULL ? "source location" : "destination location");
+			goto done;
+		}
+		fk = lt_warehouse_kind(str_c(from));
+		tk = lt_warehouse_kind(str_c(to));
+		if (fk != LT_KIND_INTERNAL && tk != LT_KIND_INTERNAL)
+			goto done;			/* between outside locations: no stock moves */
+		if (fk == LT_KIND_INTERNAL && tk == LT_KIND_INTERNAL)
+		{
+			nsides = 2;
+			side_wh[0] = from;
+			side_dir[0] = -1;
+			side_wh[1] = to;
+			side_dir[1] = 1;
+			other.p = NULL;
+			ok = LT_KIND_INTERNAL;
+		}
+		else if (fk == LT_KIND_INTERNAL)
+		{
+			side_wh[0] = from;
+			side_dir[0] = -1;
+			other = to;
+			ok = tk;
+			if (!m.role && tk == LT_KIND_PRODUCTION)
+				m.role = 'i';
+			if (tk == LT_KIND_SCRAP || tk == LT_KIND_INVENTORY)
+				m.ungated = true;	/* write-offs of expired or blocked stock */
+		}
+		else
+		{
+			side_wh[0] = to;
+			side_dir[0] = 1;
+			other = from;
+			ok = fk;
+			if (!m.role && fk == LT_KIND_PRODUCTION)
+				m.role = 'o';
+		}
+		if (m.account.p == NULL && (ok == LT_KIND_SUPPLIER || ok == LT_KIND_CUSTOMER))
+			m.account = other;
+		m.wh = side_wh[0];
+		m.dir = side_dir[0];
+	}
+	else if (m.reason)
+	{
+		/* a signed quantity against its reason's direction: a reversal */
+		if (ri->signed_qty && qsign != m.dir)
+			m.sign = -m.sign;
+	}
+	else
+		m.dir = qsign;
+	if (!two)
+	{
+		side_wh[0] = m.wh;
+		side_dir[0] = m.dir;
 	}
 
 	if (m.wh.p == NULL)
@@ -622,7 +807,16 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 		m.lot.p = NULL;
 	if (m.it->serial_tracked)
 	{
-		if (m.serial.p == NULL)
+		int			want;
+
+		if (m.serial.p != NULL && ri->serial_sep)
+			serials = split_serials(ri, m.serial, &nserials);
+		else if (m.serial.p != NULL)
+		{
+			serials[0] = m.serial;
+			nserials = 1;
+		}
+		if (nserials == 0)
 		{
 			if (checks && !m.lenient)
 				LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_serial_required", m.ref,
@@ -632,15 +826,26 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 						 mv_what(&m));
 			goto done;
 		}
-		if (!ri->col[LC_SERIAL].is_code && !check_code_syntax(e, &m, m.serial, true, slot))
-			goto done;
-		if (num_cmp(m.qty, DirectFunctionCall1(int4_numeric, Int32GetDatum(1))) != 0)
+		for (int k = 0; k < nserials; k++)
+			if (!ri->col[LC_SERIAL].is_code && !check_code_syntax(e, &m, serials[k], true, slot))
+				goto done;
+		want = nserials;
+		if (num_cmp(m.qty, DirectFunctionCall1(int4_numeric, Int32GetDatum(want))) != 0)
 		{
 			if (checks && !m.lenient)
-				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_qty", m.ref,
-						 lt_row_key(ri, slot), "Write one row per serial.",
-						 "the movement of %s moves %s units: a serial moves exactly one",
-						 mv_what(&m), num_str(m.qty));
+			{
+				if (nserials > 1 || ri->serial_sep)
+					LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_qty", m.ref,
+							 lt_row_key(ri, slot),
+							 "The quantity of a row is the number of its serials.",
+							 "the movement of %s moves %s units but names %d serial%s",
+							 mv_what(&m), num_str(m.qty), nserials, nserials == 1 ? "" : "s");
+				else
+					LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_serial_qty", m.ref,
+							 lt_row_key(ri, slot), "Write one row per serial.",
+							 "the movement of %s moves %s units: a serial moves exactly one",
+							 mv_what(&m), num_str(m.qty));
+			}
 			goto done;
 		}
 	}
@@ -676,17 +881,28 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	MemoryContextSwitchTo(old);
 	if (del)
 		del->effect = true;
-	if (m.it->lot_tracked)
+	for (int side = 0; side < nsides; side++)
 	{
-		add_lot_move(e, &m);
-		if (lt_debug_chunk_rows > 0
-			? (e->nrows % lt_debug_chunk_rows) == 0
-			: ((e->nrows % LT_CHUNK_CHECK) == 0 &&
-			   MemoryContextMemAllocated(e->chunk_cxt, true) > LT_CHUNK_BYTES))
-			lte_flush_chunk(e, false);
+		m.wh = side_wh[side];
+		m.dir = side_dir[side];
+		if (nsides == 2 && m.dir < 0)
+			m.ungated = true;	/* a transfer moves a lot whatever its status */
+		if (m.it->lot_tracked)
+		{
+			add_lot_move(e, &m);
+			if (lt_debug_chunk_rows > 0
+				? (e->nrows % lt_debug_chunk_rows) == 0
+				: ((e->nrows % LT_CHUNK_CHECK) == 0 &&
+				   MemoryContextMemAllocated(e->chunk_cxt, true) > LT_CHUNK_BYTES))
+				lte_flush_chunk(e, false);
+		}
+		if (m.it->serial_tracked && !m.skip_serial)
+			for (int k = 0; k < nserials; k++)
+			{
+				m.serial = serials[k];
+				add_serial_move(e, &m);
+			}
 	}
-	if (m.it->serial_tracked && !m.skip_serial)
-		add_serial_move(e, &m);
 	return;
 
 done:
@@ -723,11 +939,24 @@ same_row(LtRelInfo *ri, TupleDesc desc, TupleTableSlot *a, TupleTableSlot *b)
 						  fa->attbyval, fa->attlen))
 			return false;
 	}
+	/* and the columns counts_when reads: a row may start or stop counting */
+	for (int k = 0; k < ri->npred; k++)
+	{
+		AttrNumber	att = ri->pred_atts[k];
+		Form_pg_attribute fa = TupleDescAttr(desc, att - 1);
+
+		if (a->tts_isnull[att - 1] != b->tts_isnull[att - 1])
+			return false;
+		if (!a->tts_isnull[att - 1] &&
+			!datumIsEqual(a->tts_values[att - 1], b->tts_values[att - 1],
+						  fa->attbyval, fa->attlen))
+			return false;
+	}
 	return true;
 }
 
-static int
-start_scan(Tuplestorestate *ts)
+int
+lte_start_scan(Tuplestorestate *ts)
 {
 	int			ptr = tuplestore_alloc_read_pointer(ts, EXEC_FLAG_REWIND);
 
@@ -749,6 +978,8 @@ lt_engine_run(LtRelInfo *ri, LtMode mode, Tuplestorestate *newt, Tuplestorestate
 		lt_engine_source(e, LT_SRC_NEW, newt, desc);
 	if (oldt)
 		lt_engine_source(e, LT_SRC_OLD, oldt, desc);
+	if (ri->has_lookups)
+		lte_lookups_load(e, newt, oldt, desc);
 	/* rows that move between partitions by DELETE and INSERT (moves.c) */
 	if (mode == LT_STRICT)
 		lt_engine_partition_moves(e, oldt && !newt, newt && !oldt);
@@ -756,8 +987,8 @@ lt_engine_run(LtRelInfo *ri, LtMode mode, Tuplestorestate *newt, Tuplestorestate
 	if (newt && oldt)
 	{
 		/* UPDATE: rows whose mapped columns did not change cost nothing */
-		int			np = start_scan(newt);
-		int			op = start_scan(oldt);
+		int			np = lte_start_scan(newt);
+		int			op = lte_start_scan(oldt);
 
 		for (;;)
 		{
@@ -784,13 +1015,13 @@ lt_engine_run(LtRelInfo *ri, LtMode mode, Tuplestorestate *newt, Tuplestorestate
 	}
 	else if (newt)
 	{
-		start_scan(newt);
+		lte_start_scan(newt);
 		while (tuplestore_gettupleslot(newt, true, false, ns))
 			lt_engine_add(e, ns, LT_SRC_NEW, row++);
 	}
 	else if (oldt)
 	{
-		start_scan(oldt);
+		lte_start_scan(oldt);
 		while (tuplestore_gettupleslot(oldt, true, false, os))
 			lt_engine_add(e, os, LT_SRC_OLD, row++);
 	}
@@ -820,6 +1051,8 @@ lt_engine_finish(LtEngine *e)
 	{
 		bool		need_check = e->need_check;
 
+		if (e->pred_estate)
+			FreeExecutorState(e->pred_estate);
 		MemoryContextDelete(e->stmt_cxt);
 		/* last, as SET CONSTRAINTS ... IMMEDIATE runs the check at once */
 		if (need_check)

@@ -105,6 +105,9 @@ typedef struct LtMove
 	bool		matched;		/* an inserted row that a deletion of this transaction
 								 * took out: the same movement, not judged again */
 	bool		skip_serial;	/* ... whose serial move the register never lost */
+	bool		ungated;		/* an unload not subject to status and expiry: its
+								 * reason allows it, a transfer, a write-off */
+	char		role;			/* production role: 0, 'i'nput, 'o'utput */
 } LtMove;
 
 /* A lot touched by the chunk: (item, variant, code). */
@@ -251,7 +254,21 @@ struct LtEngine
 	LtMoveDel **dels;			/* the DELETE's recorded rows, by row number */
 	int64		dels_cap;
 	LtHeld	  **held;			/* lt_engine_apply_held: the moves, by row number */
+	/* counts_when, evaluated on each row (statements only) */
+	struct EState *pred_estate;
+	struct ExprState *pred_state;
+	/* values read through foreign keys: key text -> LkVal, per mapped role */
+	HTAB	   *lk[LC_NCOLS];
 };
+
+/* A value read through a foreign key (engine_lookups.c). */
+typedef struct LkVal
+{
+	char	   *key;			/* the key as its type prints it: hash key */
+	Datum		key_datum;		/* the row's key, for the statement's array */
+	Datum		value;
+	bool		isnull;			/* no such row, or a NULL value */
+} LkVal;
 
 /* ------------------------------------------------------------------------
  * Small helpers
@@ -415,5 +432,11 @@ extern void lte_chunk_reset(LtEngine *e);
 extern void lte_created_add(LtEngine *e, int64 id);
 extern void lte_flush_chunk(LtEngine *e, bool final);
 extern void lte_process_serials(LtEngine *e);
+/* Read a tuplestore from its start with a read pointer of its own. */
+extern int lte_start_scan(Tuplestorestate *ts);
+extern void lte_lookups_load(LtEngine *e, Tuplestorestate *newt, Tuplestorestate *oldt,
+							 TupleDesc desc);
+extern void lte_lookup(LtEngine *e, LtColId id, Datum key, bool keynull,
+					   Datum *value, bool *isnull);
 
 #endif							/* LOTTRACE_ENGINE_INT_H */

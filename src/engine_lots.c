@@ -605,13 +605,8 @@ carry_lot(LtEngine *e, LotEnt *l)
 		m->sign = 1;
 		m->moved_on = l->gated ? l->max_unload : e->today;
 		m->ref = (b->out_ref.src >= 0) ? b->out_ref : l->unload_ref;
-		if (!l->gated)
-		{
-			/* its unloads were not gated: keep them so */
-			static LtReason ungated = {.exists = true, .sign = -1, .allow_unavailable = true};
-
-			m->reason = &ungated;
-		}
+		/* its unloads were not gated: keep them so */
+		m->ungated = !l->gated;
 		e->carry = lappend(e->carry, m);
 	}
 	l->carried = true;

@@ -582,49 +582,6 @@ SELECT pg_catalog.pg_extension_config_dump('lottrace.archived_balance', '');
 SELECT pg_catalog.pg_extension_config_dump('lottrace.archived_serial', '');
 SELECT pg_catalog.pg_extension_config_dump('lottrace.archived_batch', '');
 
--- The rows of one table (a partition of an attached table) in the shape of
--- lottrace.movements, under the mapping of the attached table a.
-CREATE FUNCTION lottrace._rows_sql(a lottrace.attachment, part regclass)
-RETURNS text
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-  SELECT format('SELECT %s AS source_key, (t.%I)::pg_catalog.text AS item, %s AS variant,'
-                ' %s AS lot, %s AS serial, (t.%I)::pg_catalog.text AS warehouse, %s AS qty,'
-                ' %s AS reason, %s AS doc, %s AS batch_key, %s AS moved_on FROM %s t',
-    (SELECT CASE WHEN count(*) = 0 THEN 'NULL::pg_catalog.text'
-                 WHEN count(*) = 1 THEN format('pg_catalog.format(%L, t.%I)', '%s', min(k.col))
-                 ELSE format('pg_catalog.format(%L, ROW(%s))', '%s',
-                             string_agg(format('t.%I', k.col), ', ' ORDER BY k.ord)) END
-       FROM unnest(a.pk_cols) WITH ORDINALITY AS k(col, ord)),
-    a.item_col,
-    CASE WHEN a.variant_col IS NULL THEN 'NULL::pg_catalog.text'
-         ELSE format('CASE WHEN (t.%1$I)::pg_catalog.text OPERATOR(pg_catalog.=) %2$L THEN NULL'
-                     ' ELSE (t.%1$I)::pg_catalog.text END', a.variant_col, '') END,
-    CASE WHEN a.lot_col IS NULL THEN 'NULL::pg_catalog.text'
-         ELSE format('(t.%I)::pg_catalog.text', a.lot_col) END,
-    CASE WHEN a.serial_col IS NULL THEN 'NULL::pg_catalog.text'
-         ELSE format('(t.%I)::pg_catalog.text', a.serial_col) END,
-    a.warehouse_col,
-    CASE WHEN a.reason_col IS NULL THEN format('(t.%I)::pg_catalog.numeric', a.qty_col)
-         ELSE format('CASE WHEN (SELECT r.direction FROM lottrace.reason r'
-                     ' WHERE r.code OPERATOR(pg_catalog.=) (t.%2$I)::pg_catalog.text)'
-                     ' OPERATOR(pg_catalog.=) %3$L'
-                     ' THEN OPERATOR(pg_catalog.-) (t.%1$I)::pg_catalog.numeric'
-                     ' ELSE (t.%1$I)::pg_catalog.numeric END', a.qty_col, a.reason_col, 'unload') END,
-    CASE WHEN a.reason_col IS NULL THEN 'NULL::pg_catalog.text'
-         ELSE format('(t.%I)::pg_catalog.text', a.reason_col) END,
-    CASE WHEN a.doc_col IS NULL THEN 'NULL::pg_catalog.text'
-         ELSE format('(t.%I)::pg_catalog.text', a.doc_col) END,
-    CASE WHEN a.batch_key_col IS NULL THEN 'NULL::pg_catalog.text'
-         ELSE format('(t.%I)::pg_catalog.text', a.batch_key_col) END,
-    CASE WHEN a.moved_on_col IS NULL THEN 'NULL::pg_catalog.date'
-         ELSE format('(t.%I)::pg_catalog.date', a.moved_on_col) END,
-    part)
-$$;
-COMMENT ON FUNCTION lottrace._rows_sql(lottrace.attachment, regclass) IS
-  'Internal: a query over a partition of an attached table giving its rows as lottrace.movements does (source_key, item, variant, lot, serial, warehouse, signed qty, reason, doc, batch_key, moved_on).';
-
 -- The effect of a partition's rows, archived before they leave root.
 CREATE FUNCTION lottrace._archive_partition(root regclass, part regclass, how text)
 RETURNS void
@@ -653,7 +610,7 @@ BEGIN
   -- as lottrace._expected_balances() counts them
   EXECUTE format(
     'INSERT INTO lottrace.archived_balance (archive_id, lot_id, warehouse, loaded_qty, on_hand)
-     SELECT $1, l.lot_id, m.warehouse, coalesce(sum(m.qty) FILTER (WHERE m.qty > 0), 0), sum(m.qty)
+     SELECT $1, l.lot_id, m.warehouse, coalesce(sum(m.loaded), 0), sum(m.qty)
        FROM (%s) m
        JOIN lottrace.item i ON i.item = m.item AND i.lot_tracked
        JOIN lottrace.lot l ON l.item = m.item AND l.code::text = m.lot
@@ -694,13 +651,12 @@ BEGIN
   -- as lottrace._expected_batches() counts them
   EXECUTE format(
     'INSERT INTO lottrace.archived_batch (archive_id, batch_key, role, lot_id, qty, nrows)
-     SELECT $1, m.batch_key, r.production, l.lot_id, sum(abs(m.qty)), count(*)::int
+     SELECT $1, m.batch_key, m.role, l.lot_id, sum(abs(m.qty) * m.bsign), sum(m.bsign)::int
        FROM (%s) m
-       JOIN lottrace.reason r ON r.code = m.reason AND r.production IS NOT NULL
        JOIN lottrace.item i ON i.item = m.item AND i.lot_tracked
        JOIN lottrace.lot l ON l.item = m.item AND l.code::text = m.lot
         AND (l.variant = m.variant OR (l.variant IS NULL AND m.variant IS NULL))
-      WHERE m.batch_key IS NOT NULL
+      WHERE m.batch_key IS NOT NULL AND m.role IS NOT NULL
       GROUP BY 2, 3, 4', q) USING id;
 END
 $$;
@@ -1887,108 +1843,303 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION lottrace._qty(double precision) IS
   'Internal: a double precision quantity as numeric, exactly as it prints (the shortest decimal that reads back as the same value), as the engine reads it.';
 
+-- (lottrace._refresh_movements() reads quantities through them: see lottrace._rows_sql())
+
+-- ==== ERP row shapes (issue 13): rows that count only in some states,
+-- two locations in one row, values read through a foreign key, signed
+-- quantities with a reason, several serials in one column, and rules
+-- judged at commit.  docs/ENGINE.md, "Tables shaped like an ERP's".
+
+ALTER TABLE lottrace.warehouse
+  ADD COLUMN kind text NOT NULL DEFAULT 'internal'
+  CONSTRAINT warehouse_kind CHECK (kind IN ('internal', 'supplier', 'customer', 'production',
+                                            'inventory', 'transit', 'scrap'));
+COMMENT ON COLUMN lottrace.warehouse.kind IS
+  'What the location is, for tables attached with a source and a destination (attach(..., to_warehouse => ...)): internal (holds stock; the default, also for locations not listed), supplier, customer, production, inventory (adjustments), transit, scrap. Only internal locations carry stock; the kind of the other side gives the movement its meaning.';
+
+ALTER TABLE lottrace.attachment
+  ADD COLUMN to_warehouse_col text,
+  ADD COLUMN counts_when      text,
+  ADD COLUMN counts_attnums   smallint[],
+  ADD COLUMN signed_qty       boolean NOT NULL DEFAULT false,
+  ADD COLUMN serial_separator text,
+  ADD COLUMN judge            text NOT NULL DEFAULT 'statement'
+    CONSTRAINT attachment_judge CHECK (judge IN ('statement', 'commit')),
+  ADD COLUMN lookup_roles     text[],
+  ADD COLUMN lookup_refs      regclass[],
+  ADD COLUMN lookup_keys      text[],
+  ADD COLUMN lookup_values    text[];
+COMMENT ON COLUMN lottrace.attachment.to_warehouse_col IS
+  'Column holding the destination location of a two-location row (warehouse_col is then its source); the kinds of both (lottrace.warehouse.kind) give the direction.';
+COMMENT ON COLUMN lottrace.attachment.counts_when IS
+  'The row predicate given to attach() (counts_when), as lottrace rewrote it: only rows for which it holds are movements. Functions, operators and types are schema-qualified; %N$I stands for the column whose attribute number is counts_attnums[N].';
+COMMENT ON COLUMN lottrace.attachment.counts_attnums IS
+  'Attribute numbers of the columns counts_when reads (so that a renamed column is followed).';
+COMMENT ON COLUMN lottrace.attachment.signed_qty IS
+  'With a reason column: the quantity is signed and its sign gives the direction; a row whose sign is against its reason''s direction is a reversal of such a movement.';
+COMMENT ON COLUMN lottrace.attachment.serial_separator IS
+  'The serial column holds several serials separated by this string; abs(qty) must equal their number.';
+COMMENT ON COLUMN lottrace.attachment.judge IS
+  'When the stock rules are judged: statement (at the end of every statement, the default) or commit (once per transaction, at COMMIT).';
+COMMENT ON COLUMN lottrace.attachment.lookup_roles IS
+  'Mapped values read through a foreign key: for the attach() argument lookup_roles[i], the row''s column holds a key of lookup_refs[i].lookup_keys[i], and the value is that row''s lookup_values[i].';
+COMMENT ON COLUMN lottrace.attachment.lookup_refs IS 'The tables lookups read (see lookup_roles).';
+COMMENT ON COLUMN lottrace.attachment.lookup_keys IS 'The key columns of lookup_refs (see lookup_roles).';
+COMMENT ON COLUMN lottrace.attachment.lookup_values IS 'The value columns of lookup_refs (see lookup_roles).';
+
+-- the attribute numbers of the mapped columns: to_warehouse_col last
+CREATE OR REPLACE FUNCTION lottrace._attachment_attnums()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  NEW.attnums := ARRAY(
+    SELECT coalesce(a.attnum, 0)
+      FROM unnest(ARRAY[NEW.item_col, NEW.qty_col, NEW.warehouse_col, NEW.lot_col, NEW.serial_col,
+                        NEW.reason_col, NEW.doc_col, NEW.moved_on_col, NEW.location_col, NEW.variant_col,
+                        NEW.account_col, NEW.batch_key_col, NEW.expiry_col, NEW.supplier_lot_col,
+                        NEW.to_warehouse_col])
+           WITH ORDINALITY AS m(name, ord)
+      LEFT JOIN pg_attribute a ON a.attrelid = NEW.relid AND a.attname = m.name AND NOT a.attisdropped
+     ORDER BY m.ord);
+  -- attach() leaves it to this trigger; a restored row brings its own
+  IF NEW.pk_cols IS NULL THEN
+    NEW.pk_cols := lottrace._pk_cols(NEW.relid);
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+-- Several serials in one column: the non-empty ones, without the blanks
+-- around them (as the engine splits them).
+CREATE FUNCTION lottrace._serial_list(serials text, sep text)
+RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT pg_catalog.array_agg(s.x ORDER BY s.ord)
+    FROM (SELECT pg_catalog.btrim(u.x, E' \t\n\r\f\v') AS x, u.ord
+            FROM pg_catalog.unnest(pg_catalog.string_to_array(serials, sep)) WITH ORDINALITY AS u(x, ord)) s
+   WHERE s.x OPERATOR(pg_catalog.<>) ''
+$$;
+COMMENT ON FUNCTION lottrace._serial_list(text, text) IS
+  'Internal: the serials of a column holding several (attach(..., serial_separator => ...)), trimmed, empty ones left out.';
+
+-- The rows of one table (the attached table, or a partition of it) as the
+-- engine reads them, under the mapping a: the columns of lottrace.movements
+-- and expiry, supplier_lot, then what the registers derive from each row:
+-- loaded (its part of loaded_qty), role (production input/output) and
+-- bsign (+1, or -1 for a reversal, for production batch members).
+CREATE FUNCTION lottrace._rows_sql(a lottrace.attachment, part regclass)
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  roles text[] := ARRAY['item', 'qty', 'warehouse', 'lot', 'serial', 'reason', 'doc', 'moved_on',
+                        'location', 'variant', 'account', 'batch_key', 'expiry', 'supplier_lot',
+                        'to_warehouse'];
+  v     text[] := '{}';
+  col   text;
+  k     int;
+  joins text := '';
+  pk    text;
+  qty   text;
+  sq    text;          -- the signed quantity of the row
+  dir   text;          -- its reason's direction as +1 / -1 (NULL: none)
+  wh    text;
+  other text := 'NULL::pg_catalog.text';
+  acct  text;
+  ser   text;
+  cond  text[] := '{}';
+  role  text;
+  lat   text := '';
+BEGIN
+  -- each role's value: the row's own column, or the referenced row's
+  FOR i IN 1 .. cardinality(roles) LOOP
+    col := to_jsonb(a) ->> (roles[i] || '_col');
+    k := array_position(a.lookup_roles, roles[i]);
+    IF col IS NULL THEN
+      v := v || NULL::text;
+    ELSIF k IS NULL THEN
+      v := v || format('t.%I', col);
+    ELSE
+      v := v || format('l%s.%I', k, a.lookup_values[k]);
+      joins := joins || format(' LEFT JOIN %s l%s ON l%s.%I OPERATOR(pg_catalog.=) t.%I',
+                               a.lookup_refs[k], k, k, a.lookup_keys[k], col);
+    END IF;
+  END LOOP;
+
+  -- the primary key by its type's output function (see _refresh_movements)
+  SELECT CASE WHEN count(*) = 0 THEN 'NULL::pg_catalog.text'
+              WHEN count(*) = 1 THEN format('pg_catalog.format(%L, t.%I)', '%s', min(k.col))
+              ELSE format('pg_catalog.format(%L, ROW(%s))', '%s',
+                          string_agg(format('t.%I', k.col), ', ' ORDER BY k.ord)) END
+    INTO pk
+    FROM unnest(a.pk_cols) WITH ORDINALITY AS k(col, ord);
+
+  -- the quantity as the engine reads it (floats exactly as they print)
+  WITH RECURSIVE b(oid, base) AS (
+    SELECT t.oid, t.typbasetype FROM pg_attribute att JOIN pg_type t ON t.oid = att.atttypid
+     WHERE att.attrelid = a.relid AND att.attname = a.qty_col AND NOT att.attisdropped
+    UNION ALL
+    SELECT t.oid, t.typbasetype FROM b JOIN pg_type t ON t.oid = b.base WHERE b.base <> 0)
+  SELECT CASE WHEN b.oid = 'pg_catalog.float4'::pg_catalog.regtype
+              THEN format('lottrace._qty((t.%I)::pg_catalog.float4)', a.qty_col)
+              WHEN b.oid = 'pg_catalog.float8'::pg_catalog.regtype
+              THEN format('lottrace._qty((t.%I)::pg_catalog.float8)', a.qty_col) END
+    INTO qty
+    FROM b WHERE b.base = 0;
+  qty := coalesce(qty, format('(t.%I)::pg_catalog.numeric', a.qty_col));
+
+  IF a.reason_col IS NULL THEN
+    dir := 'NULL::pg_catalog.int4';
+    role := 'NULL::pg_catalog.text';
+  ELSE
+    dir := format('(SELECT CASE WHEN r.direction OPERATOR(pg_catalog.=) %L THEN 1 ELSE %L::pg_catalog.int4 END'
+                  ' FROM lottrace.reason r WHERE r.code OPERATOR(pg_catalog.=) (%s)::pg_catalog.text)',
+                  'load', '-1', v[6]);
+    role := format('(SELECT r.production FROM lottrace.reason r'
+                   ' WHERE r.code OPERATOR(pg_catalog.=) (%s)::pg_catalog.text)', v[6]);
+  END IF;
+  -- signed: no reason, or a signed quantity; else the reason's direction
+  IF a.reason_col IS NULL OR a.signed_qty OR a.to_warehouse_col IS NOT NULL THEN
+    sq := qty;
+  ELSE
+    sq := format('(%s OPERATOR(pg_catalog.*) %s)', qty, dir);
+  END IF;
+
+  wh := format('(%s)::pg_catalog.text', v[3]);
+  acct := CASE WHEN v[11] IS NULL THEN 'NULL::pg_catalog.text'
+               ELSE format('(%s)::pg_catalog.text', v[11]) END;
+  IF a.to_warehouse_col IS NOT NULL THEN
+    -- one row per internal side: the source gives, the destination takes;
+    -- the other side is the location, and a supplier or customer the
+    -- account when none is mapped
+    lat := lat || format(
+      ' CROSS JOIN LATERAL (VALUES (%1$s, %2$s, %4$L::pg_catalog.int4), (%2$s, %1$s, 1)) s(wh, other, side)'
+      ' CROSS JOIN LATERAL (SELECT coalesce((SELECT w.kind FROM lottrace.warehouse w'
+      ' WHERE w.code OPERATOR(pg_catalog.=) s.wh), %3$L) AS kind,'
+      ' coalesce((SELECT w.kind FROM lottrace.warehouse w'
+      ' WHERE w.code OPERATOR(pg_catalog.=) s.other), %3$L) AS other_kind) k',
+      wh, format('(%s)::pg_catalog.text', v[15]), 'internal', '-1');
+    cond := cond || format('k.kind OPERATOR(pg_catalog.=) %L', 'internal');
+    sq := format('(%s OPERATOR(pg_catalog.*) s.side)', sq);
+    wh := 's.wh';
+    other := 's.other';
+    acct := format('coalesce(%s, CASE WHEN k.other_kind OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
+                   ' THEN s.other END)', acct, '{supplier,customer}');
+    role := format('coalesce(%s, CASE WHEN k.other_kind OPERATOR(pg_catalog.=) %L'
+                   ' THEN CASE WHEN s.side OPERATOR(pg_catalog.>) 0 THEN %L ELSE %L END END)',
+                   role, 'production', 'output', 'input');
+    dir := 'NULL::pg_catalog.int4';
+  END IF;
+
+  ser := CASE WHEN v[5] IS NULL THEN 'NULL::pg_catalog.text'
+              ELSE format('(%s)::pg_catalog.text', v[5]) END;
+  IF a.serial_separator IS NOT NULL AND v[5] IS NOT NULL THEN
+    -- a row of n serials and a quantity of n: one row per serial
+    lat := lat || format(
+      ' CROSS JOIN LATERAL (SELECT lottrace._serial_list(%1$s, %2$L) AS arr) sl'
+      ' CROSS JOIN LATERAL (SELECT u.x, true FROM pg_catalog.unnest(sl.arr) u(x)'
+      '   WHERE coalesce(pg_catalog.cardinality(sl.arr) OPERATOR(pg_catalog.=) pg_catalog.abs(%3$s), false)'
+      '  UNION ALL SELECT %1$s, false'
+      '   WHERE NOT coalesce(pg_catalog.cardinality(sl.arr) OPERATOR(pg_catalog.=) pg_catalog.abs(%3$s), false)) sx(serial, split)',
+      ser, a.serial_separator, sq);
+    ser := 'sx.serial';
+    sq := format('CASE WHEN sx.split THEN pg_catalog.sign(%1$s) ELSE %1$s END', sq);
+  END IF;
+
+  IF a.counts_when IS NOT NULL THEN
+    cond := cond || format(a.counts_when, VARIADIC ARRAY(
+              SELECT att.attname::text FROM unnest(a.counts_attnums) WITH ORDINALITY AS n(attnum, ord)
+                JOIN pg_attribute att ON att.attrelid = a.relid AND att.attnum = n.attnum
+               ORDER BY n.ord));
+  END IF;
+
+  RETURN format(
+    'SELECT %s::pg_catalog.regclass AS source, %s AS source_key, (%s)::pg_catalog.text AS item, %s AS variant,'
+    ' %s AS lot, %s AS serial, %s AS warehouse, %s AS location, %s AS qty, %s AS reason, %s AS doc,'
+    ' %s AS account, %s AS batch_key, %s AS moved_on, %s AS expiry, %s AS supplier_lot,'
+    ' CASE WHEN %s OPERATOR(pg_catalog.>) 0 THEN %s ELSE 0 END AS loaded, %s AS role, %s AS bsign'
+    ' FROM %s%s t%s%s%s',
+    a.relid::oid, pk, v[1],
+    CASE WHEN v[10] IS NULL THEN 'NULL::pg_catalog.text'
+         ELSE format('CASE WHEN (%1$s)::pg_catalog.text OPERATOR(pg_catalog.=) %2$L THEN NULL'
+                     ' ELSE (%1$s)::pg_catalog.text END', v[10], '') END,
+    CASE WHEN v[4] IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(%s)::pg_catalog.text', v[4]) END,
+    ser, wh,
+    CASE WHEN a.to_warehouse_col IS NOT NULL THEN other
+         WHEN v[9] IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(%s)::pg_catalog.text', v[9]) END,
+    sq,
+    CASE WHEN v[6] IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(%s)::pg_catalog.text', v[6]) END,
+    CASE WHEN v[7] IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(%s)::pg_catalog.text', v[7]) END,
+    acct,
+    CASE WHEN v[12] IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(%s)::pg_catalog.text', v[12]) END,
+    CASE WHEN v[8] IS NULL THEN 'NULL::pg_catalog.date' ELSE format('(%s)::pg_catalog.date', v[8]) END,
+    CASE WHEN v[13] IS NULL THEN 'NULL::pg_catalog.date' ELSE format('(%s)::pg_catalog.date', v[13]) END,
+    CASE WHEN v[14] IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(%s)::pg_catalog.text', v[14]) END,
+    -- loaded: a load, or a reversed load (a signed quantity against an
+    -- unload reason reverses the unload: nothing is loaded)
+    CASE WHEN dir = 'NULL::pg_catalog.int4' THEN format('pg_catalog.sign(%s)', sq) ELSE dir END,
+    sq, role,
+    CASE WHEN dir = 'NULL::pg_catalog.int4' OR NOT a.signed_qty THEN '1'
+         ELSE format('CASE WHEN pg_catalog.sign(%s) OPERATOR(pg_catalog.=) %s THEN 1 ELSE %L::pg_catalog.int4 END',
+                     sq, dir, '-1') END,
+    CASE WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = part) = 'p' THEN '' ELSE 'ONLY ' END,
+    part, joins, lat,
+    CASE WHEN cardinality(cond) = 0 THEN ''
+         ELSE ' WHERE ' || array_to_string(cond, ' AND ') END);
+END
+$fn$;
+COMMENT ON FUNCTION lottrace._rows_sql(lottrace.attachment, regclass) IS
+  'Internal: a query over an attached table or one of its partitions giving its rows as the engine reads them: the columns of lottrace._movements(), then loaded (the part of loaded_qty), role (production input/output) and bsign (-1 for a reversal).';
+
+-- What the registers derive, row by row, from every attached table (the
+-- columns of lottrace._rows_sql()); re-written with lottrace._movements().
+CREATE FUNCTION lottrace._moves()
+RETURNS TABLE (source pg_catalog.regclass, source_key text, item text, variant text, lot text,
+               serial text, warehouse text, location text, qty numeric, reason text, doc text,
+               account text, batch_key text, moved_on date, expiry date, supplier_lot text,
+               loaded numeric, role text, bsign int)
+LANGUAGE sql STABLE
+AS 'SELECT NULL::pg_catalog.regclass, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.numeric, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.date, NULL::pg_catalog.date, NULL::pg_catalog.text, NULL::pg_catalog.numeric, NULL::pg_catalog.text, NULL::pg_catalog.int4 WHERE false';
+COMMENT ON FUNCTION lottrace._moves() IS
+  'Internal: the rows of every attached table as the engine reads them, with what the registers derive from each (loaded, role, bsign); its body is re-written with lottrace._movements().';
+REVOKE EXECUTE ON FUNCTION lottrace._moves() FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION lottrace._refresh_movements()
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-  a     record;
+  a     lottrace.attachment;
   parts text[] := '{}';
-  pk    text;
-  cols  text[];
   q     text;
-  qty   text;
+  full_ text;
+  none  text := 'SELECT NULL::pg_catalog.regclass, NULL::pg_catalog.text, NULL::pg_catalog.text,'
+                ' NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,'
+                ' NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.numeric,'
+                ' NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,'
+                ' NULL::pg_catalog.text, NULL::pg_catalog.date, NULL::pg_catalog.date,'
+                ' NULL::pg_catalog.text';
 BEGIN
+  -- one query per table (lottrace._rows_sql: the key by its output
+  -- function, mapped columns cast, lookups joined); the planner flattens
+  -- the UNION ALL, so filters reach each table's own indexes
   FOR a IN SELECT * FROM lottrace.attachment ORDER BY relid::oid LOOP
-    -- the primary key as recorded in the mapping (pg_restore may load the
-    -- mapping before it re-creates the key), written by its type's output
-    -- function as the C engine does: a key of any type, never a cast, which
-    -- the table's owner could define for its own type and which verify()
-    -- and rebuild() would run as the extension owner.  (The mapped columns
-    -- are cast: attach() and lottrace._follow_columns() hold them to
-    -- built-in types, domains over them, and lottrace's code types, whose
-    -- casts nobody else can define.)
-    SELECT CASE WHEN count(*) = 0 THEN NULL
-                WHEN count(*) = 1 THEN format('pg_catalog.format(%L, t.%I)', '%s', min(k.col))
-                ELSE format('pg_catalog.format(%L, ROW(%s))', '%s',
-                            string_agg(format('t.%I', k.col), ', ' ORDER BY k.ord)) END
-      INTO pk
-      FROM unnest(a.pk_cols) WITH ORDINALITY AS k(col, ord);
-
-    -- the quantity as the engine reads it: a real or double precision
-    -- column (or a domain over one) through lottrace._qty, exactly as it
-    -- prints, anything else by its cast to numeric
-    WITH RECURSIVE b(oid, base) AS (
-      SELECT t.oid, t.typbasetype FROM pg_attribute att JOIN pg_type t ON t.oid = att.atttypid
-       WHERE att.attrelid = a.relid AND att.attname = a.qty_col AND NOT att.attisdropped
-      UNION ALL
-      SELECT t.oid, t.typbasetype FROM b JOIN pg_type t ON t.oid = b.base WHERE b.base <> 0)
-    SELECT CASE WHEN b.oid = 'pg_catalog.float4'::pg_catalog.regtype
-                THEN format('lottrace._qty((t.%I)::pg_catalog.float4)', a.qty_col)
-                WHEN b.oid = 'pg_catalog.float8'::pg_catalog.regtype
-                THEN format('lottrace._qty((t.%I)::pg_catalog.float8)', a.qty_col)
-                ELSE format('(t.%I)::pg_catalog.numeric', a.qty_col) END
-      INTO qty
-      FROM b WHERE b.base = 0;
-    qty := coalesce(qty, format('(t.%I)::pg_catalog.numeric', a.qty_col));
-
-    cols := ARRAY[
-      format('%s::pg_catalog.regclass', a.relid::oid),
-      coalesce(pk, 'NULL::pg_catalog.text'),
-      format('(t.%I)::pg_catalog.text', a.item_col),
-      CASE WHEN a.variant_col IS NULL THEN 'NULL::pg_catalog.text'
-           ELSE format('CASE WHEN (t.%1$I)::pg_catalog.text OPERATOR(pg_catalog.=) %2$L THEN NULL'
-                       ' ELSE (t.%1$I)::pg_catalog.text END', a.variant_col, '') END,
-      CASE WHEN a.lot_col IS NULL THEN 'NULL::pg_catalog.text'
-           ELSE format('(t.%I)::pg_catalog.text', a.lot_col) END,
-      CASE WHEN a.serial_col IS NULL THEN 'NULL::pg_catalog.text'
-           ELSE format('(t.%I)::pg_catalog.text', a.serial_col) END,
-      format('(t.%I)::pg_catalog.text', a.warehouse_col),
-      CASE WHEN a.location_col IS NULL THEN 'NULL::pg_catalog.text'
-           ELSE format('(t.%I)::pg_catalog.text', a.location_col) END,
-      CASE WHEN a.reason_col IS NULL THEN qty
-           ELSE format('CASE WHEN (SELECT r.direction FROM lottrace.reason r'
-                       ' WHERE r.code OPERATOR(pg_catalog.=) (t.%2$I)::pg_catalog.text)'
-                       ' OPERATOR(pg_catalog.=) %3$L'
-                       ' THEN OPERATOR(pg_catalog.-) %1$s'
-                       ' ELSE %1$s END', qty, a.reason_col, 'unload') END,
-      CASE WHEN a.reason_col IS NULL THEN 'NULL::pg_catalog.text'
-           ELSE format('(t.%I)::pg_catalog.text', a.reason_col) END,
-      CASE WHEN a.doc_col IS NULL THEN 'NULL::pg_catalog.text'
-           ELSE format('(t.%I)::pg_catalog.text', a.doc_col) END,
-      CASE WHEN a.account_col IS NULL THEN 'NULL::pg_catalog.text'
-           ELSE format('(t.%I)::pg_catalog.text', a.account_col) END,
-      CASE WHEN a.batch_key_col IS NULL THEN 'NULL::pg_catalog.text'
-           ELSE format('(t.%I)::pg_catalog.text', a.batch_key_col) END,
-      CASE WHEN a.moved_on_col IS NULL THEN 'NULL::pg_catalog.date'
-           ELSE format('(t.%I)::pg_catalog.date', a.moved_on_col) END,
-      CASE WHEN a.expiry_col IS NULL THEN 'NULL::pg_catalog.date'
-           ELSE format('(t.%I)::pg_catalog.date', a.expiry_col) END,
-      CASE WHEN a.supplier_lot_col IS NULL THEN 'NULL::pg_catalog.text'
-           ELSE format('(t.%I)::pg_catalog.text', a.supplier_lot_col) END];
-    -- one table per branch (the sign comes from a scalar subquery, not a
-    -- join), so the planner flattens the UNION ALL and joins reach each
-    -- table's indexes
-    -- ONLY: the table's own rows (attach refuses inheritance children, and
-    -- the event trigger lottrace_guard_attached refuses new ones; a
-    -- partitioned table is read with its partitions)
-    q := format('SELECT %s FROM %s%s t', array_to_string(cols, ', '),
-                CASE WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = a.relid) = 'p'
-                     THEN '' ELSE 'ONLY ' END,
-                a.relid::oid::regclass);
-    parts := parts || q;
+    parts := parts || lottrace._rows_sql(a, a.relid);
   END LOOP;
-
   IF cardinality(parts) = 0 THEN
-    q := 'SELECT NULL::pg_catalog.regclass, NULL::pg_catalog.text, NULL::pg_catalog.text,'
-         ' NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,'
-         ' NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.numeric,'
-         ' NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,'
-         ' NULL::pg_catalog.text, NULL::pg_catalog.date, NULL::pg_catalog.date,'
-         ' NULL::pg_catalog.text WHERE false';
+    q := none || ' WHERE false';
+    full_ := none || ', NULL::pg_catalog.numeric, NULL::pg_catalog.text, NULL::pg_catalog.int4 WHERE false';
   ELSE
-    q := array_to_string(parts, ' UNION ALL ');
+    full_ := array_to_string(parts, ' UNION ALL ');
+    q := 'SELECT x.source, x.source_key, x.item, x.variant, x.lot, x.serial, x.warehouse, x.location,'
+         ' x.qty, x.reason, x.doc, x.account, x.batch_key, x.moved_on, x.expiry, x.supplier_lot'
+         ' FROM (' || full_ || ') x';
   END IF;
   -- only when it changed: it is called on every ALTER TABLE / SCHEMA, and by
   -- verify() and rebuild() (concurrent replacements of one function fail)
@@ -2001,7 +2152,271 @@ BEGIN
       ' account text, batch_key text, moved_on date, expiry date, supplier_lot text)'
       ' LANGUAGE sql STABLE AS %L', q);
   END IF;
+  IF full_ IS DISTINCT FROM (SELECT p.prosrc FROM pg_proc p
+                              WHERE p.oid = 'lottrace._moves()'::regprocedure) THEN
+    EXECUTE format(
+      'CREATE OR REPLACE FUNCTION lottrace._moves()'
+      ' RETURNS TABLE (source pg_catalog.regclass, source_key text, item text, variant text,'
+      ' lot text, serial text, warehouse text, location text, qty numeric, reason text, doc text,'
+      ' account text, batch_key text, moved_on date, expiry date, supplier_lot text,'
+      ' loaded numeric, role text, bsign int)'
+      ' LANGUAGE sql STABLE AS %L', full_);
+  END IF;
 END
 $fn$;
+
+CREATE OR REPLACE FUNCTION lottrace._expected_balances()
+RETURNS TABLE (lot_id bigint, warehouse text, loaded_qty numeric, on_hand numeric)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, lottrace, pg_temp
+AS $$
+  SELECT x.lot_id, x.warehouse, sum(x.loaded_qty), sum(x.on_hand)
+    FROM (SELECT l.lot_id, m.warehouse, coalesce(sum(m.loaded), 0) AS loaded_qty, sum(m.qty) AS on_hand
+            FROM lottrace._moves() m
+            JOIN lottrace.item i ON i.item = m.item AND i.lot_tracked
+            JOIN lottrace.lot l ON l.item = m.item AND l.code::text = m.lot
+             AND (l.variant = m.variant OR (l.variant IS NULL AND m.variant IS NULL))
+           GROUP BY l.lot_id, m.warehouse
+          UNION ALL
+          SELECT b.lot_id, b.warehouse, b.loaded_qty, b.on_hand
+            FROM lottrace.archived_balance b
+            JOIN lottrace.lot l ON l.lot_id = b.lot_id
+            JOIN lottrace.item i ON i.item = l.item AND i.lot_tracked) x
+   GROUP BY x.lot_id, x.warehouse
+$$;
+
+CREATE OR REPLACE FUNCTION lottrace._expected_batches()
+RETURNS TABLE (batch_key text, role text, lot_id bigint, qty numeric, nrows int)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, lottrace, pg_temp
+AS $$
+  SELECT x.batch_key, x.role, x.lot_id, sum(x.qty), sum(x.nrows)::int
+    FROM (SELECT m.batch_key, m.role, l.lot_id, sum(abs(m.qty) * m.bsign) AS qty, sum(m.bsign) AS nrows
+            FROM lottrace._moves() m
+            JOIN lottrace.item i ON i.item = m.item AND i.lot_tracked
+            JOIN lottrace.lot l ON l.item = m.item AND l.code::text = m.lot
+             AND (l.variant = m.variant OR (l.variant IS NULL AND m.variant IS NULL))
+           WHERE m.batch_key IS NOT NULL AND m.role IS NOT NULL
+           GROUP BY 1, 2, 3
+          UNION ALL
+          SELECT b.batch_key, b.role, b.lot_id, b.qty, b.nrows
+            FROM lottrace.archived_batch b) x
+   GROUP BY 1, 2, 3
+$$;
+
+-- attach() with the new arguments (after backfill, so calls by position
+-- keep their meaning)
+DROP FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text,
+                              text, text, text, text, boolean);
+CREATE FUNCTION lottrace.attach(tbl regclass, item text, qty text, warehouse text,
+                                lot text DEFAULT NULL, serial text DEFAULT NULL,
+                                reason text DEFAULT NULL, doc text DEFAULT NULL,
+                                moved_on text DEFAULT NULL, location text DEFAULT NULL,
+                                variant text DEFAULT NULL, account text DEFAULT NULL,
+                                batch_key text DEFAULT NULL, expiry text DEFAULT NULL,
+                                supplier_lot text DEFAULT NULL, backfill boolean DEFAULT true,
+                                to_warehouse text DEFAULT NULL, counts_when text DEFAULT NULL,
+                                signed_qty boolean DEFAULT false,
+                                serial_separator text DEFAULT NULL,
+                                judge text DEFAULT 'statement')
+RETURNS void
+AS 'MODULE_PATHNAME', 'lt_attach'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text, text, text, text, text, boolean, text, text, boolean, text, text) IS
+  'Governs an ERP stock-movement table: the text arguments name its columns (or, as ''col -> table.column'', a value read through a foreign key). to_warehouse: a destination column (warehouse is then the source); counts_when: only rows for which it holds are movements; signed_qty: with a reason, the sign gives the direction; serial_separator: several serials in one column; judge: ''statement'' or ''commit''. Creates the triggers and (backfill) takes existing rows into the registers. Only the table''s owner may attach it.';
+REVOKE EXECUTE ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text, text, text, text, text, boolean, text, text, boolean, text, text) FROM PUBLIC;
+
+-- Renamed columns are followed (also those counts_when and lookups read);
+-- dropping one, or changing its type, is refused.
+CREATE OR REPLACE FUNCTION lottrace._follow_columns()
+RETURNS event_trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  a     lottrace.attachment;
+  cols  text[] := ARRAY['item_col', 'qty_col', 'warehouse_col', 'lot_col', 'serial_col',
+                        'reason_col', 'doc_col', 'moved_on_col', 'location_col', 'variant_col',
+                        'account_col', 'batch_key_col', 'expiry_col', 'supplier_lot_col',
+                        'to_warehouse_col'];
+  old   text;
+  cur   record;
+  pk    text[];
+  sets  text[];
+  role  text;
+  n     int;
+  refresh boolean := false;
+BEGIN
+  FOR a IN SELECT t.*
+             FROM lottrace.attachment t
+            WHERE t.relid IN (SELECT c.objid FROM pg_event_trigger_ddl_commands() c
+                               WHERE c.classid = 'pg_class'::regclass)
+  LOOP
+    sets := '{}';
+    FOR i IN 1 .. cardinality(cols) LOOP
+      old := to_jsonb(a) ->> cols[i];
+      CONTINUE WHEN old IS NULL OR a.attnums IS NULL OR a.attnums[i] IS NULL OR a.attnums[i] = 0;
+      SELECT attname, attisdropped INTO cur
+        FROM pg_attribute WHERE attrelid = a.relid AND attnum = a.attnums[i];
+      role := replace(cols[i], '_col', '');
+      IF cur.attisdropped THEN
+        RAISE EXCEPTION 'column "%" of % is mapped by lottrace as its % column', old, a.relid, role
+          USING ERRCODE = 'dependent_objects_still_exist',
+                HINT = 'Detach the table (lottrace.detach), change it, and attach it again.';
+      END IF;
+      IF cur.attname <> old THEN
+        sets := sets || format('%I = %L', cols[i], cur.attname);
+      END IF;
+      -- ALTER COLUMN ... TYPE: only the types attach() accepts (the body of
+      -- lottrace._movements() casts the column, as the extension owner in
+      -- verify() and rebuild(); a type of the owner's own could bring its
+      -- own cast).  A lookup's key column keeps the type it had.
+      IF array_position(a.lookup_roles, role) IS NULL THEN
+        PERFORM lottrace._check_column_type(a.relid, cur.attname::text, role);
+      END IF;
+    END LOOP;
+    -- counts_when: its columns by number (renames are followed when the
+    -- body of lottrace.movements is written); dropped or retyped ones refused
+    IF a.counts_when IS NOT NULL THEN
+      PERFORM lottrace._check_counts_when(a.relid);
+      refresh := true;
+    END IF;
+    -- the primary key: a new one (or a renamed key column) is followed; a
+    -- key whose columns are gone is forgotten
+    pk := lottrace._pk_cols(a.relid);
+    IF pk IS NULL AND EXISTS (SELECT FROM unnest(a.pk_cols) AS k(col)
+                               WHERE NOT EXISTS (SELECT FROM pg_attribute
+                                                  WHERE attrelid = a.relid AND attname = k.col
+                                                    AND attnum > 0 AND NOT attisdropped)) THEN
+      sets := sets || 'pk_cols = NULL'::text;
+    ELSIF pk IS NOT NULL AND pk IS DISTINCT FROM a.pk_cols THEN
+      sets := sets || format('pk_cols = %L::text[]', pk);
+    END IF;
+    -- one UPDATE: lottrace.movements is re-written once, from the whole new
+    -- mapping (a column may be both the key and a mapped one)
+    IF cardinality(sets) > 0 THEN
+      EXECUTE format('UPDATE lottrace.attachment SET %s WHERE relid = $1', array_to_string(sets, ', '))
+        USING a.relid;
+    END IF;
+  END LOOP;
+  -- tables that lookups read: their key and value columns stay as they are
+  FOR a IN SELECT t.*
+             FROM lottrace.attachment t
+            WHERE t.lookup_refs && ARRAY(SELECT c.objid::regclass FROM pg_event_trigger_ddl_commands() c
+                                          WHERE c.classid = 'pg_class'::regclass)
+  LOOP
+    FOR n IN 1 .. cardinality(a.lookup_refs) LOOP
+      PERFORM lottrace._check_lookup(a.relid, a.lookup_roles[n], a.lookup_refs[n],
+                                     a.lookup_keys[n], a.lookup_values[n]);
+    END LOOP;
+  END LOOP;
+  IF refresh THEN
+    PERFORM lottrace._refresh_movements();
+  END IF;
+END
+$$;
+
+CREATE FUNCTION lottrace._check_counts_when(tbl regclass)
+RETURNS void
+AS 'MODULE_PATHNAME', 'lt_check_counts_when'
+LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION lottrace._check_counts_when(regclass) IS
+  'Internal: raises the error attach() raises when the counts_when of an attached table no longer holds against the table (a column it reads dropped, or of another type now).';
+REVOKE EXECUTE ON FUNCTION lottrace._check_counts_when(regclass) FROM PUBLIC;
+
+CREATE FUNCTION lottrace._check_lookup(tbl regclass, role text, ref regclass, key text, value text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'lt_check_lookup'
+LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION lottrace._check_lookup(regclass, text, regclass, text, text) IS
+  'Internal: raises the error attach() raises when a value read through a foreign key can no longer be read so (its key or value column renamed, dropped or of another type, or the key no longer unique).';
+REVOKE EXECUTE ON FUNCTION lottrace._check_lookup(regclass, text, regclass, text, text) FROM PUBLIC;
+
+-- A referenced row may not change a value that governed movements read
+-- through it (a lot renamed in the ERP's lot table while moves count on
+-- it): the registers would disagree with the rows.  The engine reads the
+-- referenced rows FOR SHARE, so a change waits for the movement's
+-- transaction and then sees it.  The trigger is created on the table the
+-- lookup reads, by attach(), and dropped by detach().
+CREATE FUNCTION lottrace._lookup_changed()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  a     lottrace.attachment;
+  n     int;
+  col   text;
+  cnd   text;
+  hit   record;
+  guarded text[] := ARRAY['item', 'variant', 'lot', 'serial', 'warehouse', 'to_warehouse',
+                          'reason', 'batch_key'];
+BEGIN
+  FOR a IN SELECT * FROM lottrace.attachment WHERE TG_RELID::regclass = ANY (lookup_refs) LOOP
+    FOR n IN 1 .. cardinality(a.lookup_refs) LOOP
+      CONTINUE WHEN a.lookup_refs[n] <> TG_RELID::regclass OR NOT (a.lookup_roles[n] = ANY (guarded));
+      col := to_jsonb(a) ->> (a.lookup_roles[n] || '_col');
+      cnd := CASE WHEN a.counts_when IS NULL THEN 'true'
+                  ELSE format(a.counts_when, VARIADIC ARRAY(
+                         SELECT att.attname::text
+                           FROM unnest(a.counts_attnums) WITH ORDINALITY AS x(attnum, ord)
+                           JOIN pg_attribute att ON att.attrelid = a.relid AND att.attnum = x.attnum
+                          ORDER BY x.ord)) END;
+      -- the old rows whose value is gone or changed, and one governed row
+      -- that reads it
+      EXECUTE format(
+        'SELECT o.%1$I::pg_catalog.text AS key, o.%2$I::pg_catalog.text AS old_value,'
+        '       nw.%2$I::pg_catalog.text AS new_value, pg_catalog.count(*) AS n'
+        '  FROM lt_old o'
+        '  LEFT JOIN %3$s nw ON nw.%1$I OPERATOR(pg_catalog.=) o.%1$I'
+        '  JOIN %4$s%5$s t ON t.%6$I OPERATOR(pg_catalog.=) o.%1$I'
+        ' WHERE nw.%2$I IS DISTINCT FROM o.%2$I AND (%7$s)'
+        ' GROUP BY 1, 2, 3 LIMIT 1',
+        a.lookup_keys[n], a.lookup_values[n],
+        CASE WHEN TG_OP = 'UPDATE' THEN 'lt_new' ELSE format('(SELECT * FROM lt_old WHERE false)') END,
+        CASE WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = a.relid) = 'p' THEN '' ELSE 'ONLY ' END,
+        a.relid, col, cnd) INTO hit;
+      IF hit.key IS NOT NULL THEN
+        RAISE EXCEPTION '% "%" of % row % is read by % governed movements of %: it cannot %',
+          a.lookup_values[n], hit.old_value, TG_RELID::regclass, hit.key, hit.n, a.relid,
+          CASE WHEN hit.new_value IS NULL THEN 'go' ELSE format('change to "%s"', hit.new_value) END
+          USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'lottrace_lookup_changed',
+                DETAIL = format('lottrace reads the %s of those movements from %s.%s.',
+                                a.lookup_roles[n], TG_RELID::regclass, a.lookup_values[n]),
+                HINT = 'Correct the movements first (or take them out of the counting state), or detach the table.';
+      END IF;
+    END LOOP;
+  END LOOP;
+  RETURN NULL;
+END
+$fn$;
+COMMENT ON FUNCTION lottrace._lookup_changed() IS
+  'Internal trigger on tables that attached tables read values from (attach(..., lot => ''lot_id -> stock_lot.name'')): refuses changing or deleting a referenced row''s value that governed movements read.';
+
+-- The guard triggers on a table lookups read (created by attach() as its
+-- caller, who must be allowed to create triggers on it; dropped by detach()
+-- when no attachment reads the table any more).
+CREATE FUNCTION lottrace._govern_lookup(ref regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = ref AND tgname = 'lottrace_lookup_update') THEN
+    EXECUTE format('CREATE TRIGGER lottrace_lookup_update AFTER UPDATE ON %s'
+                   ' REFERENCING OLD TABLE AS lt_old NEW TABLE AS lt_new'
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION lottrace._lookup_changed()', ref);
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = ref AND tgname = 'lottrace_lookup_delete') THEN
+    EXECUTE format('CREATE TRIGGER lottrace_lookup_delete AFTER DELETE ON %s'
+                   ' REFERENCING OLD TABLE AS lt_old'
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION lottrace._lookup_changed()', ref);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION lottrace._govern_lookup(regclass) IS
+  'Internal: creates the triggers that refuse changing values governed movements read from ref (runs as the caller of attach()).';
 
 SELECT lottrace._refresh_movements();

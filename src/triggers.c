@@ -110,12 +110,16 @@ lt_trg_rows(PG_FUNCTION_ARGS)
  * ------------------------------------------------------------------------
  */
 
-/* The mapped columns of a row, through the one decoder (row.h). */
+/*
+ * The mapped columns of a row, through the one decoder (row.h).  A value
+ * read through a foreign key is not the row's to give: NULL here (the
+ * engine reads it, per statement).
+ */
 static const char *
 slot_text(LtCol *c, HeapTuple tup, TupleDesc desc, int *len)
 {
 	bool		isnull = true;
-	Datum		d = c->attnum ? heap_getattr(tup, c->attnum, desc, &isnull) : (Datum) 0;
+	Datum		d = (c->attnum && !c->lk) ? heap_getattr(tup, c->attnum, desc, &isnull) : (Datum) 0;
 
 	return lt_col_text(c, d, isnull, len);
 }
@@ -124,7 +128,7 @@ static bool
 tuple_date(LtCol *c, HeapTuple tup, TupleDesc desc, DateADT *out)
 {
 	bool		isnull = true;
-	Datum		d = c->attnum ? heap_getattr(tup, c->attnum, desc, &isnull) : (Datum) 0;
+	Datum		d = (c->attnum && !c->lk) ? heap_getattr(tup, c->attnum, desc, &isnull) : (Datum) 0;
 
 	return lt_col_date(c, d, isnull, out);
 }
@@ -154,10 +158,18 @@ date_range_error(LtRelInfo *ri, HeapTuple tup, TupleDesc desc,
 			 err_generic_string(PG_DIAG_CONSTRAINT_NAME, "lottrace_date_range")));
 }
 
-/* Is the row a load?  (reason direction, or the quantity's sign) */
+/*
+ * Is the row a load?  The kinds of its two locations; else its reason's
+ * direction (and, with a signed quantity, a positive one); else the
+ * quantity's sign.
+ */
 static bool
 row_is_load(LtRelInfo *ri, HeapTuple tup, TupleDesc desc, LtReason **reason)
 {
+	bool		isnull;
+	Datum		q = heap_getattr(tup, ri->col[LC_QTY].attnum, desc, &isnull);
+	int			qsign = lt_col_qty_sign(&ri->col[LC_QTY], q, isnull);
+
 	*reason = NULL;
 	if (ri->col[LC_REASON].attnum != 0)
 	{
@@ -167,15 +179,24 @@ row_is_load(LtRelInfo *ri, HeapTuple tup, TupleDesc desc, LtReason **reason)
 		if (code == NULL)
 			return false;
 		*reason = lt_reason(code, len);
-		return (*reason)->exists && (*reason)->sign > 0;
+		if (!(*reason)->exists)
+			return false;
 	}
-	else
+	if (ri->col[LC_TO_WAREHOUSE].attnum != 0)
 	{
-		bool		isnull;
-		Datum		q = heap_getattr(tup, ri->col[LC_QTY].attnum, desc, &isnull);
+		int			l1 = 0,
+					l2 = 0;
+		const char *from = slot_text(&ri->col[LC_WAREHOUSE], tup, desc, &l1);
+		const char *to = slot_text(&ri->col[LC_TO_WAREHOUSE], tup, desc, &l2);
 
-		return lt_col_qty_sign(&ri->col[LC_QTY], q, isnull) > 0;
+		if (from == NULL || to == NULL || qsign <= 0)
+			return false;
+		return lt_warehouse_kind(pnstrdup(from, l1)) != LT_KIND_INTERNAL &&
+			lt_warehouse_kind(pnstrdup(to, l2)) == LT_KIND_INTERNAL;
 	}
+	if (*reason)
+		return (*reason)->sign > 0 && (!ri->signed_qty || qsign > 0);
+	return qsign > 0;
 }
 
 /*
@@ -355,19 +376,22 @@ lt_trg_generate(PG_FUNCTION_ARGS)
 	lt_spi_enter_as_owner(&save);
 	lt_config_refresh();
 	ri = lt_relinfo(RelationGetRelid(rel));
-	item = slot_text(&ri->col[LC_ITEM], tup, desc, &len);
-	if (item != NULL)
+	/* codes go only into the row's own columns, for an item it names itself */
+	item = ri->col[LC_ITEM].lk ? NULL : slot_text(&ri->col[LC_ITEM], tup, desc, &len);
+	if (item != NULL &&
+		(ri->col[LC_TO_WAREHOUSE].attnum == 0 ||
+		 (!ri->col[LC_WAREHOUSE].lk && !ri->col[LC_TO_WAREHOUSE].lk)))
 	{
 		it = lt_item(item, len);
 		if (lt_item_governed(it) && row_is_load(ri, tup, desc, &reason))
 		{
 			int			l2 = 0;
 
-			if (it->lot_tracked && it->lot_ct && ri->col[LC_LOT].attnum != 0 &&
+			if (it->lot_tracked && it->lot_ct && ri->col[LC_LOT].attnum != 0 && !ri->col[LC_LOT].lk &&
 				slot_text(&ri->col[LC_LOT], tup, desc, &l2) == NULL)
 				tup = generate(ri, it, it->lot_ct, LC_LOT, tup, desc);
 			if (it->serial_tracked && it->serial_ct && reason && reason->create_serials &&
-				ri->col[LC_SERIAL].attnum != 0 &&
+				ri->col[LC_SERIAL].attnum != 0 && !ri->col[LC_SERIAL].lk &&
 				slot_text(&ri->col[LC_SERIAL], tup, desc, &l2) == NULL)
 				tup = generate(ri, it, it->serial_ct, LC_SERIAL, tup, desc);
 		}

@@ -1,0 +1,215 @@
+/*
+ * engine_lookups.c — mapped values read through a foreign key
+ * (attach(..., lot => 'lot_id -> stock_lot.name')).
+ *
+ * Before a statement's rows are taken in, the keys they hold are collected
+ * (one pass over the transition tables) and each lookup reads all of them
+ * with one statement per slice of keys: set-wise, never a query per row.
+ * It runs as the attached table's owner, and reads the referenced rows
+ * FOR SHARE where the value decides stock (item, lot, serial, warehouses,
+ * reason, batch key): a concurrent change of such a row waits until the
+ * movement commits, and lottrace._lookup_changed() then sees the movement
+ * and refuses the change; a change made first is seen by this read.
+ */
+#include "postgres.h"
+
+#include "engine_int.h"
+
+/* Keys per lookup statement. */
+#define LT_LOOKUP_SLICE 10000
+
+static uint32
+lk_hash(const void *key, Size keysize)
+{
+	const char *s = *(const char *const *) key;
+
+	return hash_bytes((const unsigned char *) s, strlen(s));
+}
+
+static int
+lk_match(const void *a, const void *b, Size keysize)
+{
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+static void
+collect(LtEngine *e, Tuplestorestate *ts, TupleTableSlot *slot)
+{
+	LtRelInfo  *ri = e->ri;
+
+	lte_start_scan(ts);
+	while (tuplestore_gettupleslot(ts, true, false, slot))
+	{
+		slot_getallattrs(slot);
+		for (int id = 0; id < LC_NCOLS; id++)
+		{
+			LtCol	   *c = &ri->col[id];
+			char	   *k;
+			LkVal	   *v;
+			bool		found;
+			MemoryContext old;
+
+			if (c->lk == NULL || slot->tts_isnull[c->attnum - 1])
+				continue;
+			old = MemoryContextSwitchTo(e->row_cxt);
+			k = OutputFunctionCall(&c->lk->keyout, slot->tts_values[c->attnum - 1]);
+			MemoryContextSwitchTo(old);
+			v = hash_search(e->lk[id], &k, HASH_ENTER, &found);
+			if (!found)
+			{
+				Form_pg_attribute a = TupleDescAttr(slot->tts_tupleDescriptor, c->attnum - 1);
+
+				old = MemoryContextSwitchTo(e->stmt_cxt);
+				v->key = pstrdup(k);
+				v->key_datum = datumCopy(slot->tts_values[c->attnum - 1], a->attbyval, a->attlen);
+				v->value = (Datum) 0;
+				v->isnull = true;
+				MemoryContextSwitchTo(old);
+			}
+			MemoryContextReset(e->row_cxt);
+		}
+	}
+}
+
+/* Read one slice of a lookup's keys and record their values. */
+static void
+read_slice(LtEngine *e, int id, Datum *keys, int n, Oid elemtype)
+{
+	LtCol	   *c = &e->ri->col[id];
+	LtLookup   *lk = c->lk;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum		arr;
+	Oid			user;
+	int			sec;
+	Oid			keyout,
+				valout;
+	bool		isvarlena;
+	FmgrInfo	kout;
+	int16		vlen;
+	bool		vbyval;
+
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	arr = PointerGetDatum(construct_array(keys, n, elemtype, typlen, typbyval, typalign));
+	if (lk->plan == NULL)
+	{
+		Oid			argtype = get_array_type(elemtype);
+		SPIPlanPtr	p = SPI_prepare(lk->sql, 1, &argtype);
+
+		if (p == NULL)
+			elog(ERROR, "lottrace: could not prepare \"%s\": %s", lk->sql,
+				 SPI_result_code_string(SPI_result));
+		SPI_keepplan(p);
+		lk->plan = p;
+	}
+	GetUserIdAndSecContext(&user, &sec);
+	SetUserIdAndSecContext(e->ri->owner, sec | SECURITY_LOCAL_USERID_CHANGE);
+	if (SPI_execute_plan((SPIPlanPtr) lk->plan, &arr, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "lottrace: lookup in %s failed", lk->refname);
+	SetUserIdAndSecContext(user, sec);
+
+	getTypeOutputInfo(SPI_tuptable->tupdesc->attrs[0].atttypid, &keyout, &isvarlena);
+	fmgr_info(keyout, &kout);
+	getTypeOutputInfo(SPI_tuptable->tupdesc->attrs[1].atttypid, &valout, &isvarlena);
+	get_typlenbyval(SPI_tuptable->tupdesc->attrs[1].atttypid, &vlen, &vbyval);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[i];
+		bool		kn,
+					vn;
+		Datum		kd = SPI_getbinval(t, SPI_tuptable->tupdesc, 1, &kn);
+		Datum		vd = SPI_getbinval(t, SPI_tuptable->tupdesc, 2, &vn);
+		char	   *k;
+		LkVal	   *v;
+		MemoryContext old;
+
+		if (kn)
+			continue;
+		k = OutputFunctionCall(&kout, kd);
+		v = hash_search(e->lk[id], &k, HASH_FIND, NULL);
+		if (v == NULL)
+			continue;
+		old = MemoryContextSwitchTo(e->stmt_cxt);
+		v->isnull = vn;
+		v->value = vn ? (Datum) 0 : datumCopy(vd, vbyval, vlen);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+void
+lte_lookups_load(LtEngine *e, Tuplestorestate *newt, Tuplestorestate *oldt, TupleDesc desc)
+{
+	LtRelInfo  *ri = e->ri;
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+
+	for (int id = 0; id < LC_NCOLS; id++)
+	{
+		HASHCTL		ctl;
+
+		if (ri->col[id].lk == NULL)
+			continue;
+		ctl.keysize = sizeof(char *);
+		ctl.entrysize = sizeof(LkVal);
+		ctl.hash = lk_hash;
+		ctl.match = lk_match;
+		ctl.hcxt = e->stmt_cxt;
+		e->lk[id] = hash_create("lottrace lookup", 256, &ctl,
+								HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+	}
+	if (newt)
+		collect(e, newt, slot);
+	if (oldt)
+		collect(e, oldt, slot);
+	ExecDropSingleTupleTableSlot(slot);
+
+	for (int id = 0; id < LC_NCOLS; id++)
+	{
+		HASH_SEQ_STATUS hs;
+		LkVal	   *v;
+		Datum	   *keys;
+		int			n = 0;
+		long		total;
+		Oid			elemtype;
+
+		if (ri->col[id].lk == NULL || (total = hash_get_num_entries(e->lk[id])) == 0)
+			continue;
+		elemtype = getBaseType(TupleDescAttr(desc, ri->col[id].attnum - 1)->atttypid);
+		keys = MemoryContextAlloc(e->stmt_cxt, sizeof(Datum) * Min(total, LT_LOOKUP_SLICE));
+		hash_seq_init(&hs, e->lk[id]);
+		while ((v = hash_seq_search(&hs)) != NULL)
+		{
+			keys[n++] = v->key_datum;
+			if (n == LT_LOOKUP_SLICE)
+			{
+				read_slice(e, id, keys, n, elemtype);
+				n = 0;
+			}
+		}
+		if (n > 0)
+			read_slice(e, id, keys, n, elemtype);
+		pfree(keys);
+	}
+}
+
+void
+lte_lookup(LtEngine *e, LtColId id, Datum key, bool keynull, Datum *value, bool *isnull)
+{
+	LtCol	   *c = &e->ri->col[id];
+	char	   *k;
+	LkVal	   *v;
+
+	*isnull = true;
+	*value = (Datum) 0;
+	if (keynull || e->lk[id] == NULL)
+		return;
+	k = OutputFunctionCall(&c->lk->keyout, key);
+	v = hash_search(e->lk[id], &k, HASH_FIND, NULL);
+	pfree(k);
+	if (v != NULL && !v->isnull)
+	{
+		*value = v->value;
+		*isnull = false;
+	}
+}
