@@ -45,6 +45,7 @@
 #include "engine.h"
 #include "lottrace.h"
 #include "moves.h"
+#include "held_rows.h"
 #include "show.h"
 #include "spi_util.h"
 
@@ -488,12 +489,31 @@ array_elems(HeapTuple t, TupleDesc d, int col, Oid elemtype, Datum **elems, int 
 					  elems, &nulls, n);
 }
 
+/* The 1.0 schema (library updated, ALTER EXTENSION UPDATE not run yet). */
+static LtPlan attachment_plan_10 = {
+	"SELECT item_col, qty_col, warehouse_col, lot_col, serial_col, reason_col, doc_col,"
+	"       moved_on_col, location_col, variant_col, account_col, batch_key_col,"
+	"       expiry_col, supplier_lot_col, NULL::pg_catalog.text,"
+	"       NULL::pg_catalog.text, NULL::pg_catalog.int2[], false, NULL::pg_catalog.text,"
+	"       false, NULL::pg_catalog.text[], NULL::pg_catalog.oid[],"
+	"       NULL::pg_catalog.text[], NULL::pg_catalog.text[]"
+	"  FROM lottrace.attachment WHERE relid OPERATOR(pg_catalog.=) $1",
+	1, {OIDOID}
+};
+
+static bool
+schema_10(void)
+{
+	return get_attnum(lt_relid("attachment"), "judge") == InvalidAttrNumber;
+}
+
 /* The mapping from lottrace.attachment; false if not attached. */
 static bool
 attachment_def(Oid relid, LtDef *def)
 {
 	Datum		arg = ObjectIdGetDatum(relid);
-	bool		found = lt_exec(&attachment_plan, &arg, NULL, true, 1) == 1;
+	bool		found = lt_exec(schema_10() ? &attachment_plan_10 : &attachment_plan,
+								&arg, NULL, true, 1) == 1;
 
 	memset(def, 0, sizeof(*def));
 	if (found)
@@ -908,6 +928,15 @@ text_array(char **v, int n)
 	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
+static LtPlan attachment_insert_plan_10 = {
+	"INSERT INTO lottrace.attachment (relid, item_col, qty_col, warehouse_col, lot_col,"
+	"       serial_col, reason_col, doc_col, moved_on_col, location_col, variant_col,"
+	"       account_col, batch_key_col, expiry_col, supplier_lot_col, attached_by)"
+	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+	16, {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+	TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID}
+};
+
 static LtPlan attachment_delete_plan = {
 	"DELETE FROM lottrace.attachment WHERE relid OPERATOR(pg_catalog.=) $1",
 	1, {REGCLASSOID}
@@ -942,7 +971,8 @@ lt_attach(PG_FUNCTION_ARGS)
 	{
 		int			arg = (i == LC_TO_WAREHOUSE) ? ARG_TO_WAREHOUSE : i + 1;
 
-		names[i] = PG_ARGISNULL(arg) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(arg));
+		names[i] = (arg >= PG_NARGS() || PG_ARGISNULL(arg)) ? NULL
+			: text_to_cstring(PG_GETARG_TEXT_PP(arg));
 	}
 	backfill = PG_ARGISNULL(ARG_BACKFILL) ? true : PG_GETARG_BOOL(ARG_BACKFILL);
 	for (int i = 0; i <= LC_WAREHOUSE; i++)
@@ -950,10 +980,12 @@ lt_attach(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("the %s column must be given", lt_col_arg[i])));
-	if (!PG_ARGISNULL(ARG_COUNTS_WHEN))
+	/* the 1.0 attach() (ALTER EXTENSION UPDATE not run yet) has 16 arguments */
+	if (PG_NARGS() > ARG_JUDGE && !PG_ARGISNULL(ARG_COUNTS_WHEN))
 		counts_when = text_to_cstring(PG_GETARG_TEXT_PP(ARG_COUNTS_WHEN));
-	def.signed_qty = !PG_ARGISNULL(ARG_SIGNED_QTY) && PG_GETARG_BOOL(ARG_SIGNED_QTY);
-	if (!PG_ARGISNULL(ARG_SERIAL_SEP))
+	def.signed_qty = PG_NARGS() > ARG_JUDGE && !PG_ARGISNULL(ARG_SIGNED_QTY) &&
+		PG_GETARG_BOOL(ARG_SIGNED_QTY);
+	if (PG_NARGS() > ARG_JUDGE && !PG_ARGISNULL(ARG_SERIAL_SEP))
 	{
 		def.serial_sep = text_to_cstring(PG_GETARG_TEXT_PP(ARG_SERIAL_SEP));
 		if (def.serial_sep[0] == '\0')
@@ -961,7 +993,8 @@ lt_attach(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("serial_separator must not be empty")));
 	}
-	judge = PG_ARGISNULL(ARG_JUDGE) ? "statement" : text_to_cstring(PG_GETARG_TEXT_PP(ARG_JUDGE));
+	judge = (PG_NARGS() <= ARG_JUDGE || PG_ARGISNULL(ARG_JUDGE)) ? "statement"
+		: text_to_cstring(PG_GETARG_TEXT_PP(ARG_JUDGE));
 	if (strcmp(judge, "statement") != 0 && strcmp(judge, "commit") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1077,7 +1110,15 @@ lt_attach(PG_FUNCTION_ARGS)
 		args[25] = text_array(def.lk_value, def.nlk);
 		for (int i = 22; i < 26; i++)
 			nulls[i] = def.nlk ? ' ' : 'n';
-		SPI_execute_plan(lt_plan(&attachment_insert_plan), args, nulls, false, 0);
+		if (schema_10())
+		{
+			/* the 1.0 schema: its columns only (nothing else can be given) */
+			args[15] = args[16];
+			nulls[15] = ' ';
+			SPI_execute_plan(lt_plan(&attachment_insert_plan_10), args, nulls, false, 0);
+		}
+		else
+			SPI_execute_plan(lt_plan(&attachment_insert_plan), args, nulls, false, 0);
 	}
 	/* lottrace.attachment's trigger has rebuilt lottrace.movements */
 	lt_restore_user(&save);
@@ -1162,9 +1203,15 @@ lt_detach(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("relation %s is not attached to lottrace", qname)));
 
+	/*
+	 * rows of this transaction that wait for the commit-time check are
+	 * judged now: their effect must be in before it is taken out
+	 */
+	lt_held_judge();
 	/* take the table's rows out of the registers */
 	run_over_table(relid, &def, LT_REMOVE);
 	lt_moves_forget(relid);
+	lt_held_forget(relid);
 	{
 		Datum		arg = ObjectIdGetDatum(relid);
 		Oid			argtype = REGCLASSOID;

@@ -10,6 +10,7 @@
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
 #include "codefmt.h"
@@ -417,16 +418,32 @@ static LtPlan warehouse_plan = {
 	1, {TEXTOID}
 };
 
+/*
+ * The 1.0 schema (the library already updated, ALTER EXTENSION UPDATE not
+ * run yet) has no kind column: every warehouse is internal there.
+ */
+static LtPlan warehouse_plan_10 = {
+	"SELECT allow_negative FROM lottrace.warehouse WHERE code OPERATOR(pg_catalog.=) $1",
+	1, {TEXTOID}
+};
+
+static LtPlan *
+warehouse_plan_now(void)
+{
+	return get_attnum(lt_relid("warehouse"), "kind") != InvalidAttrNumber
+		? &warehouse_plan : &warehouse_plan_10;
+}
+
 bool
 lt_warehouse_allows_negative(const char *wh)
 {
-	return flag_lookup(warehouses, &warehouse_plan, wh)->flag;
+	return flag_lookup(warehouses, warehouse_plan_now(), wh)->flag;
 }
 
 char
 lt_warehouse_kind(const char *wh)
 {
-	return flag_lookup(warehouses, &warehouse_plan, wh)->kind;
+	return flag_lookup(warehouses, warehouse_plan_now(), wh)->kind;
 }
 
 static LtPlan status_plan = {

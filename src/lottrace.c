@@ -14,6 +14,7 @@
 #include "config.h"
 #include "lottrace.h"
 #include "moves.h"
+#include "held_rows.h"
 
 PG_MODULE_MAGIC;
 
@@ -69,4 +70,5 @@ _PG_init(void)
 	lt_config_init();
 	lt_attach_init();
 	lt_moves_init();
+	lt_held_init();
 }

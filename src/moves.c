@@ -207,7 +207,8 @@ fp_attr(pg_cryptohash_ctx *ctx, TupleTableSlot *slot, AttrNumber att)
 }
 
 /*
- * SHA-256 over the root's OID, the primary key and the mapped columns, each
+ * SHA-256 over the root's OID, the primary key, the mapped columns and those
+ * counts_when reads, each
  * as its type's bytes (partitions of one table share the column types; the
  * columns are found by name in each partition).  A cryptographic hash: a
  * client cannot make another row pass for a deleted one.
@@ -232,6 +233,9 @@ lt_moves_fingerprint(LtRelInfo *ri, TupleTableSlot *slot, uint8 *fp)
 		if (mapped)
 			fp_attr(ctx, slot, ri->col[k].attnum);
 	}
+	/* and the columns counts_when reads: a row that starts counting differs */
+	for (int k = 0; k < ri->npred; k++)
+		fp_attr(ctx, slot, ri->pred_atts[k]);
 #if PG_VERSION_NUM >= 150000
 	if (pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
 #else
@@ -645,7 +649,7 @@ moves_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 		abort = false;
 	else
 		return;
-	if (moves_cxt == NULL || mySubid > last_change)
+	if ((moves_cxt == NULL && !queued) || mySubid > last_change)
 		return;					/* nothing changed in it */
 	/* on abort, what it made is gone and what it took is given back */
 	to = abort ? InvalidSubTransactionId : parentSubid;
@@ -656,8 +660,9 @@ moves_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 			queued = false;		/* its row and the trigger event are gone */
 		sub_fix(&queued_sub, mySubid, parentSubid);
 	}
-	hash_seq_init(&hs, fps);
-	while ((f = hash_seq_search(&hs)) != NULL)
+	if (fps != NULL)
+		hash_seq_init(&hs, fps);
+	while (fps != NULL && (f = hash_seq_search(&hs)) != NULL)
 	{
 		LtMoveDel **pp = &f->dels;
 

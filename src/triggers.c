@@ -36,6 +36,7 @@
 #include "engine.h"
 #include "lottrace.h"
 #include "moves.h"
+#include "held_rows.h"
 #include "show.h"
 #include "spi_util.h"
 #include "row.h"
@@ -78,9 +79,13 @@ static void
 run_statement(TriggerData *td)
 {
 	Relation	rel = td->tg_relation;
+	LtRelInfo  *ri = lt_relinfo(RelationGetRelid(rel));
 
-	lt_engine_run(lt_relinfo(RelationGetRelid(rel)), LT_STRICT,
-				  td->tg_newtable, td->tg_oldtable, RelationGetDescr(rel));
+	/* a table judged at commit: its rows wait (held_rows.c) */
+	if (ri->judge_commit)
+		lt_held_add(ri, RelationGetDescr(rel), td->tg_newtable, td->tg_oldtable);
+	else
+		lt_engine_run(ri, LT_STRICT, td->tg_newtable, td->tg_oldtable, RelationGetDescr(rel));
 }
 
 /*
@@ -438,6 +443,7 @@ lt_check_moves(PG_FUNCTION_ARGS)
 				 errmsg("function \"lottrace._check_moves\" may only be fired by lottrace.move_check")));
 
 	lt_spi_enter_as_owner(&save);
+	lt_held_judge();
 	lt_moves_judge();
 	held = lt_moves_held_list();
 	foreach(lc, held)
