@@ -27,6 +27,8 @@ OBJS = \
 # The install script of 1.0 (frozen) and the update scripts of later
 # versions: src/lottrace--A--B.sql.
 DATA = $(sort $(wildcard src/lottrace--*.sql))
+# The ERP recipes (docs/ERP.md), installed as documentation of the extension.
+DOCS = $(sort $(wildcard erp/*.sql))
 
 # pg_regress: every sql/*.sql in name order; each file starts from a fresh
 # CREATE EXTENSION, so the files do not depend on each other.
