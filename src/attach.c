@@ -732,6 +732,8 @@ run_over_table(Oid relid, const LtDef *def, LtMode mode)
 	int64		rowno = 0;
 	int64		next_report = LT_PROGRESS_ROWS;
 	const char *what = (mode == LT_REMOVE) ? "detach" : "backfill";
+	Oid			user;
+	int			sec;
 
 	rel = table_open(relid, NoLock);
 	/*
@@ -744,13 +746,19 @@ run_over_table(Oid relid, const LtDef *def, LtMode mode)
 				   def->counts_when ? " WHERE " : "",
 				   def->counts_when ? lt_pred_text(rel, def->counts_when, def->counts_attnums,
 												   def->ncounts) : "");
+	/* read as the table's owner (counts_when runs with its rights) */
+	GetUserIdAndSecContext(&user, &sec);
+	SetUserIdAndSecContext(rel->rd_rel->relowner, sec | SECURITY_LOCAL_USERID_CHANGE);
 	portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, true, 0);
+	SetUserIdAndSecContext(user, sec);
 	for (;;)
 	{
 		SPITupleTable *tt;
 		uint64		nfetched;
 
+		SetUserIdAndSecContext(rel->rd_rel->relowner, sec | SECURITY_LOCAL_USERID_CHANGE);
 		SPI_cursor_fetch(portal, true, 10000);
+		SetUserIdAndSecContext(user, sec);
 		/* read both now: the engine's own SPI queries overwrite them */
 		tt = SPI_tuptable;
 		nfetched = SPI_processed;
