@@ -118,3 +118,6 @@ SELECT code FROM lottrace.lot ORDER BY code;
 
 -- judge must be 'statement' or 'commit' (22023)
 SELECT sqlstate, message FROM pg_temp.err($$SELECT lottrace.attach('sle', item => 'item_code', qty => 'actual_qty', warehouse => 'warehouse', lot => 'batch_no', judge => 'later')$$);
+
+DROP TABLE sle;
+DROP EXTENSION lottrace;
