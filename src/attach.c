@@ -1258,7 +1258,7 @@ lt_detach(PG_FUNCTION_ARGS)
 		lt_become_owner(&save);
 		used = SPI_execute_with_args("SELECT FROM lottrace.attachment"
 									 " WHERE $1::pg_catalog.regclass OPERATOR(pg_catalog.=) ANY (lookup_refs)",
-									 1, &t, &ref, NULL, true, 1) == SPI_OK_SELECT && SPI_processed > 0;
+									 1, &t, &ref, NULL, false, 1) == SPI_OK_SELECT && SPI_processed > 0;
 		lt_restore_user(&save);
 		if (!used)
 		{

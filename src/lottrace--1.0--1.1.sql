@@ -2419,4 +2419,62 @@ $$;
 COMMENT ON FUNCTION lottrace._govern_lookup(regclass) IS
   'Internal: creates the triggers that refuse changing values governed movements read from ref (runs as the caller of attach()).';
 
+-- A table lookups read, and the guard triggers on it, cannot be dropped
+-- while an attached table reads it (the same rule as for attached tables).
+CREATE OR REPLACE FUNCTION lottrace._refuse_drop()
+RETURNS event_trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  t text;
+BEGIN
+  -- dropping lottrace itself drops its attachments too
+  IF EXISTS (SELECT FROM pg_event_trigger_dropped_objects()
+              WHERE object_type = 'extension' AND object_name = 'lottrace')
+     OR to_regclass('lottrace.attachment') IS NULL THEN
+    RETURN;
+  END IF;
+  SELECT string_agg(d.object_identity, ', ') INTO t
+    FROM pg_event_trigger_dropped_objects() d
+    JOIN lottrace.attachment a ON a.relid::oid = d.objid
+   WHERE d.classid = 'pg_class'::regclass AND d.objsubid = 0;
+  IF t IS NOT NULL THEN
+    RAISE EXCEPTION 'cannot drop %: attached to lottrace', t
+      USING ERRCODE = 'dependent_objects_still_exist',
+            DETAIL = 'Its movements are in the registers.',
+            HINT = 'Call lottrace.detach() first.';
+  END IF;
+  SELECT string_agg(DISTINCT format('%s (read by %s)', d.object_identity, a.relid), ', ') INTO t
+    FROM pg_event_trigger_dropped_objects() d
+    JOIN lottrace.attachment a ON d.objid::regclass = ANY (a.lookup_refs)
+   WHERE d.classid = 'pg_class'::regclass AND d.objsubid = 0;
+  IF t IS NOT NULL THEN
+    RAISE EXCEPTION 'cannot drop %: lottrace reads movements'' values from it', t
+      USING ERRCODE = 'dependent_objects_still_exist',
+            HINT = 'Call lottrace.detach() on the table that reads it first.';
+  END IF;
+  -- lottrace's triggers on an attached table or one of its partitions (the
+  -- trigger is gone from the catalog: found by its table's name and its own;
+  -- a partition dropped with its triggers is gone too, and not looked at),
+  -- and the guards on a table lookups read
+  SELECT format('trigger "%s" of relation %s', d.address_names[3], r.rel) INTO t
+    FROM pg_event_trigger_dropped_objects() d
+   CROSS JOIN LATERAL (SELECT to_regclass(format('%I.%I', d.address_names[1], d.address_names[2])) AS rel) r
+   WHERE d.object_type = 'trigger'
+     AND ((d.address_names[3] IN (SELECT s.tgname FROM lottrace._trigger_spec() s)
+           AND r.rel IN (SELECT g.rel FROM lottrace._governed_relations() g))
+          OR (d.address_names[3] IN ('lottrace_lookup_update', 'lottrace_lookup_delete')
+              AND EXISTS (SELECT FROM lottrace.attachment a WHERE r.rel = ANY (a.lookup_refs))))
+   LIMIT 1;
+  IF t IS NOT NULL THEN
+    RAISE EXCEPTION 'cannot drop %', t
+      USING ERRCODE = 'dependent_objects_still_exist',
+            DETAIL = 'The table is attached to lottrace, or read by an attached table, and lottrace''s triggers keep its movements in step.',
+            HINT = 'Call lottrace.detach() to stop governing the table.';
+  END IF;
+END
+$$;
+
 SELECT lottrace._refresh_movements();
