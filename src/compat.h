@@ -7,6 +7,7 @@
 
 #include "postgres.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_proc.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 
@@ -15,6 +16,13 @@
 	object_ownercheck(RelationRelationId, (relid), (roleid))
 #else
 #define lt_relation_ownercheck(relid, roleid) pg_class_ownercheck((relid), (roleid))
+#endif
+
+#if PG_VERSION_NUM >= 160000
+#define lt_proc_aclcheck(fn, roleid, mode) \
+	object_aclcheck(ProcedureRelationId, (fn), (roleid), (mode))
+#else
+#define lt_proc_aclcheck(fn, roleid, mode) pg_proc_aclcheck((fn), (roleid), (mode))
 #endif
 
 #if PG_VERSION_NUM >= 160000

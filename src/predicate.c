@@ -40,6 +40,7 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
+#include "compat.h"
 #include "predicate.h"
 
 #define PRED_ALIAS "t"
@@ -130,7 +131,7 @@ check_func(Oid fn, Oid owner)
 		pred_error(psprintf("function %s, which is not immutable", format_procedure(fn)));
 	if (get_func_retset(fn))
 		pred_error("a set-returning function");
-	if (pg_proc_aclcheck(fn, owner, ACL_EXECUTE) != ACLCHECK_OK)
+	if (lt_proc_aclcheck(fn, owner, ACL_EXECUTE) != ACLCHECK_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("the table's owner may not execute function %s used in counts_when",
