@@ -2009,10 +2009,12 @@ SELECT lottrace._refresh_movements();
 -- ==== Lot and serial codes beyond GS1 character set 82 (issue 13, point 6b)
 -- From 1.1 lotcode and serialcode take 1 to 50 printable characters of any
 -- script, with single spaces inside (docs/lotcode.md lists what stays
--- refused), so that ERP history such as 'LOT 7/26' or 'Café-01' can be
--- attached.  GS1 character set 82 becomes a rule of the engine: a typed code
--- of a governed row outside it is refused (22P02, lottrace_code_syntax)
--- unless the item has gs1_codes = false; generated codes always keep to it.
+-- refused), so that ERP history such as 'LOT 7/26' or codes with accented
+-- letters and other scripts can be attached (this section stays ASCII: the
+-- script is read in the database's encoding).  GS1 character set 82
+-- becomes a rule of the engine: a typed code of a governed row outside it
+-- is refused (22P02, lottrace_code_syntax) unless the item has gs1_codes =
+-- false; generated codes always keep to it.
 --
 --     UPDATE lottrace.item SET gs1_codes = false WHERE item = 'CHEESE';
 ALTER TABLE lottrace.item ADD COLUMN gs1_codes boolean NOT NULL DEFAULT true;
