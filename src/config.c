@@ -191,12 +191,17 @@ key_text(const char *p, int len)
 	return PointerGetDatum(cstring_to_text_with_len(p, len));
 }
 
+/*
+ * gs1_codes is read through the row's jsonb: a 1.0 schema (the 1.1 library
+ * before ALTER EXTENSION lottrace UPDATE) has no such column, and its items
+ * keep to set 82 as they did.
+ */
 static LtPlan item_plan = {
 	"SELECT lot_tracked, serial_tracked, lot_code_type, serial_code_type, pick_policy,"
 	" initial_status, lot_validity_days, expiry_rule, expiry_editable, warn_days,"
 	" block_days, single_supplier, serial_validity_days, item_class, category, item_type,"
-	" gs1_codes"
-	" FROM lottrace.item WHERE item OPERATOR(pg_catalog.=) $1",
+	" coalesce((pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->>) 'gs1_codes')::pg_catalog.bool, true)"
+	" FROM lottrace.item i WHERE i.item OPERATOR(pg_catalog.=) $1",
 	1, {TEXTOID}
 };
 /* its result columns */
