@@ -9,14 +9,15 @@ SET client_min_messages = warning;
 \echo '== 1. Lot codes, serial codes and code formats are types ====================='
 CREATE EXTENSION lottrace;
 \echo
-\echo 'Lot codes sort naturally (L2 before L10), and refuse characters a GS1 label cannot carry:'
+\echo 'Lot codes sort naturally (L2 before L10), take what ERPs write (spaces, accents),'
+\echo 'and refuse control and invisible characters:'
 \set ECHO queries
 SELECT array_agg(c ORDER BY c) AS natural_order
-  FROM unnest(ARRAY['L10', 'L2', 'L1', 'A10', 'A2']::lottrace.lotcode[]) AS c;
+  FROM unnest(ARRAY['L10', 'L2', 'L1', 'A10', 'A2', 'LOT 7/26', 'Café-01']::lottrace.lotcode[]) AS c;
 \set ECHO none
 \set ON_ERROR_STOP 0
 \set ECHO queries
-SELECT 'L 7'::lottrace.lotcode;
+SELECT E'L\t7'::lottrace.lotcode;
 \set ECHO none
 \set ON_ERROR_STOP 1
 \echo

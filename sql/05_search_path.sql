@@ -48,7 +48,7 @@ SELECT 'L2'::lottrace.lotcode < 'L10'::text AS lt, 'L10'::text > 'L2'::lottrace.
        'L2'::lottrace.lotcode = 'L 2'::text AS not_a_code_eq,
        'L2'::lottrace.lotcode < 'L 2'::text AS not_a_code_lt;
 -- an untyped literal is still read as a code, and checked
-SELECT sqlstate, message FROM pg_temp.err($$SELECT 'L1'::lottrace.lotcode = 'bad code'$$);
+SELECT sqlstate, message FROM pg_temp.err($$SELECT 'L1'::lottrace.lotcode = 'bad  code'$$);
 
 -- A text-typed parameter, as JDBC setString and psycopg 3 send it:
 -- natural order and an index scan.

@@ -193,11 +193,17 @@ key_text(const char *p, int len)
 	return PointerGetDatum(cstring_to_text_with_len(p, len));
 }
 
+/*
+ * gs1_codes is read through the row's jsonb: a 1.0 schema (the 1.1 library
+ * before ALTER EXTENSION lottrace UPDATE) has no such column, and its items
+ * keep to set 82 as they did.
+ */
 static LtPlan item_plan = {
 	"SELECT lot_tracked, serial_tracked, lot_code_type, serial_code_type, pick_policy,"
 	" initial_status, lot_validity_days, expiry_rule, expiry_editable, warn_days,"
-	" block_days, single_supplier, serial_validity_days, item_class, category, item_type"
-	" FROM lottrace.item WHERE item OPERATOR(pg_catalog.=) $1",
+	" block_days, single_supplier, serial_validity_days, item_class, category, item_type,"
+	" coalesce((pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->>) 'gs1_codes')::pg_catalog.bool, true)"
+	" FROM lottrace.item i WHERE i.item OPERATOR(pg_catalog.=) $1",
 	1, {TEXTOID}
 };
 /* its result columns */
@@ -206,7 +212,7 @@ enum
 	ITEM_LOT_TRACKED = 1, ITEM_SERIAL_TRACKED, ITEM_LOT_CODE_TYPE, ITEM_SERIAL_CODE_TYPE,
 	ITEM_PICK_POLICY, ITEM_INITIAL_STATUS, ITEM_LOT_VALIDITY_DAYS, ITEM_EXPIRY_RULE,
 	ITEM_EXPIRY_EDITABLE, ITEM_WARN_DAYS, ITEM_BLOCK_DAYS, ITEM_SINGLE_SUPPLIER,
-	ITEM_SERIAL_VALIDITY_DAYS, ITEM_CLASS, ITEM_CATEGORY, ITEM_TYPE
+	ITEM_SERIAL_VALIDITY_DAYS, ITEM_CLASS, ITEM_CATEGORY, ITEM_TYPE, ITEM_GS1_CODES
 };
 
 /*
@@ -266,6 +272,7 @@ lt_item(const char *item, int len)
 		v.item_class = cache_str(t, d, ITEM_CLASS);
 		v.category = cache_str(t, d, ITEM_CATEGORY);
 		v.item_type = cache_str(t, d, ITEM_TYPE);
+		v.gs1_codes = get_bool(t, d, ITEM_GS1_CODES);
 		SPI_freetuptable(SPI_tuptable);
 		/* these run queries of their own */
 		v.lot_ct = lct ? lt_code_type(lct) : NULL;

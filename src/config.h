@@ -45,6 +45,7 @@ typedef struct LtItem
 	char	   *item_class;
 	char	   *category;
 	char	   *item_type;
+	bool		gs1_codes;		/* typed codes must be GS1 character set 82 */
 } LtItem;
 
 #define lt_item_governed(it) ((it)->exists && ((it)->lot_tracked || (it)->serial_tracked))

@@ -461,26 +461,63 @@ split_serials(LtRelInfo *ri, LtStr s, int *n)
 }
 
 /*
- * Validate a lot or serial code of a row (code syntax rule).  A removed row
- * (m->sign < 0) with a bad code could never have been governed: false.
- * A bad character is named in the words of the type's own error
- * (lt_bad_char_phrase: code point and character position).
+ * Validate a lot or serial code of a row (code syntax rule): a valid
+ * lotcode / serialcode held as it is (no blanks around it), and, unless the
+ * item has lottrace.item.gs1_codes = false, GS1 character set 82 only.  A
+ * column of type lotcode / serialcode holds valid codes by its type: only
+ * the GS1 rule is left for it.  A removed row (m->sign < 0) is never
+ * refused: one with a code its type refuses could never have been
+ * governed (false: skip it); one whose code is outside set 82 may have been
+ * taken in while the item allowed it (true: take it out).  A bad character
+ * is named in the words of the type's own error (lt_code_problem_phrase,
+ * lt_bad_char_phrase: code point and character position).
  */
 static bool
 check_code_syntax(LtEngine *e, LtMove *m, LtStr code, bool serial, TupleTableSlot *slot)
 {
-	lc_result	r = lc_parse(code.p, code.len, LC_MAX_LEN);
+	bool		lenient = m->lenient || e->mode == LT_REMOVE;
 	const char *what = serial ? "serial" : "lot code";
-	const char *hint = "Codes are 1 to 50 characters of GS1 character set 82.";
+	const char *hint;
 	LtMove		other = *m;
 	char	   *c;
 	char	   *rest;
 	char	   *problem;
 
-	if (r.status == LC_OK && r.start == 0 && r.len == (size_t) code.len)
+	if (!e->ri->col[serial ? LC_SERIAL : LC_LOT].is_code)
+	{
+		lc_result	r = lt_parse_code(code.p, code.len, LC_MAX_LEN);
+
+		if (r.status != LC_OK || r.start != 0 || r.len != (size_t) code.len)
+		{
+			if (lenient)
+				return false;
+			hint = "Codes are 1 to 50 letters, digits, punctuation marks or symbols, with single spaces inside.";
+			if (r.status == LC_OK)
+			{
+				problem = "white space around the code";
+				hint = "Remove the blanks: the ERP table must hold the code as it is.";
+			}
+			else if (r.status == LC_TOO_LONG)
+				problem = psprintf("longer than %d characters (%zu)", LC_MAX_LEN, r.nchars);
+			else if (r.status == LC_EMPTY)
+				problem = "nothing but white space";
+			else
+				problem = lt_code_problem_phrase(code.p, code.len, &r);
+			goto refuse;
+		}
+	}
+
+	/* the GS1 rule: rows being applied, of items that keep to set 82 */
+	if (lenient || !m->it->gs1_codes)
 		return true;
-	if (m->lenient || e->mode == LT_REMOVE)
-		return false;
+	problem = lt_gs1_phrase(code.p, code.len);
+	if (problem == NULL)
+		return true;
+	hint = psprintf("Item \"%s\" takes GS1 character set 82 only (A-Z a-z 0-9 ! \" %% & ' ( ) * + , - . / : ; < = > ? _): "
+					"correct the code, or set lottrace.item.gs1_codes to false for the item.",
+					str_show(m->item));
+
+refuse:
 	c = str_show(code);
 	/* the code is in the message already: the rest of what the row is about */
 	if (serial)
@@ -488,18 +525,6 @@ check_code_syntax(LtEngine *e, LtMove *m, LtStr code, bool serial, TupleTableSlo
 	else
 		other.lot.p = NULL;
 	rest = mv_what(&other);
-	if (r.status == LC_OK)
-	{
-		problem = "white space around the code";
-		hint = "Remove the blanks: the ERP table must hold the code as it is.";
-	}
-	else if (r.status == LC_TOO_LONG)
-		problem = psprintf("longer than %d characters (%d)", LC_MAX_LEN,
-						   pg_mbstrlen_with_len(code.p, code.len));
-	else if (r.status == LC_EMPTY)
-		problem = "nothing but white space";
-	else
-		problem = lt_bad_char_phrase(code.p, code.len, r.bad_offset);
 	LT_ERROR(e, ERRCODE_INVALID_TEXT_REPRESENTATION, "lottrace_code_syntax", m->ref,
 			 lt_row_key(e->ri, slot), hint,
 			 "invalid %s \"%s\" (%s): %s", what, c, rest, problem);
@@ -800,7 +825,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 						 mv_what(&m));
 			goto done;
 		}
-		if (!ri->col[LC_LOT].is_code && !check_code_syntax(e, &m, m.lot, false, slot))
+		if (!check_code_syntax(e, &m, m.lot, false, slot))
 			goto done;
 	}
 	else
@@ -827,7 +852,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 			goto done;
 		}
 		for (int k = 0; k < nserials; k++)
-			if (!ri->col[LC_SERIAL].is_code && !check_code_syntax(e, &m, serials[k], true, slot))
+			if (!check_code_syntax(e, &m, serials[k], true, slot))
 				goto done;
 		want = nserials;
 		if (num_cmp(m.qty, DirectFunctionCall1(int4_numeric, Int32GetDatum(want))) != 0)

@@ -6,11 +6,14 @@
  * functions of both types point at the same C functions wherever the type
  * does not show; the ones that raise errors naming the type (input, receive,
  * typmod, casts) have one small entry point per type.  The checking itself
- * is lc_parse() and the ordering lc_natural_cmp(), in lotcode_core.c.
+ * is lc_parse_with() and the ordering lc_natural_cmp(), in lotcode_core.c;
+ * this file adds the server encoding (docs/lotcode.md, "Encodings").
  */
 #include "postgres.h"
 
 #include "catalog/namespace.h"
+#include "catalog/pg_conversion.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "fmgr.h"
@@ -22,14 +25,146 @@
 #include "utils/sortsupport.h"
 #include "utils/syscache.h"
 
+#include "cset.h"
 #include "lotcode.h"
 #include "lotcode_core.h"
 #include "show.h"
 
 #define LT_TYPNAME(serial) ((serial) ? "serialcode" : "lotcode")
 
-#define LT_CSET82_HINT \
-	"Use only A-Z, a-z, 0-9 and ! \" % & ' ( ) * + , - . / : ; < = > ? _ (no spaces)."
+#define LT_CODE_HINT \
+	"A code is 1 to 50 letters, digits, punctuation marks or symbols, with single spaces inside."
+
+/* ---------------------------------------------------------------------
+ * The server encoding
+ *
+ * In a UTF8 database lc_parse() reads the bytes itself.  In any other
+ * database a character is judged by its Unicode code point, found by
+ * converting it alone to UTF-8 with the encoding's built-in conversion;
+ * SQL_ASCII (whose bytes above 0x7F are no characters) and an encoding
+ * without a conversion to UTF-8 have ASCII codes only.  Every server
+ * encoding is ASCII-compatible: a byte below 0x80 is always that ASCII
+ * character, never part of a longer one.
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * The conversion from the database encoding to UTF-8 in pg_catalog (not
+ * the search_path's: the type's input must not depend on it), looked up
+ * once per backend; InvalidOid when there is none.
+ */
+static Oid
+lt_unicode_proc(void)
+{
+	static bool looked = false;
+	static Oid	proc = InvalidOid;
+
+	if (!looked)
+	{
+		int			enc = GetDatabaseEncoding();
+
+		if (enc != PG_UTF8 && enc != PG_SQL_ASCII)
+			proc = FindDefaultConversion(PG_CATALOG_NAMESPACE, enc, PG_UTF8);
+		looked = true;
+	}
+	return proc;
+}
+
+/* Codes may hold characters beyond ASCII in this database. */
+static bool
+lt_unicode_codes(void)
+{
+	return GetDatabaseEncoding() == PG_UTF8 || OidIsValid(lt_unicode_proc());
+}
+
+/*
+ * lc_decoder for a database that is neither UTF8 nor SQL_ASCII: the
+ * character at p, converted alone to UTF-8.  A character that becomes
+ * several code points is judged by the first refused one among them (else
+ * by the first); one with no Unicode equivalent is LC_NO_CP.
+ */
+static size_t
+lt_decode_server(const unsigned char *p, size_t avail, uint32_t *cp, void *arg)
+{
+	int			enc = GetDatabaseEncoding();
+	Oid			proc = lt_unicode_proc();
+	unsigned char src[MAX_MULTIBYTE_CHAR_LEN + 1];
+	unsigned char out[64];
+	int			l;
+	int			done;
+	size_t		outlen;
+	size_t		off = 0;
+	uint32_t	first = LC_NO_CP;
+
+	if (!OidIsValid(proc))
+		return 0;
+	l = pg_encoding_verifymbchar(enc, (const char *) p,
+								 (int) Min(avail, (size_t) MAX_MULTIBYTE_CHAR_LEN));
+	if (l <= 0)
+		return 0;
+	memcpy(src, p, l);
+	src[l] = '\0';
+	done = pg_do_encoding_conversion_buf(proc, enc, PG_UTF8, src, l,
+										 out, sizeof(out), true);
+	*cp = LC_NO_CP;
+	if (done != l)
+		return l;
+	outlen = strnlen((const char *) out, sizeof(out));
+	while (off < outlen)
+	{
+		uint32_t	c;
+		size_t		k = lc_decode_utf8(out + off, outlen - off, &c, NULL);
+
+		if (k == 0)
+			break;
+		if (first == LC_NO_CP)
+			first = c;
+		if (lc_char_class_of(c) != LC_CHAR_OK)
+		{
+			*cp = c;
+			return l;
+		}
+		off += k;
+	}
+	*cp = first;
+	return l;
+}
+
+/*
+ * lc_parse for s[0..len) in the server encoding; see lotcode.h.
+ */
+lc_result
+lt_parse_code(const char *s, int len, size_t maxlen)
+{
+	if (s == NULL || len < 0)
+		len = 0;
+	if (GetDatabaseEncoding() == PG_UTF8)
+		return lc_parse(s, (size_t) len, maxlen);
+	return lc_parse_with(s, (size_t) len, maxlen,
+						 OidIsValid(lt_unicode_proc()) ? lt_decode_server : NULL, NULL);
+}
+
+/*
+ * The character of s[0..len) at byte offset off (< len): its length in
+ * bytes (0 when the bytes are not a character) and code point (LC_NO_CP
+ * when it has none).
+ */
+static size_t
+lt_char_at(const char *s, int len, size_t off, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *) s + off;
+	size_t		avail = (size_t) len - off;
+
+	*cp = LC_NO_CP;
+	if (p[0] < 0x80)
+	{
+		*cp = p[0];
+		return 1;
+	}
+	if (GetDatabaseEncoding() == PG_UTF8)
+		return lc_decode_utf8(p, avail, cp, NULL);
+	return lt_decode_server(p, avail, cp, NULL);
+}
 
 /*
  * True when s[0..len) can be quoted as it is in a message: valid in the
@@ -70,68 +205,142 @@ lt_show_input(const char *s, int len, bool valid)
 	return buf.data;
 }
 
+/* The bytes s[off..off+n) as hex digits, for a character shown by its bytes. */
+static char *
+lt_hex(const char *s, size_t off, size_t n)
+{
+	StringInfoData hex;
+
+	initStringInfo(&hex);
+	for (size_t i = 0; i < n; i++)
+		appendStringInfo(&hex, "%02X", (unsigned char) s[off + i]);
+	return hex.data;
+}
+
+/* What a refused character is, the end of its phrase. */
+static const char *
+lt_class_words(lc_char_class k)
+{
+	switch (k)
+	{
+		case LC_CHAR_CONTROL:
+			return "is a control character";
+		case LC_CHAR_SPACE:
+			return "is white space other than a plain space (U+0020)";
+		case LC_CHAR_DOUBLE_SPACE:
+			return "is a second space in a row";
+		case LC_CHAR_INVISIBLE:
+			return "is an invisible or formatting character";
+		case LC_CHAR_REPLACEMENT:
+			return "is a replacement character, left where a character was lost";
+		case LC_CHAR_PRIVATE:
+			return "is a private-use character";
+		case LC_CHAR_NONCHAR:
+			return "is a noncharacter";
+		case LC_CHAR_SURROGATE:
+			return "is a surrogate";
+		case LC_CHAR_UNMAPPED:
+			return "has no Unicode equivalent";
+		case LC_CHAR_OK:
+			break;
+	}
+	return "is not allowed in a code";
+}
+
 /*
- * The first character outside set 82, at byte offset off, as a phrase for
- * a message; see lotcode.h.
+ * Why s[0..len) is not a code, as a phrase for a message; see lotcode.h.
+ */
+char *
+lt_code_problem_phrase(const char *s, int len, const lc_result *r)
+{
+	if (r->status == LC_BAD_BYTES)
+	{
+		unsigned char c = (unsigned char) s[r->bad_offset];
+
+		if (!lt_unicode_codes())
+			return psprintf("byte 0x%02X at byte position %zu is not ASCII, and codes in a database with encoding \"%s\" are ASCII only",
+							c, r->bad_offset + 1, GetDatabaseEncodingName());
+		return psprintf("byte 0x%02X at byte position %zu is not a valid character in encoding \"%s\"",
+						c, r->bad_offset + 1, GetDatabaseEncodingName());
+	}
+	if (r->status != LC_BAD_CHAR)
+		return pstrdup("not a valid code");
+	if (r->bad_cp == LC_NO_CP)
+	{
+		uint32_t	cp;
+		size_t		clen = lt_char_at(s, len, r->bad_offset, &cp);
+
+		return psprintf("character encoded as 0x%s at position %zu %s",
+						lt_hex(s, r->bad_offset, Max(clen, 1)), r->bad_pos,
+						lt_class_words(r->bad_class));
+	}
+	return psprintf("character U+%04X at position %zu %s",
+					(unsigned int) r->bad_cp, r->bad_pos, lt_class_words(r->bad_class));
+}
+
+/*
+ * The character at byte offset off, which is not in GS1 character set 82,
+ * as a phrase for a message; see lotcode.h.
  */
 char *
 lt_bad_char_phrase(const char *s, int len, size_t off)
 {
 	unsigned char c = (unsigned char) s[off];
-	bool		valid = lt_printable_encoding(s, len);
+	uint32_t	cp;
+	size_t		clen;
 	int			pos;
-	int			clen;
 
-	if (!valid)
+	if (!lt_printable_encoding(s, len))
 		return psprintf("byte 0x%02X at byte position %zu is not in GS1 character set 82",
 						c, off + 1);
 
 	/* 1-based position in characters of the input as given */
 	pos = pg_mbstrlen_with_len(s, (int) off) + 1;
 
-	if (c < 0x80)
-	{
-		if (c >= 0x20 && c < 0x7f)
-			return psprintf("character \"%c\" at position %d is not in GS1 character set 82",
-							c, pos);
-		return psprintf("character U+%04X at position %d is not in GS1 character set 82",
+	if (c >= 0x20 && c < 0x7f)
+		return psprintf("character \"%c\" at position %d is not in GS1 character set 82",
 						c, pos);
-	}
-
-	clen = pg_mbcharcliplen(s + off, len - (int) off, 1);
-	if (clen < 1)
+	clen = lt_char_at(s, len, off, &cp);
+	if (clen == 0)
 		clen = 1;
-	if (GetDatabaseEncoding() == PG_UTF8)
+	if (cp == LC_NO_CP)
+		return psprintf("character encoded as 0x%s at position %d is not in GS1 character set 82",
+						lt_hex(s, off, clen), pos);
+	/* only what a code may hold is quoted: nothing invisible, no control */
+	if (lc_char_class_of(cp) == LC_CHAR_OK && cp >= 0x80)
 		return psprintf("character \"%.*s\" (U+%04X) at position %d is not in GS1 character set 82",
-						clen, s + off,
-						(unsigned int) utf8_to_unicode((const unsigned char *) s + off),
-						pos);
-	else
-	{
-		StringInfoData hex;
-		int			i;
-
-		initStringInfo(&hex);
-		for (i = 0; i < clen; i++)
-			appendStringInfo(&hex, "%02X", (unsigned char) s[off + i]);
-		return psprintf("character \"%.*s\" (encoded as 0x%s) at position %d is not in GS1 character set 82",
-						clen, s + off, hex.data, pos);
-	}
+						(int) clen, s + off, (unsigned int) cp, pos);
+	return psprintf("character U+%04X at position %d is not in GS1 character set 82",
+					(unsigned int) cp, pos);
 }
 
-/* DETAIL for the first character outside set 82: the phrase as a sentence. */
-static char *
-lt_bad_char_detail(const char *s, int len, size_t off)
+/*
+ * The GS1 rule on a code; see lotcode.h.
+ */
+char *
+lt_gs1_phrase(const char *s, int len)
 {
-	char	   *phrase = lt_bad_char_phrase(s, len, off);
+	size_t		off;
 
+	if (s == NULL || len <= 0)
+		return NULL;
+	off = lc_gs1_offset(s, (size_t) len);
+	if (off >= (size_t) len)
+		return NULL;
+	return lt_bad_char_phrase(s, len, off);
+}
+
+/* A phrase as a DETAIL sentence: capitalised, with a full stop. */
+static char *
+lt_sentence(char *phrase)
+{
 	phrase[0] = pg_ascii_toupper((unsigned char) phrase[0]);
 	return psprintf("%s.", phrase);
 }
 
-/* The 22001 problem: a code of len characters over typmod (or 50). */
+/* The 22001 problem: a code of nchars characters over typmod (or 50). */
 static void
-lt_too_long_problem(LtCodeProblem *p, bool serial, int32 typmod, size_t len)
+lt_too_long_problem(LtCodeProblem *p, bool serial, int32 typmod, size_t nchars)
 {
 	int			limit = typmod >= 1 && typmod <= LC_MAX_LEN ? typmod : LC_MAX_LEN;
 
@@ -141,7 +350,7 @@ lt_too_long_problem(LtCodeProblem *p, bool serial, int32 typmod, size_t len)
 		p->message = psprintf("value too long for type %s(%d)", LT_TYPNAME(serial), (int) typmod);
 	else
 		p->message = psprintf("value too long for type %s", LT_TYPNAME(serial));
-	p->detail = psprintf("The code has %zu characters; at most %d are allowed.", len, limit);
+	p->detail = psprintf("The code has %zu characters; at most %d are allowed.", nchars, limit);
 	p->hint = NULL;
 }
 
@@ -160,8 +369,8 @@ lt_check_code(const char *s, int len, bool serial, int32 typmod,
 	else if (len < 0)
 		len = (int) strlen(s);
 
-	r = lc_parse(s, (size_t) len,
-				 typmod >= 1 && typmod <= LC_MAX_LEN ? (size_t) typmod : LC_MAX_LEN);
+	r = lt_parse_code(s, len,
+					  typmod >= 1 && typmod <= LC_MAX_LEN ? (size_t) typmod : LC_MAX_LEN);
 	if (r.status == LC_OK)
 	{
 		if (code)
@@ -173,7 +382,7 @@ lt_check_code(const char *s, int len, bool serial, int32 typmod,
 
 	if (r.status == LC_TOO_LONG)
 	{
-		lt_too_long_problem(problem, serial, typmod, r.len);
+		lt_too_long_problem(problem, serial, typmod, r.nchars);
 		return false;
 	}
 
@@ -182,16 +391,17 @@ lt_check_code(const char *s, int len, bool serial, int32 typmod,
 	problem->status = r.status;
 	problem->message = psprintf("invalid input syntax for type %s: \"%s\"",
 								LT_TYPNAME(serial), lt_show_input(s, len, valid));
+	problem->hint = NULL;
 	if (r.status == LC_EMPTY)
-	{
 		problem->detail = psprintf("A %s must have at least one character other than white space.",
 								   LT_TYPNAME(serial));
-		problem->hint = NULL;
-	}
 	else
 	{
-		problem->detail = lt_bad_char_detail(s, len, r.bad_offset);
-		problem->hint = pstrdup(LT_CSET82_HINT);
+		problem->detail = lt_sentence(lt_code_problem_phrase(s, len, &r));
+		if (r.status == LC_BAD_CHAR)
+			problem->hint = pstrdup(LT_CODE_HINT);
+		else if (!lt_unicode_codes())
+			problem->hint = pstrdup("Codes with characters beyond ASCII need a database whose encoding converts to Unicode, such as UTF8.");
 	}
 	return false;
 }
@@ -287,8 +497,10 @@ lotcode_out(PG_FUNCTION_ARGS)
 }
 
 /*
- * Binary input: the raw bytes of the code, checked exactly like text input
- * (a valid code is ASCII, so no encoding conversion is involved).
+ * Binary input: the code's bytes in the client encoding, as text's binary
+ * input reads them, checked exactly like text input.  When the client
+ * encoding is the server's, the bytes are taken as they are, so bytes that
+ * are not valid there get the type's own 22P02 (not 22021).
  */
 static Datum
 lt_code_recv(FunctionCallInfo fcinfo, bool serial)
@@ -299,6 +511,11 @@ lt_code_recv(FunctionCallInfo fcinfo, bool serial)
 	int			len = buf->len - buf->cursor;
 	text	   *code;
 
+	if (pg_get_client_encoding() != GetDatabaseEncoding())
+	{
+		bytes = pg_client_to_server(bytes, len);
+		len = (int) strlen(bytes);
+	}
 	code = lt_make_code(bytes, len, serial, typmod, NULL);
 	buf->cursor = buf->len;
 	PG_RETURN_TEXT_P(code);
@@ -321,7 +538,8 @@ serialcode_recv(PG_FUNCTION_ARGS)
 }
 
 /*
- * Binary output (both types): the raw bytes of the code.
+ * Binary output (both types): the code's bytes in the client encoding, as
+ * text's binary output writes them.
  */
 PG_FUNCTION_INFO_V1(lotcode_send);
 Datum
@@ -331,7 +549,7 @@ lotcode_send(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
-	pq_sendbytes(&buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	pq_sendtext(&buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -403,17 +621,22 @@ lt_enforce_typmod(FunctionCallInfo fcinfo, bool serial)
 	Datum		d = PG_GETARG_DATUM(0);
 	int32		typmod = PG_GETARG_INT32(1);
 	text	   *t;
-	size_t		len;
+	int			len;
+	int			nchars;
 
 	if (typmod < 1)
 		PG_RETURN_DATUM(d);
 	t = DatumGetTextPP(d);
 	len = VARSIZE_ANY_EXHDR(t);
-	if (len > (size_t) typmod)
+	/* a character is at least one byte: a short code needs no counting */
+	if (len <= typmod)
+		PG_RETURN_DATUM(d);
+	nchars = pg_mbstrlen_with_len(VARDATA_ANY(t), len);
+	if (nchars > typmod)
 	{
 		LtCodeProblem problem;
 
-		lt_too_long_problem(&problem, serial, typmod, len);
+		lt_too_long_problem(&problem, serial, typmod, (size_t) nchars);
 		lt_raise_code_problem(&problem, NULL, NULL);
 	}
 	PG_RETURN_DATUM(d);
@@ -562,8 +785,10 @@ lotcode_cmp(PG_FUNCTION_ARGS)
  * A text value is compared as the code its input would make: the
  * surrounding white space is trimmed, the rest is compared in natural
  * order, and equality is byte equality.  A text that is no valid code
- * (a space inside, too long, empty) still has a place in that order, so
- * the comparison never fails; lc_natural_cmp() is total over any bytes.
+ * (two spaces in a row, a control character, too long, empty) still has a
+ * place in that order, so the comparison never fails: only the trim
+ * (lc_trim) is applied, no character is judged, and lc_natural_cmp() is
+ * total over any bytes.
  * These are the cross-type members of the btree families, which lets
  * `code_col = $1::text` use the code's index.
  * ---------------------------------------------------------------------
@@ -575,11 +800,13 @@ lt_cmp_code_text(FunctionCallInfo fcinfo, int code_arg)
 {
 	text	   *c = PG_GETARG_TEXT_PP(code_arg);
 	text	   *t = PG_GETARG_TEXT_PP(1 - code_arg);
-	lc_result	r = lc_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), LC_MAX_LEN);
+	size_t		start;
+	size_t		len;
 	int			cmp;
 
+	lc_trim(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &start, &len);
 	cmp = lc_natural_cmp(VARDATA_ANY(c), VARSIZE_ANY_EXHDR(c),
-						 VARDATA_ANY(t) + r.start, r.len);
+						 VARDATA_ANY(t) + start, len);
 	PG_FREE_IF_COPY(c, code_arg);
 	PG_FREE_IF_COPY(t, 1 - code_arg);
 	return code_arg == 0 ? cmp : -cmp;
@@ -614,12 +841,16 @@ text_as_code_cmp(PG_FUNCTION_ARGS)
 {
 	text	   *a = PG_GETARG_TEXT_PP(0);
 	text	   *b = PG_GETARG_TEXT_PP(1);
-	lc_result	ra = lc_parse(VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a), LC_MAX_LEN);
-	lc_result	rb = lc_parse(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), LC_MAX_LEN);
+	size_t		astart,
+				alen,
+				bstart,
+				blen;
 	int			cmp;
 
-	cmp = lc_natural_cmp(VARDATA_ANY(a) + ra.start, ra.len,
-						 VARDATA_ANY(b) + rb.start, rb.len);
+	lc_trim(VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a), &astart, &alen);
+	lc_trim(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &bstart, &blen);
+	cmp = lc_natural_cmp(VARDATA_ANY(a) + astart, alen,
+						 VARDATA_ANY(b) + bstart, blen);
 	PG_FREE_IF_COPY(a, 0);
 	PG_FREE_IF_COPY(b, 1);
 	PG_RETURN_INT32(cmp);

@@ -3,10 +3,12 @@
  * (the trigger engine, the GS1 functions).
  *
  * A lotcode or serialcode Datum is a plain varlena holding the trimmed code
- * (1..50 bytes of GS1 character set 82, so pure ASCII), laid out exactly like
- * text: PointerGetDatum() of the text * returned below is a valid value of
- * either type, and DatumGetTextPP() reads one.  For ordering use
- * lc_natural_cmp() from lotcode_core.h; equality is byte equality.
+ * (1..50 characters in the server encoding, docs/lotcode.md), laid out
+ * exactly like text: PointerGetDatum() of the text * returned below is a
+ * valid value of either type, and DatumGetTextPP() reads one.  For ordering
+ * use lc_natural_cmp() from lotcode_core.h; equality is byte equality.
+ * Whether a code is GS1-safe (character set 82 only) is a separate rule:
+ * lc_gs1_offset() and lt_gs1_phrase().
  */
 #ifndef LOTTRACE_LOTCODE_H
 #define LOTTRACE_LOTCODE_H
@@ -17,8 +19,9 @@
 
 /*
  * Why a string is not a valid code, ready for ereport().  sqlerrcode is
- * ERRCODE_INVALID_TEXT_REPRESENTATION (22P02: empty, or a character outside
- * set 82) or ERRCODE_STRING_DATA_RIGHT_TRUNCATION (22001: too long).  The
+ * ERRCODE_INVALID_TEXT_REPRESENTATION (22P02: empty, a character a code may
+ * not hold, bytes that are no character) or
+ * ERRCODE_STRING_DATA_RIGHT_TRUNCATION (22001: too long).  The
  * strings are palloc'd in the current memory context and follow the message
  * style guide; message is the type's own ("invalid input syntax for type
  * lotcode: "..."" / "value too long for type lotcode(20)").
@@ -26,9 +29,9 @@
 typedef struct LtCodeProblem
 {
 	int			sqlerrcode;
-	lc_status	status;			/* LC_EMPTY, LC_BAD_CHAR or LC_TOO_LONG */
+	lc_status	status;			/* LC_EMPTY, LC_BAD_CHAR, LC_BAD_BYTES, LC_TOO_LONG */
 	char	   *message;
-	char	   *detail;			/* e.g. Character "~" at position 3 is not ... */
+	char	   *detail;			/* e.g. Character U+0009 at position 3 is ... */
 	char	   *hint;			/* NULL when there is nothing to add */
 } LtCodeProblem;
 
@@ -74,14 +77,41 @@ extern text *lt_make_code(const char *s, int len, bool serial, int32 typmod,
 						  const char *constraint);
 
 /*
- * The first bad character of s[0..len), at byte offset off (lc_parse's
- * bad_offset), as a phrase for a message, the words of the type's own
- * DETAIL: 'character "~" at position 3 is not in GS1 character set 82',
- * 'character "\u200b" (U+200B) at position 3 ...' (code point and 1-based
- * character position); bytes not valid in the server encoding as
+ * lc_parse() for s[0..len) in the server encoding (docs/lotcode.md,
+ * "Encodings"): offsets in the result are byte offsets into s, positions
+ * count characters of s.  maxlen as for lc_parse.  Raises nothing.
+ */
+extern lc_result lt_parse_code(const char *s, int len, size_t maxlen);
+
+/*
+ * Why s[0..len) is not a code, for a result r of lt_parse_code() with
+ * status LC_BAD_CHAR or LC_BAD_BYTES, as a phrase for a message (the words
+ * of the type's own DETAIL): 'character U+0009 at position 3 is a control
+ * character', 'character U+0020 at position 5 is a second space in a row',
+ * 'byte 0xFF at byte position 2 is not a valid character in encoding
+ * "UTF8"'.  palloc'd.
+ */
+extern char *lt_code_problem_phrase(const char *s, int len, const lc_result *r);
+
+/*
+ * The character of s[0..len) at byte offset off, outside GS1 character set
+ * 82, as a phrase for a message: 'character " " at position 4 is not in GS1
+ * character set 82', 'character "é" (U+00E9) at position 4 ...' (code point
+ * and 1-based character position; control and invisible characters by
+ * their code point only); bytes not valid in the server encoding as
  * 'byte 0xE2 at byte position 3 ...'.  palloc'd.
  */
 extern char *lt_bad_char_phrase(const char *s, int len, size_t off);
+
+/*
+ * The GS1 rule on a code s[0..len): NULL when every character is in GS1
+ * character set 82, else lt_bad_char_phrase() of the first one that is not.
+ *
+ *     char *why = lt_gs1_phrase(code, len);
+ *     if (why && item->gs1_codes)
+ *         ereport(ERROR, ... errmsg("invalid lot code \"%s\": %s", ..., why) ...);
+ */
+extern char *lt_gs1_phrase(const char *s, int len);
 
 /*
  * OID of lottrace.lotcode (serial false) or lottrace.serialcode, looked up

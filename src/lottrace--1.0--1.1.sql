@@ -2478,3 +2478,35 @@ END
 $$;
 
 SELECT lottrace._refresh_movements();
+
+-- ==== Lot and serial codes beyond GS1 character set 82 (issue 13, point 6b)
+-- From 1.1 lotcode and serialcode take 1 to 50 printable characters of any
+-- script, with single spaces inside (docs/lotcode.md lists what stays
+-- refused), so that ERP history such as 'LOT 7/26' or codes with accented
+-- letters and other scripts can be attached (this section stays ASCII: the
+-- script is read in the database's encoding).  GS1 character set 82
+-- becomes a rule of the engine: a typed code of a governed row outside it
+-- is refused (22P02, lottrace_code_syntax) unless the item has gs1_codes =
+-- false; generated codes always keep to it.
+--
+--     UPDATE lottrace.item SET gs1_codes = false WHERE item = 'CHEESE';
+ALTER TABLE lottrace.item ADD COLUMN gs1_codes boolean NOT NULL DEFAULT true;
+COMMENT ON COLUMN lottrace.item.gs1_codes IS
+  'Lot and serial codes written into attached tables must be GS1 character set 82 (A-Z a-z 0-9 ! " % & '' ( ) * + , - . / : ; < = > ? _, no spaces), as barcodes need; false accepts every valid lotcode / serialcode (spaces, accented letters, other scripts). Generated codes keep to set 82 either way.';
+
+COMMENT ON TYPE lottrace.lotcode IS
+  'lot code: 1 to 50 printable characters (letters and digits of any script, punctuation, symbols, single spaces inside; white space around it trimmed), case kept, natural order (L2 < L10); lotcode(n) limits the length';
+COMMENT ON TYPE lottrace.serialcode IS
+  'serial code: 1 to 50 printable characters (letters and digits of any script, punctuation, symbols, single spaces inside; white space around it trimmed), case kept, natural order (L2 < L10); serialcode(n) limits the length';
+COMMENT ON FUNCTION lottrace.lotcode_in(cstring, oid, integer) IS
+  'I/O: lotcode input (trims white space; 1 to 50 printable characters, no control or invisible characters, single spaces inside)';
+COMMENT ON FUNCTION lottrace.serialcode_in(cstring, oid, integer) IS
+  'I/O: serialcode input (trims white space; 1 to 50 printable characters, no control or invisible characters, single spaces inside)';
+COMMENT ON FUNCTION lottrace.lotcode_recv(internal, oid, integer) IS
+  'I/O: lotcode binary input (the code''s bytes in the client encoding, as for text, checked like text input)';
+COMMENT ON FUNCTION lottrace.serialcode_recv(internal, oid, integer) IS
+  'I/O: serialcode binary input (the code''s bytes in the client encoding, as for text, checked like text input)';
+COMMENT ON FUNCTION lottrace.lotcode_send(lottrace.lotcode) IS
+  'I/O: lotcode binary output (the code''s bytes in the client encoding, as for text)';
+COMMENT ON FUNCTION lottrace.serialcode_send(lottrace.serialcode) IS
+  'I/O: serialcode binary output (the code''s bytes in the client encoding, as for text)';

@@ -24,8 +24,9 @@
 
 #include "codefmt.h"
 #include "config.h"
-#include "next_code.h"
+#include "lotcode.h"
 #include "lotcode_core.h"
+#include "next_code.h"
 #include "show.h"
 #include "spi_util.h"
 
@@ -166,8 +167,10 @@ lt_next_code(LtCodeType *ct, cf_context *ctx, cf_error *err)
 		}
 	}
 
-	lr = lc_parse(code, len, LC_MAX_LEN);
-	if (lr.status != LC_OK || lr.start != 0 || lr.len != len)
+	/* generated codes are GS1-safe, whatever the item allows in typed codes */
+	lr = lt_parse_code(code, (int) len, LC_MAX_LEN);
+	if (lr.status != LC_OK || lr.start != 0 || lr.len != len ||
+		lc_gs1_offset(code, len) != len)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("code type \"%s\" made \"%s\", which is not a valid %s code",

@@ -102,8 +102,8 @@ public class JdbcParams {
                   "t".equals(one(c, "SELECT ? > 'L2'::lottrace.lotcode", "L10")));
             check("'S9'::lottrace.serialcode < ? (setString \"S10\")",
                   "t".equals(one(c, "SELECT 'S9'::lottrace.serialcode < ?", "S10")));
-            check("'L2'::lottrace.lotcode = ? (\"L 2\", not a code): false, no error",
-                  "f".equals(one(c, "SELECT 'L2'::lottrace.lotcode = ?", "L 2")));
+            check("'L2'::lottrace.lotcode = ? (\"L  2\", not a code): false, no error",
+                  "f".equals(one(c, "SELECT 'L2'::lottrace.lotcode = ?", "L  2")));
 
             // WHERE, the index
             check("WHERE lot = ? (\"LC3\") finds id 3",
@@ -207,8 +207,8 @@ public class JdbcParams {
                   "t".equals(one(c, "SELECT 'L2'::lottrace.lotcode < ?", "L10")));
             check("stringtype=unspecified: WHERE lot = ? (\"LC3\") finds id 3",
                   "3".equals(one(c, "SELECT id FROM stock_lot WHERE lot = ?", "LC3")));
-            String st = sqlstateOf(c, "SELECT 'L2'::lottrace.lotcode = ?", "L 2");
-            check("stringtype=unspecified: \"L 2\" is read as a lotcode and fails with 22P02 (got " + st + ")",
+            String st = sqlstateOf(c, "SELECT 'L2'::lottrace.lotcode = ?", "L  2");
+            check("stringtype=unspecified: \"L  2\" is read as a lotcode and fails with 22P02 (got " + st + ")",
                   "22P02".equals(st));
         }
     }

@@ -108,12 +108,13 @@ def main():
 
     # the unknown OID reads the value as a code: a bad one is refused; as
     # text it is a text that equals no code
-    st = sqlstate_of(conn, "SELECT 'L2'::lottrace.lotcode = %s", ["L 2"])
-    check(f"%s 'L 2' (unknown -> lotcode) fails with 22P02 (got {st})", st == "22P02")
-    st = sqlstate_of(conn, "SELECT 'L2'::lottrace.lotcode = %b", ["L 2"])
-    check(f"%b 'L 2' (text) is no error (got {st})", st is None)
-    check("%b 'L 2' equals no code",
-          one(cur, "SELECT count(*) FROM stock_lot WHERE lot = %b", ["L 2"]) == 0)
+    # (two spaces in a row: no code since 1.1, when single spaces became valid)
+    st = sqlstate_of(conn, "SELECT 'L2'::lottrace.lotcode = %s", ["L  2"])
+    check(f"%s 'L  2' (unknown -> lotcode) fails with 22P02 (got {st})", st == "22P02")
+    st = sqlstate_of(conn, "SELECT 'L2'::lottrace.lotcode = %b", ["L  2"])
+    check(f"%b 'L  2' (text) is no error (got {st})", st is None)
+    check("%b 'L  2' equals no code",
+          one(cur, "SELECT count(*) FROM stock_lot WHERE lot = %b", ["L  2"]) == 0)
 
     # ------------------------------------------------ WHERE and the index
     check("WHERE lot = %b ('LC3') finds id 3",
@@ -140,7 +141,7 @@ def main():
           "(lot = 'LC3'::text)" in p, p)
     check("WHERE lot = ANY (%b) (text[]) finds ids 3, 10",
           [r[0] for r in cur.execute("SELECT id FROM stock_lot WHERE lot = ANY (%b) ORDER BY id",
-                                     [["LC3", " LC10", "L 2"]])] == [3, 10])
+                                     [["LC3", " LC10", "L  2"]])] == [3, 10])
 
     # ------------------------------------------------ server-side prepared
     # prepare=True: psycopg's own protocol-level prepared statement, typed
@@ -209,7 +210,13 @@ def main():
               one(lcur, "SELECT pg_typeof(%b)::text", [LotCode("LC3")]) == "lottrace.lotcode")
         check("binary lotcode parameter ' LC3 ' (trimmed like input) finds id 3",
               one(lcur, "SELECT id FROM stock_lot WHERE lot = %b", [LotCode(" LC3 ")]) == 3)
-    for bad, want in (("L 2", "22P02"), ("L~2", "22P02"), ("   ", "22P02"), ("L" * 51, "22001")):
+        # a code beyond GS1 character set 82 (1.1): the client encoding's bytes
+        check("binary lotcode parameter 'Café 7' is the code 'Café 7'",
+              one(lcur, "SELECT %b::text", [LotCode("Café 7")]) == "Café 7")
+    with conn.cursor(binary=True) as bcur:
+        got = one(bcur, "SELECT 'Café 7'::lottrace.lotcode")
+        check(f"binary result of 'Café 7': its UTF-8 bytes ({got!r})", got == "Café 7".encode())
+    for bad, want in (("L  2", "22P02"), ("L\t2", "22P02"), ("   ", "22P02"), ("L" * 51, "22001")):
         with conn.cursor() as lcur:
             lcur.adapters.register_dumper(LotCode, LotCodeBinaryDumper)
             try:

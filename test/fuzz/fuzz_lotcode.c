@@ -11,15 +11,25 @@
  *
  * lc_parse, on the whole input and on each of its newline-separated parts,
  * with maxlen 0, 1, 10, 20, 49, 50, 51 and SIZE_MAX:
- *   - the status is one of the four, start + len lies within the input;
+ *   - the status is one of the five, start + len lies within the input;
  *   - everything outside [start, start + len) is white space and the ends
- *     of that range are not (the trim is exact);
+ *     of that range are not (the trim is exact, and lc_trim agrees);
  *   - LC_EMPTY iff the input is all white space;
- *   - LC_BAD_CHAR: bad_offset is the first byte of the trimmed range that
- *     is not in GS1 character set 82;
- *   - LC_OK: 1..maxlen bytes, all in set 82 (maxlen 0 or > 50 acts as 50);
- *     LC_TOO_LONG: all in set 82 but longer than maxlen;
- *   - the results for different maxlen agree on everything but the status.
+ *   - walking the trimmed range character by character with
+ *     lc_decode_utf8 and lc_char_class_of finds the same first problem:
+ *     LC_BAD_BYTES where the bytes do not decode, LC_BAD_CHAR where a
+ *     character's class is not LC_CHAR_OK or a space follows a space (with
+ *     its code point, class, byte offset and 1-based character position,
+ *     leading white space counted);
+ *   - LC_OK: 1..maxlen characters (maxlen 0 or > 50 acts as 50);
+ *     LC_TOO_LONG: more than maxlen; nchars is the count of the walk;
+ *   - the results for different maxlen agree on everything but the status;
+ *   - a valid code parses again as itself (start 0, the same length);
+ *   - lc_parse_with without a decoder (ASCII only) gives the same answer as
+ *     lc_parse on input without bytes above 0x7F, and otherwise stops at
+ *     the first such byte at the latest, as LC_BAD_BYTES.
+ * lc_gs1_offset on each part: every byte before the offset is in set 82,
+ * the byte at it is not; a valid GS1-safe code is ASCII.
  *
  * lc_natural_cmp, on the parts a, b, c (input split at the first two
  * newlines) and the trimmed codes:
@@ -33,6 +43,7 @@
  */
 #include "lotcode_core.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,11 +55,56 @@ LC_MAX_LEN + 1, (size_t) -1};
 
 #define NMAXLEN (sizeof(maxlens) / sizeof(maxlens[0]))
 
+/* The first problem of the trimmed range, found by walking it. */
+static void
+walk(const unsigned char *u, size_t start, size_t end, lc_result *w)
+{
+	size_t		pos = start;
+	bool		prev_space = false;
+
+	memset(w, 0, sizeof(*w));
+	w->status = LC_OK;
+	for (size_t i = start; i < end;)
+	{
+		uint32_t	cp = 0;
+		size_t		l = lc_decode_utf8(u + i, end - i, &cp, NULL);
+		lc_char_class k;
+
+		pos++;
+		if (l == 0)
+		{
+			w->status = LC_BAD_BYTES;
+			w->bad_offset = i;
+			w->bad_pos = pos;
+			return;
+		}
+		FUZZ_CHECK(l <= 4 && l <= end - i);
+		k = lc_char_class_of(cp);
+		if (k == LC_CHAR_OK && cp == ' ' && prev_space)
+			k = LC_CHAR_DOUBLE_SPACE;
+		if (k != LC_CHAR_OK)
+		{
+			w->status = LC_BAD_CHAR;
+			w->bad_offset = i;
+			w->bad_pos = pos;
+			w->bad_cp = cp;
+			w->bad_class = k;
+			return;
+		}
+		prev_space = (cp == ' ');
+		w->nchars++;
+		i += l;
+	}
+}
+
 static void
 check_parse(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *) s;
 	lc_result	first;
+	lc_result	w;
+	size_t		tstart,
+				tlen;
 
 	for (size_t k = 0; k < NMAXLEN; k++)
 	{
@@ -57,8 +113,8 @@ check_parse(const char *s, size_t n)
 		lc_result	r = lc_parse(s, n, maxlen);
 		size_t		end;
 
-		FUZZ_CHECK(r.status == LC_OK || r.status == LC_EMPTY ||
-				   r.status == LC_BAD_CHAR || r.status == LC_TOO_LONG);
+		FUZZ_CHECK(r.status == LC_OK || r.status == LC_EMPTY || r.status == LC_BAD_CHAR ||
+				   r.status == LC_BAD_BYTES || r.status == LC_TOO_LONG);
 		FUZZ_CHECK(r.start <= n && r.len <= n - r.start);
 		end = r.start + r.len;
 
@@ -70,27 +126,39 @@ check_parse(const char *s, size_t n)
 		if (r.len > 0)
 			FUZZ_CHECK(!ascii_space(u[r.start]) && !ascii_space(u[end - 1]));
 		FUZZ_CHECK((r.status == LC_EMPTY) == (r.len == 0));
+		lc_trim(s, n, &tstart, &tlen);
+		FUZZ_CHECK(tstart == r.start && tlen == r.len);
 
-		switch (r.status)
+		/* the same first problem as a walk over the characters */
+		if (r.status != LC_EMPTY)
 		{
-			case LC_EMPTY:
-				break;
-			case LC_BAD_CHAR:
-				FUZZ_CHECK(r.bad_offset >= r.start && r.bad_offset < end);
-				FUZZ_CHECK(!cset82_char(u[r.bad_offset]));
-				for (size_t i = r.start; i < r.bad_offset; i++)
-					FUZZ_CHECK(cset82_char(u[i]));
-				break;
-			case LC_OK:
-			case LC_TOO_LONG:
-				FUZZ_CHECK(r.bad_offset == 0);
-				for (size_t i = r.start; i < end; i++)
-					FUZZ_CHECK(cset82_char(u[i]));
-				if (r.status == LC_OK)
-					FUZZ_CHECK(r.len >= 1 && r.len <= eff && r.len <= LC_MAX_LEN);
-				else
-					FUZZ_CHECK(r.len > eff);
-				break;
+			walk(u, r.start, end, &w);
+			switch (r.status)
+			{
+				case LC_BAD_BYTES:
+					FUZZ_CHECK(w.status == LC_BAD_BYTES);
+					FUZZ_CHECK(r.bad_offset == w.bad_offset && r.bad_pos == w.bad_pos);
+					FUZZ_CHECK(r.bad_offset >= r.start && r.bad_offset < end);
+					break;
+				case LC_BAD_CHAR:
+					FUZZ_CHECK(w.status == LC_BAD_CHAR);
+					FUZZ_CHECK(r.bad_offset == w.bad_offset && r.bad_pos == w.bad_pos &&
+							   r.bad_cp == w.bad_cp && r.bad_class == w.bad_class);
+					FUZZ_CHECK(r.bad_class != LC_CHAR_OK && r.bad_class != LC_CHAR_UNMAPPED);
+					FUZZ_CHECK(r.bad_pos > r.start && r.bad_pos <= r.bad_offset + 1);
+					break;
+				case LC_OK:
+				case LC_TOO_LONG:
+					FUZZ_CHECK(w.status == LC_OK && r.nchars == w.nchars);
+					FUZZ_CHECK(r.nchars <= r.len && r.len <= 4 * r.nchars);
+					if (r.status == LC_OK)
+						FUZZ_CHECK(r.nchars >= 1 && r.nchars <= eff);
+					else
+						FUZZ_CHECK(r.nchars > eff);
+					break;
+				case LC_EMPTY:
+					break;
+			}
 		}
 
 		/* maxlen changes the status between OK and TOO_LONG, nothing else */
@@ -99,11 +167,57 @@ check_parse(const char *s, size_t n)
 		else
 		{
 			FUZZ_CHECK(r.start == first.start && r.len == first.len);
-			if (first.status == LC_EMPTY || first.status == LC_BAD_CHAR)
-				FUZZ_CHECK(r.status == first.status && r.bad_offset == first.bad_offset);
+			if (first.status == LC_EMPTY || first.status == LC_BAD_CHAR ||
+				first.status == LC_BAD_BYTES)
+				FUZZ_CHECK(r.status == first.status && r.bad_offset == first.bad_offset &&
+						   r.bad_pos == first.bad_pos);
 			else
-				FUZZ_CHECK(r.status == LC_OK || r.status == LC_TOO_LONG);
+				FUZZ_CHECK((r.status == LC_OK || r.status == LC_TOO_LONG) &&
+						   r.nchars == first.nchars);
 		}
+	}
+
+	/* a valid code is a fixed point */
+	if (first.status == LC_OK || first.status == LC_TOO_LONG)
+	{
+		lc_result	again = lc_parse(s + first.start, first.len, 0);
+
+		FUZZ_CHECK(again.start == 0 && again.len == first.len && again.nchars == first.nchars);
+	}
+
+	/* ASCII only */
+	{
+		lc_result	a = lc_parse_with(s, n, 0, NULL, NULL);
+		lc_result	full = lc_parse(s, n, 0);
+		size_t		high = 0;
+
+		while (high < n && u[high] < 0x80)
+			high++;
+		FUZZ_CHECK(a.start == full.start && a.len == full.len);
+		if (high == n)
+			FUZZ_CHECK(a.status == full.status && a.nchars == full.nchars &&
+					   a.bad_offset == full.bad_offset && a.bad_pos == full.bad_pos);
+		else
+		{
+			FUZZ_CHECK(a.status == LC_BAD_BYTES || a.status == LC_BAD_CHAR);
+			FUZZ_CHECK(a.bad_offset <= high);
+			FUZZ_CHECK(a.status == LC_BAD_CHAR || a.bad_offset == high);
+		}
+	}
+
+	/* GS1 safety */
+	{
+		size_t		g = lc_gs1_offset(s, n);
+
+		FUZZ_CHECK(g <= n);
+		for (size_t i = 0; i < g; i++)
+			FUZZ_CHECK(cset82_char(u[i]));
+		if (g < n)
+			FUZZ_CHECK(!cset82_char(u[g]));
+		if (first.status == LC_OK &&
+			lc_gs1_offset(s + first.start, first.len) == first.len)
+			for (size_t i = first.start; i < first.start + first.len; i++)
+				FUZZ_CHECK(u[i] < 0x80);
 	}
 }
 

@@ -2,7 +2,9 @@
 # Extreme but valid register values survive pg_dump -> pg_restore: lots at
 # both ends of the range of type date (start 5874897-12-01, expiry
 # 5874897-12-31 computed by the triggers, expiry 4714-11-24 BC given),
-# expiry infinity, 50-character codes of every GS1 character, unicode and
+# expiry infinity, 50-character codes of every GS1 character, a lot and a
+# serial with a space and accented letters (an item with gs1_codes = false,
+# which must survive too: the restored database moves that lot), unicode and
 # control characters in notes, quantities with 30 decimals and 40 integer
 # digits, a serial with an infinite expiry, status history with unicode
 # notes, genealogy, and counters at large values.  The database is dumped
@@ -30,6 +32,7 @@ INSERT INTO lottrace.item (item, lot_tracked, lot_validity_days, block_days, war
   ('ENDM', true, 36500, 0, NULL, 'month_end');
 INSERT INTO lottrace.item (item, lot_tracked, lot_code_type, lot_validity_days) VALUES ('GEN', true, 'BIG', 36500);
 INSERT INTO lottrace.item (item, serial_tracked, serial_code_type, serial_validity_days) VALUES ('PUMP', true, 'SN', 36500);
+INSERT INTO lottrace.item (item, lot_tracked, serial_tracked, gs1_codes) VALUES ('WIDE', true, true, false);
 CREATE TABLE moves (id bigserial PRIMARY KEY, d date, wh text, item text, lot text, serial text,
                     qty numeric, reason text, exp date, doc text, batch text);
 SELECT lottrace.attach('moves', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot', serial => 'serial',
@@ -45,6 +48,10 @@ INSERT INTO moves (d, wh, item, lot, qty, reason, exp) VALUES
 -- a 50-character code of GS1 characters, in a unicode warehouse
 INSERT INTO moves (d, wh, item, lot, qty, reason) VALUES
   ('2026-01-01', 'Lager Süd ☃', 'MILK', $$!"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTU$$, 7, 'IN');
+-- codes beyond GS1 character set 82: a space and accented letters
+INSERT INTO moves (d, wh, item, lot, serial, qty, reason) VALUES
+  ('2026-01-01', 'W1', 'WIDE', 'LOT 7/26 Café', 'Nº 7 Åsa', 1, 'IN'),
+  ('2026-01-01', 'W1', 'WIDE', 'LOT 7/26 Café', 'Nº 8 Åsa', 1, 'IN');
 -- generated codes near the top of an 18-digit counter; serials; production genealogy
 INSERT INTO moves (d, wh, item, qty, reason) SELECT '2026-01-01', 'W1', 'GEN', 1, 'IN' FROM generate_series(1, 3);
 INSERT INTO moves (d, wh, item, serial, qty, reason) VALUES ('2026-01-01', 'W1', 'PUMP', 'S999999', 1, 'IN');
@@ -104,7 +111,8 @@ SQL
 }
 snapshot src "$work/src.snap"
 for want in '5874897-12-31' '4714-11-24 BC' 'infinity' '123456789012345678901234567890123456789.123456789012345678901234567890' \
-            '0.000000000000000000000000000001' 'B999999999999999992' '日本語' 'кириллица'; do
+            '0.000000000000000000000000000001' 'B999999999999999992' '日本語' 'кириллица' \
+            'LOT 7/26 Café' 'Nº 8 Åsa'; do
   grep -qF -- "$want" "$work/src.snap" || fail "the source lacks $want"
 done
 echo "source snapshot: $(wc -l <"$work/src.snap") lines"
@@ -125,6 +133,8 @@ SET datestyle = ISO;
 INSERT INTO moves (d, wh, item, qty, reason) VALUES ('2026-01-03', 'W1', 'GEN', 1, 'IN') RETURNING lot;
 SELECT lottrace.next_code('SN', '{}');
 INSERT INTO moves (d, wh, item, lot, qty, reason) VALUES ('2026-01-03', 'W1', 'MILK', 'END', 1, 'OUT');
+INSERT INTO moves (d, wh, item, lot, serial, qty, reason) VALUES ('2026-01-03', 'W1', 'WIDE', 'LOT 7/26 Café', 'Nº 7 Åsa', 1, 'OUT');
+SELECT lot || ' ' || on_hand FROM lottrace.lot_register WHERE item = 'WIDE';
 SELECT count(*) FROM lottrace.verify();
 SQL
 }
@@ -133,6 +143,7 @@ more dst >"$work/more-dst.out" 2>&1
 cat "$work/more-dst.out"
 diff "$work/more-src.out" "$work/more-dst.out" || fail "the restored database goes on otherwise than the source"
 grep -qx 'B999999999999999993' "$work/more-dst.out" || fail "the GEN counter did not continue"
+grep -qx 'LOT 7/26 Café 1' "$work/more-dst.out" || fail "the restored lot 'LOT 7/26 Café' (gs1_codes = false) did not move"
 echo "== the update from 1.0 refuses items over the 36500-day limit"
 pgc_psql src -c "CREATE DATABASE old" >/dev/null
 pgc_psql src -d old -q -c "SET client_min_messages = warning" -c "CREATE EXTENSION lottrace VERSION '1.0'" \

@@ -172,7 +172,16 @@ INSERT INTO mv (item, qty, wh, lot) VALUES ('MILK', -4, 'W1', 'L10');
 SELECT lottrace.set_lot_status('MILK', 'L2', 'QUARANTINE', 'held before the update');
 SQL
   before=$(q "$db" "SELECT string_agg(l.code::text || ':' || l.status || ':' || l.stock, ',' ORDER BY l.code) FROM lottrace.lot l")
+  # the new library on the old schema: items without gs1_codes keep to set 82
+  got=$(q "$db" "INSERT INTO mv (item, qty, wh, lot) VALUES ('MILK', 1, 'W1', 'L 13')" 2>&1) \
+    && fail "before the update a code with a space was taken in"
+  case "$got" in
+    *'invalid lot code "L 13"'*'character " " at position 2 is not in GS1 character set 82'*) ;;
+    *) fail "before the update, 'L 13' was not refused by the GS1 rule: $got" ;;
+  esac
   q "$db" "ALTER EXTENSION lottrace UPDATE" >/dev/null
+  [ "$(q "$db" "SELECT string_agg(item || '=' || gs1_codes, ',') FROM lottrace.item")" = "MILK=true" ] \
+    || fail "the update did not give the existing item gs1_codes = true"
   after=$(q "$db" "SELECT string_agg(l.code::text || ':' || l.status || ':' || l.stock, ',' ORDER BY l.code) FROM lottrace.lot l")
   [ "$before" = "$after" ] || fail "the lot register changed in the update: $before -> $after"
   bad=$(q "$db" "SELECT count(*) FROM lottrace.verify()")
