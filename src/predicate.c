@@ -212,6 +212,7 @@ check_walker(Node *node, PredCheck *pc)
 		case T_ArrayExpr:
 			check_type(((ArrayExpr *) node)->array_typeid);
 			break;
+		case T_List:			/* the arguments of ArrayExpr, CoalesceExpr ... */
 		case T_BoolExpr:
 		case T_CoalesceExpr:
 			break;

@@ -48,7 +48,7 @@ for dir in test/erp/*/; do
     esac >>"$log" 2>&1 || { ok=0; echo "FAILED: $name at $(basename "$step")"; break; }
   done
   if [ $ok = 1 ]; then
-    echo "ok: $name ($(grep -c '^NOTICE:  ok:' "$log") checks)"
+    echo "ok: $name ($(grep -c 'NOTICE:  ok:' "$log") checks)"
   else
     bad=$((bad + 1))
     tail -n 20 "$log" | sed 's/^/    /'
