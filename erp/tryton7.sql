@@ -203,9 +203,9 @@ DECLARE
   r record;
 BEGIN
   FOR r IN
-    SELECT i.product::text AS parent_item, il.number AS parent_lot,
-           o.product::text AS child_item, ol.number AS child_lot,
-           sum(i.internal_quantity) AS qty
+    SELECT i.product::text AS parent_item, il.number::text AS parent_lot,
+           o.product::text AS child_item, ol.number::text AS child_lot,
+           sum(i.internal_quantity)::numeric AS qty
       FROM stock_move i
       JOIN stock_lot il ON il.id = i.lot
       JOIN lottrace.item ii ON ii.item = i.product::text AND ii.lot_tracked
