@@ -70,6 +70,10 @@
 --                                           -- on product_template,
 --                                           -- product_product, stock_location,
 --                                           -- stock_lot and production
+--   -- detach() (1.1) leaves the lookup guards attach put on stock_lot; they
+--   -- refuse nothing once no attachment reads the table; drop them:
+--   DROP TRIGGER lottrace_lookup_update ON stock_lot;
+--   DROP TRIGGER lottrace_lookup_delete ON stock_lot;
 --   (lottrace.item, lottrace.warehouse and the lots stay; delete them if wanted.)
 
 \if :{?schema}
