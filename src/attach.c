@@ -84,6 +84,7 @@ typedef struct LtDef
 	Oid			lk_ref[LC_NCOLS];
 	char	   *lk_key[LC_NCOLS];
 	char	   *lk_value[LC_NCOLS];
+	char	   *alt[LC_NCOLS];	/* 'a | b': the column read when the first is NULL */
 } LtDef;
 
 /* Roles whose value decides stock: a lookup of one is read FOR SHARE and guarded. */
@@ -278,7 +279,8 @@ unique_on(Relation ref, AttrNumber attnum)
  * read both and to lock the rows (FOR SHARE needs UPDATE on some column).
  */
 static void
-resolve_lookup(LtRelInfo *ri, LtCol *c, int id, Oid refid, const char *key, const char *value)
+resolve_lookup(LtRelInfo *ri, LtCol *c, int id, Oid refid, const char *key, const char *value,
+			   const char *value2)
 {
 	Relation	ref = table_open(refid, AccessShareLock);
 	char	   *refname = lt_relname(refid);
@@ -332,9 +334,33 @@ resolve_lookup(LtRelInfo *ri, LtCol *c, int id, Oid refid, const char *key, cons
 	lk->keytype = get_atttype(refid, ka);
 	lk->valtype = get_atttype(refid, va);
 	lk->guarded = role_guarded(id);
+	if (value2)
+	{
+		AttrNumber	v2 = get_attnum(refid, value2);
+
+		if (v2 <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of relation %s does not exist", value2, refname),
+					 errdetail("It was given for the %s column, read through %s.", lt_col_arg[id], c->name)));
+		if (getBaseType(get_atttype(refid, v2)) != getBaseType(lk->valtype))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("columns \"%s\" and \"%s\" of relation %s have different types", value,
+							value2, refname),
+					 errhint("The alternatives of a column argument ('a | b') have one type.")));
+		if (pg_class_aclcheck(refid, ri->owner, ACL_SELECT) != ACLCHECK_OK &&
+			pg_attribute_aclcheck(refid, v2, ri->owner, ACL_SELECT) != ACLCHECK_OK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("the owner of %s may not read %s.%s", ri->relname, refname, value2)));
+		lk->value2 = MemoryContextStrdup(ri->cxt, value2);
+	}
 	lk->sql = MemoryContextStrdup(ri->cxt,
-								  psprintf("SELECT r.%s, r.%s FROM %s r WHERE r.%s OPERATOR(pg_catalog.=) ANY ($1)%s",
-										   quote_identifier(key), quote_identifier(value), refname,
+								  psprintf("SELECT r.%s, r.%s%s%s FROM %s r WHERE r.%s OPERATOR(pg_catalog.=) ANY ($1)%s",
+										   quote_identifier(key), quote_identifier(value),
+										   value2 ? ", r." : "", value2 ? quote_identifier(value2) : "",
+										   refname,
 										   quote_identifier(key), lk->guarded ? " FOR SHARE OF r" : ""));
 	getTypeOutputInfo(c->typid, &out, &isvarlena);
 	fmgr_info_cxt(out, &lk->keyout, ri->cxt);
@@ -381,7 +407,30 @@ resolve_columns(LtRelInfo *ri, TupleDesc desc, const LtDef *def)
 		c->typid = TupleDescAttr(desc, a)->atttypid;
 		for (int k = 0; k < def->nlk; k++)
 			if (def->lk_role[k] == i)
-				resolve_lookup(ri, c, i, def->lk_ref[k], def->lk_key[k], def->lk_value[k]);
+				resolve_lookup(ri, c, i, def->lk_ref[k], def->lk_key[k], def->lk_value[k],
+							   def->alt[i]);
+		if (def->alt[i] && c->lk == NULL)
+		{
+			/* 'a | b': the row's column b when a is NULL, of a's type */
+			int			b;
+
+			for (b = 0; b < desc->natts; b++)
+				if (!TupleDescAttr(desc, b)->attisdropped &&
+					strcmp(NameStr(TupleDescAttr(desc, b)->attname), def->alt[i]) == 0)
+					break;
+			if (b == desc->natts)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_COLUMN),
+						 errmsg("column \"%s\" of relation %s does not exist", def->alt[i], ri->relname),
+						 errdetail("It was given as the alternative of the %s column.", lt_col_arg[i])));
+			if (getBaseType(TupleDescAttr(desc, b)->atttypid) != getBaseType(c->typid))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("columns \"%s\" and \"%s\" of relation %s have different types",
+								names[i], def->alt[i], ri->relname),
+						 errhint("The alternatives of a column argument ('a | b') have one type.")));
+			c->alt_attnum = b + 1;
+		}
 		c->kind = col_kind(i, c->typid);
 		c->is_code = (getBaseType(c->typid) == lt_lotcode_oid() ||
 					  getBaseType(c->typid) == lt_serialcode_oid());
@@ -448,7 +497,7 @@ static LtPlan attachment_plan = {
 	"       expiry_col, supplier_lot_col, to_warehouse_col,"
 	"       counts_when, counts_attnums, signed_qty, serial_separator,"
 	"       judge OPERATOR(pg_catalog.=) 'commit', lookup_roles, lookup_refs::pg_catalog.oid[],"
-	"       lookup_keys, lookup_values"
+	"       lookup_keys, lookup_values, alt_roles, alt_cols"
 	"  FROM lottrace.attachment WHERE relid OPERATOR(pg_catalog.=) $1",
 	1, {OIDOID}
 };
@@ -457,7 +506,7 @@ static LtPlan attachment_plan = {
 enum
 {
 	AT_COUNTS_WHEN = LC_NCOLS + 1, AT_COUNTS_ATTNUMS, AT_SIGNED_QTY, AT_SERIAL_SEP,
-	AT_JUDGE_COMMIT, AT_LK_ROLES, AT_LK_REFS, AT_LK_KEYS, AT_LK_VALUES
+	AT_JUDGE_COMMIT, AT_LK_ROLES, AT_LK_REFS, AT_LK_KEYS, AT_LK_VALUES, AT_ALT_ROLES, AT_ALT_COLS
 };
 
 static int
@@ -496,7 +545,8 @@ static LtPlan attachment_plan_10 = {
 	"       expiry_col, supplier_lot_col, NULL::pg_catalog.text,"
 	"       NULL::pg_catalog.text, NULL::pg_catalog.int2[], false, NULL::pg_catalog.text,"
 	"       false, NULL::pg_catalog.text[], NULL::pg_catalog.oid[],"
-	"       NULL::pg_catalog.text[], NULL::pg_catalog.text[]"
+	"       NULL::pg_catalog.text[], NULL::pg_catalog.text[], NULL::pg_catalog.text[],"
+	"       NULL::pg_catalog.text[]"
 	"  FROM lottrace.attachment WHERE relid OPERATOR(pg_catalog.=) $1",
 	1, {OIDOID}
 };
@@ -547,6 +597,20 @@ attachment_def(Oid relid, LtDef *def)
 		array_elems(t, d, AT_LK_VALUES, TEXTOID, &el, &n);
 		for (int i = 0; i < def->nlk && i < n; i++)
 			def->lk_value[i] = TextDatumGetCString(el[i]);
+		{
+			Datum	   *cols;
+			int			nc;
+
+			array_elems(t, d, AT_ALT_ROLES, TEXTOID, &el, &n);
+			array_elems(t, d, AT_ALT_COLS, TEXTOID, &cols, &nc);
+			for (int i = 0; i < n && i < nc; i++)
+			{
+				int			id = role_id(TextDatumGetCString(el[i]));
+
+				if (id >= 0)
+					def->alt[id] = TextDatumGetCString(cols[i]);
+			}
+		}
 	}
 	SPI_freetuptable(SPI_tuptable);
 	return found;
@@ -821,15 +885,15 @@ static LtPlan attachment_insert_plan = {
 	"       serial_col, reason_col, doc_col, moved_on_col, location_col, variant_col,"
 	"       account_col, batch_key_col, expiry_col, supplier_lot_col, to_warehouse_col,"
 	"       attached_by, counts_when, counts_attnums, signed_qty, serial_separator, judge,"
-	"       lookup_roles, lookup_refs, lookup_keys, lookup_values)"
+	"       lookup_roles, lookup_refs, lookup_keys, lookup_values, alt_roles, alt_cols)"
 	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
-	"         $17, $18, $19, $20, $21, $22, $23, $24::pg_catalog.regclass[], $25, $26)",
+	"         $17, $18, $19, $20, $21, $22, $23, $24::pg_catalog.regclass[], $25, $26, $27, $28)",
 	.args = "pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
 	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
 	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
 	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.int2[],"
 	" pg_catalog.bool, pg_catalog.text, pg_catalog.text, pg_catalog.text[], pg_catalog.oid[],"
-	" pg_catalog.text[], pg_catalog.text[]"
+	" pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], pg_catalog.text[]"
 };
 
 /*
@@ -1058,7 +1122,35 @@ lt_attach(PG_FUNCTION_ARGS)
 				 errdetail("Statements on its parent would move its rows past lottrace's triggers."),
 				 errhint("Remove the inheritance (ALTER TABLE ... NO INHERIT), then attach it.")));
 
-	/* lookups ('col -> table.value'), resolved as the caller */
+	/*
+	 * alternatives ('a | b': b when a is NULL), then lookups ('col ->
+	 * table.value'), resolved as the caller
+	 */
+	for (int i = 0; i < LC_NCOLS; i++)
+	{
+		char	   *bar;
+
+		if (names[i] == NULL || (bar = strchr(names[i], '|')) == NULL)
+			continue;
+		if (i == LC_QTY)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("the qty column cannot have an alternative")));
+		def.alt[i] = pstrdup(bar + 1);
+		*bar = '\0';
+		while (*def.alt[i] == ' ')
+			def.alt[i]++;
+		for (char *e = def.alt[i] + strlen(def.alt[i]); e > def.alt[i] && e[-1] == ' '; e--)
+			e[-1] = '\0';
+		for (char *e = names[i] + strlen(names[i]); e > names[i] && e[-1] == ' '; e--)
+			e[-1] = '\0';
+		if (*def.alt[i] == '\0' || strchr(def.alt[i], '|') || strstr(def.alt[i], "->"))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the %s column \"%s|%s\" is not of the form 'a | b'", lt_col_arg[i],
+							names[i], def.alt[i]),
+					 errhint("An alternative is one column: of the table, or of the table a lookup reads ('k -> t.v1 | v2').")));
+	}
 	for (int i = 0; i < LC_NCOLS; i++)
 		if (names[i])
 			(void) parse_lookup(relid, i, names[i], &def);
@@ -1083,8 +1175,11 @@ lt_attach(PG_FUNCTION_ARGS)
 									  CurrentMemoryContext)->cxt);
 
 	{
-		Datum		args[26];
-		char		nulls[26];
+		Datum		args[28];
+		char		nulls[28];
+		char	   *aroles[LC_NCOLS];
+		char	   *acols[LC_NCOLS];
+		int			nalt = 0;
 		char	   *roles[LC_NCOLS];
 		Datum		refs[LC_NCOLS];
 		Datum		atts[LT_PRED_MAX_COLS];
@@ -1118,6 +1213,15 @@ lt_attach(PG_FUNCTION_ARGS)
 		args[25] = text_array(def.lk_value, def.nlk);
 		for (int i = 22; i < 26; i++)
 			nulls[i] = def.nlk ? ' ' : 'n';
+		for (int i = 0; i < LC_NCOLS; i++)
+			if (def.alt[i])
+			{
+				aroles[nalt] = (char *) lt_col_arg[i];
+				acols[nalt++] = def.alt[i];
+			}
+		args[26] = text_array(aroles, nalt);
+		args[27] = text_array(acols, nalt);
+		nulls[26] = nulls[27] = nalt ? ' ' : 'n';
 		if (schema_10())
 		{
 			/* the 1.0 schema: its columns only (nothing else can be given) */

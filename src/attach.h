@@ -43,6 +43,7 @@ typedef struct LtLookup
 	char	   *refname;		/* quoted, qualified */
 	char	   *key;			/* column names in ref */
 	char	   *value;
+	char	   *value2;			/* read when value is NULL ('k -> t.v1 | v2'); or NULL */
 	Oid			keytype;		/* the key column's type in ref */
 	Oid			valtype;
 	FmgrInfo	keyout;			/* the row's key column, as text for hashing */
@@ -61,6 +62,7 @@ typedef struct LtCol
 								 * its values are valid codes already */
 	char	   *name;
 	LtLookup   *lk;				/* read through a foreign key; NULL: the row's own */
+	AttrNumber	alt_attnum;		/* 'a | b': the row's column read when attnum's is NULL */
 } LtCol;
 
 typedef struct LtRelInfo

@@ -45,6 +45,12 @@ col_value(LtEngine *e, TupleTableSlot *slot, LtCol *c, LtColId id, Datum *d, boo
 	*isnull = slot->tts_isnull[c->attnum - 1];
 	if (c->lk)
 		lte_lookup(e, id, *d, *isnull, d, isnull);
+	else if (*isnull && c->alt_attnum)
+	{
+		/* 'a | b' */
+		*d = slot->tts_values[c->alt_attnum - 1];
+		*isnull = slot->tts_isnull[c->alt_attnum - 1];
+	}
 }
 
 /* The mapped columns of a row, through the one decoder (row.h). */
@@ -770,8 +776,12 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 			ok = tk;
 			if (!m.role && tk == LT_KIND_PRODUCTION)
 				m.role = 'i';
-			if (tk == LT_KIND_SCRAP || tk == LT_KIND_INVENTORY)
-				m.ungated = true;	/* write-offs of expired or blocked stock */
+			/*
+			 * write-offs, and returns to the supplier, of expired or
+			 * blocked stock
+			 */
+			if (tk == LT_KIND_SCRAP || tk == LT_KIND_INVENTORY || tk == LT_KIND_SUPPLIER)
+				m.ungated = true;
 		}
 		else
 		{
@@ -961,6 +971,22 @@ same_row(LtRelInfo *ri, TupleDesc desc, TupleTableSlot *a, TupleTableSlot *b)
 			continue;
 		fa = TupleDescAttr(desc, att - 1);
 		if (!datumIsEqual(a->tts_values[att - 1], b->tts_values[att - 1],
+						  fa->attbyval, fa->attlen))
+			return false;
+	}
+	/* the alternatives of mapped columns ('a | b') */
+	for (int k = 0; k < LC_NCOLS; k++)
+	{
+		AttrNumber	att = ri->col[k].alt_attnum;
+		Form_pg_attribute fa;
+
+		if (att == 0)
+			continue;
+		if (a->tts_isnull[att - 1] != b->tts_isnull[att - 1])
+			return false;
+		fa = TupleDescAttr(desc, att - 1);
+		if (!a->tts_isnull[att - 1] &&
+			!datumIsEqual(a->tts_values[att - 1], b->tts_values[att - 1],
 						  fa->attbyval, fa->attlen))
 			return false;
 	}

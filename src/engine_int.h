@@ -266,8 +266,8 @@ typedef struct LkVal
 {
 	char	   *key;			/* the key as its type prints it: hash key */
 	Datum		key_datum;		/* the row's key, for the statement's array */
-	Datum		value;
-	bool		isnull;			/* no such row, or a NULL value */
+	Datum		value;			/* the value, or its alternative when it is NULL */
+	bool		isnull;			/* no such row, or both NULL */
 } LkVal;
 
 /* ------------------------------------------------------------------------

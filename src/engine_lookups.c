@@ -124,6 +124,9 @@ read_slice(LtEngine *e, int id, Datum *keys, int n, Oid elemtype)
 		LkVal	   *v;
 		MemoryContext old;
 
+		/* 'k -> t.v1 | v2': v2 when v1 is NULL (one type) */
+		if (vn && lk->value2)
+			vd = SPI_getbinval(t, SPI_tuptable->tupdesc, 3, &vn);
 		if (kn)
 			continue;
 		k = OutputFunctionCall(&kout, kd);

@@ -1868,7 +1868,9 @@ ALTER TABLE lottrace.attachment
   ADD COLUMN lookup_roles     text[],
   ADD COLUMN lookup_refs      regclass[],
   ADD COLUMN lookup_keys      text[],
-  ADD COLUMN lookup_values    text[];
+  ADD COLUMN lookup_values    text[],
+  ADD COLUMN alt_roles        text[],
+  ADD COLUMN alt_cols         text[];
 COMMENT ON COLUMN lottrace.attachment.to_warehouse_col IS
   'Column holding the destination location of a two-location row (warehouse_col is then its source); the kinds of both (lottrace.warehouse.kind) give the direction.';
 COMMENT ON COLUMN lottrace.attachment.counts_when IS
@@ -1886,6 +1888,9 @@ COMMENT ON COLUMN lottrace.attachment.lookup_roles IS
 COMMENT ON COLUMN lottrace.attachment.lookup_refs IS 'The tables lookups read (see lookup_roles).';
 COMMENT ON COLUMN lottrace.attachment.lookup_keys IS 'The key columns of lookup_refs (see lookup_roles).';
 COMMENT ON COLUMN lottrace.attachment.lookup_values IS 'The value columns of lookup_refs (see lookup_roles).';
+COMMENT ON COLUMN lottrace.attachment.alt_roles IS
+  'Column arguments given as ''a | b'': for the attach() argument alt_roles[i], the column alt_cols[i] is read when the first one is NULL (a column of the table, or of the table the role''s lookup reads).';
+COMMENT ON COLUMN lottrace.attachment.alt_cols IS 'The alternative columns (see alt_roles).';
 
 -- the attribute numbers of the mapped columns: to_warehouse_col last
 CREATE OR REPLACE FUNCTION lottrace._attachment_attnums()
@@ -1942,6 +1947,7 @@ DECLARE
                         'to_warehouse'];
   v     text[] := '{}';
   col   text;
+  alt   text;
   k     int;
   joins text := '';
   pk    text;
@@ -1960,12 +1966,15 @@ BEGIN
   FOR i IN 1 .. cardinality(roles) LOOP
     col := to_jsonb(a) ->> (roles[i] || '_col');
     k := array_position(a.lookup_roles, roles[i]);
+    alt := a.alt_cols[array_position(a.alt_roles, roles[i])];
     IF col IS NULL THEN
       v := v || NULL::text;
     ELSIF k IS NULL THEN
-      v := v || format('t.%I', col);
+      v := v || CASE WHEN alt IS NULL THEN format('t.%I', col)
+                     ELSE format('COALESCE(t.%I, t.%I)', col, alt) END;
     ELSE
-      v := v || format('l%s.%I', k, a.lookup_values[k]);
+      v := v || CASE WHEN alt IS NULL THEN format('l%s.%I', k, a.lookup_values[k])
+                     ELSE format('COALESCE(l%1$s.%2$I, l%1$s.%3$I)', k, a.lookup_values[k], alt) END;
       joins := joins || format(' LEFT JOIN %s l%s ON l%s.%I OPERATOR(pg_catalog.=) t.%I',
                                a.lookup_refs[k], k, k, a.lookup_keys[k], col);
     END IF;
@@ -2030,9 +2039,11 @@ BEGIN
     other := 's.other';
     acct := format('coalesce(%s, CASE WHEN k.other_kind OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
                    ' THEN s.other END)', acct, '{supplier,customer}');
+    -- the role by the side's signed quantity: a negative signed quantity
+    -- moves the other way
     role := format('coalesce(%s, CASE WHEN k.other_kind OPERATOR(pg_catalog.=) %L'
-                   ' THEN CASE WHEN s.side OPERATOR(pg_catalog.>) 0 THEN %L ELSE %L END END)',
-                   role, 'production', 'output', 'input');
+                   ' THEN CASE WHEN %s OPERATOR(pg_catalog.>) 0 THEN %L ELSE %L END END)',
+                   role, 'production', sq, 'output', 'input');
     dir := 'NULL::pg_catalog.int4';
   END IF;
 
@@ -2276,6 +2287,17 @@ BEGIN
         PERFORM lottrace._check_column_type(a.relid, cur.attname::text, role);
       END IF;
     END LOOP;
+    -- alternatives ('a | b') are kept by name: renaming or dropping one is refused
+    FOR n IN 1 .. coalesce(cardinality(a.alt_roles), 0) LOOP
+      CONTINUE WHEN array_position(a.lookup_roles, a.alt_roles[n]) IS NOT NULL;
+      IF NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = a.relid AND attname = a.alt_cols[n]
+                        AND attnum > 0 AND NOT attisdropped) THEN
+        RAISE EXCEPTION 'column "%" of % is mapped by lottrace as the alternative of its % column',
+          a.alt_cols[n], a.relid, a.alt_roles[n]
+          USING ERRCODE = 'dependent_objects_still_exist',
+                HINT = 'Detach the table (lottrace.detach), change it, and attach it again.';
+      END IF;
+    END LOOP;
     -- counts_when: its columns by number (renames are followed when the
     -- body of lottrace.movements is written); dropped or retyped ones refused
     IF a.counts_when IS NOT NULL THEN
@@ -2349,6 +2371,7 @@ DECLARE
   a     lottrace.attachment;
   n     int;
   col   text;
+  alt   text;
   cnd   text;
   hit   record;
   guarded text[] := ARRAY['item', 'variant', 'lot', 'serial', 'warehouse', 'to_warehouse',
@@ -2366,18 +2389,19 @@ BEGIN
                           ORDER BY x.ord)) END;
       -- the old rows whose value is gone or changed, and one governed row
       -- that reads it
+      alt := coalesce(a.alt_cols[array_position(a.alt_roles, a.lookup_roles[n])], a.lookup_values[n]);
       EXECUTE format(
-        'SELECT o.%1$I::pg_catalog.text AS key, o.%2$I::pg_catalog.text AS old_value,'
-        '       nw.%2$I::pg_catalog.text AS new_value, pg_catalog.count(*) AS n'
+        'SELECT o.%1$I::pg_catalog.text AS key, COALESCE(o.%2$I, o.%8$I)::pg_catalog.text AS old_value,'
+        '       COALESCE(nw.%2$I, nw.%8$I)::pg_catalog.text AS new_value, pg_catalog.count(*) AS n'
         '  FROM lt_old o'
         '  LEFT JOIN %3$s nw ON nw.%1$I OPERATOR(pg_catalog.=) o.%1$I'
         '  JOIN %4$s%5$s t ON t.%6$I OPERATOR(pg_catalog.=) o.%1$I'
-        ' WHERE nw.%2$I IS DISTINCT FROM o.%2$I AND (%7$s)'
+        ' WHERE (nw.%1$I IS NULL OR COALESCE(nw.%2$I, nw.%8$I) IS DISTINCT FROM COALESCE(o.%2$I, o.%8$I)) AND (%7$s)'
         ' GROUP BY 1, 2, 3 LIMIT 1',
         a.lookup_keys[n], a.lookup_values[n],
         CASE WHEN TG_OP = 'UPDATE' THEN 'lt_new' ELSE format('(SELECT * FROM lt_old WHERE false)') END,
         CASE WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = a.relid) = 'p' THEN '' ELSE 'ONLY ' END,
-        a.relid, col, cnd) INTO hit;
+        a.relid, col, cnd, alt) INTO hit;
       IF hit.key IS NOT NULL THEN
         RAISE EXCEPTION '% "%" of % row % is read by % governed movements of %: it cannot %',
           a.lookup_values[n], hit.old_value, TG_RELID::regclass, hit.key, hit.n, a.relid,

@@ -233,6 +233,9 @@ lt_moves_fingerprint(LtRelInfo *ri, TupleTableSlot *slot, uint8 *fp)
 		if (mapped)
 			fp_attr(ctx, slot, ri->col[k].attnum);
 	}
+	for (int k = 0; k < LC_NCOLS; k++)
+		if (ri->col[k].alt_attnum)
+			fp_attr(ctx, slot, ri->col[k].alt_attnum);
 	/* and the columns counts_when reads: a row that starts counting differs */
 	for (int k = 0; k < ri->npred; k++)
 		fp_attr(ctx, slot, ri->pred_atts[k]);
