@@ -2,7 +2,11 @@
 -- PostgreSQL, in the schema "erp" (test/shell/erp_recipes.sh runs the recipe
 -- with -v schema=erp).  Only the tables and columns the workflow needs.
 --
--- Read from github:odoo/odoo (branch 17.0 layout):
+-- From github:odoo/odoo, 17.0 layout.  Read for this replica: stock_move_line.py
+-- (a 17.0 version), stock_quant.py (a 16.0 version: its quant methods are
+-- those of 17.0), stock_move.py (master: state values unchanged since 17.0),
+-- mrp/models/stock_move.py (_compute_reference).  The other files are cited
+-- for the 17.0 fields taken from them, which were not re-read here:
 --   addons/stock/models/stock_move_line.py   stock.move.line: quantity, quantity_product_uom,
 --                                            picked, lot_id, lot_name, state (related
 --                                            move_id.state, stored), reference (related
