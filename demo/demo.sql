@@ -246,3 +246,65 @@ SELECT lottrace.trace_dot('CHEESE', 'CH2611-0001');
 \t off
 \pset format aligned
 \echo 'The FSMA 204 CSV is in' :out'/trace_events.csv'
+
+\echo
+\echo '== 12. An ERP''s own tables: Odoo 17 (erp/odoo17.sql) ======================='
+\echo 'A second database holds a small replica of Odoo 17''s stock tables'
+\echo '(test/erp/odoo17/replica.sql). The recipe attaches Odoo''s own stock_move_line:'
+\echo 'a line counts once its state is ''done'', from location_id to location_dest_id,'
+\echo 'its lot read through lot_id -> stock_lot.name.'
+CREATE DATABASE odoo;
+\connect odoo
+SET client_min_messages = warning;
+\o /dev/null
+\ir ../test/erp/odoo17/replica.sql
+CREATE EXTENSION lottrace;
+INSERT INTO erp.product_template (id, name, type, detailed_type, tracking, uom_id, uom_po_id, active)
+VALUES (1, '{"en_US": "Cheese wheel"}', 'product', 'product', 'lot', 1, 1, true);
+INSERT INTO erp.product_product (id, product_tmpl_id, default_code, active) VALUES (11, 1, 'CHEESE', true);
+\set schema erp
+\ir ../erp/odoo17.sql
+\o
+SET client_min_messages = warning;
+\set ECHO queries
+SELECT item, lot_tracked, serial_tracked FROM lottrace.item;
+SELECT code, kind, description FROM lottrace.warehouse WHERE code IN ('4', '5', '8') ORDER BY code;
+\set ECHO none
+\echo
+\echo 'A receipt: Odoo writes the line while the picking is prepared, creates the lot,'
+\echo 'and sets the line done on validation; only then does lottrace count it:'
+\set ECHO queries
+INSERT INTO erp.stock_lot (id, name, product_id, company_id) VALUES (1, 'CH-0001', 11, 1), (2, 'CH-0002', 11, 1);
+INSERT INTO erp.stock_move_line (id, company_id, product_id, product_uom_id, quantity, quantity_product_uom,
+                                 lot_id, date, location_id, location_dest_id, state, reference) VALUES
+  (1, 1, 11, 1, 40, 40, 1, now(), 4, 8, 'assigned', 'WH/IN/00001'),
+  (2, 1, 11, 1, 10, 10, 2, now(), 4, 8, 'assigned', 'WH/IN/00001');
+SELECT count(*) AS lots_before_validation FROM lottrace.lot;
+UPDATE erp.stock_move_line SET state = 'done' WHERE reference = 'WH/IN/00001';
+SELECT item, lot, warehouse, on_hand FROM lottrace.lot_stock ORDER BY lot;
+\set ECHO none
+\echo
+\echo 'A delivery validated (WH/Stock -> Partners/Customers):'
+\set ECHO queries
+INSERT INTO erp.stock_move_line (id, company_id, product_id, product_uom_id, quantity, quantity_product_uom,
+                                 lot_id, date, location_id, location_dest_id, state, reference)
+VALUES (3, 1, 11, 1, 15, 15, 1, now(), 8, 5, 'assigned', 'WH/OUT/00001');
+UPDATE erp.stock_move_line SET state = 'done' WHERE reference = 'WH/OUT/00001';
+SELECT item, lot, warehouse, on_hand FROM lottrace.lot_stock ORDER BY lot;
+\set ECHO none
+\echo
+\echo 'Lot CH-0002 goes into quarantine; its delivery is refused when Odoo validates it:'
+\set ECHO queries
+SELECT lottrace.set_lot_status('11', 'CH-0002', 'QUARANTINE', 'lab sample pending');
+INSERT INTO erp.stock_move_line (id, company_id, product_id, product_uom_id, quantity, quantity_product_uom,
+                                 lot_id, date, location_id, location_dest_id, state, reference)
+VALUES (4, 1, 11, 1, 5, 5, 2, now(), 8, 5, 'assigned', 'WH/OUT/00002');
+\set ECHO none
+\set ON_ERROR_STOP 0
+\set ECHO queries
+UPDATE erp.stock_move_line SET state = 'done' WHERE reference = 'WH/OUT/00002';
+\set ECHO none
+\set ON_ERROR_STOP 1
+\set ECHO queries
+SELECT count(*) AS disagreements FROM lottrace.verify();
+\set ECHO none
