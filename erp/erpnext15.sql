@@ -84,11 +84,10 @@ BEGIN
   IF TG_OP = 'DELETE' THEN
     RETURN NULL;
   END IF;
-  INSERT INTO lottrace.item AS i (item, lot_tracked, serial_tracked, lot_validity_days, gs1_codes)
+  INSERT INTO lottrace.item AS i (item, lot_tracked, serial_tracked, lot_validity_days)
   VALUES (NEW.name, NEW.has_batch_no = 1, NEW.has_serial_no = 1,
           CASE WHEN NEW.has_expiry_date = 1 AND NEW.shelf_life_in_days > 0
-               THEN least(NEW.shelf_life_in_days, 36500) END,
-          false)
+               THEN least(NEW.shelf_life_in_days, 36500) END)
   ON CONFLICT (item) DO UPDATE
      SET lot_tracked = EXCLUDED.lot_tracked, serial_tracked = EXCLUDED.serial_tracked,
          lot_validity_days = EXCLUDED.lot_validity_days
@@ -98,7 +97,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION lottrace_erpnext15.follow_item() IS
-  'Trigger on tabItem: lottrace.item follows has_batch_no (lot_tracked), has_serial_no (serial_tracked) and has_expiry_date + shelf_life_in_days (lot_validity_days, used when a batch has no expiry_date). Codes are not held to GS1 set 82 (gs1_codes false): ERPNext accepts any batch and serial name.';
+  'Trigger on tabItem: lottrace.item follows has_batch_no (lot_tracked), has_serial_no (serial_tracked) and has_expiry_date + shelf_life_in_days (lot_validity_days, used when a batch has no expiry_date).';
 
 -- Warehouses ------------------------------------------------------------
 CREATE FUNCTION lottrace_erpnext15.follow_warehouse() RETURNS trigger
@@ -165,10 +164,9 @@ COMMENT ON TRIGGER lottrace_erpnext15_batch ON :t_batch IS
   'lottrace (erp/erpnext15.sql): a disabled batch is a BLOCKED lot; expiry changes reach the lot register.';
 
 -- The configuration as it stands.
-INSERT INTO lottrace.item AS i (item, lot_tracked, serial_tracked, lot_validity_days, gs1_codes)
+INSERT INTO lottrace.item AS i (item, lot_tracked, serial_tracked, lot_validity_days)
 SELECT name, has_batch_no = 1, has_serial_no = 1,
-       CASE WHEN has_expiry_date = 1 AND shelf_life_in_days > 0 THEN least(shelf_life_in_days, 36500) END,
-       false
+       CASE WHEN has_expiry_date = 1 AND shelf_life_in_days > 0 THEN least(shelf_life_in_days, 36500) END
   FROM :t_item
 ON CONFLICT (item) DO UPDATE
    SET lot_tracked = EXCLUDED.lot_tracked, serial_tracked = EXCLUDED.serial_tracked,
