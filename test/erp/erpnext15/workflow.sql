@@ -27,21 +27,7 @@ BEGIN
   PERFORM erp_test.same(label || ': serials in stock',
     'SELECT name AS lot, warehouse AS location, 1 AS qty FROM erp."tabSerial No" WHERE status = ''Active''',
     'SELECT serial AS lot, warehouse AS location, 1 AS qty FROM lottrace.serial_register WHERE state = ''in_stock''');
-  -- verify() recomputes production batch members from lottrace.movements,
-  -- which for a signed two-location row (to_warehouse + signed_qty) takes
-  -- the side's sign, not the movement's: an Outward (negative) entry of a
-  -- Stock Entry shows as an output there (a lottrace bug, reported with a
-  -- reproduction).  Those rows, and only those, are told apart here; every
-  -- other disagreement fails the step.
-  IF EXISTS (SELECT FROM lottrace.verify() v
-              WHERE NOT (v.problem = 'batch' AND v.detail LIKE 'batch "MAT-STE-%')) THEN
-    PERFORM erp_test.verify_clean(label);
-  END IF;
-  IF EXISTS (SELECT FROM lottrace.verify()) THEN
-    RAISE NOTICE 'ok: % (verify(): only the known batch-role rows of Stock Entries)', label;
-  ELSE
-    PERFORM erp_test.verify_clean(label);
-  END IF;
+  PERFORM erp_test.verify_clean(label);
 END
 $$;
 COMMENT ON FUNCTION erp_test.erpnext15_step(text) IS
