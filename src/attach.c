@@ -37,6 +37,7 @@
 #include "utils/array.h"
 #include "utils/fmgroids.h"
 #include "utils/syscache.h"
+#include "storage/lmgr.h"
 #include "utils/regproc.h"
 
 #include "attach.h"
@@ -944,8 +945,21 @@ parse_lookup(Oid relid, int id, char *arg, LtDef *def)
 		key = pstrdup(paren + 1);
 		*paren = '\0';
 	}
-	ref = RangeVarGetRelid(makeRangeVarFromNameList(lt_qualified_name_list(rest)),
-						   AccessShareLock, false);
+	{
+		/*
+		 * An unqualified name is looked for in the attached table's schema
+		 * first (where an ERP keeps its tables), then on the search_path.
+		 */
+		List	   *qn = lt_qualified_name_list(rest);
+
+		ref = InvalidOid;
+		if (list_length(qn) == 1)
+			ref = get_relname_relid(strVal(linitial(qn)), get_rel_namespace(relid));
+		if (!OidIsValid(ref))
+			ref = RangeVarGetRelid(makeRangeVarFromNameList(qn), AccessShareLock, false);
+		else
+			LockRelationOid(ref, AccessShareLock);
+	}
 	if (key == NULL)
 	{
 		/* the foreign key from col to ref, else ref's primary key */
