@@ -39,6 +39,12 @@
 --                                             -- on the configuration tables
 --   DELETE FROM lottrace.reason WHERE code IN
 --     ('C+','C-','I+','I-','M+','M-','P+','P-','V+','V-','W+','W-');  -- if unused
+--   -- lottrace 1.1's detach() leaves the guards attach put on the tables the
+--   -- lookups read (they refuse nothing once detached); drop them too:
+--   DROP TRIGGER IF EXISTS lottrace_lookup_update ON SCHEMA.m_attributesetinstance;
+--   DROP TRIGGER IF EXISTS lottrace_lookup_delete ON SCHEMA.m_attributesetinstance;
+--   DROP TRIGGER IF EXISTS lottrace_lookup_update ON SCHEMA.m_productionline;
+--   DROP TRIGGER IF EXISTS lottrace_lookup_delete ON SCHEMA.m_productionline;
 -- (lottrace.item and lottrace.warehouse rows, and the lots, stay; delete
 -- them if lottrace is to forget iDempiere altogether.)
 --
