@@ -182,6 +182,12 @@ SELECT lottrace.attach(format('%I.stock_stockitem', :'schema')::regclass,
          lot => 'batch', serial => 'serial', expiry => 'expiry_date', moved_on => 'updated',
          counts_when => 'quantity > 0 AND sales_order_id IS NULL AND belongs_to_id IS NULL'
                         ' AND customer_id IS NULL AND consumed_by_id IS NULL AND NOT is_building'
-                        ' AND status = ANY (''{10,50,55,85}''::integer[]) AND location_id IS NOT NULL');
+                        ' AND status = ANY (''{10,50,55,85}''::integer[]) AND location_id IS NOT NULL',
+         -- shipped to a customer, allocated to a sales order or consumed by a
+         -- build: the stock leaves as an unload, gated by the lot's status
+         -- and expiry (a write-off, InvenTree's own quarantine, a move out of
+         -- every location stays a plain reversal)
+         unload_when => 'customer_id IS NOT NULL OR sales_order_id IS NOT NULL'
+                        ' OR consumed_by_id IS NOT NULL');
 
 COMMIT;

@@ -67,7 +67,7 @@ const char *const lt_col_arg[LC_NCOLS] = {
 enum
 {
 	ARG_BACKFILL = LC_TO_WAREHOUSE + 1, ARG_TO_WAREHOUSE, ARG_COUNTS_WHEN, ARG_SIGNED_QTY,
-	ARG_SERIAL_SEP, ARG_JUDGE
+	ARG_SERIAL_SEP, ARG_JUDGE, ARG_UNLOAD_WHEN
 };
 
 /* Everything lottrace.attachment says about an attached table. */
@@ -80,6 +80,9 @@ typedef struct LtDef
 	bool		signed_qty;
 	char	   *serial_sep;
 	bool		judge_commit;
+	char	   *unload_when;	/* template (predicate.h), like counts_when */
+	int16		unload_attnums[LT_PRED_MAX_COLS];
+	int			nunload;
 	int			nlk;
 	int			lk_role[LC_NCOLS];
 	Oid			lk_ref[LC_NCOLS];
@@ -498,7 +501,8 @@ static LtPlan attachment_plan = {
 	"       expiry_col, supplier_lot_col, to_warehouse_col,"
 	"       counts_when, counts_attnums, signed_qty, serial_separator,"
 	"       judge OPERATOR(pg_catalog.=) 'commit', lookup_roles, lookup_refs::pg_catalog.oid[],"
-	"       lookup_keys, lookup_values, alt_roles, alt_cols"
+	"       lookup_keys, lookup_values, alt_roles, alt_cols,"
+	"       unload_when, unload_attnums"
 	"  FROM lottrace.attachment WHERE relid OPERATOR(pg_catalog.=) $1",
 	1, {OIDOID}
 };
@@ -507,7 +511,8 @@ static LtPlan attachment_plan = {
 enum
 {
 	AT_COUNTS_WHEN = LC_NCOLS + 1, AT_COUNTS_ATTNUMS, AT_SIGNED_QTY, AT_SERIAL_SEP,
-	AT_JUDGE_COMMIT, AT_LK_ROLES, AT_LK_REFS, AT_LK_KEYS, AT_LK_VALUES, AT_ALT_ROLES, AT_ALT_COLS
+	AT_JUDGE_COMMIT, AT_LK_ROLES, AT_LK_REFS, AT_LK_KEYS, AT_LK_VALUES, AT_ALT_ROLES, AT_ALT_COLS,
+	AT_UNLOAD_WHEN, AT_UNLOAD_ATTNUMS
 };
 
 static int
@@ -547,7 +552,7 @@ static LtPlan attachment_plan_10 = {
 	"       NULL::pg_catalog.text, NULL::pg_catalog.int2[], false, NULL::pg_catalog.text,"
 	"       false, NULL::pg_catalog.text[], NULL::pg_catalog.oid[],"
 	"       NULL::pg_catalog.text[], NULL::pg_catalog.text[], NULL::pg_catalog.text[],"
-	"       NULL::pg_catalog.text[]"
+	"       NULL::pg_catalog.text[], NULL::pg_catalog.text, NULL::pg_catalog.int2[]"
 	"  FROM lottrace.attachment WHERE relid OPERATOR(pg_catalog.=) $1",
 	1, {OIDOID}
 };
@@ -585,6 +590,11 @@ attachment_def(Oid relid, LtDef *def)
 		def->signed_qty = DatumGetBool(SPI_getbinval(t, d, AT_SIGNED_QTY, &isnull)) && !isnull;
 		def->serial_sep = lt_getstr(t, d, AT_SERIAL_SEP);
 		def->judge_commit = DatumGetBool(SPI_getbinval(t, d, AT_JUDGE_COMMIT, &isnull)) && !isnull;
+		def->unload_when = lt_getstr(t, d, AT_UNLOAD_WHEN);
+		array_elems(t, d, AT_UNLOAD_ATTNUMS, INT2OID, &el, &n);
+		def->nunload = Min(n, LT_PRED_MAX_COLS);
+		for (int i = 0; i < def->nunload; i++)
+			def->unload_attnums[i] = DatumGetInt16(el[i]);
 		array_elems(t, d, AT_LK_ROLES, TEXTOID, &el, &n);
 		def->nlk = Min(n, LC_NCOLS);
 		for (int i = 0; i < def->nlk; i++)
@@ -635,12 +645,12 @@ rel_owner(Oid relid)
  * those of root, the attached table) with root's column names, parsed
  * against rel, which may be a partition with other attribute numbers.
  */
-static void
-resolve_pred(LtRelInfo *ri, Relation rel, const LtDef *def)
+static Expr *
+pred_for(LtRelInfo *ri, Relation rel, const char *tmpl, const int16 *attnums, int n)
 {
 	Relation	root = (ri->root == RelationGetRelid(rel)) ? rel
 		: table_open(ri->root, AccessShareLock);
-	char	   *text = lt_pred_text(root, def->counts_when, def->counts_attnums, def->ncounts);
+	char	   *text = lt_pred_text(root, tmpl, attnums, n);
 	MemoryContext old;
 	Expr	   *e;
 
@@ -648,8 +658,15 @@ resolve_pred(LtRelInfo *ri, Relation rel, const LtDef *def)
 		table_close(root, AccessShareLock);
 	e = lt_pred_parse(rel, text);
 	old = MemoryContextSwitchTo(ri->cxt);
-	ri->pred = copyObject(e);
+	e = copyObject(e);
 	MemoryContextSwitchTo(old);
+	return e;
+}
+
+static void
+resolve_pred(LtRelInfo *ri, Relation rel, const LtDef *def)
+{
+	ri->pred = pred_for(ri, rel, def->counts_when, def->counts_attnums, def->ncounts);
 	/* its columns in rel */
 	for (int i = 0; i < def->ncounts; i++)
 	{
@@ -685,6 +702,7 @@ build_relinfo(Relation rel, TupleDesc desc, const LtDef *def, Oid root, bool wit
 		resolve_pk(ri, rel, desc);
 		ri->signed_qty = def->signed_qty;
 		ri->judge_commit = def->judge_commit;
+
 		if (def->serial_sep)
 		{
 			ri->serial_sep = MemoryContextStrdup(cxt, def->serial_sep);
@@ -692,6 +710,9 @@ build_relinfo(Relation rel, TupleDesc desc, const LtDef *def, Oid root, bool wit
 		}
 		if (def->counts_when && with_pred)
 			resolve_pred(ri, rel, def);
+		if (def->unload_when && with_pred)
+			ri->unload_pred = pred_for(ri, rel, def->unload_when, def->unload_attnums,
+									   def->nunload);
 	}
 	PG_CATCH();
 	{
@@ -886,15 +907,18 @@ static LtPlan attachment_insert_plan = {
 	"       serial_col, reason_col, doc_col, moved_on_col, location_col, variant_col,"
 	"       account_col, batch_key_col, expiry_col, supplier_lot_col, to_warehouse_col,"
 	"       attached_by, counts_when, counts_attnums, signed_qty, serial_separator, judge,"
-	"       lookup_roles, lookup_refs, lookup_keys, lookup_values, alt_roles, alt_cols)"
+	"       lookup_roles, lookup_refs, lookup_keys, lookup_values, alt_roles, alt_cols, unload_when,"
+	"       unload_attnums)"
 	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
-	"         $17, $18, $19, $20, $21, $22, $23, $24::pg_catalog.regclass[], $25, $26, $27, $28)",
+	"         $17, $18, $19, $20, $21, $22, $23, $24::pg_catalog.regclass[], $25, $26, $27, $28,"
+	"         $29, $30)",
 	.args = "pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
 	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
 	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
 	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.int2[],"
 	" pg_catalog.bool, pg_catalog.text, pg_catalog.text, pg_catalog.text[], pg_catalog.oid[],"
-	" pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], pg_catalog.text[]"
+	" pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], pg_catalog.text,"
+	" pg_catalog.int2[]"
 };
 
 /*
@@ -1045,6 +1069,7 @@ lt_attach(PG_FUNCTION_ARGS)
 	LtUserSave	save;
 	char	   *user = GetUserNameFromId(GetUserId(), false);
 	char	   *counts_when = NULL;
+	char	   *unload_when = NULL;
 	char	   *judge;
 
 	if (PG_ARGISNULL(0))
@@ -1086,6 +1111,13 @@ lt_attach(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("judge must be 'statement' or 'commit', not \"%s\"", judge)));
 	def.judge_commit = (strcmp(judge, "commit") == 0);
+	if (PG_NARGS() > ARG_UNLOAD_WHEN && !PG_ARGISNULL(ARG_UNLOAD_WHEN))
+		unload_when = text_to_cstring(PG_GETARG_TEXT_PP(ARG_UNLOAD_WHEN));
+	if (unload_when && counts_when == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unload_when needs counts_when"),
+				 errdetail("It says which rows that stop counting leave as unloads.")));
 	if (names[LC_TO_WAREHOUSE] && names[LC_LOCATION])
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1172,6 +1204,9 @@ lt_attach(PG_FUNCTION_ARGS)
 	if (counts_when)
 		def.counts_when = lt_pred_compile(rel, counts_when, rel->rd_rel->relowner,
 										  def.counts_attnums, &def.ncounts);
+	if (unload_when)
+		def.unload_when = lt_pred_compile(rel, unload_when, rel->rd_rel->relowner,
+										  def.unload_attnums, &def.nunload);
 
 	lt_spi_enter_as_owner(&save);
 	{
@@ -1189,8 +1224,8 @@ lt_attach(PG_FUNCTION_ARGS)
 									  CurrentMemoryContext)->cxt);
 
 	{
-		Datum		args[28];
-		char		nulls[28];
+		Datum		args[30];
+		char		nulls[30];
 		char	   *aroles[LC_NCOLS];
 		char	   *acols[LC_NCOLS];
 		int			nalt = 0;
@@ -1236,6 +1271,12 @@ lt_attach(PG_FUNCTION_ARGS)
 		args[26] = text_array(aroles, nalt);
 		args[27] = text_array(acols, nalt);
 		nulls[26] = nulls[27] = nalt ? ' ' : 'n';
+		args[28] = def.unload_when ? CStringGetTextDatum(def.unload_when) : (Datum) 0;
+		nulls[28] = def.unload_when ? ' ' : 'n';
+		for (int i = 0; i < def.nunload; i++)
+			atts[i] = Int16GetDatum(def.unload_attnums[i]);
+		args[29] = PointerGetDatum(construct_array(atts, def.nunload, INT2OID, 2, true, TYPALIGN_SHORT));
+		nulls[29] = def.unload_when ? ' ' : 'n';
 		if (schema_10())
 		{
 			/* the 1.0 schema: its columns only (nothing else can be given) */
@@ -1438,6 +1479,9 @@ lt_check_column_type(PG_FUNCTION_ARGS)
  * ALTER TABLE calls it: a column it reads dropped, or changed to a type
  * under which it means something else or nothing).
  */
+static void check_pred_still(Relation rel, const char *tmpl, const int16 *attnums, int n,
+							 const char *what);
+
 PG_FUNCTION_INFO_V1(lt_check_counts_when);
 Datum
 lt_check_counts_when(PG_FUNCTION_ARGS)
@@ -1455,33 +1499,45 @@ lt_check_counts_when(PG_FUNCTION_ARGS)
 	}
 	lt_spi_leave(&save);
 	rel = table_open(relid, AccessShareLock);
-	for (int i = 0; i < def.ncounts; i++)
-	{
-		Form_pg_attribute a;
-
-		if (def.counts_attnums[i] > RelationGetDescr(rel)->natts ||
-			(a = TupleDescAttr(RelationGetDescr(rel), def.counts_attnums[i] - 1))->attisdropped)
-			ereport(ERROR,
-					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-					 errmsg("a column of %s is read by lottrace's counts_when", lt_relname(relid)),
-					 errhint("Detach the table (lottrace.detach), change it, and attach it again.")));
-	}
-	{
-		char	   *text = lt_pred_text(rel, def.counts_when, def.counts_attnums, def.ncounts);
-		int16		atts[LT_PRED_MAX_COLS];
-		int			n;
-		char	   *again = lt_pred_compile(rel, text, rel->rd_rel->relowner, atts, &n);
-
-		if (strcmp(again, def.counts_when) != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-					 errmsg("the change alters what lottrace's counts_when of %s means", lt_relname(relid)),
-					 errdetail("It reads as %s now.", text),
-					 errhint("Detach the table (lottrace.detach), change it, and attach it again.")));
-	}
+	check_pred_still(rel, def.counts_when, def.counts_attnums, def.ncounts, "counts_when");
+	if (def.unload_when)
+		check_pred_still(rel, def.unload_when, def.unload_attnums, def.nunload, "unload_when");
 	table_close(rel, AccessShareLock);
 	PG_RETURN_VOID();
 }
+
+/* The error of _check_counts_when for one predicate. */
+static void
+check_pred_still(Relation rel, const char *tmpl, const int16 *attnums, int n, const char *what)
+{
+	Oid			relid = RelationGetRelid(rel);
+
+	for (int i = 0; i < n; i++)
+	{
+		Form_pg_attribute a;
+
+		if (attnums[i] > RelationGetDescr(rel)->natts ||
+			(a = TupleDescAttr(RelationGetDescr(rel), attnums[i] - 1))->attisdropped)
+			ereport(ERROR,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("a column of %s is read by lottrace's %s", lt_relname(relid), what),
+					 errhint("Detach the table (lottrace.detach), change it, and attach it again.")));
+	}
+	{
+		char	   *text = lt_pred_text(rel, tmpl, attnums, n);
+		int16		atts[LT_PRED_MAX_COLS];
+		int			k;
+		char	   *again = lt_pred_compile(rel, text, rel->rd_rel->relowner, atts, &k);
+
+		if (strcmp(again, tmpl) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("the change alters what lottrace's %s of %s means", what, lt_relname(relid)),
+					 errdetail("It reads as %s now.", text),
+					 errhint("Detach the table (lottrace.detach), change it, and attach it again.")));
+	}
+}
+
 
 /*
  * lottrace._check_lookup(tbl, role, ref, key, value): the error attach()

@@ -87,6 +87,8 @@ typedef struct LtRelInfo
 	char	   *serial_sep;		/* several serials in the serial column */
 	int			serial_sep_len;
 	bool		judge_commit;	/* stock rules judged at commit */
+	Expr	   *unload_pred;	/* unload_when: a row an UPDATE takes out of
+								 * counts_when into it leaves as an unload */
 	bool		has_lookups;
 } LtRelInfo;
 

@@ -92,9 +92,9 @@ col_date(LtEngine *e, TupleTableSlot *slot, LtColId id, DateADT *out)
 	return lt_col_date(c, d, isnull, out);
 }
 
-/* Does counts_when hold for the row?  Evaluated as the table's owner. */
+/* Does a predicate hold for the row?  Evaluated as the table's owner. */
 static bool
-pred_holds(LtEngine *e, TupleTableSlot *slot)
+holds(LtEngine *e, struct ExprState *state, TupleTableSlot *slot)
 {
 	ExprContext *ec = GetPerTupleExprContext(e->pred_estate);
 	Oid			user;
@@ -105,7 +105,7 @@ pred_holds(LtEngine *e, TupleTableSlot *slot)
 	SetUserIdAndSecContext(e->ri->owner,
 						   sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
 	ec->ecxt_scantuple = slot;
-	r = ExecQual(e->pred_state, ec);
+	r = ExecQual(state, ec);
 	SetUserIdAndSecContext(user, sec);
 	ResetExprContext(ec);
 	return r;
@@ -143,6 +143,9 @@ lt_engine_begin(LtRelInfo *ri, LtMode mode)
 
 		e->pred_estate = CreateExecutorState();
 		e->pred_state = ExecPrepareQual(list_make1(copyObject(ri->pred)), e->pred_estate);
+		if (ri->unload_pred)
+			e->unload_state = ExecPrepareQual(list_make1(copyObject(ri->unload_pred)),
+											  e->pred_estate);
 		MemoryContextSwitchTo(old);
 	}
 	lt_config_refresh();
@@ -310,11 +313,23 @@ add_lot_move(LtEngine *e, LtMove *m)
 			l->gated = true;
 		}
 	}
-	else if (l->unload_ref.src < 0)
+	else
 	{
 		/* a reversal: if the lot is gone, name this row */
-		l->unload_ref = m->ref;
-		l->unload_wh = b->key.wh;
+		if (l->unload_ref.src < 0)
+		{
+			l->unload_ref = m->ref;
+			l->unload_wh = b->key.wh;
+		}
+		/* a row that stops counting leaves as an unload would: gated today */
+		if (m->exiting && m->dir > 0 && !m->ungated &&
+			(!l->gated || e->today > l->max_unload))
+		{
+			l->max_unload = e->today;
+			l->max_unload_ref = m->ref;
+			l->max_unload_wh = b->key.wh;
+			l->gated = true;
+		}
 	}
 
 	/* production genealogy */
@@ -556,7 +571,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	LtStr	   *serials = &one_serial;
 	int			nserials = 0;
 
-	if (e->pred_state && !pred_holds(e, slot))
+	if (e->pred_state && !holds(e, e->pred_state, slot))
 		return;					/* not a movement (yet) */
 	CHECK_FOR_INTERRUPTS();
 	e->nrows++;
@@ -568,6 +583,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	m.ref.rowno = rowno;
 	m.sign = (src == LT_SRC_OLD) ? -1 : 1;
 	m.lenient = (m.sign < 0);
+	m.exiting = (src == LT_SRC_OLD && e->exit_row);
 
 	slot_getallattrs(slot);
 	if (e->deferring && src == LT_SRC_OLD)
@@ -1057,8 +1073,12 @@ lt_engine_run(LtRelInfo *ri, LtMode mode, Tuplestorestate *newt, Tuplestorestate
 				row++;
 				continue;
 			}
+			/* unload_when: a counting row that stops counting, into it */
+			e->exit_row = (ho && hn && e->unload_state &&
+						   !holds(e, e->pred_state, ns) && holds(e, e->unload_state, ns));
 			if (ho)
 				lt_engine_add(e, os, LT_SRC_OLD, row);
+			e->exit_row = false;
 			if (hn)
 				lt_engine_add(e, ns, LT_SRC_NEW, row);
 			row++;

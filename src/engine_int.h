@@ -108,6 +108,8 @@ typedef struct LtMove
 	bool		ungated;		/* an unload not subject to status and expiry: its
 								 * reason allows it, a transfer, a write-off */
 	char		role;			/* production role: 0, 'i'nput, 'o'utput */
+	bool		exiting;		/* a row leaving counts_when into unload_when:
+								 * judged as an unload */
 } LtMove;
 
 /* A lot touched by the chunk: (item, variant, code). */
@@ -257,6 +259,8 @@ struct LtEngine
 	/* counts_when, evaluated on each row (statements only) */
 	struct EState *pred_estate;
 	struct ExprState *pred_state;
+	struct ExprState *unload_state;	/* unload_when */
+	bool		exit_row;		/* the old row being fed leaves as an unload */
 	/* values read through foreign keys: key text -> LkVal, per mapped role */
 	HTAB	   *lk[LC_NCOLS];
 };

@@ -1870,7 +1870,9 @@ ALTER TABLE lottrace.attachment
   ADD COLUMN lookup_keys      text[],
   ADD COLUMN lookup_values    text[],
   ADD COLUMN alt_roles        text[],
-  ADD COLUMN alt_cols         text[];
+  ADD COLUMN alt_cols         text[],
+  ADD COLUMN unload_when      text,
+  ADD COLUMN unload_attnums   smallint[];
 COMMENT ON COLUMN lottrace.attachment.to_warehouse_col IS
   'Column holding the destination location of a two-location row (warehouse_col is then its source); the kinds of both (lottrace.warehouse.kind) give the direction.';
 COMMENT ON COLUMN lottrace.attachment.counts_when IS
@@ -1891,6 +1893,9 @@ COMMENT ON COLUMN lottrace.attachment.lookup_values IS 'The value columns of loo
 COMMENT ON COLUMN lottrace.attachment.alt_roles IS
   'Column arguments given as ''a | b'': for the attach() argument alt_roles[i], the column alt_cols[i] is read when the first one is NULL (a column of the table, or of the table the role''s lookup reads).';
 COMMENT ON COLUMN lottrace.attachment.alt_cols IS 'The alternative columns (see alt_roles).';
+COMMENT ON COLUMN lottrace.attachment.unload_when IS
+  'A second row predicate (unload_when given to attach(), rewritten as counts_when is): a row that an UPDATE takes out of counts_when and whose new version satisfies it leaves as an unload would (gated by the lot''s status and expiry), not as a reversal: an ERP that ships by changing the stock row, such as InvenTree.';
+COMMENT ON COLUMN lottrace.attachment.unload_attnums IS 'Attribute numbers of the columns unload_when reads.';
 
 -- the attribute numbers of the mapped columns: to_warehouse_col last
 CREATE OR REPLACE FUNCTION lottrace._attachment_attnums()
@@ -2229,13 +2234,14 @@ CREATE FUNCTION lottrace.attach(tbl regclass, item text, qty text, warehouse tex
                                 to_warehouse text DEFAULT NULL, counts_when text DEFAULT NULL,
                                 signed_qty boolean DEFAULT false,
                                 serial_separator text DEFAULT NULL,
-                                judge text DEFAULT 'statement')
+                                judge text DEFAULT 'statement',
+                                unload_when text DEFAULT NULL)
 RETURNS void
 AS 'MODULE_PATHNAME', 'lt_attach'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text, text, text, text, text, boolean, text, text, boolean, text, text) IS
-  'Governs an ERP stock-movement table: the text arguments name its columns (or, as ''col -> table.column'', a value read through a foreign key). to_warehouse: a destination column (warehouse is then the source); counts_when: only rows for which it holds are movements; signed_qty: with a reason, the sign gives the direction; serial_separator: several serials in one column; judge: ''statement'' or ''commit''. Creates the triggers and (backfill) takes existing rows into the registers. Only the table''s owner may attach it.';
-REVOKE EXECUTE ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text, text, text, text, text, boolean, text, text, boolean, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text, text, text, text, text, boolean, text, text, boolean, text, text, text) IS
+  'Governs an ERP stock-movement table: the text arguments name its columns (or, as ''col -> table.column'', a value read through a foreign key). to_warehouse: a destination column (warehouse is then the source); counts_when: only rows for which it holds are movements; signed_qty: with a reason, the sign gives the direction; serial_separator: several serials in one column; judge: ''statement'' or ''commit''; unload_when: rows that stop counting into it leave as unloads. Creates the triggers and (backfill) takes existing rows into the registers. Only the table''s owner may attach it.';
+REVOKE EXECUTE ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text, text, text, text, text, boolean, text, text, boolean, text, text, text) FROM PUBLIC;
 
 -- Renamed columns are followed (also those counts_when and lookups read);
 -- dropping one, or changing its type, is refused.

@@ -250,19 +250,22 @@ SELECT inventree_test.figures('corrections');
 
 ------------------------------------------------------------------------
 -- 8. A delivery of a quarantined lot.  lottrace's status QUARANTINE on
--- F-2413 does not stop InvenTree's shipment: the shipped stock item stops
--- counting, which lottrace books as the reversal of its load, ungated
--- (see the recipe's header).  The checks below hold that behaviour down,
--- so that a lottrace able to gate it makes them fail.
+-- F-2413: InvenTree's shipment (the stock item gets its customer and loses
+-- its location) is refused, as the recipe's unload_when says.
 ------------------------------------------------------------------------
 SELECT lottrace.set_lot_status('1', 'F-2413', 'QUARANTINE', 'lab');
 SELECT inventree_test.new_item(1, 3, 5, 'F-2413', NULL, 10, '2027-04-01', '2026-12-03', :rcv) AS q1 \gset
 UPDATE erp.stock_stockitem SET quantity = 35, updated = '2026-12-03' WHERE id = :rcv;
-UPDATE erp.stock_stockitem SET customer_id = 2, location_id = NULL WHERE id = :q1;
-SELECT erp_test.check('gap: a quarantined lot was shipped by InvenTree, not refused',
+SELECT erp_test.expect_error('a quarantined lot shipped by InvenTree',
+  format('UPDATE erp.stock_stockitem SET customer_id = 2, location_id = NULL WHERE id = %s', :q1),
+  '23514', 'lottrace_lot_unavailable');
+SELECT erp_test.check('the quarantined lot is still in stock, the item not shipped',
   (SELECT status FROM lottrace.lot_register WHERE item = '1' AND lot = 'F-2413') = 'QUARANTINE'
-  AND (SELECT on_hand FROM lottrace.lot_register WHERE item = '1' AND lot = 'F-2413') = 35
-  AND (SELECT customer_id FROM erp.stock_stockitem WHERE id = :q1) = 2);
+  AND (SELECT on_hand FROM lottrace.lot_register WHERE item = '1' AND lot = 'F-2413') = 40
+  AND (SELECT customer_id FROM erp.stock_stockitem WHERE id = :q1) IS NULL);
+-- the split item goes back into the received one, as InvenTree merges stock
+DELETE FROM erp.stock_stockitem WHERE id = :q1;
+UPDATE erp.stock_stockitem SET quantity = 40, updated = '2026-12-03' WHERE id = :rcv;
 SELECT inventree_test.figures('quarantined lot shipped');
 -- InvenTree's own quality status: QUARANTINED (75) takes the item out of stock.
 UPDATE erp.stock_stockitem SET status = 75, updated = '2026-12-03' WHERE id = :rcv;
