@@ -70,6 +70,9 @@ enum
 	ARG_SERIAL_SEP, ARG_JUDGE, ARG_UNLOAD_WHEN
 };
 
+/* Lookup steps of one attached table at most. */
+#define LT_MAX_LOOKUPS 32
+
 /* Everything lottrace.attachment says about an attached table. */
 typedef struct LtDef
 {
@@ -84,10 +87,10 @@ typedef struct LtDef
 	int16		unload_attnums[LT_PRED_MAX_COLS];
 	int			nunload;
 	int			nlk;
-	int			lk_role[LC_NCOLS];
-	Oid			lk_ref[LC_NCOLS];
-	char	   *lk_key[LC_NCOLS];
-	char	   *lk_value[LC_NCOLS];
+	int			lk_role[LT_MAX_LOOKUPS];	/* the steps of every lookup, in order */
+	Oid			lk_ref[LT_MAX_LOOKUPS];
+	char	   *lk_key[LT_MAX_LOOKUPS];
+	char	   *lk_value[LT_MAX_LOOKUPS];
 	char	   *alt[LC_NCOLS];	/* 'a | b': the column read when the first is NULL */
 } LtDef;
 
@@ -368,9 +371,19 @@ resolve_lookup(LtRelInfo *ri, LtCol *c, int id, Oid refid, const char *key, cons
 										   quote_identifier(key), lk->guarded ? " FOR SHARE OF r" : ""));
 	getTypeOutputInfo(c->typid, &out, &isvarlena);
 	fmgr_info_cxt(out, &lk->keyout, ri->cxt);
-	c->lk = lk;
+	/* a step after the first: read by the previous step's value */
+	if (c->lk == NULL)
+		c->lk = lk;
+	else
+	{
+		LtLookup   *t = c->lk;
+
+		while (t->next)
+			t = t->next;
+		t->next = lk;
+	}
 	ri->has_lookups = true;
-	/* the value's type decides how it is read */
+	/* the value's type decides how it is read (and how the next step keys) */
 	c->typid = lk->valtype;
 	table_close(ref, AccessShareLock);
 }
@@ -411,8 +424,15 @@ resolve_columns(LtRelInfo *ri, TupleDesc desc, const LtDef *def)
 		c->typid = TupleDescAttr(desc, a)->atttypid;
 		for (int k = 0; k < def->nlk; k++)
 			if (def->lk_role[k] == i)
+			{
+				bool		last = true;
+
+				for (int j = k + 1; j < def->nlk; j++)
+					if (def->lk_role[j] == i)
+						last = false;
 				resolve_lookup(ri, c, i, def->lk_ref[k], def->lk_key[k], def->lk_value[k],
-							   def->alt[i]);
+							   last ? def->alt[i] : NULL);
+			}
 		if (def->alt[i] && c->lk == NULL)
 		{
 			/* 'a | b': the row's column b when a is NULL, of a's type */
@@ -596,7 +616,7 @@ attachment_def(Oid relid, LtDef *def)
 		for (int i = 0; i < def->nunload; i++)
 			def->unload_attnums[i] = DatumGetInt16(el[i]);
 		array_elems(t, d, AT_LK_ROLES, TEXTOID, &el, &n);
-		def->nlk = Min(n, LC_NCOLS);
+		def->nlk = Min(n, LT_MAX_LOOKUPS);
 		for (int i = 0; i < def->nlk; i++)
 			def->lk_role[i] = role_id(TextDatumGetCString(el[i]));
 		array_elems(t, d, AT_LK_REFS, OIDOID, &el, &n);
@@ -925,9 +945,13 @@ static LtPlan attachment_insert_plan = {
  * A column argument read through a foreign key:
  *     'lot_id -> stock_lot.name'           the key of lot_id's foreign key
  *     'lot_id -> erp.stock_lot(id).name'   an explicit key column
- * The table name is resolved as regclass input is (search_path, quoting);
- * without a key column, the single-column foreign key of the row's column
- * to that table gives it, else the table's single-column primary key.
+ *     'line_id -> m_inoutline.m_inout_id -> m_inout.c_bpartner_id'
+ *                                          two steps: each value is the key of the next
+ * A table name is resolved as regclass input is (quoting), an unqualified
+ * one in the attached table's schema first, then on the search_path;
+ * without a key column, the single-column foreign key of the column before
+ * it to that table gives it, else the table's single-column primary key.
+ * Each step is one entry of def->lk_* (in order, with the same role).
  * Returns false when arg names a plain column.
  */
 static bool
@@ -935,96 +959,114 @@ parse_lookup(Oid relid, int id, char *arg, LtDef *def)
 {
 	char	   *arrow = strstr(arg, "->");
 	char	   *col;
-	char	   *rest;
-	char	   *dot;
-	char	   *key = NULL;
-	char	   *paren;
-	Oid			ref;
-	int			k = def->nlk;
+	Oid			from_rel = relid;
+	char	   *from_col;
+	int			steps = 0;
 
 	if (arrow == NULL)
 		return false;
 	col = pnstrdup(arg, arrow - arg);
-	rest = pstrdup(arrow + 2);
-	/* trim */
 	while (*col == ' ')
 		col++;
 	for (char *e = col + strlen(col); e > col && e[-1] == ' '; e--)
 		e[-1] = '\0';
-	while (*rest == ' ')
-		rest++;
-	for (char *e = rest + strlen(rest); e > rest && e[-1] == ' '; e--)
-		e[-1] = '\0';
-	dot = strrchr(rest, '.');
-	if (*col == '\0' || dot == NULL || dot[1] == '\0' || dot == rest)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the %s column \"%s\" is not a column name nor a lookup", lt_col_arg[id], arg),
-				 errhint("A lookup is written 'column -> table.value_column' or 'column -> table(key_column).value_column'.")));
-	*dot = '\0';
-	def->lk_value[k] = pstrdup(dot + 1);
-	if ((paren = strchr(rest, '(')) != NULL && rest[strlen(rest) - 1] == ')')
+	from_col = col;
+	while (arrow != NULL)
 	{
-		rest[strlen(rest) - 1] = '\0';
-		key = pstrdup(paren + 1);
-		*paren = '\0';
-	}
-	{
-		/*
-		 * An unqualified name is looked for in the attached table's schema
-		 * first (where an ERP keeps its tables), then on the search_path.
-		 */
-		List	   *qn = lt_qualified_name_list(rest);
+		char	   *next = strstr(arrow + 2, "->");
+		char	   *rest = next ? pnstrdup(arrow + 2, next - (arrow + 2)) : pstrdup(arrow + 2);
+		char	   *dot;
+		char	   *key = NULL;
+		char	   *paren;
+		Oid			ref;
+		int			k = def->nlk;
 
-		ref = InvalidOid;
-		if (list_length(qn) == 1)
-			ref = get_relname_relid(strVal(linitial(qn)), get_rel_namespace(relid));
-		if (!OidIsValid(ref))
-			ref = RangeVarGetRelid(makeRangeVarFromNameList(qn), AccessShareLock, false);
-		else
-			LockRelationOid(ref, AccessShareLock);
-	}
-	if (key == NULL)
-	{
-		/* the foreign key from col to ref, else ref's primary key */
-		AttrNumber	att = get_attnum(relid, col);
-		Relation	self = RelationIdGetRelation(relid);
-		ListCell   *lc;
-
-		foreach(lc, RelationGetFKeyList(self))
-		{
-			ForeignKeyCacheInfo *fk = lfirst(lc);
-
-			if (fk->confrelid == ref && fk->nkeys == 1 && fk->conkey[0] == att)
-				key = get_attname(ref, fk->confkey[0], false);
-		}
-		RelationClose(self);
-		if (key == NULL)
-		{
-			Relation	r = table_open(ref, AccessShareLock);
-			Oid			pk = RelationGetPrimaryKeyIndex(r);
-
-			if (OidIsValid(pk))
-			{
-				Relation	idx = index_open(pk, AccessShareLock);
-
-				if (idx->rd_index->indnkeyatts == 1)
-					key = get_attname(ref, idx->rd_index->indkey.values[0], false);
-				index_close(idx, AccessShareLock);
-			}
-			table_close(r, AccessShareLock);
-		}
-		if (key == NULL)
+		while (*rest == ' ')
+			rest++;
+		for (char *e = rest + strlen(rest); e > rest && e[-1] == ' '; e--)
+			e[-1] = '\0';
+		dot = strrchr(rest, '.');
+		if (*col == '\0' || dot == NULL || dot[1] == '\0' || dot == rest)
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_FOREIGN_KEY),
-					 errmsg("no key to read %s by for the %s column", lt_relname(ref), lt_col_arg[id]),
-					 errhint("Name the key column: '%s -> %s(key_column).%s'.", col, rest, def->lk_value[k])));
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the %s column \"%s\" is not a column name nor a lookup", lt_col_arg[id], arg),
+					 errhint("A lookup is written 'column -> table.value_column' or 'column -> table(key_column).value_column', with more '-> table.column' steps after it.")));
+		if (++steps > LT_LOOKUP_STEPS || k >= LT_MAX_LOOKUPS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the %s column \"%s\" reads through too many tables", lt_col_arg[id], arg),
+					 errdetail("A lookup has at most %d steps, and a table at most %d in all.",
+							   LT_LOOKUP_STEPS, LT_MAX_LOOKUPS)));
+		*dot = '\0';
+		def->lk_value[k] = pstrdup(dot + 1);
+		if ((paren = strchr(rest, '(')) != NULL && rest[strlen(rest) - 1] == ')')
+		{
+			rest[strlen(rest) - 1] = '\0';
+			key = pstrdup(paren + 1);
+			*paren = '\0';
+		}
+		{
+			/*
+			 * An unqualified name is looked for in the attached table's
+			 * schema first (where an ERP keeps its tables), then on the
+			 * search_path.
+			 */
+			List	   *qn = lt_qualified_name_list(rest);
+
+			ref = InvalidOid;
+			if (list_length(qn) == 1)
+				ref = get_relname_relid(strVal(linitial(qn)), get_rel_namespace(relid));
+			if (!OidIsValid(ref))
+				ref = RangeVarGetRelid(makeRangeVarFromNameList(qn), AccessShareLock, false);
+			else
+				LockRelationOid(ref, AccessShareLock);
+		}
+		if (key == NULL)
+		{
+			/* the foreign key from the previous column to ref, else ref's primary key */
+			AttrNumber	att = get_attnum(from_rel, from_col);
+			Relation	self = RelationIdGetRelation(from_rel);
+			ListCell   *lc;
+
+			foreach(lc, RelationGetFKeyList(self))
+			{
+				ForeignKeyCacheInfo *fk = lfirst(lc);
+
+				if (fk->confrelid == ref && fk->nkeys == 1 && fk->conkey[0] == att)
+					key = get_attname(ref, fk->confkey[0], false);
+			}
+			RelationClose(self);
+			if (key == NULL)
+			{
+				Relation	r = table_open(ref, AccessShareLock);
+				Oid			pk = RelationGetPrimaryKeyIndex(r);
+
+				if (OidIsValid(pk))
+				{
+					Relation	idx = index_open(pk, AccessShareLock);
+
+					if (idx->rd_index->indnkeyatts == 1)
+						key = get_attname(ref, idx->rd_index->indkey.values[0], false);
+					index_close(idx, AccessShareLock);
+				}
+				table_close(r, AccessShareLock);
+			}
+			if (key == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+						 errmsg("no key to read %s by for the %s column", lt_relname(ref), lt_col_arg[id]),
+						 errhint("Name the key column: '%s -> %s(key_column).%s'.", from_col, rest,
+								 def->lk_value[k])));
+		}
+		def->lk_role[k] = id;
+		def->lk_ref[k] = ref;
+		def->lk_key[k] = key;
+		def->nlk++;
+		from_rel = ref;
+		from_col = def->lk_value[k];
+		arrow = next;
 	}
 	def->names[id] = col;
-	def->lk_role[k] = id;
-	def->lk_ref[k] = ref;
-	def->lk_key[k] = key;
-	def->nlk++;
 	return true;
 }
 
@@ -1229,8 +1271,8 @@ lt_attach(PG_FUNCTION_ARGS)
 		char	   *aroles[LC_NCOLS];
 		char	   *acols[LC_NCOLS];
 		int			nalt = 0;
-		char	   *roles[LC_NCOLS];
-		Datum		refs[LC_NCOLS];
+		char	   *roles[LT_MAX_LOOKUPS];
+		Datum		refs[LT_MAX_LOOKUPS];
 		Datum		atts[LT_PRED_MAX_COLS];
 
 		memset(nulls, ' ', sizeof(nulls));

@@ -50,7 +50,11 @@ typedef struct LtLookup
 	char	   *sql;			/* the statement that reads a statement's keys */
 	void	   *plan;			/* SPIPlanPtr, kept */
 	bool		guarded;		/* a role whose value change the ref's trigger refuses */
+	struct LtLookup *next;		/* the next step: value is its key ('k -> a.b -> c.d') */
 } LtLookup;
+
+/* Steps of one lookup at most. */
+#define LT_LOOKUP_STEPS 3
 
 typedef struct LtCol
 {

@@ -261,8 +261,8 @@ struct LtEngine
 	struct ExprState *pred_state;
 	struct ExprState *unload_state;	/* unload_when */
 	bool		exit_row;		/* the old row being fed leaves as an unload */
-	/* values read through foreign keys: key text -> LkVal, per mapped role */
-	HTAB	   *lk[LC_NCOLS];
+	/* values read through foreign keys: key text -> LkVal, per role and step */
+	HTAB	   *lk[LC_NCOLS][LT_LOOKUP_STEPS];
 };
 
 /* A value read through a foreign key (engine_lookups.c). */

@@ -10,6 +10,8 @@
  * reason, batch key): a concurrent change of such a row waits until the
  * movement commits, and lottrace._lookup_changed() then sees the movement
  * and refuses the change; a change made first is seen by this read.
+ * A lookup of several steps ('k -> a.b -> c.d') reads each step with the
+ * distinct values of the one before it as keys.
  */
 #include "postgres.h"
 
@@ -32,6 +34,31 @@ lk_match(const void *a, const void *b, Size keysize)
 	return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
+/* Enter a key into a step's hash (no value yet). */
+static void
+add_key(LtEngine *e, HTAB *h, FmgrInfo *out, Datum key, int16 typlen, bool typbyval)
+{
+	char	   *k;
+	LkVal	   *v;
+	bool		found;
+	MemoryContext old = MemoryContextSwitchTo(e->row_cxt);
+
+	k = OutputFunctionCall(out, key);
+	MemoryContextSwitchTo(old);
+	v = hash_search(h, &k, HASH_ENTER, &found);
+	if (!found)
+	{
+		old = MemoryContextSwitchTo(e->stmt_cxt);
+		v->key = pstrdup(k);
+		v->key_datum = datumCopy(key, typbyval, typlen);
+		v->value = (Datum) 0;
+		v->isnull = true;
+		MemoryContextSwitchTo(old);
+	}
+	MemoryContextReset(e->row_cxt);
+}
+
+/* The keys of the first steps: the rows' own columns. */
 static void
 collect(LtEngine *e, Tuplestorestate *ts, TupleTableSlot *slot)
 {
@@ -44,39 +71,21 @@ collect(LtEngine *e, Tuplestorestate *ts, TupleTableSlot *slot)
 		for (int id = 0; id < LC_NCOLS; id++)
 		{
 			LtCol	   *c = &ri->col[id];
-			char	   *k;
-			LkVal	   *v;
-			bool		found;
-			MemoryContext old;
+			Form_pg_attribute a;
 
 			if (c->lk == NULL || slot->tts_isnull[c->attnum - 1])
 				continue;
-			old = MemoryContextSwitchTo(e->row_cxt);
-			k = OutputFunctionCall(&c->lk->keyout, slot->tts_values[c->attnum - 1]);
-			MemoryContextSwitchTo(old);
-			v = hash_search(e->lk[id], &k, HASH_ENTER, &found);
-			if (!found)
-			{
-				Form_pg_attribute a = TupleDescAttr(slot->tts_tupleDescriptor, c->attnum - 1);
-
-				old = MemoryContextSwitchTo(e->stmt_cxt);
-				v->key = pstrdup(k);
-				v->key_datum = datumCopy(slot->tts_values[c->attnum - 1], a->attbyval, a->attlen);
-				v->value = (Datum) 0;
-				v->isnull = true;
-				MemoryContextSwitchTo(old);
-			}
-			MemoryContextReset(e->row_cxt);
+			a = TupleDescAttr(slot->tts_tupleDescriptor, c->attnum - 1);
+			add_key(e, e->lk[id][0], &c->lk->keyout, slot->tts_values[c->attnum - 1],
+					a->attlen, a->attbyval);
 		}
 	}
 }
 
 /* Read one slice of a lookup's keys and record their values. */
 static void
-read_slice(LtEngine *e, int id, Datum *keys, int n, Oid elemtype)
+read_slice(LtEngine *e, LtLookup *lk, HTAB *h, Datum *keys, int n, Oid elemtype)
 {
-	LtCol	   *c = &e->ri->col[id];
-	LtLookup   *lk = c->lk;
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
@@ -130,7 +139,7 @@ read_slice(LtEngine *e, int id, Datum *keys, int n, Oid elemtype)
 		if (kn)
 			continue;
 		k = OutputFunctionCall(&kout, kd);
-		v = hash_search(e->lk[id], &k, HASH_FIND, NULL);
+		v = hash_search(h, &k, HASH_FIND, NULL);
 		if (v == NULL)
 			continue;
 		old = MemoryContextSwitchTo(e->stmt_cxt);
@@ -141,6 +150,48 @@ read_slice(LtEngine *e, int id, Datum *keys, int n, Oid elemtype)
 	SPI_freetuptable(SPI_tuptable);
 }
 
+/* Read a step's values for every key in its hash. */
+static void
+read_step(LtEngine *e, LtLookup *lk, HTAB *h, Oid elemtype)
+{
+	HASH_SEQ_STATUS hs;
+	LkVal	   *v;
+	Datum	   *keys;
+	int			n = 0;
+	long		total = hash_get_num_entries(h);
+
+	if (total == 0)
+		return;
+	keys = MemoryContextAlloc(e->stmt_cxt, sizeof(Datum) * Min(total, LT_LOOKUP_SLICE));
+	hash_seq_init(&hs, h);
+	while ((v = hash_seq_search(&hs)) != NULL)
+	{
+		keys[n++] = v->key_datum;
+		if (n == LT_LOOKUP_SLICE)
+		{
+			read_slice(e, lk, h, keys, n, elemtype);
+			n = 0;
+		}
+	}
+	if (n > 0)
+		read_slice(e, lk, h, keys, n, elemtype);
+	pfree(keys);
+}
+
+static HTAB *
+step_hash(LtEngine *e)
+{
+	HASHCTL		ctl;
+
+	ctl.keysize = sizeof(char *);
+	ctl.entrysize = sizeof(LkVal);
+	ctl.hash = lk_hash;
+	ctl.match = lk_match;
+	ctl.hcxt = e->stmt_cxt;
+	return hash_create("lottrace lookup", 256, &ctl,
+					   HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+}
+
 void
 lte_lookups_load(LtEngine *e, Tuplestorestate *newt, Tuplestorestate *oldt, TupleDesc desc)
 {
@@ -148,19 +199,8 @@ lte_lookups_load(LtEngine *e, Tuplestorestate *newt, Tuplestorestate *oldt, Tupl
 	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 
 	for (int id = 0; id < LC_NCOLS; id++)
-	{
-		HASHCTL		ctl;
-
-		if (ri->col[id].lk == NULL)
-			continue;
-		ctl.keysize = sizeof(char *);
-		ctl.entrysize = sizeof(LkVal);
-		ctl.hash = lk_hash;
-		ctl.match = lk_match;
-		ctl.hcxt = e->stmt_cxt;
-		e->lk[id] = hash_create("lottrace lookup", 256, &ctl,
-								HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
-	}
+		if (ri->col[id].lk != NULL)
+			e->lk[id][0] = step_hash(e);
 	if (newt)
 		collect(e, newt, slot);
 	if (oldt)
@@ -169,50 +209,59 @@ lte_lookups_load(LtEngine *e, Tuplestorestate *newt, Tuplestorestate *oldt, Tupl
 
 	for (int id = 0; id < LC_NCOLS; id++)
 	{
-		HASH_SEQ_STATUS hs;
-		LkVal	   *v;
-		Datum	   *keys;
-		int			n = 0;
-		long		total;
+		LtLookup   *lk = ri->col[id].lk;
 		Oid			elemtype;
+		int			step = 0;
 
-		if (ri->col[id].lk == NULL || (total = hash_get_num_entries(e->lk[id])) == 0)
+		if (lk == NULL)
 			continue;
 		elemtype = getBaseType(TupleDescAttr(desc, ri->col[id].attnum - 1)->atttypid);
-		keys = MemoryContextAlloc(e->stmt_cxt, sizeof(Datum) * Min(total, LT_LOOKUP_SLICE));
-		hash_seq_init(&hs, e->lk[id]);
-		while ((v = hash_seq_search(&hs)) != NULL)
+		for (;;)
 		{
-			keys[n++] = v->key_datum;
-			if (n == LT_LOOKUP_SLICE)
-			{
-				read_slice(e, id, keys, n, elemtype);
-				n = 0;
-			}
+			HASH_SEQ_STATUS hs;
+			LkVal	   *v;
+			int16		typlen;
+			bool		typbyval;
+
+			read_step(e, lk, e->lk[id][step], elemtype);
+			if (lk->next == NULL || step + 1 == LT_LOOKUP_STEPS)
+				break;
+			/* the next step's keys: this step's values */
+			e->lk[id][step + 1] = step_hash(e);
+			get_typlenbyval(lk->valtype, &typlen, &typbyval);
+			hash_seq_init(&hs, e->lk[id][step]);
+			while ((v = hash_seq_search(&hs)) != NULL)
+				if (!v->isnull)
+					add_key(e, e->lk[id][step + 1], &lk->next->keyout, v->value, typlen, typbyval);
+			elemtype = getBaseType(lk->valtype);
+			lk = lk->next;
+			step++;
 		}
-		if (n > 0)
-			read_slice(e, id, keys, n, elemtype);
-		pfree(keys);
 	}
 }
 
 void
 lte_lookup(LtEngine *e, LtColId id, Datum key, bool keynull, Datum *value, bool *isnull)
 {
-	LtCol	   *c = &e->ri->col[id];
-	char	   *k;
-	LkVal	   *v;
+	LtLookup   *lk = e->ri->col[id].lk;
 
 	*isnull = true;
 	*value = (Datum) 0;
-	if (keynull || e->lk[id] == NULL)
-		return;
-	k = OutputFunctionCall(&c->lk->keyout, key);
-	v = hash_search(e->lk[id], &k, HASH_FIND, NULL);
-	pfree(k);
-	if (v != NULL && !v->isnull)
+	for (int step = 0; lk != NULL && step < LT_LOOKUP_STEPS; step++, lk = lk->next)
 	{
-		*value = v->value;
-		*isnull = false;
+		char	   *k;
+		LkVal	   *v;
+
+		if (keynull || e->lk[id][step] == NULL)
+			return;
+		k = OutputFunctionCall(&lk->keyout, key);
+		v = hash_search(e->lk[id][step], &k, HASH_FIND, NULL);
+		pfree(k);
+		if (v == NULL || v->isnull)
+			return;
+		key = v->value;
+		keynull = false;
 	}
+	*value = key;
+	*isnull = false;
 }
