@@ -781,3 +781,7 @@ SELECT lottrace.detach('stock_ledger_entry');
 SELECT * FROM pg_temp.registers('LAPTOP', 'CELL');
 SELECT * FROM pg_temp.check();
 DROP TABLE stock_ledger_entry;
+
+-- clean up
+DROP TABLE move_line;
+DROP EXTENSION lottrace;
