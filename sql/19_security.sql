@@ -920,3 +920,162 @@ DROP TABLE public.sec_squat;
 DROP SCHEMA lottrace CASCADE;
 DROP OWNED BY regress_lt_squatter;
 DROP ROLE regress_lt_squatter;
+
+-- (h) attach()'s row predicate and lookups (issue 13).  counts_when is
+-- evaluated by the engine, by lottrace.movements and so by verify() and
+-- rebuild() as the extension owner, and by the guard on a referenced table
+-- (SECURITY DEFINER): it may hold nothing whose behaviour the table's owner
+-- controls -- columns, constants and PostgreSQL's own immutable functions
+-- and operators only, names looked up in pg_catalog alone (42P17, or 42501
+-- for a function the owner may not execute).  A lookup ('col -> tbl.col')
+-- reads the referenced table as the table's owner, who must be allowed to
+-- read it and to lock its rows (42501).
+CREATE EXTENSION lottrace;
+SET client_min_messages = warning;
+CREATE ROLE regress_lt_erp3;
+CREATE ROLE regress_lt_clerk3;
+RESET client_min_messages;
+GRANT CREATE ON SCHEMA public TO regress_lt_erp3;
+GRANT EXECUTE ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text,
+                                          text, text, text, text, text, text, boolean,
+                                          text, text, boolean, text, text),
+                          lottrace.detach(regclass)
+  TO regress_lt_erp3;
+INSERT INTO lottrace.item (item, lot_tracked) VALUES ('MILK', true);
+CREATE TABLE public.tripwire3 (obj text, ran_as text);
+GRANT INSERT ON public.tripwire3 TO PUBLIC;
+-- md5() is PostgreSQL's own and immutable, but here not for everyone
+REVOKE EXECUTE ON FUNCTION pg_catalog.md5(text) FROM PUBLIC;
+-- lot tables of the superuser's: one the ERP owner may not read, one it may
+-- only read, one it may read, lock and put triggers on
+CREATE TABLE public.sec_lot_closed (id int PRIMARY KEY, name text);
+CREATE TABLE public.sec_lot_read (id int PRIMARY KEY, name text);
+CREATE TABLE public.sec_lot (id int PRIMARY KEY, name text);
+INSERT INTO public.sec_lot VALUES (1, 'M7001'), (2, 'M7002');
+GRANT SELECT ON public.sec_lot_read TO regress_lt_erp3;
+GRANT SELECT, UPDATE, TRIGGER ON public.sec_lot TO regress_lt_erp3;
+
+SET ROLE regress_lt_erp3;
+CREATE TABLE public.sec_lines (id int PRIMARY KEY, item text, lot text, lot_id int, wh text, qty numeric,
+                               state text);
+-- the owner's code, each piece recording whoever runs it (through the
+-- volatile public.sec_trip): an immutable function, an immutable operator,
+-- an enum with a cast from text through an immutable function of its own,
+-- a domain, and in public shadows of lower(text) and = (text, text)
+CREATE FUNCTION public.sec_trip(obj text) RETURNS void
+LANGUAGE plpgsql AS $$ BEGIN INSERT INTO public.tripwire3 VALUES (obj, current_user); END $$;
+CREATE FUNCTION public.sec_done(s text) RETURNS boolean IMMUTABLE
+LANGUAGE plpgsql AS $$ BEGIN PERFORM public.sec_trip('sec_done'); RETURN s OPERATOR(pg_catalog.=) 'done'; END $$;
+CREATE FUNCTION public.sec_eq(a text, b text) RETURNS boolean IMMUTABLE
+LANGUAGE plpgsql AS $$ BEGIN PERFORM public.sec_trip('operator ==='); RETURN a OPERATOR(pg_catalog.=) b; END $$;
+CREATE OPERATOR public.=== (LEFTARG = text, RIGHTARG = text, FUNCTION = public.sec_eq);
+CREATE TYPE public.sec_state AS ENUM ('draft', 'done');
+CREATE FUNCTION public.sec_state_of(s text) RETURNS public.sec_state IMMUTABLE
+LANGUAGE plpgsql AS $$ BEGIN PERFORM public.sec_trip('cast'); RETURN pg_catalog.enum_first(NULL::public.sec_state); END $$;
+CREATE FUNCTION public.sec_shadow_eq(a text, b text) RETURNS boolean
+LANGUAGE plpgsql AS $$ BEGIN PERFORM public.sec_trip('operator ='); RETURN a OPERATOR(pg_catalog.=) b; END $$;
+CREATE OPERATOR public.= (LEFTARG = text, RIGHTARG = text, FUNCTION = public.sec_shadow_eq);
+CREATE FUNCTION public.lower(s text) RETURNS text
+LANGUAGE plpgsql AS $$ BEGIN PERFORM public.sec_trip('lower'); RETURN pg_catalog.lower(s); END $$;
+CREATE CAST (text AS public.sec_state) WITH FUNCTION public.sec_state_of(text);
+CREATE DOMAIN public.sec_word AS text;
+-- refused: the owner's function (named in public: 42P17; unqualified, it is
+-- not found, as names are looked up in pg_catalog only), its operator, its
+-- cast and domain, a STABLE built-in, a volatile one, a subquery, a second
+-- statement, a clause, a system column, a whole-row reference
+SELECT p AS predicate, e.sqlstate, e.constraint_name, e.message
+  FROM (VALUES ($$public.sec_done(state)$$),
+               ($$sec_done(state)$$),
+               ($$state OPERATOR(public.===) 'done'$$),
+               ($$state::public.sec_state = 'done'$$),
+               ($$state::public.sec_word = 'done'$$),
+               ($$now() > '2026-01-01'$$),
+               ($$pg_catalog.clock_timestamp() > '2026-01-01'$$),
+               ($$state = current_user$$),
+               ($$state = (SELECT name FROM public.sec_lot_closed LIMIT 1)$$),
+               ($$true; DROP TABLE public.sec_lines$$),
+               ($$true FROM pg_class$$),
+               ($$ctid = '(0,1)'$$),
+               ($$t::text = 'x'$$)) v(p),
+       LATERAL pg_temp.err(format(
+         'SELECT lottrace.attach(%L, item => %L, qty => %L, warehouse => %L, lot => %L, counts_when => %L)',
+         'public.sec_lines', 'item', 'qty', 'wh', 'lot', p)) e;
+-- md5() is not executable by the owner: 42501
+SELECT sqlstate, constraint_name, message FROM pg_temp.err(
+  $$SELECT lottrace.attach('public.sec_lines', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot',
+                           counts_when => 'md5(state) = ''x''')$$);
+-- the table is still there, not attached, and nothing of the owner's ran
+SELECT count(*) AS sec_lines_attached FROM pg_class c
+ WHERE c.relname = 'sec_lines' AND EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = c.oid);
+-- lookups into a table the owner may not read, or only read: 42501
+SELECT p AS lookup, e.sqlstate, e.constraint_name, e.message, e.hint
+  FROM (VALUES ('lot_id -> public.sec_lot_closed.name'), ('lot_id -> public.sec_lot_read.name')) v(p),
+       LATERAL pg_temp.err(format(
+         'SELECT lottrace.attach(%L, item => %L, qty => %L, warehouse => %L, lot => %L)',
+         'public.sec_lines', 'item', 'qty', 'wh', p)) e;
+-- accepted: the lot read from sec_lot, a predicate with lower() and =,
+-- which are pg_catalog's though public shadows both on the owner's
+-- search_path (the shadows are not immutable: had they been taken, attach
+-- would have refused them)
+SET search_path = public, pg_catalog;
+SELECT lottrace.attach('public.sec_lines', item => 'item', qty => 'qty', warehouse => 'wh',
+                       lot => 'lot_id -> public.sec_lot.name', counts_when => $$lower(state) = 'done'$$);
+RESET search_path;
+GRANT SELECT, INSERT, UPDATE ON public.sec_lines TO regress_lt_clerk3;
+RESET ROLE;
+SELECT counts_when, lookup_refs FROM lottrace.attachment WHERE relid = 'public.sec_lines'::regclass;
+-- pg_temp.shadowed(stmt): stmt run with the owner's objects first on the
+-- search_path; 'no error', or the SQLSTATE and constraint name it raised
+-- (the function itself compares nothing, so it reaches none of them)
+CREATE FUNCTION pg_temp.shadowed(stmt text) RETURNS TABLE (sqlstate text, constraint_name text)
+LANGUAGE plpgsql SET search_path = public, pg_catalog AS $$
+DECLARE s text := 'no error'; c text;
+BEGIN
+  BEGIN
+    EXECUTE stmt;
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS s = RETURNED_SQLSTATE, c = CONSTRAINT_NAME;
+  END;
+  RETURN QUERY SELECT s, c;
+END $$;
+-- a clerk who may read and write sec_lines, and nothing else (not sec_lot), moves
+-- stock through the lookup, and flips a draft to done
+SET ROLE regress_lt_clerk3;
+SELECT * FROM pg_temp.shadowed($$INSERT INTO public.sec_lines VALUES
+  (1, 'MILK', NULL, 1, 'W1', 5, 'DONE'), (2, 'MILK', NULL, 2, 'W1', 9, 'draft'),
+  (3, 'MILK', NULL, 2, 'W1', 4, 'draft')$$);
+SELECT * FROM pg_temp.shadowed($$UPDATE public.sec_lines SET state = 'Done' WHERE id = 3$$);
+SELECT sqlstate, constraint_name FROM pg_temp.err($$SELECT FROM public.sec_lot$$);
+RESET ROLE;
+SELECT lot, on_hand FROM lottrace.lot_register WHERE item = 'MILK' ORDER BY lot;
+-- the superuser, with the owner's objects first on its search_path, reads
+-- the movements, verifies, rebuilds, renames a lot no counting row reads,
+-- and is refused renaming one a counting row reads (the guard formats the
+-- predicate into its own statement)
+SELECT * FROM pg_temp.shadowed($$SELECT * FROM lottrace.movements$$);
+SELECT * FROM pg_temp.shadowed($q$DO $d$ BEGIN IF EXISTS (SELECT FROM lottrace.verify()) THEN
+                                   RAISE EXCEPTION USING ERRCODE = 'XX000'; END IF; END $d$$q$);
+SELECT * FROM pg_temp.shadowed($$SELECT lottrace.rebuild()$$);
+INSERT INTO public.sec_lot VALUES (3, 'M7003');
+SELECT * FROM pg_temp.shadowed($$UPDATE public.sec_lot SET name = 'M7003b' WHERE id = 3$$);
+SELECT * FROM pg_temp.shadowed($$UPDATE public.sec_lot SET name = 'M7001b' WHERE id = 1$$);
+SELECT source_key, lot, qty FROM lottrace.movements WHERE source = 'public.sec_lines'::regclass ORDER BY 1;
+SELECT count(*) AS problems FROM lottrace.verify();
+-- none of the owner's code ran, for anybody ...
+SELECT count(*) AS owner_code_ran FROM public.tripwire3;
+-- ... though a plain comparison and lower() under that search_path reach it
+SELECT * FROM pg_temp.shadowed($$SELECT 'a'::text = 'b', lower('A'::text)$$);
+SELECT obj, ran_as = current_user AS by_me FROM public.tripwire3 ORDER BY obj;
+SET ROLE regress_lt_erp3;
+SELECT lottrace.detach('public.sec_lines');
+DROP TABLE public.sec_lines;
+RESET ROLE;
+GRANT EXECUTE ON FUNCTION pg_catalog.md5(text) TO PUBLIC;
+SET client_min_messages = warning;
+DROP EXTENSION lottrace CASCADE;
+DROP TABLE public.tripwire3, public.sec_lot_closed, public.sec_lot_read, public.sec_lot;
+DROP CAST (text AS public.sec_state);
+DROP OWNED BY regress_lt_erp3, regress_lt_clerk3;
+DROP ROLE regress_lt_erp3, regress_lt_clerk3;
+RESET client_min_messages;
+DROP SCHEMA lottrace;

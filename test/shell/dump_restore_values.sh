@@ -11,6 +11,14 @@
 # with the real pg_dump of $PGBIN (-Fc) and restored with pg_restore into a
 # fresh cluster; every lottrace table must come back row for row, and the
 # restored database must go on (counters continue, verify() clean).
+# An attachment shaped like Odoo's stock.move.line (issue 13) comes along:
+# rows that count only when done (counts_when), the lot and both locations
+# read through the ERP's own tables (lookups), a source and a destination
+# (to_warehouse), on a table with a dropped column before the one the
+# predicate reads -- pg_restore re-creates the table without it, so every
+# column after it has another attribute number in the restored database.
+# The mapping must read the same columns there, lottrace.movements and the
+# registers agree, and the lookup guard is back on the lot table.
 # Before issue 11 a lot's computed expiry could lie past 5874897-12-31:
 # pg_restore then failed with "COPY failed for table "lot": date out of range".
 set -euo pipefail
@@ -66,6 +74,29 @@ SELECT lottrace.set_lot_status('MILK', 'BC', 'QUARANTINE', E'note ñ\n2');
 SELECT lottrace.set_lot_status('MILK', 'INF', 'BLOCKED', repeat('x', 5000));
 SELECT lottrace.link_lots('MILK', 'END', 'ENDM', 'ENDM', 1e-30);
 SELECT lottrace.next_code('SN', '{}');
+-- an Odoo-shaped move line: a column dropped before the predicate's (and a
+-- text column after it whose values would count other rows)
+INSERT INTO lottrace.item (item, lot_tracked) VALUES ('CURD', true);
+INSERT INTO lottrace.warehouse (code, kind) VALUES ('Partners/Vendors', 'supplier'), ('Partners/Customers', 'customer');
+CREATE TABLE stock_location (id int PRIMARY KEY, complete_name text NOT NULL UNIQUE);
+CREATE TABLE stock_lot (id int PRIMARY KEY, name text NOT NULL UNIQUE);
+INSERT INTO stock_location VALUES (1, 'Partners/Vendors'), (2, 'WH/Stock'), (3, 'Partners/Customers');
+INSERT INTO stock_lot VALUES (1, 'ODOO-1'), (2, 'ODOO-2');
+CREATE TABLE stock_move_line (id int PRIMARY KEY, legacy text, product text NOT NULL,
+                              lot_id int REFERENCES stock_lot, location_id int REFERENCES stock_location,
+                              location_dest_id int REFERENCES stock_location, quantity numeric NOT NULL,
+                              state text NOT NULL, note text);
+ALTER TABLE stock_move_line DROP COLUMN legacy;
+SELECT lottrace.attach('stock_move_line', item => 'product', qty => 'quantity',
+                       lot => 'lot_id -> stock_lot.name',
+                       warehouse => 'location_id -> stock_location.complete_name',
+                       to_warehouse => 'location_dest_id -> stock_location.complete_name',
+                       counts_when => $$state = 'done'$$);
+INSERT INTO stock_move_line (id, product, lot_id, location_id, location_dest_id, quantity, state, note) VALUES
+  (1, 'CURD', 1, 1, 2, 40, 'done', 'received'),
+  (2, 'CURD', 1, 2, 3, 15, 'done', 'shipped'),
+  (3, 'CURD', 2, 1, 2, 25, 'draft', 'done'),
+  (4, 'CURD', 1, 2, 3, 500, 'cancel', 'done');
 SQL
 pgc_psql src -d erp -At -c "SELECT item, code, start_date, expiry_date FROM lottrace.lot ORDER BY lot_id" | sed 's/^/  lot: /'
 [ "$(pgc_psql src -d erp -At -c "SELECT expiry_date FROM lottrace.lot WHERE code = 'INF'")" = infinity ] \
@@ -122,6 +153,23 @@ echo "== pg_dump -Fc, pg_restore into a fresh cluster"
 "$PGBIN/pg_restore" --exit-on-error -d "$(pgc_connstr dst erp)" "$work/erp.dump" >"$work/restore.log" 2>&1 \
   || { cat "$work/restore.log"; fail "pg_restore"; }
 [ -s "$work/restore.log" ] && { cat "$work/restore.log"; fail "pg_restore printed errors or warnings"; }
+mapping() {  # mapping CLUSTER: each attachment's columns by name, predicate, lookups; the lookup guards
+  pgc_psql "$1" -d erp -At <<'SQL'
+SELECT a.relid::regclass, a.item_col, a.qty_col, a.warehouse_col, a.lot_col, a.to_warehouse_col,
+       a.counts_when,
+       ARRAY(SELECT att.attname FROM unnest(a.counts_attnums) WITH ORDINALITY AS n(attnum, ord)
+               JOIN pg_attribute att ON att.attrelid = a.relid AND att.attnum = n.attnum
+              ORDER BY n.ord) AS counts_reads,
+       a.lookup_roles, a.lookup_refs::text[], a.lookup_keys, a.lookup_values
+  FROM lottrace.attachment a ORDER BY a.relid::regclass::text;
+SELECT tgrelid::regclass, tgname FROM pg_trigger WHERE tgname LIKE 'lottrace_lookup%' ORDER BY 1, 2;
+SQL
+}
+mapping src >"$work/map-src.out" 2>&1
+mapping dst >"$work/map-dst.out" 2>&1
+grep -q '|{state}|' "$work/map-src.out" || { cat "$work/map-src.out"; fail "the source's counts_when does not read column state"; }
+diff "$work/map-src.out" "$work/map-dst.out" || fail "the restored mapping reads other columns than the source's"
+echo "ok: the mapping reads the same columns after the restore (counts_when reads state)"
 snapshot dst "$work/dst.snap"
 diff "$work/src.snap" "$work/dst.snap" >"$work/snap.diff" || { head -30 "$work/snap.diff"; fail "the restored registers differ"; }
 echo "ok: every row identical ($(wc -l <"$work/dst.snap") lines)"
@@ -135,6 +183,24 @@ SELECT lottrace.next_code('SN', '{}');
 INSERT INTO moves (d, wh, item, lot, qty, reason) VALUES ('2026-01-03', 'W1', 'MILK', 'END', 1, 'OUT');
 INSERT INTO moves (d, wh, item, lot, serial, qty, reason) VALUES ('2026-01-03', 'W1', 'WIDE', 'LOT 7/26 Café', 'Nº 7 Åsa', 1, 'OUT');
 SELECT lot || ' ' || on_hand FROM lottrace.lot_register WHERE item = 'WIDE';
+-- the draft becomes done, the cancelled shipment would overdraw, the lot
+-- that counting rows read cannot be renamed
+UPDATE stock_move_line SET state = 'done' WHERE id = 3;
+CREATE FUNCTION pg_temp.outcome(stmt text) RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE c text; s text;
+BEGIN
+  EXECUTE stmt;
+  RETURN 'accepted';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS c = CONSTRAINT_NAME, s = RETURNED_SQLSTATE;
+  RETURN s || ' ' || coalesce(nullif(c, ''), '-');
+END $f$;
+SELECT pg_temp.outcome($$UPDATE stock_move_line SET state = 'done' WHERE id = 4$$);
+SELECT pg_temp.outcome($$UPDATE stock_lot SET name = 'ODOO-1b' WHERE id = 1$$);
+SELECT format('%s %s %s/%s', lot, warehouse, loaded_qty, on_hand) FROM lottrace.lot_stock
+ WHERE lot::text LIKE 'ODOO-%' ORDER BY 1;
+SELECT format('%s %s %s %s', source_key, lot, warehouse, qty) FROM lottrace.movements
+ WHERE source = 'stock_move_line'::regclass ORDER BY source_key, warehouse;
 SELECT count(*) FROM lottrace.verify();
 SQL
 }
@@ -144,6 +210,8 @@ cat "$work/more-dst.out"
 diff "$work/more-src.out" "$work/more-dst.out" || fail "the restored database goes on otherwise than the source"
 grep -qx 'B999999999999999993' "$work/more-dst.out" || fail "the GEN counter did not continue"
 grep -qx 'LOT 7/26 Café 1' "$work/more-dst.out" || fail "the restored lot 'LOT 7/26 Café' (gs1_codes = false) did not move"
+grep -qx '23503 lottrace_lookup_changed' "$work/more-dst.out" || fail "the lookup guard on stock_lot did not come back"
+grep -qx 'ODOO-2 WH/Stock 25/25' "$work/more-dst.out" || fail "the move line that became done did not count"
 echo "== the update from 1.0 refuses items over the 36500-day limit"
 pgc_psql src -c "CREATE DATABASE old" >/dev/null
 pgc_psql src -d old -q -c "SET client_min_messages = warning" -c "CREATE EXTENSION lottrace VERSION '1.0'" \
