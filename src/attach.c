@@ -33,6 +33,7 @@
 
 #include "access/transam.h"
 #include "catalog/pg_constraint.h"
+#include "commands/trigger.h"
 #include "catalog/pg_index.h"
 #include "utils/array.h"
 #include "utils/fmgroids.h"
@@ -1461,12 +1462,20 @@ lt_detach(PG_FUNCTION_ARGS)
 									 " WHERE $1::pg_catalog.regclass OPERATOR(pg_catalog.=) ANY (lookup_refs)",
 									 1, &t, &ref, NULL, false, 1) == SPI_OK_SELECT && SPI_processed > 0;
 		lt_restore_user(&save);
-		if (!used)
+		if (!used && !lt_relation_ownercheck(def.lk_ref[k], GetUserId()))
+			ereport(NOTICE,
+					(errmsg("the triggers lottrace_lookup_update and lottrace_lookup_delete stay on %s",
+							lt_relname(def.lk_ref[k])),
+					 errdetail("No attached table reads it any more: they change nothing."),
+					 errhint("Its owner may drop them.")));
+		else if (!used)
 		{
 			char	   *rn = lt_relname(def.lk_ref[k]);
 
-			SPI_execute(psprintf("DROP TRIGGER IF EXISTS lottrace_lookup_update ON %s", rn), false, 0);
-			SPI_execute(psprintf("DROP TRIGGER IF EXISTS lottrace_lookup_delete ON %s", rn), false, 0);
+			if (OidIsValid(get_trigger_oid(def.lk_ref[k], "lottrace_lookup_update", true)))
+				SPI_execute(psprintf("DROP TRIGGER lottrace_lookup_update ON %s", rn), false, 0);
+			if (OidIsValid(get_trigger_oid(def.lk_ref[k], "lottrace_lookup_delete", true)))
+				SPI_execute(psprintf("DROP TRIGGER lottrace_lookup_delete ON %s", rn), false, 0);
 		}
 	}
 	SPI_finish();
@@ -1569,13 +1578,26 @@ check_pred_still(Relation rel, const char *tmpl, const int16 *attnums, int n, co
 		char	   *text = lt_pred_text(rel, tmpl, attnums, n);
 		int16		atts[LT_PRED_MAX_COLS];
 		int			k;
-		char	   *again = lt_pred_compile(rel, text, rel->rd_rel->relowner, atts, &k);
+		char	   *again = NULL;
+		MemoryContext cxt = CurrentMemoryContext;
 
-		if (strcmp(again, tmpl) != 0)
+		/* one that no longer compiles, as one that compiles to another form */
+		PG_TRY();
+		{
+			again = lt_pred_compile(rel, text, rel->rd_rel->relowner, atts, &k);
+		}
+		PG_CATCH();
+		{
+			MemoryContextSwitchTo(cxt);
+			FlushErrorState();
+			again = NULL;
+		}
+		PG_END_TRY();
+		if (again == NULL || strcmp(again, tmpl) != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 					 errmsg("the change alters what lottrace's %s of %s means", what, lt_relname(relid)),
-					 errdetail("It reads as %s now.", text),
+					 errdetail("It was written for the columns as they were: %s", text),
 					 errhint("Detach the table (lottrace.detach), change it, and attach it again.")));
 	}
 }

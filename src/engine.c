@@ -352,7 +352,8 @@ add_lot_move(LtEngine *e, LtMove *m)
 			be->nrows = 0;
 		}
 		num_acc(&be->qty, m->qty, m->sign < 0, e->zero);
-		be->nrows += m->sign;
+		/* rows behind the member: a reversal is a row of its own */
+		be->nrows += (m->ref.src == LT_SRC_OLD) ? -1 : 1;
 	}
 	MemoryContextSwitchTo(old);
 }

@@ -130,7 +130,8 @@ static LtPlan batch_cleanup_plan = {
 	" USING ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]),"
 	"                  pg_catalog.unnest($3::pg_catalog.int8[])) AS k(b, r, l)"
 	" WHERE m.batch_key OPERATOR(pg_catalog.=) k.b AND m.role OPERATOR(pg_catalog.=) k.r"
-	"   AND m.lot_id OPERATOR(pg_catalog.=) k.l AND m.nrows OPERATOR(pg_catalog.<=) 0",
+	"   AND m.lot_id OPERATOR(pg_catalog.=) k.l"
+	"   AND (m.nrows OPERATOR(pg_catalog.<=) 0 OR m.qty OPERATOR(pg_catalog.<=) 0)",
 	.args = "pg_catalog.text[], pg_catalog.text[], pg_catalog.int8[]"
 };
 
@@ -776,7 +777,8 @@ lte_flush_chunk(LtEngine *e, bool final)
 				ids[n] = be->key.lot->lot_id;
 				qty[n] = be->qty;
 				nrows[n] = be->nrows;
-				if (be->nrows < 0)
+				/* fewer rows, or a quantity taken out (a reversal) */
+				if (be->nrows < 0 || num_cmp(be->qty, e->zero) < 0)
 					shrink = true;
 				n++;
 			}

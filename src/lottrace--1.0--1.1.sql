@@ -651,7 +651,7 @@ BEGIN
   -- as lottrace._expected_batches() counts them
   EXECUTE format(
     'INSERT INTO lottrace.archived_batch (archive_id, batch_key, role, lot_id, qty, nrows)
-     SELECT $1, m.batch_key, m.role, l.lot_id, sum(abs(m.qty) * m.bsign), sum(m.bsign)::int
+     SELECT $1, m.batch_key, m.role, l.lot_id, sum(abs(m.qty) * m.bsign), count(*)::int
        FROM (%s) m
        JOIN lottrace.item i ON i.item = m.item AND i.lot_tracked
        JOIN lottrace.lot l ON l.item = m.item AND l.code::text = m.lot
@@ -2206,8 +2206,10 @@ RETURNS TABLE (batch_key text, role text, lot_id bigint, qty numeric, nrows int)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, lottrace, pg_temp
 AS $$
+  -- a reversal takes its quantity out and is a row of its own; a member
+  -- whose quantity is all taken out is gone (as the engine deletes it)
   SELECT x.batch_key, x.role, x.lot_id, sum(x.qty), sum(x.nrows)::int
-    FROM (SELECT m.batch_key, m.role, l.lot_id, sum(abs(m.qty) * m.bsign) AS qty, sum(m.bsign) AS nrows
+    FROM (SELECT m.batch_key, m.role, l.lot_id, sum(abs(m.qty) * m.bsign) AS qty, count(*) AS nrows
             FROM lottrace._moves() m
             JOIN lottrace.item i ON i.item = m.item AND i.lot_tracked
             JOIN lottrace.lot l ON l.item = m.item AND l.code::text = m.lot
@@ -2218,6 +2220,7 @@ AS $$
           SELECT b.batch_key, b.role, b.lot_id, b.qty, b.nrows
             FROM lottrace.archived_batch b) x
    GROUP BY 1, 2, 3
+  HAVING sum(x.qty) > 0 AND sum(x.nrows) > 0
 $$;
 
 -- attach() with the new arguments (after backfill, so calls by position
@@ -2376,9 +2379,11 @@ AS $fn$
 DECLARE
   a     lottrace.attachment;
   n     int;
+  m     int;
   col   text;
   alt   text;
   cnd   text;
+  itm   text;
   hit   record;
   guarded text[] := ARRAY['item', 'variant', 'lot', 'serial', 'warehouse', 'to_warehouse',
                           'reason', 'batch_key'];
@@ -2393,6 +2398,23 @@ BEGIN
                            FROM unnest(a.counts_attnums) WITH ORDINALITY AS x(attnum, ord)
                            JOIN pg_attribute att ON att.attrelid = a.relid AND att.attnum = x.attnum
                           ORDER BY x.ord)) END;
+      -- only rows of items lottrace governs: the item as the row names it,
+      -- read through its own lookup steps if it has them
+      itm := format('t.%I', a.item_col);
+      FOR m IN 1 .. coalesce(cardinality(a.lookup_roles), 0) LOOP
+        CONTINUE WHEN a.lookup_roles[m] <> 'item';
+        itm := format('(SELECT x.%I FROM %s x WHERE x.%I OPERATOR(pg_catalog.=) %s)',
+                      a.lookup_values[m], a.lookup_refs[m], a.lookup_keys[m], itm);
+      END LOOP;
+      -- (the item itself changing: the item it was)
+      IF a.lookup_roles[n] = 'item' AND NOT EXISTS (
+           SELECT FROM unnest(a.lookup_roles) WITH ORDINALITY AS r(role, ord)
+            WHERE r.role = 'item' AND r.ord > n) THEN
+        itm := format('o.%I', a.lookup_values[n]);
+      END IF;
+      cnd := format('(%s) AND EXISTS (SELECT FROM lottrace.item i'
+                    ' WHERE i.item OPERATOR(pg_catalog.=) (%s)::pg_catalog.text'
+                    ' AND (i.lot_tracked OR i.serial_tracked))', cnd, itm);
       -- the old rows whose value is gone or changed, and one governed row
       -- that reads it
       alt := coalesce(a.alt_cols[array_position(a.alt_roles, a.lookup_roles[n])], a.lookup_values[n]);
@@ -2409,8 +2431,8 @@ BEGIN
         CASE WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = a.relid) = 'p' THEN '' ELSE 'ONLY ' END,
         a.relid, col, cnd, alt) INTO hit;
       IF hit.key IS NOT NULL THEN
-        RAISE EXCEPTION '% "%" of % row % is read by % governed movements of %: it cannot %',
-          a.lookup_values[n], hit.old_value, TG_RELID::regclass, hit.key, hit.n, a.relid,
+        RAISE EXCEPTION '% "%" of % row % is read by movements of % that count (%): it cannot %',
+          a.lookup_values[n], hit.old_value, TG_RELID::regclass, hit.key, a.relid, hit.n,
           CASE WHEN hit.new_value IS NULL THEN 'go' ELSE format('change to "%s"', hit.new_value) END
           USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'lottrace_lookup_changed',
                 DETAIL = format('lottrace reads the %s of those movements from %s.%s.',

@@ -101,7 +101,28 @@ transform(Relation rel, const char *expr)
 	nsi = addRangeTableEntryForRelation(ps, rel, AccessShareLock,
 										makeAlias(PRED_ALIAS, NIL), false, true);
 	addNSItemToQuery(ps, nsi, false, true, true);
-	e = transformExpr(ps, raw, EXPR_KIND_WHERE);
+	{
+		MemoryContext cxt = CurrentMemoryContext;
+
+		PG_TRY();
+		{
+			e = transformExpr(ps, raw, EXPR_KIND_WHERE);
+		}
+		PG_CATCH();
+		{
+			ErrorData  *err;
+
+			MemoryContextSwitchTo(cxt);
+			err = CopyErrorData();
+			/* aggregates and window functions: one refusal for all */
+			if (err->sqlerrcode != ERRCODE_GROUPING_ERROR &&
+				err->sqlerrcode != ERRCODE_WINDOWING_ERROR)
+				PG_RE_THROW();
+			FlushErrorState();
+			pred_error("aggregates or window functions");
+		}
+		PG_END_TRY();
+	}
 	e = coerce_to_boolean(ps, e, "counts_when");
 	assign_expr_collations(ps, e);
 	free_parsestate(ps);
@@ -296,13 +317,23 @@ deparse(Deparse *d, Node *n)
 	{
 		case T_Var:
 			{
+				Var		   *v = (Var *) n;
 				int			i;
 
 				for (i = 0; i < d->natts; i++)
-					if (d->attnums[i] == ((Var *) n)->varattno)
+					if (d->attnums[i] == v->varattno)
 						break;
-				/* a placeholder: not through put(), its % is format()'s */
-				appendStringInfo(&d->b, "%s.%%%d$I", PRED_ALIAS, i + 1);
+
+				/*
+				 * a placeholder (not through put(): its % is format()'s),
+				 * cast to the column's own type (without a length: a longer
+				 * varchar is the same predicate), which costs nothing: after
+				 * the column changes type, the same text no longer compiles
+				 * to the same form, so the change is seen
+				 */
+				appendStringInfo(&d->b, "(%s.%%%d$I::", PRED_ALIAS, i + 1);
+				put_type(d, v->vartype, -1);
+				put(d, ")");
 				break;
 			}
 		case T_Const:
@@ -362,6 +393,15 @@ deparse(Deparse *d, Node *n)
 			{
 				RelabelType *r = (RelabelType *) n;
 
+				/*
+				 * a column's cast to its own type without a length (as the
+				 * canonical form writes every column): the column itself
+				 */
+				if (IsA(r->arg, Var) && r->resulttype == ((Var *) r->arg)->vartype)
+				{
+					deparse(d, (Node *) r->arg);
+					break;
+				}
 				put(d, "(");
 				deparse(d, (Node *) r->arg);
 				put(d, ")::");
