@@ -1950,7 +1950,7 @@ DECLARE
   roles text[] := ARRAY['item', 'qty', 'warehouse', 'lot', 'serial', 'reason', 'doc', 'moved_on',
                         'location', 'variant', 'account', 'batch_key', 'expiry', 'supplier_lot',
                         'to_warehouse'];
-  v     text[] := '{}';
+  v     text[] := ARRAY[]::text[];
   col   text;
   alt   text;
   k     int;
@@ -1963,7 +1963,7 @@ DECLARE
   other text := 'NULL::pg_catalog.text';
   acct  text;
   ser   text;
-  cond  text[] := '{}';
+  cond  text[] := ARRAY[]::text[];
   role  text;
   lat   text := '';
 BEGIN
@@ -2265,7 +2265,6 @@ DECLARE
   pk    text[];
   sets  text[];
   role  text;
-  n     int;
   refresh boolean := false;
 BEGIN
   FOR a IN SELECT t.*

@@ -44,6 +44,12 @@ pgc_psql chk <<SQL
 CREATE EXTENSION lottrace $version_clause;
 CREATE SCHEMA plc;
 CREATE EXTENSION plpgsql_check SCHEMA plc;
+-- a table attached with a lookup, so that lottrace's trigger on the table
+-- the lookup reads (lottrace._lookup_changed) is checked too
+CREATE TABLE plc_lot (id int PRIMARY KEY, name text);
+CREATE TABLE plc_move (id int PRIMARY KEY, item text, qty numeric, wh text, lot_id int REFERENCES plc_lot);
+SELECT lottrace.attach('plc_move', item => 'item', qty => 'qty', warehouse => 'wh',
+                       lot => 'lot_id -> plc_lot.name', counts_when => 'qty <> 0');
 -- a function the checker must catch: proves the checking is real
 CREATE FUNCTION plc.planted() RETURNS trigger LANGUAGE plpgsql AS \$\$
 BEGIN RETURN NEW.no_such_column; END \$\$;
