@@ -306,3 +306,12 @@ VALUES ('Scrap', 'SCR', 'lost_found', NULL, 21, 22, true, 1, now()) RETURNING id
 SELECT erp_test.check('new location has its kind',
   (SELECT kind FROM lottrace.warehouse WHERE code = :'scrap') = 'inventory');
 SELECT erp_test.tryton_agree('end of the workflow', :'erp_stock', :'lt_stock');
+
+-- 12. Removal: detach() takes the lookup guards on stock_lot with it.
+BEGIN;
+SELECT lottrace.detach('erp.stock_move');
+DROP SCHEMA lottrace_tryton7 CASCADE;
+SELECT erp_test.check('no lottrace trigger is left on Tryton''s tables',
+  NOT EXISTS (SELECT 1 FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
+               WHERE c.relnamespace = 'erp'::regnamespace AND g.tgname LIKE 'lottrace%'));
+ROLLBACK;
