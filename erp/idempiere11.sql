@@ -13,7 +13,8 @@
 --     completed movement of a product in a locator, MovementQty signed,
 --     MovementType the reason; the lot, serial and guarantee (expiry) date
 --     are read from the row's attribute set instance (M_AttributeSetInstance),
---     and the production batch from its production line;
+--     and the production batch from its production line: M_Production_ID,
+--     or M_ProductionPlan_ID for a production with plans (below);
 --   * configures lottrace from iDempiere's settings and keeps it in step
 --     with triggers on iDempiere's configuration tables:
 --       M_AttributeSet, M_Product     -> lottrace.item (tracking mode)
@@ -33,20 +34,46 @@
 -- (M_Product.C_UOM_ID; QtyEntered of the document line is the entered
 -- UOM), so lottrace counts in the base unit without conversion.
 --
+-- Production batches: a production's lines (M_ProductionLine) carry its
+-- M_Production_ID, or, when the production uses production plans
+-- (IsUseProductionPlan = 'Y': one M_ProductionPlan per end product), the
+-- plan's M_ProductionPlan_ID and a NULL M_Production_ID.  batch_key reads
+-- M_Production_ID, else M_ProductionPlan_ID ('m_productionline_id ->
+-- m_productionline.m_production_id | m_productionplan_id'), so the P- rows
+-- of a plan link their lots to the P+ lot of the same plan only, not to
+-- the other plans of the production.  The two ids come from two
+-- AD_Sequence counters (M_Production, M_ProductionPlan) that both start at
+-- 1000000, so their values can meet; the key is the id alone (a lookup
+-- cannot add a prefix), and a production without plans whose id is also
+-- the id of a plan shares its batch: trace_backward of either end product
+-- then also lists the other's components (more lots, never fewer: a recall
+-- over-reaches, it does not miss).  That needs both kinds of production in
+-- one database with coinciding ids; lottrace_idempiere.shared_batch_keys()
+-- lists the ids concerned, and the recipe warns when the history has any.
+-- Keeping the keys apart would take the plan's own id space in the key
+-- (a prefix, or M_ProductionPlan_UU), which the batch_key lookup, one
+-- foreign key from M_Transaction, cannot reach.
+--
+-- Lot and serial codes: iDempiere takes any text as Lot and SerNo (typed,
+-- or made by M_LotCtl / M_SerNoCtl with any prefix and suffix), so items
+-- the recipe creates have gs1_codes = false: a code outside GS1 character
+-- set 82 ('LOT 7/26', 'Käse-01') is what the ERP accepts, and refusing it
+-- would stop completions (and the backfill of such history) the ERP
+-- allows.  lottrace's own code rules still hold (no control or invisible
+-- characters, no blanks around a code).  For items whose codes go into
+-- GS1-128 labels: UPDATE lottrace.item SET gs1_codes = true WHERE item =
+-- ...; the recipe does not change gs1_codes of items that exist.
+--
 -- Removal (as the same role):
 --   SELECT lottrace.detach('SCHEMA.m_transaction');
 --   DROP SCHEMA lottrace_idempiere CASCADE;   -- its functions and the triggers
 --                                             -- on the configuration tables
 --   DELETE FROM lottrace.reason WHERE code IN
 --     ('C+','C-','I+','I-','M+','M-','P+','P-','V+','V-','W+','W-');  -- if unused
---   -- lottrace 1.1's detach() leaves the guards attach put on the tables the
---   -- lookups read (they refuse nothing once detached); drop them too:
---   DROP TRIGGER IF EXISTS lottrace_lookup_update ON SCHEMA.m_attributesetinstance;
---   DROP TRIGGER IF EXISTS lottrace_lookup_delete ON SCHEMA.m_attributesetinstance;
---   DROP TRIGGER IF EXISTS lottrace_lookup_update ON SCHEMA.m_productionline;
---   DROP TRIGGER IF EXISTS lottrace_lookup_delete ON SCHEMA.m_productionline;
--- (lottrace.item and lottrace.warehouse rows, and the lots, stay; delete
--- them if lottrace is to forget iDempiere altogether.)
+-- detach() also drops the guards attach put on the tables the lookups read
+-- (M_AttributeSetInstance, M_ProductionLine, M_InOutLine).  lottrace.item
+-- and lottrace.warehouse rows, and the lots, stay; delete them if lottrace
+-- is to forget iDempiere altogether.
 --
 -- Not governed, and why (see also docs/ERP.md):
 --   * attribute sets whose lot (serial) is not mandatory: MandatoryType not
@@ -59,13 +86,14 @@
 --     (M_InOutLine -> M_InOut.C_BPartner_ID) and a lookup reads one, so
 --     lottrace.recall() lists the shipments (doc = M_InOut_ID) without the
 --     account;
---   * genealogy of productions with a production plan
---     (M_Production.IsUseProductionPlan = 'Y'): their lines carry
---     M_ProductionPlan_ID and no M_Production_ID, and batch_key reads one
---     column; such outputs are not linked to their inputs (link them with
---     lottrace.link_lots).  Work orders of the Libero manufacturing plug-in
---     (W+/W-, PP_Cost_Collector) are production output/input without a
---     batch, so not linked either;
+--   * work orders of the Libero manufacturing plug-in (W+/W-,
+--     PP_Cost_Collector) are production output/input without a batch key
+--     one foreign key away, so their lots are not linked;
+--   * batch keys of productions and of production plans are the bare ids
+--     (below, "Production batches"): if a production without plans has the
+--     id of a plan, lottrace takes them for one batch and links the lots of
+--     both.  lottrace_idempiere.shared_batch_keys() lists such ids (the
+--     recipe warns when the history has any);
 --   * locator types (M_LocatorType.IsAvailableForShipping) are a property of
 --     a place, not of a lot: lottrace's availability is the lot's status,
 --     set with lottrace.set_lot_status (iDempiere has no lot quality status).
@@ -103,8 +131,8 @@ BEGIN
         FROM %1$I.m_product p
         LEFT JOIN %1$I.m_attributeset s ON s.m_attributeset_id = p.m_attributeset_id
        WHERE $1 IS NULL OR p.m_product_id = ANY ($1))
-    INSERT INTO lottrace.item AS i (item, lot_tracked, serial_tracked)
-    SELECT item, lot, ser FROM p
+    INSERT INTO lottrace.item AS i (item, lot_tracked, serial_tracked, gs1_codes)
+    SELECT item, lot, ser, false FROM p
      WHERE lot OR ser OR EXISTS (SELECT 1 FROM lottrace.item x WHERE x.item = p.item)
     ON CONFLICT (item) DO UPDATE
        SET lot_tracked = excluded.lot_tracked, serial_tracked = excluded.serial_tracked
@@ -113,7 +141,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION lottrace_idempiere.sync_items(text, numeric[]) IS
-  'Writes lottrace.item from iDempiere''s M_Product and M_AttributeSet in schema erp_schema (all products, or those listed): lot-tracked when the set has IsLot, IsLotMandatory and MandatoryType ''Y''; serial-tracked likewise with IsSerNo, IsSerNoMandatory.';
+  'Writes lottrace.item from iDempiere''s M_Product and M_AttributeSet in schema erp_schema (all products, or those listed): lot-tracked when the set has IsLot, IsLotMandatory and MandatoryType ''Y''; serial-tracked likewise with IsSerNo, IsSerNoMandatory.  New items get gs1_codes = false (iDempiere accepts any lot text).';
 
 -- ---------------------------------------------------------------------------
 -- Locations: every M_Locator is a lottrace warehouse (code = M_Locator_ID as
@@ -250,6 +278,35 @@ $$;
 COMMENT ON FUNCTION lottrace_idempiere.on_instance() IS
   'Trigger on iDempiere''s M_AttributeSetInstance: a changed GuaranteeDate becomes the expiry date of the lottrace lot (item and code) that movements of this instance loaded.';
 
+-- Batch keys that a production without plans and a production plan share
+-- (see "Production batches" above): the ids read as batch keys both from
+-- M_ProductionLine.M_Production_ID and from M_ProductionLine.M_ProductionPlan_ID
+-- of lines that have material transactions.
+CREATE OR REPLACE FUNCTION lottrace_idempiere.shared_batch_keys(erp_schema text)
+RETURNS TABLE (batch_key text, m_production_id numeric, m_productionplan_id numeric)
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN QUERY EXECUTE format($q$
+    SELECT pr.m_production_id::text, pr.m_production_id, pp.m_productionplan_id
+      FROM (SELECT DISTINCT l.m_production_id FROM %1$I.m_productionline l
+             WHERE l.m_production_id IS NOT NULL
+               AND EXISTS (SELECT 1 FROM %1$I.m_transaction t
+                            WHERE t.m_productionline_id = l.m_productionline_id)) pr
+      JOIN (SELECT DISTINCT l.m_productionplan_id FROM %1$I.m_productionline l
+             WHERE l.m_production_id IS NULL AND l.m_productionplan_id IS NOT NULL
+               AND EXISTS (SELECT 1 FROM %1$I.m_transaction t
+                            WHERE t.m_productionline_id = l.m_productionline_id)) pp
+        ON pp.m_productionplan_id = pr.m_production_id
+     ORDER BY 1
+  $q$, erp_schema);
+END
+$$;
+COMMENT ON FUNCTION lottrace_idempiere.shared_batch_keys(text) IS
+  'Production batch keys that an M_Production (lines without plans) and an M_ProductionPlan share in schema erp_schema: lottrace takes them for one batch and links the lots of both.';
+
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA lottrace_idempiere FROM PUBLIC;
 
 DROP TRIGGER IF EXISTS lottrace_idempiere_sync ON :"schema".m_product;
@@ -320,8 +377,9 @@ SELECT lottrace_idempiere.sync_locators(:'schema');
 -- ---------------------------------------------------------------------------
 -- The attach.  Lookups through M_Transaction's own foreign keys:
 --   lot, serial, expiry  <- M_AttributeSetInstance.Lot / SerNo / GuaranteeDate
---   batch_key            <- M_ProductionLine.M_Production_ID (P+ output and
---                           P- input of one production link their lots)
+--   batch_key            <- M_ProductionLine.M_Production_ID, else its
+--                           M_ProductionPlan_ID (P+ output and P- input of
+--                           one production, or of one plan, link their lots)
 --   doc                  <- M_InOutLine.M_InOut_ID (the receipt or shipment)
 -- A completed document's instance rows are then fixed: changing the Lot,
 -- SerNo of an instance that governed movements read is refused
@@ -344,12 +402,28 @@ SELECT lottrace.attach(:'tbl',
          lot          => 'm_attributesetinstance_id -> ' || :'asi' || '.lot',
          serial       => 'm_attributesetinstance_id -> ' || :'asi' || '.serno',
          expiry       => 'm_attributesetinstance_id -> ' || :'asi' || '.guaranteedate',
-         batch_key    => 'm_productionline_id -> ' || :'pline' || '.m_production_id',
+         batch_key    => 'm_productionline_id -> ' || :'pline' || '.m_production_id | m_productionplan_id',
          doc          => 'm_inoutline_id -> ' || :'ioline' || '.m_inout_id',
          reason       => 'movementtype',
          moved_on     => 'movementdate',
          signed_qty   => true,
          backfill     => true);
 \endif
+
+-- Productions and plans of the history that share a batch key.
+SELECT set_config('lottrace_idempiere.schema', :'schema', true) AS erp_schema \gset
+DO $$
+DECLARE
+  k text;
+BEGIN
+  SELECT string_agg(format('%s (M_Production %s, M_ProductionPlan %s)', batch_key, m_production_id,
+                           m_productionplan_id), ', ')
+    INTO k FROM lottrace_idempiere.shared_batch_keys(current_setting('lottrace_idempiere.schema'));
+  IF k IS NOT NULL THEN
+    RAISE WARNING 'a production and a production plan share batch keys: %', k
+      USING DETAIL = 'lottrace links the lots consumed and produced under one key: the components of either also appear in the other''s genealogy.';
+  END IF;
+END
+$$;
 
 COMMIT;

@@ -16,8 +16,11 @@
 --     lot_unit (stock_lot_unit); lottrace.warehouse (kind) from
 --     stock_location.type; both followed by triggers on those tables, as is
 --     a later change of a lot's shelf life expiration date;
---   * genealogy from production orders: when a production becomes 'done',
---     its input lots are linked to its output lots (lottrace.link_lots).
+--   * genealogy from production orders through lottrace's own production
+--     batches: a done move into a production location is an input, one out
+--     of it an output, and the batch key is the production, read from
+--     production_input or, when that is NULL, production_output
+--     (batch_key => 'production_input | production_output').
 --   It creates no table and no trigger on stock_move.
 --
 -- Choices (why):
@@ -45,13 +48,20 @@
 --   * Tryton has no movement types: there are no lottrace.reason rows; the
 --     locations' kinds give every direction.
 --
+--   * Genealogy: Tryton links a move to its production in two columns,
+--     production_input (inputs) and production_output (outputs; the table's
+--     check production_single allows one of them per move), both
+--     production.id: one batch key per production, whichever column holds
+--     it.  The move's locations give the role (storage -> production: input,
+--     production -> storage: output), so lottrace.batch_member holds what a
+--     production consumed and produced, trace_backward / trace_forward
+--     follow it, and verify() checks it.  A done move that is cancelled
+--     later (Tryton 6.6+) leaves its batch too: cancelling a production's
+--     outputs unlinks them from its inputs.  Moves with no production
+--     (shipments, inventories) have no batch key, and lottrace does not ask
+--     for one.
+--
 -- Not governed, and why:
---   * Production genealogy through the movement rows: Tryton links a move to
---     its production in two columns (production_input for inputs,
---     production_output for outputs) and attach(batch_key => ...) takes one
---     column; so the links are made by the trigger on production (manual
---     links, lottrace.lot_link), not by lottrace's batches.  A production
---     whose done outputs are cancelled later keeps its links.
 --   * Expiry: Tryton (stock_lot_sled) refuses a done move to or from a
 --     supplier, customer or production location when effective_date is
 --     AFTER the lot's shelf_life_expiration_date; lottrace refuses an
@@ -68,13 +78,10 @@
 --   SELECT lottrace.detach(:'schema' || '.stock_move');
 --   DROP SCHEMA lottrace_tryton7 CASCADE;   -- its functions and the triggers
 --                                           -- on product_template,
---                                           -- product_product, stock_location,
---                                           -- stock_lot and production
---   -- detach() (1.1) leaves the lookup guards attach put on stock_lot; they
---   -- refuse nothing once no attachment reads the table; drop them:
---   DROP TRIGGER lottrace_lookup_update ON stock_lot;
---   DROP TRIGGER lottrace_lookup_delete ON stock_lot;
---   (lottrace.item, lottrace.warehouse and the lots stay; delete them if wanted.)
+--                                           -- product_product, stock_location
+--                                           -- and stock_lot
+--   (detach() also drops the lookup guards attach put on stock_lot;
+--   lottrace.item, lottrace.warehouse and the lots stay; delete them if wanted.)
 
 \if :{?schema}
 \else
@@ -199,34 +206,6 @@ $$;
 COMMENT ON FUNCTION lottrace_tryton7.lot_expiry_changed() IS
   'Trigger on stock_lot: a changed shelf_life_expiration_date becomes the lottrace lot''s expiry date.';
 
-CREATE FUNCTION lottrace_tryton7.production_done()
-RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = :"schema", pg_catalog, pg_temp
-AS $$
-DECLARE
-  r record;
-BEGIN
-  FOR r IN
-    SELECT i.product::text AS parent_item, il.number::text AS parent_lot,
-           o.product::text AS child_item, ol.number::text AS child_lot,
-           sum(i.internal_quantity)::numeric AS qty
-      FROM stock_move i
-      JOIN stock_lot il ON il.id = i.lot
-      JOIN lottrace.item ii ON ii.item = i.product::text AND ii.lot_tracked
-      JOIN stock_move o ON o.production_output = NEW.id AND o.state = 'done' AND o.lot IS NOT NULL
-      JOIN stock_lot ol ON ol.id = o.lot
-      JOIN lottrace.item oi ON oi.item = o.product::text AND oi.lot_tracked
-     WHERE i.production_input = NEW.id AND i.state = 'done'
-     GROUP BY 1, 2, 3, 4, o.lot
-  LOOP
-    PERFORM lottrace.link_lots(r.parent_item, r.parent_lot, r.child_item, r.child_lot, r.qty);
-  END LOOP;
-  RETURN NULL;
-END
-$$;
-COMMENT ON FUNCTION lottrace_tryton7.production_done() IS
-  'Trigger on production: when an order becomes done, each lot its done input moves consumed is linked (lottrace.link_lots) to each lot its done output moves produced, with the quantity consumed.';
-
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA lottrace_tryton7 FROM PUBLIC;
 
 CREATE TRIGGER lottrace_tryton7_item
@@ -249,12 +228,6 @@ CREATE TRIGGER lottrace_tryton7_expiry
   FOR EACH ROW EXECUTE FUNCTION lottrace_tryton7.lot_expiry_changed();
 COMMENT ON TRIGGER lottrace_tryton7_expiry ON :"schema".stock_lot IS
   'lottrace recipe (erp/tryton7.sql): a changed shelf life expiration date becomes the lottrace lot''s expiry.';
-CREATE TRIGGER lottrace_tryton7_genealogy
-  AFTER UPDATE OF state ON :"schema".production
-  FOR EACH ROW WHEN (NEW.state = 'done' AND OLD.state IS DISTINCT FROM 'done')
-  EXECUTE FUNCTION lottrace_tryton7.production_done();
-COMMENT ON TRIGGER lottrace_tryton7_genealogy ON :"schema".production IS
-  'lottrace recipe (erp/tryton7.sql): links the input lots of a done production to its output lots.';
 
 -- The configuration as Tryton has it now.
 SELECT lottrace_tryton7.sync_locations(NULL), lottrace_tryton7.sync_items(NULL);
@@ -270,6 +243,7 @@ SELECT lottrace.attach(:'schema' || '.stock_move',
     lot          => 'lot -> stock_lot.number',
     serial       => 'lot -> stock_lot.number',
     doc          => 'shipment',
+    batch_key    => 'production_input | production_output',
     moved_on     => 'effective_date',
     expiry       => 'lot -> stock_lot.shelf_life_expiration_date',
     counts_when  => 'state = ''done'' AND internal_quantity > 0',

@@ -12,7 +12,14 @@
 --      MandatoryType AD_Reference 324: Y always, N not mandatory, S when shipping)
 --   org.adempiere.base/src/org/compiere/model/X_M_Lot.java, X_M_Product.java, X_M_Locator.java,
 --     X_M_Warehouse.java, X_M_InOut.java, X_M_InOutLine.java, X_M_Movement.java,
---     X_M_MovementLine.java, X_M_Production.java, X_M_ProductionLine.java,
+--     X_M_MovementLine.java, X_M_Production.java, X_M_ProductionPlan.java, X_M_ProductionLine.java,
+--   org.adempiere.base/src/org/compiere/model/MProduction.java, MProductionPlan.java, MProductionLine.java
+--     (completeIt: with IsUseProductionPlan the lines of each plan; a plan's
+--      lines are made by MProductionLine(MProductionPlan), M_Production_ID NULL)
+--   migration-historic/314-315/postgresql/008_fix_fk_on_delete.sql
+--     (mproduction_plan, mproductionplan_line ON DELETE CASCADE, mlocator_/mproduct_mproductionplan)
+--   migration-historic/i2.0/postgresql/201312111413_IDEMPIERE-1132_OfficialIndexes.sql
+--     (m_productionplan_production on M_ProductionPlan.M_Production_ID)
 --     X_M_StorageOnHand.java, X_M_StorageReservation.java
 --   migration-historic/i1.0a-i1.0b/postgresql/201211141732_IDEMPIERE-385_m_storage.sql
 --     (CREATE TABLE M_StorageOnHand, M_StorageReservation)
@@ -340,6 +347,38 @@ CREATE TABLE m_production (
     REFERENCES m_production (m_production_id) DEFERRABLE INITIALLY DEFERRED
 );
 
+-- Production plans (M_Production.IsUseProductionPlan = 'Y'): one plan per
+-- end product of the production; its lines (MProductionLine(MProductionPlan))
+-- carry M_ProductionPlan_ID and no M_Production_ID.  The plan's key comes
+-- from its own AD_Sequence, not M_Production's.
+CREATE TABLE m_productionplan (
+  m_productionplan_id NUMERIC(10) NOT NULL,
+  ad_client_id NUMERIC(10) NOT NULL,
+  ad_org_id NUMERIC(10) NOT NULL,
+  isactive CHAR(1) DEFAULT 'Y' CHECK (isactive IN ('Y','N')) NOT NULL,
+  created TIMESTAMP DEFAULT statement_timestamp() NOT NULL,
+  createdby NUMERIC(10) NOT NULL,
+  updated TIMESTAMP DEFAULT statement_timestamp() NOT NULL,
+  updatedby NUMERIC(10) NOT NULL,
+  m_production_id NUMERIC(10) NOT NULL,
+  line NUMERIC(10) NOT NULL,
+  m_product_id NUMERIC(10) NOT NULL,
+  productionqty NUMERIC DEFAULT 1 NOT NULL,
+  m_locator_id NUMERIC(10) NOT NULL,
+  description VARCHAR(255) DEFAULT NULL,
+  processed CHAR(1) DEFAULT 'N' CHECK (processed IN ('Y','N')) NOT NULL,
+  m_productionplan_uu VARCHAR(36) DEFAULT NULL,
+  CONSTRAINT m_productionplan_pkey PRIMARY KEY (m_productionplan_id),
+  CONSTRAINT m_productionplan_uu_idx UNIQUE (m_productionplan_uu),
+  CONSTRAINT mproduction_plan FOREIGN KEY (m_production_id)
+    REFERENCES m_production (m_production_id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  CONSTRAINT mlocator_mproductionplan FOREIGN KEY (m_locator_id)
+    REFERENCES m_locator (m_locator_id) DEFERRABLE INITIALLY DEFERRED,
+  CONSTRAINT mproduct_mproductionplan FOREIGN KEY (m_product_id)
+    REFERENCES m_product (m_product_id) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE INDEX m_productionplan_production ON m_productionplan (m_production_id);
+
 CREATE TABLE m_productionline (
   m_productionline_id NUMERIC(10) NOT NULL,
   ad_client_id NUMERIC(10) NOT NULL,
@@ -365,6 +404,8 @@ CREATE TABLE m_productionline (
   CONSTRAINT m_productionline_uu_idx UNIQUE (m_productionline_uu),
   CONSTRAINT mproduction_mproductionline FOREIGN KEY (m_production_id)
     REFERENCES m_production (m_production_id) DEFERRABLE INITIALLY DEFERRED,
+  CONSTRAINT mproductionplan_line FOREIGN KEY (m_productionplan_id)
+    REFERENCES m_productionplan (m_productionplan_id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
   CONSTRAINT mproduct_mproductionline FOREIGN KEY (m_product_id)
     REFERENCES m_product (m_product_id) DEFERRABLE INITIALLY DEFERRED,
   CONSTRAINT mlocator_mproductionline FOREIGN KEY (m_locator_id)

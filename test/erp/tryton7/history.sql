@@ -88,10 +88,30 @@ RETURNING id;                                                                   
 UPDATE stock_move SET effective_date = DATE '2026-11-05', state = 'done', write_uid = 1, write_date = now()
  WHERE id IN (12, 13);
 
+-- A production done before lottrace came: 5 kg of milk M-2601 into 5
+-- yoghurts Y-0000 (attach's backfill makes its batch: production_input of
+-- the input, production_output of the output).
+INSERT INTO production (number, planned_date, company, warehouse, location, product, quantity, state, create_uid, create_date)
+VALUES ('MO-0', DATE '2026-11-06', 1, 1, 9, 2, 5, 'draft', 1, now()) RETURNING id;          -- 1
+INSERT INTO stock_lot (number, product, active, shelf_life_expiration_date, create_uid, create_date)
+VALUES ('Y-0000', 2, true, DATE '2027-02-05', 1, now()) RETURNING id;                     -- 5
+INSERT INTO stock_move (product, unit, quantity, internal_quantity, from_location, to_location, production_input,
+                        planned_date, state, company, lot, create_uid, create_date)
+VALUES (1, 2, 5, 5, 4, 9, 1, DATE '2026-11-06', 'draft', 1, 1, 1, now()) RETURNING id;     -- 14
+INSERT INTO stock_move (product, unit, quantity, internal_quantity, from_location, to_location, production_output,
+                        planned_date, state, company, unit_price, lot, create_uid, create_date)
+VALUES (2, 1, 5, 5, 9, 4, 1, DATE '2026-11-06', 'draft', 1, 1.1, 5, 1, now()) RETURNING id; -- 15
+UPDATE stock_move SET effective_date = DATE '2026-11-06', state = 'done', write_uid = 1, write_date = now()
+ WHERE production_input IN (1);
+UPDATE stock_move SET effective_date = DATE '2026-11-06', state = 'done', write_uid = 1, write_date = now()
+ WHERE production_output IN (1);
+UPDATE production SET state = 'done', effective_date = DATE '2026-11-06', write_uid = 1, write_date = now() WHERE id IN (1);
+SELECT setval('production_id_seq', 1);
+
 -- A receipt still in draft, and a move cancelled before it was done.
 INSERT INTO stock_move (product, unit, quantity, internal_quantity, from_location, to_location, shipment,
                         planned_date, state, company, unit_price, lot, create_uid, create_date)
 VALUES (2, 1, 20, 20, 6, 2, 'stock.shipment.in,4', DATE '2026-11-20', 'draft', 1, 1.2, 2, 1, now()),
        (1, 2, 5, 5, 4, 7, 'stock.shipment.out,2', DATE '2026-11-06', 'draft', 1, 2, 1, 1, now())
-RETURNING id;                                                                           -- 14, 15
-UPDATE stock_move SET state = 'cancelled', write_uid = 1, write_date = now() WHERE id IN (15);
+RETURNING id;                                                                           -- 16, 17
+UPDATE stock_move SET state = 'cancelled', write_uid = 1, write_date = now() WHERE id IN (17);

@@ -31,6 +31,11 @@ SELECT erp_test.check('configuration read from Tryton',
   AND (SELECT kind FROM lottrace.warehouse WHERE code = '5') = 'inventory'
   AND (SELECT kind FROM lottrace.warehouse WHERE code = '9') = 'production'
   AND (SELECT expiry_date FROM lottrace.lot_register WHERE item = '1' AND lot = 'M-2601') = DATE '2027-01-10');
+SELECT erp_test.check('backfill: the production done before lottrace is a batch (MO-0: M-2601 in, Y-0000 out)',
+  (SELECT array_agg(b.batch_key || ':' || b.role || ':' || l.code || ':' || b.qty ORDER BY b.role)
+     FROM lottrace.batch_member b JOIN lottrace.lot l USING (lot_id))
+  = '{1:input:M-2601:5,1:output:Y-0000:5}'
+  AND (SELECT array_agg(lot::text) FROM lottrace.trace_backward('2', 'Y-0000')) = '{M-2601}');
 
 -- 1. A supplier shipment prepared, then received, then done.
 INSERT INTO stock_lot (number, product, active, shelf_life_expiration_date, create_uid, create_date)
@@ -120,11 +125,63 @@ UPDATE stock_move SET effective_date = DATE '2026-11-13', state = 'done', write_
  WHERE production_output IN (:mo);
 UPDATE production SET state = 'done', effective_date = DATE '2026-11-13', write_uid = 1, write_date = now() WHERE id IN (:mo);
 SELECT erp_test.tryton_agree('production done', :'erp_stock', :'lt_stock');
+-- The genealogy is lottrace's own production batch, keyed by the
+-- production's id (production_input of the inputs, production_output of
+-- the outputs); the recipe makes no manual links.
+SELECT erp_test.check('batch of MO-1: milk lots in, yoghurt out',
+  (SELECT array_agg(b.role || ':' || l.item || '/' || l.code || ':' || b.qty ORDER BY b.role, l.code)
+     FROM lottrace.batch_member b JOIN lottrace.lot l USING (lot_id) WHERE b.batch_key = :'mo')
+  = '{input:1/M-2601:20,input:1/M-2602:10,output:2/Y-0002:60}'
+  AND NOT EXISTS (SELECT 1 FROM lottrace.lot_link));
 SELECT erp_test.check('trace_backward of the yoghurt finds both milk lots',
   (SELECT array_agg(lot::text ORDER BY lot) FROM lottrace.trace_backward('2', 'Y-0002')) = '{M-2601,M-2602}');
 SELECT erp_test.check('trace_forward of the milk finds the yoghurt',
-  (SELECT array_agg(lot::text) FROM lottrace.trace_forward('1', 'M-2601')) = '{Y-0002}'
+  (SELECT array_agg(lot::text ORDER BY lot) FROM lottrace.trace_forward('1', 'M-2601')) = '{Y-0000,Y-0002}'
   AND (SELECT qty FROM lottrace.trace_backward('2', 'Y-0002') WHERE lot = 'M-2601') = 20);
+
+-- 4b. A done production whose outputs are cancelled (Tryton 6.6+: done ->
+-- cancelled; the production's moves are cancelled one by one): the
+-- cancelled output leaves the batch, so the milk it was made from no
+-- longer leads to it; then its inputs are cancelled too and the batch is
+-- empty.
+INSERT INTO production (number, planned_date, company, warehouse, location, product, quantity, state, create_uid, create_date)
+VALUES ('MO-2', DATE '2026-11-13', 1, 1, 9, 2, 10, 'draft', 1, now()) RETURNING id AS mo2 \gset
+INSERT INTO stock_lot (number, product, active, shelf_life_expiration_date, create_uid, create_date)
+VALUES ('Y-0003', 2, true, DATE '2027-03-02', 1, now()) RETURNING id AS lot_y3 \gset
+INSERT INTO stock_move (product, unit, quantity, internal_quantity, from_location, to_location, production_input,
+                        planned_date, state, company, lot, create_uid, create_date)
+VALUES (1, 2, 10, 10, 4, 9, :mo2, DATE '2026-11-13', 'draft', 1, :lot_m2602, 1, now());
+INSERT INTO stock_move (product, unit, quantity, internal_quantity, from_location, to_location, production_output,
+                        planned_date, state, company, unit_price, lot, create_uid, create_date)
+VALUES (2, 1, 10, 10, 9, 4, :mo2, DATE '2026-11-13', 'draft', 1, 1.1, :lot_y3, 1, now());
+UPDATE production SET state = 'waiting', write_uid = 1, write_date = now() WHERE id IN (:mo2);
+UPDATE stock_move SET state = 'assigned', write_uid = 1, write_date = now() WHERE production_input IN (:mo2);
+UPDATE stock_move SET effective_date = DATE '2026-11-13', state = 'done', write_uid = 1, write_date = now()
+ WHERE production_input IN (:mo2);
+UPDATE production SET state = 'running', effective_start_date = DATE '2026-11-13', write_uid = 1, write_date = now() WHERE id IN (:mo2);
+UPDATE stock_move SET effective_date = DATE '2026-11-13', state = 'done', write_uid = 1, write_date = now()
+ WHERE production_output IN (:mo2);
+UPDATE production SET state = 'done', effective_date = DATE '2026-11-13', write_uid = 1, write_date = now() WHERE id IN (:mo2);
+SELECT erp_test.tryton_agree('second production done', :'erp_stock', :'lt_stock');
+SELECT erp_test.check('batch of MO-2: M-2602 in, Y-0003 out; M-2602 leads to both yoghurts',
+  (SELECT array_agg(b.role || ':' || l.code || ':' || b.qty ORDER BY b.role, l.code)
+     FROM lottrace.batch_member b JOIN lottrace.lot l USING (lot_id) WHERE b.batch_key = :'mo2')
+  = '{input:M-2602:10,output:Y-0003:10}'
+  AND (SELECT array_agg(lot::text ORDER BY lot) FROM lottrace.trace_forward('1', 'M-2602')) = '{Y-0002,Y-0003}');
+UPDATE stock_move SET state = 'cancelled', write_uid = 1, write_date = now() WHERE production_output IN (:mo2);
+SELECT erp_test.tryton_agree('done output cancelled', :'erp_stock', :'lt_stock');
+SELECT erp_test.check('the cancelled output left the batch: M-2602 leads to Y-0002 only',
+  (SELECT array_agg(b.role || ':' || l.code || ':' || b.qty ORDER BY b.role, l.code)
+     FROM lottrace.batch_member b JOIN lottrace.lot l USING (lot_id) WHERE b.batch_key = :'mo2')
+  = '{input:M-2602:10}'
+  AND NOT EXISTS (SELECT 1 FROM lottrace.trace_backward('2', 'Y-0003'))
+  AND (SELECT array_agg(lot::text ORDER BY lot) FROM lottrace.trace_forward('1', 'M-2602')) = '{Y-0002}'
+  AND (SELECT on_hand FROM lottrace.lot_register WHERE item = '2' AND lot = 'Y-0003') = 0);
+UPDATE stock_move SET state = 'cancelled', write_uid = 1, write_date = now() WHERE production_input IN (:mo2);
+UPDATE production SET state = 'cancelled', write_uid = 1, write_date = now() WHERE id IN (:mo2);
+SELECT erp_test.tryton_agree('cancelled production', :'erp_stock', :'lt_stock');
+SELECT erp_test.check('the cancelled production has no batch members',
+  NOT EXISTS (SELECT 1 FROM lottrace.batch_member WHERE batch_key = :'mo2'));
 
 -- 5. Serials: a sensor received, one shipped, and one received twice.
 INSERT INTO stock_lot (number, product, active, unit, unit_quantity, create_uid, create_date)
@@ -249,3 +306,12 @@ VALUES ('Scrap', 'SCR', 'lost_found', NULL, 21, 22, true, 1, now()) RETURNING id
 SELECT erp_test.check('new location has its kind',
   (SELECT kind FROM lottrace.warehouse WHERE code = :'scrap') = 'inventory');
 SELECT erp_test.tryton_agree('end of the workflow', :'erp_stock', :'lt_stock');
+
+-- 12. Removal: detach() takes the lookup guards on stock_lot with it.
+BEGIN;
+SELECT lottrace.detach('erp.stock_move');
+DROP SCHEMA lottrace_tryton7 CASCADE;
+SELECT erp_test.check('no lottrace trigger is left on Tryton''s tables',
+  NOT EXISTS (SELECT 1 FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
+               WHERE c.relnamespace = 'erp'::regnamespace AND g.tgname LIKE 'lottrace%'));
+ROLLBACK;
