@@ -281,3 +281,156 @@ DO $do$ BEGIN
 END $do$
 $stmt$, '23514', 'lottrace_negative_stock');
 SELECT erp_test.erpnext15_step('6 refused cancel: nothing changed');
+
+-------------------------------------------------------------------------
+-- 7. Serials in: MAT-PRE-2024-00005, 3 kitchen scales.  In the bundle
+--    dialog the user types the serials; create_serial_nos makes the
+--    Serial No rows at once (one bulk INSERT, status Inactive, no
+--    warehouse), then the dialog inserts the bundle and its entries (one
+--    per serial, qty 1) and the form saves the draft.  One serial is the
+--    supplier's own label, "KS 77#9" (a space and '#': ERPNext accepts it,
+--    and the recipe's gs1_codes = false lets lottrace take it).
+BEGIN;
+INSERT INTO "tabSerial No" (name, serial_no, creation, modified, owner, modified_by, item_code, status) VALUES
+  ('SC-0003', 'SC-0003', now(), now(), 'stock@example.com', 'stock@example.com', 'SCALE', 'Inactive'),
+  ('SC-0004', 'SC-0004', now(), now(), 'stock@example.com', 'stock@example.com', 'SCALE', 'Inactive'),
+  ('KS 77#9', 'KS 77#9', now(), now(), 'stock@example.com', 'stock@example.com', 'SCALE', 'Inactive');
+COMMIT;
+BEGIN;
+INSERT INTO "tabPurchase Receipt" (name, creation, modified, owner, docstatus, naming_series, supplier, company, posting_date, posting_time, status)
+VALUES ('MAT-PRE-2024-00005', now(), now(), 'stock@example.com', 0, 'MAT-PRE-.YYYY.-', 'Scales GmbH', 'Example Co', '2024-04-06', '10:00', 'Draft');
+INSERT INTO "tabPurchase Receipt Item" (name, creation, modified, owner, docstatus, idx, item_code, qty, uom, stock_uom, conversion_factor, stock_qty, warehouse, parent, parentfield, parenttype)
+VALUES ('pri0000007', now(), now(), 'stock@example.com', 0, 1, 'SCALE', 3, 'Nos', 'Nos', 1, 3, 'Stores - EC', 'MAT-PRE-2024-00005', 'items', 'Purchase Receipt');
+INSERT INTO "tabSerial and Batch Bundle" (name, creation, modified, owner, docstatus, naming_series, company, warehouse, type_of_transaction, item_code, item_name, has_serial_no, total_qty, voucher_type, voucher_no, voucher_detail_no, posting_date, posting_time)
+VALUES ('SBB-0017', now(), now(), 'stock@example.com', 0, 'SBB-.####', 'Example Co', 'Stores - EC', 'Inward', 'SCALE', 'Kitchen scale', 1, 3, 'Purchase Receipt', 'MAT-PRE-2024-00005', 'pri0000007', '2024-04-06', '10:00');
+INSERT INTO "tabSerial and Batch Entry" (name, creation, modified, owner, docstatus, idx, serial_no, qty, warehouse, incoming_rate, parent, parentfield, parenttype) VALUES
+  ('sbe0000019', now(), now(), 'stock@example.com', 0, 1, 'SC-0003', 1, 'Stores - EC', 30, 'SBB-0017', 'entries', 'Serial and Batch Bundle'),
+  ('sbe0000020', now(), now(), 'stock@example.com', 0, 2, 'SC-0004', 1, 'Stores - EC', 30, 'SBB-0017', 'entries', 'Serial and Batch Bundle'),
+  ('sbe0000021', now(), now(), 'stock@example.com', 0, 3, 'KS 77#9', 1, 'Stores - EC', 30, 'SBB-0017', 'entries', 'Serial and Batch Bundle');
+UPDATE "tabPurchase Receipt Item" SET serial_and_batch_bundle = 'SBB-0017', modified = now() WHERE name = 'pri0000007';
+COMMIT;
+SELECT erp_test.erpnext15_step('7a serial receipt saved as draft');
+SELECT erp_test.check('7a draft serials are not in lottrace''s register',
+  NOT EXISTS (SELECT FROM lottrace.serial_register WHERE serial IN ('SC-0003', 'SC-0004', 'KS 77#9')));
+
+-- Submit: the ledger row, then the bundle's submit (before_submit writes
+-- purchase_document_no into the Serial Nos, then the bundle's UPDATE and
+-- one UPDATE per entry), then set_warehouse_and_status_in_serial_nos, Bin.
+BEGIN;
+UPDATE "tabPurchase Receipt" SET docstatus = 1, status = 'To Bill', modified = now() WHERE name = 'MAT-PRE-2024-00005';
+UPDATE "tabPurchase Receipt Item" SET docstatus = 1, modified = now() WHERE name = 'pri0000007';
+INSERT INTO "tabStock Ledger Entry" (name, creation, modified, owner, docstatus, item_code, warehouse, posting_date, posting_time, posting_datetime, voucher_type, voucher_no, voucher_detail_no, serial_and_batch_bundle, actual_qty, qty_after_transaction, company, stock_uom, has_serial_no)
+VALUES ('SLE-0018', now(), now(), 'stock@example.com', 1, 'SCALE', 'Stores - EC', '2024-04-06', '10:00', '2024-04-06 10:00', 'Purchase Receipt', 'MAT-PRE-2024-00005', 'pri0000007', 'SBB-0017', 3, 5, 'Example Co', 'Nos', 1);
+UPDATE "tabSerial No" SET purchase_document_no = 'MAT-PRE-2024-00005' WHERE name IN ('SC-0003', 'SC-0004', 'KS 77#9');
+UPDATE "tabSerial and Batch Bundle" SET docstatus = 1, modified = now() WHERE name = 'SBB-0017';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 1, modified = now() WHERE name = 'sbe0000019';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 1, modified = now() WHERE name = 'sbe0000020';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 1, modified = now() WHERE name = 'sbe0000021';
+UPDATE "tabSerial No" SET warehouse = 'Stores - EC', status = 'Active', company = 'Example Co'
+ WHERE name IN ('SC-0003', 'SC-0004', 'KS 77#9');
+UPDATE "tabBin" SET actual_qty = 5, modified = now() WHERE item_code = 'SCALE' AND warehouse = 'Stores - EC';
+COMMIT;
+SELECT erp_test.erpnext15_step('7b serial receipt submitted');
+SELECT erp_test.check('7b the three serials are in stock in Stores, loaded by MAT-PRE-2024-00005',
+  (SELECT count(*) FROM lottrace.serial_register
+    WHERE item = 'SCALE' AND serial IN ('SC-0003', 'SC-0004', 'KS 77#9')
+      AND state = 'in_stock' AND warehouse = 'Stores - EC' AND load_doc = 'MAT-PRE-2024-00005') = 3);
+SELECT erp_test.same('7b Bin.actual_qty of SCALE = serials in stock',
+  'SELECT item_code AS lot, warehouse AS location, actual_qty AS qty FROM erp."tabBin" WHERE item_code = ''SCALE''',
+  'SELECT item AS lot, warehouse AS location, count(*) AS qty FROM lottrace.serial_register WHERE item = ''SCALE'' AND state = ''in_stock'' GROUP BY 1, 2');
+-- A serial already in stock cannot be received again (ERPNext refuses it
+-- in validate_serial_nos_inventory; lottrace refuses it for every writer).
+SELECT erp_test.expect_error('7c a second receipt of SC-0002, still in stock', $stmt$
+DO $do$ BEGIN
+  INSERT INTO erp."tabSerial and Batch Bundle" (name, creation, modified, owner, docstatus, naming_series, company, warehouse, type_of_transaction, item_code, item_name, has_serial_no, total_qty, voucher_type, voucher_no, voucher_detail_no, posting_date, posting_time)
+  VALUES ('SBB-9001', now(), now(), 'stock@example.com', 1, 'SBB-.####', 'Example Co', 'Stores - EC', 'Inward', 'SCALE', 'Kitchen scale', 1, 1, 'Purchase Receipt', 'MAT-PRE-2024-09001', 'pri0009001', '2024-04-06', '11:00');
+  INSERT INTO erp."tabSerial and Batch Entry" (name, creation, modified, owner, docstatus, idx, serial_no, qty, warehouse, parent, parentfield, parenttype)
+  VALUES ('sbe0009001', now(), now(), 'stock@example.com', 1, 1, 'SC-0002', 1, 'Stores - EC', 'SBB-9001', 'entries', 'Serial and Batch Bundle');
+  SET CONSTRAINTS ALL IMMEDIATE;
+END $do$
+$stmt$, '23505', 'lottrace_serial_in_stock');
+
+-------------------------------------------------------------------------
+-- 8. Serials out: MAT-DN-2024-00004 delivers SC-0001 (from the history)
+--    and "KS 77#9"; on submit the Serial Nos lose their warehouse and
+--    become Delivered (purchase_document_no is another voucher).
+BEGIN;
+INSERT INTO "tabDelivery Note" (name, creation, modified, owner, docstatus, naming_series, customer, company, posting_date, posting_time, status)
+VALUES ('MAT-DN-2024-00004', now(), now(), 'sales@example.com', 0, 'MAT-DN-.YYYY.-', 'Bakery Inc', 'Example Co', '2024-04-07', '09:00', 'Draft');
+INSERT INTO "tabDelivery Note Item" (name, creation, modified, owner, docstatus, idx, item_code, qty, uom, stock_uom, conversion_factor, stock_qty, warehouse, parent, parentfield, parenttype)
+VALUES ('dni0000004', now(), now(), 'sales@example.com', 0, 1, 'SCALE', 2, 'Nos', 'Nos', 1, 2, 'Stores - EC', 'MAT-DN-2024-00004', 'items', 'Delivery Note');
+INSERT INTO "tabSerial and Batch Bundle" (name, creation, modified, owner, docstatus, naming_series, company, warehouse, type_of_transaction, item_code, item_name, has_serial_no, total_qty, voucher_type, voucher_no, voucher_detail_no, posting_date, posting_time)
+VALUES ('SBB-0018', now(), now(), 'sales@example.com', 0, 'SBB-.####', 'Example Co', 'Stores - EC', 'Outward', 'SCALE', 'Kitchen scale', 1, -2, 'Delivery Note', 'MAT-DN-2024-00004', 'dni0000004', '2024-04-07', '09:00');
+INSERT INTO "tabSerial and Batch Entry" (name, creation, modified, owner, docstatus, idx, serial_no, qty, warehouse, is_outward, parent, parentfield, parenttype) VALUES
+  ('sbe0000022', now(), now(), 'sales@example.com', 0, 1, 'SC-0001', -1, 'Stores - EC', 1, 'SBB-0018', 'entries', 'Serial and Batch Bundle'),
+  ('sbe0000023', now(), now(), 'sales@example.com', 0, 2, 'KS 77#9', -1, 'Stores - EC', 1, 'SBB-0018', 'entries', 'Serial and Batch Bundle');
+UPDATE "tabDelivery Note Item" SET serial_and_batch_bundle = 'SBB-0018', modified = now() WHERE name = 'dni0000004';
+COMMIT;
+SELECT erp_test.erpnext15_step('8a serial delivery saved as draft');
+BEGIN;
+UPDATE "tabDelivery Note" SET docstatus = 1, status = 'To Bill', modified = now() WHERE name = 'MAT-DN-2024-00004';
+UPDATE "tabDelivery Note Item" SET docstatus = 1, modified = now() WHERE name = 'dni0000004';
+INSERT INTO "tabStock Ledger Entry" (name, creation, modified, owner, docstatus, item_code, warehouse, posting_date, posting_time, posting_datetime, voucher_type, voucher_no, voucher_detail_no, serial_and_batch_bundle, actual_qty, qty_after_transaction, company, stock_uom, has_serial_no)
+VALUES ('SLE-0019', now(), now(), 'sales@example.com', 1, 'SCALE', 'Stores - EC', '2024-04-07', '09:00', '2024-04-07 09:00', 'Delivery Note', 'MAT-DN-2024-00004', 'dni0000004', 'SBB-0018', -2, 3, 'Example Co', 'Nos', 1);
+UPDATE "tabSerial and Batch Bundle" SET docstatus = 1, modified = now() WHERE name = 'SBB-0018';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 1, modified = now() WHERE name = 'sbe0000022';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 1, modified = now() WHERE name = 'sbe0000023';
+UPDATE "tabSerial No" SET warehouse = NULL, status = 'Delivered', company = 'Example Co'
+ WHERE name IN ('SC-0001', 'KS 77#9');
+UPDATE "tabBin" SET actual_qty = 3, modified = now() WHERE item_code = 'SCALE' AND warehouse = 'Stores - EC';
+COMMIT;
+SELECT erp_test.erpnext15_step('8b serial delivery submitted');
+SELECT erp_test.check('8b SC-0001 and KS 77#9 delivered by MAT-DN-2024-00004',
+  (SELECT count(*) FROM lottrace.serial_register
+    WHERE item = 'SCALE' AND serial IN ('SC-0001', 'KS 77#9') AND state <> 'in_stock'
+      AND warehouse IS NULL AND unload_doc = 'MAT-DN-2024-00004') = 2);
+SELECT erp_test.check('8b the serial states: ERPNext''s Delivered = lottrace''s not in stock',
+  (SELECT array_agg(name::text ORDER BY name) FROM erp."tabSerial No" WHERE status = 'Delivered')
+  = (SELECT array_agg(serial::text ORDER BY serial) FROM lottrace.serial_register WHERE state <> 'in_stock'));
+-- A delivered serial cannot be delivered again.
+SELECT erp_test.expect_error('8c a second delivery of KS 77#9', $stmt$
+DO $do$ BEGIN
+  INSERT INTO erp."tabSerial and Batch Bundle" (name, creation, modified, owner, docstatus, naming_series, company, warehouse, type_of_transaction, item_code, item_name, has_serial_no, total_qty, voucher_type, voucher_no, voucher_detail_no, posting_date, posting_time)
+  VALUES ('SBB-9002', now(), now(), 'sales@example.com', 1, 'SBB-.####', 'Example Co', 'Stores - EC', 'Outward', 'SCALE', 'Kitchen scale', 1, -1, 'Delivery Note', 'MAT-DN-2024-09002', 'dni0009002', '2024-04-07', '11:00');
+  INSERT INTO erp."tabSerial and Batch Entry" (name, creation, modified, owner, docstatus, idx, serial_no, qty, warehouse, is_outward, parent, parentfield, parenttype)
+  VALUES ('sbe0009002', now(), now(), 'sales@example.com', 1, 1, 'KS 77#9', -1, 'Stores - EC', 1, 'SBB-9002', 'entries', 'Serial and Batch Bundle');
+  SET CONSTRAINTS ALL IMMEDIATE;
+END $do$
+$stmt$, '23514', 'lottrace_serial_not_in_stock');
+SELECT erp_test.erpnext15_step('8c refused: nothing changed');
+
+-------------------------------------------------------------------------
+-- 9. A cancellation after validation, accepted: MAT-DN-2024-00004 is
+--    cancelled.  Document.cancel: docstatus 2 on the note and its items;
+--    on_cancel: set_as_cancel (the ledger rows is_cancelled = 1), the
+--    reversing ledger row (+2, is_cancelled = 1); for it SerialBatchBundle
+--    delinks the bundle from the item row, sets the voucher's bundles
+--    is_cancelled = 1, puts the serials back (set_warehouse_and_status:
+--    Active in Stores) and cancels the bundle (docstatus 2, then one
+--    UPDATE per entry); Bin.
+BEGIN;
+UPDATE "tabDelivery Note" SET docstatus = 2, status = 'Cancelled', modified = now() WHERE name = 'MAT-DN-2024-00004';
+UPDATE "tabDelivery Note Item" SET docstatus = 2, modified = now() WHERE name = 'dni0000004';
+UPDATE "tabStock Ledger Entry" SET is_cancelled = 1, modified = now()
+ WHERE voucher_type = 'Delivery Note' AND voucher_no = 'MAT-DN-2024-00004' AND is_cancelled = 0;
+INSERT INTO "tabStock Ledger Entry" (name, creation, modified, owner, docstatus, item_code, warehouse, posting_date, posting_time, posting_datetime, voucher_type, voucher_no, voucher_detail_no, serial_and_batch_bundle, actual_qty, qty_after_transaction, company, stock_uom, has_serial_no, is_cancelled)
+VALUES ('SLE-0020', now(), now(), 'sales@example.com', 1, 'SCALE', 'Stores - EC', '2024-04-07', '09:00', '2024-04-07 09:00', 'Delivery Note', 'MAT-DN-2024-00004', 'dni0000004', 'SBB-0018', 2, 5, 'Example Co', 'Nos', 1, 1);
+UPDATE "tabDelivery Note Item" SET serial_and_batch_bundle = '', modified = now() WHERE name = 'dni0000004';
+UPDATE "tabSerial and Batch Bundle" SET is_cancelled = 1, modified = now()
+ WHERE voucher_no = 'MAT-DN-2024-00004' AND voucher_type = 'Delivery Note';
+UPDATE "tabSerial No" SET warehouse = 'Stores - EC', status = 'Active', company = 'Example Co'
+ WHERE name IN ('SC-0001', 'KS 77#9');
+UPDATE "tabSerial and Batch Bundle" SET docstatus = 2, modified = now() WHERE name = 'SBB-0018';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 2, modified = now() WHERE name = 'sbe0000022';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 2, modified = now() WHERE name = 'sbe0000023';
+UPDATE "tabBin" SET actual_qty = 5, modified = now() WHERE item_code = 'SCALE' AND warehouse = 'Stores - EC';
+COMMIT;
+SELECT erp_test.erpnext15_step('9 serial delivery cancelled');
+SELECT erp_test.check('9 SC-0001 and KS 77#9 are in stock in Stores again',
+  (SELECT count(*) FROM lottrace.serial_register
+    WHERE item = 'SCALE' AND serial IN ('SC-0001', 'KS 77#9') AND state = 'in_stock' AND warehouse = 'Stores - EC') = 2);
+SELECT erp_test.check('9 lottrace.movements no longer shows the cancelled bundle',
+  NOT EXISTS (SELECT FROM lottrace.movements WHERE doc = 'MAT-DN-2024-00004'));
+SELECT erp_test.same('9 Bin.actual_qty of SCALE = serials in stock',
+  'SELECT item_code AS lot, warehouse AS location, actual_qty AS qty FROM erp."tabBin" WHERE item_code = ''SCALE''',
+  'SELECT item AS lot, warehouse AS location, count(*) AS qty FROM lottrace.serial_register WHERE item = ''SCALE'' AND state = ''in_stock'' GROUP BY 1, 2');
