@@ -434,3 +434,155 @@ SELECT erp_test.check('9 lottrace.movements no longer shows the cancelled bundle
 SELECT erp_test.same('9 Bin.actual_qty of SCALE = serials in stock',
   'SELECT item_code AS lot, warehouse AS location, actual_qty AS qty FROM erp."tabBin" WHERE item_code = ''SCALE''',
   'SELECT item AS lot, warehouse AS location, count(*) AS qty FROM lottrace.serial_register WHERE item = ''SCALE'' AND state = ''in_stock'' GROUP BY 1, 2');
+
+-------------------------------------------------------------------------
+-- 10. A correction of a validated line, ERPNext's way: cancel and amend.
+--     MAT-PRE-2024-00006 received 20 Kg of FLOUR batch "MÜHLE 2404#7"
+--     (FLOUR has no create_new_batch: the user types the mill's batch
+--     number, with a space, an umlaut and '#') where the delivery was 25.
+--     It is cancelled, and its amendment MAT-PRE-2024-00006-1 (Frappe's
+--     amended name, amended_from set) receives 25 Kg of the same batch
+--     through a new bundle.
+BEGIN;
+INSERT INTO "tabPurchase Receipt" (name, creation, modified, owner, docstatus, naming_series, supplier, company, posting_date, posting_time, status)
+VALUES ('MAT-PRE-2024-00006', now(), now(), 'stock@example.com', 0, 'MAT-PRE-.YYYY.-', 'Mill Ltd', 'Example Co', '2024-04-08', '10:00', 'Draft');
+INSERT INTO "tabPurchase Receipt Item" (name, creation, modified, owner, docstatus, idx, item_code, qty, uom, stock_uom, conversion_factor, stock_qty, warehouse, parent, parentfield, parenttype)
+VALUES ('pri0000008', now(), now(), 'stock@example.com', 0, 1, 'FLOUR', 20, 'Kg', 'Kg', 1, 20, 'Stores - EC', 'MAT-PRE-2024-00006', 'items', 'Purchase Receipt');
+INSERT INTO "tabBatch" (name, creation, modified, owner, batch_id, item, item_name, stock_uom, manufacturing_date, supplier, reference_doctype, reference_name)
+VALUES ('MÜHLE 2404#7', now(), now(), 'stock@example.com', 'MÜHLE 2404#7', 'FLOUR', 'Flour', 'Kg', '2024-04-08', 'Mill Ltd', 'Purchase Receipt', 'MAT-PRE-2024-00006');
+INSERT INTO "tabSerial and Batch Bundle" (name, creation, modified, owner, docstatus, naming_series, company, warehouse, type_of_transaction, item_code, item_name, has_batch_no, total_qty, voucher_type, voucher_no, voucher_detail_no, posting_date, posting_time)
+VALUES ('SBB-0019', now(), now(), 'stock@example.com', 0, 'SBB-.####', 'Example Co', 'Stores - EC', 'Inward', 'FLOUR', 'Flour', 1, 20, 'Purchase Receipt', 'MAT-PRE-2024-00006', 'pri0000008', '2024-04-08', '10:00');
+INSERT INTO "tabSerial and Batch Entry" (name, creation, modified, owner, docstatus, idx, batch_no, qty, warehouse, incoming_rate, parent, parentfield, parenttype)
+VALUES ('sbe0000024', now(), now(), 'stock@example.com', 0, 1, 'MÜHLE 2404#7', 20, 'Stores - EC', 1, 'SBB-0019', 'entries', 'Serial and Batch Bundle');
+UPDATE "tabPurchase Receipt Item" SET serial_and_batch_bundle = 'SBB-0019', modified = now() WHERE name = 'pri0000008';
+COMMIT;
+BEGIN;
+UPDATE "tabPurchase Receipt" SET docstatus = 1, status = 'To Bill', modified = now() WHERE name = 'MAT-PRE-2024-00006';
+UPDATE "tabPurchase Receipt Item" SET docstatus = 1, modified = now() WHERE name = 'pri0000008';
+INSERT INTO "tabStock Ledger Entry" (name, creation, modified, owner, docstatus, item_code, warehouse, posting_date, posting_time, posting_datetime, voucher_type, voucher_no, voucher_detail_no, serial_and_batch_bundle, actual_qty, qty_after_transaction, company, stock_uom, has_batch_no)
+VALUES ('SLE-0021', now(), now(), 'stock@example.com', 1, 'FLOUR', 'Stores - EC', '2024-04-08', '10:00', '2024-04-08 10:00', 'Purchase Receipt', 'MAT-PRE-2024-00006', 'pri0000008', 'SBB-0019', 20, 50, 'Example Co', 'Kg', 1);
+UPDATE "tabSerial and Batch Bundle" SET docstatus = 1, modified = now() WHERE name = 'SBB-0019';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 1, modified = now() WHERE name = 'sbe0000024';
+UPDATE "tabBatch" SET batch_qty = 20, modified = now() WHERE name = 'MÜHLE 2404#7';
+UPDATE "tabBin" SET actual_qty = 50, modified = now() WHERE item_code = 'FLOUR' AND warehouse = 'Stores - EC';
+COMMIT;
+SELECT erp_test.erpnext15_step('10a receipt of 20 Kg MÜHLE 2404#7 submitted');
+SELECT erp_test.check('10a the typed batch ID is lottrace''s lot code as it is',
+  EXISTS (SELECT FROM lottrace.lot_register WHERE item = 'FLOUR' AND lot = 'MÜHLE 2404#7' AND on_hand = 20));
+
+-- Cancel (the same writes as step 6, and this time nothing of the batch
+-- has left Stores).
+BEGIN;
+UPDATE "tabPurchase Receipt" SET docstatus = 2, status = 'Cancelled', modified = now() WHERE name = 'MAT-PRE-2024-00006';
+UPDATE "tabPurchase Receipt Item" SET docstatus = 2, modified = now() WHERE name = 'pri0000008';
+UPDATE "tabStock Ledger Entry" SET is_cancelled = 1, modified = now()
+ WHERE voucher_type = 'Purchase Receipt' AND voucher_no = 'MAT-PRE-2024-00006' AND is_cancelled = 0;
+INSERT INTO "tabStock Ledger Entry" (name, creation, modified, owner, docstatus, item_code, warehouse, posting_date, posting_time, posting_datetime, voucher_type, voucher_no, voucher_detail_no, serial_and_batch_bundle, actual_qty, qty_after_transaction, company, stock_uom, has_batch_no, is_cancelled)
+VALUES ('SLE-0022', now(), now(), 'stock@example.com', 1, 'FLOUR', 'Stores - EC', '2024-04-08', '10:00', '2024-04-08 10:00', 'Purchase Receipt', 'MAT-PRE-2024-00006', 'pri0000008', 'SBB-0019', -20, 30, 'Example Co', 'Kg', 1, 1);
+UPDATE "tabPurchase Receipt Item" SET serial_and_batch_bundle = '', modified = now() WHERE name = 'pri0000008';
+UPDATE "tabSerial and Batch Bundle" SET is_cancelled = 1, modified = now()
+ WHERE voucher_no = 'MAT-PRE-2024-00006' AND voucher_type = 'Purchase Receipt';
+UPDATE "tabBatch" SET batch_qty = 0, modified = now() WHERE name = 'MÜHLE 2404#7';
+UPDATE "tabSerial and Batch Bundle" SET docstatus = 2, modified = now() WHERE name = 'SBB-0019';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 2, modified = now() WHERE name = 'sbe0000024';
+UPDATE "tabBin" SET actual_qty = 30, modified = now() WHERE item_code = 'FLOUR' AND warehouse = 'Stores - EC';
+COMMIT;
+SELECT erp_test.erpnext15_step('10b the wrong receipt cancelled');
+SELECT erp_test.check('10b MÜHLE 2404#7 has nothing on hand',
+  (SELECT on_hand FROM lottrace.lot_register WHERE item = 'FLOUR' AND lot = 'MÜHLE 2404#7') = 0);
+
+-- Amend: Frappe copies the cancelled document under the amended name
+-- (docstatus 0), the user makes a new bundle with the right quantity,
+-- saves, then submits.
+BEGIN;
+INSERT INTO "tabPurchase Receipt" (name, creation, modified, owner, docstatus, naming_series, supplier, company, posting_date, posting_time, status, amended_from)
+VALUES ('MAT-PRE-2024-00006-1', now(), now(), 'stock@example.com', 0, 'MAT-PRE-.YYYY.-', 'Mill Ltd', 'Example Co', '2024-04-08', '10:00', 'Draft', 'MAT-PRE-2024-00006');
+INSERT INTO "tabPurchase Receipt Item" (name, creation, modified, owner, docstatus, idx, item_code, qty, uom, stock_uom, conversion_factor, stock_qty, warehouse, parent, parentfield, parenttype)
+VALUES ('pri0000009', now(), now(), 'stock@example.com', 0, 1, 'FLOUR', 25, 'Kg', 'Kg', 1, 25, 'Stores - EC', 'MAT-PRE-2024-00006-1', 'items', 'Purchase Receipt');
+INSERT INTO "tabSerial and Batch Bundle" (name, creation, modified, owner, docstatus, naming_series, company, warehouse, type_of_transaction, item_code, item_name, has_batch_no, total_qty, voucher_type, voucher_no, voucher_detail_no, posting_date, posting_time)
+VALUES ('SBB-0020', now(), now(), 'stock@example.com', 0, 'SBB-.####', 'Example Co', 'Stores - EC', 'Inward', 'FLOUR', 'Flour', 1, 25, 'Purchase Receipt', 'MAT-PRE-2024-00006-1', 'pri0000009', '2024-04-08', '10:00');
+INSERT INTO "tabSerial and Batch Entry" (name, creation, modified, owner, docstatus, idx, batch_no, qty, warehouse, incoming_rate, parent, parentfield, parenttype)
+VALUES ('sbe0000025', now(), now(), 'stock@example.com', 0, 1, 'MÜHLE 2404#7', 25, 'Stores - EC', 1, 'SBB-0020', 'entries', 'Serial and Batch Bundle');
+UPDATE "tabPurchase Receipt Item" SET serial_and_batch_bundle = 'SBB-0020', modified = now() WHERE name = 'pri0000009';
+COMMIT;
+SELECT erp_test.erpnext15_step('10c amendment saved as draft');
+BEGIN;
+UPDATE "tabPurchase Receipt" SET docstatus = 1, status = 'To Bill', modified = now() WHERE name = 'MAT-PRE-2024-00006-1';
+UPDATE "tabPurchase Receipt Item" SET docstatus = 1, modified = now() WHERE name = 'pri0000009';
+INSERT INTO "tabStock Ledger Entry" (name, creation, modified, owner, docstatus, item_code, warehouse, posting_date, posting_time, posting_datetime, voucher_type, voucher_no, voucher_detail_no, serial_and_batch_bundle, actual_qty, qty_after_transaction, company, stock_uom, has_batch_no)
+VALUES ('SLE-0023', now(), now(), 'stock@example.com', 1, 'FLOUR', 'Stores - EC', '2024-04-08', '10:00', '2024-04-08 10:00', 'Purchase Receipt', 'MAT-PRE-2024-00006-1', 'pri0000009', 'SBB-0020', 25, 55, 'Example Co', 'Kg', 1);
+UPDATE "tabSerial and Batch Bundle" SET docstatus = 1, modified = now() WHERE name = 'SBB-0020';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 1, modified = now() WHERE name = 'sbe0000025';
+UPDATE "tabBatch" SET batch_qty = 25, modified = now() WHERE name = 'MÜHLE 2404#7';
+UPDATE "tabBin" SET actual_qty = 55, modified = now() WHERE item_code = 'FLOUR' AND warehouse = 'Stores - EC';
+COMMIT;
+SELECT erp_test.erpnext15_step('10d amendment submitted');
+SELECT erp_test.same('10d lottrace.movements of MÜHLE 2404#7 = the ledger rows not cancelled',
+  'SELECT b.voucher_no AS lot, e.warehouse AS location, e.qty FROM erp."tabSerial and Batch Entry" e
+     JOIN erp."tabSerial and Batch Bundle" b ON b.name = e.parent
+     JOIN erp."tabStock Ledger Entry" sle ON sle.serial_and_batch_bundle = b.name AND sle.is_cancelled = 0
+    WHERE e.batch_no = ''MÜHLE 2404#7''',
+  'SELECT doc AS lot, warehouse AS location, qty FROM lottrace.movements WHERE lot = ''MÜHLE 2404#7''');
+SELECT erp_test.same('10d Bin.actual_qty of FLOUR = lottrace''s FLOUR stock per warehouse',
+  'SELECT item_code AS lot, warehouse AS location, actual_qty AS qty FROM erp."tabBin" WHERE item_code = ''FLOUR''',
+  'SELECT item AS lot, warehouse AS location, on_hand AS qty FROM lottrace.lot_stock WHERE item = ''FLOUR''');
+-- The lot's master data is that of the load that created it, and a
+-- reversal does not rewrite it: supplier is the cancelled receipt (as
+-- ERPNext's own Batch.reference_name still is), initial_qty its 20 Kg;
+-- loaded_qty counts only what is still received (25).
+SELECT erp_test.check('10d lot master data from the first receipt: supplier and reference_name agree, initial_qty 20, loaded_qty 25',
+  (SELECT (r.supplier, r.initial_qty, r.loaded_qty) = (b.reference_name, 20::numeric, 25::numeric)
+     FROM lottrace.lot_register r JOIN erp."tabBatch" b ON b.name = r.lot::text
+    WHERE r.item = 'FLOUR' AND r.lot = 'MÜHLE 2404#7'));
+
+-------------------------------------------------------------------------
+-- 11. A receipt left unvalidated: MAT-PRE-2024-00007, 12 Kg of a new
+--     milk powder batch MP-0004 (its Batch made from the dialog), saved
+--     and never submitted.  It stays a draft to the end of the workflow.
+BEGIN;
+INSERT INTO "tabPurchase Receipt" (name, creation, modified, owner, docstatus, naming_series, supplier, company, posting_date, posting_time, status)
+VALUES ('MAT-PRE-2024-00007', now(), now(), 'stock@example.com', 0, 'MAT-PRE-.YYYY.-', 'Dairy Ltd', 'Example Co', '2024-04-09', '10:00', 'Draft');
+INSERT INTO "tabPurchase Receipt Item" (name, creation, modified, owner, docstatus, idx, item_code, qty, uom, stock_uom, conversion_factor, stock_qty, warehouse, parent, parentfield, parenttype)
+VALUES ('pri0000010', now(), now(), 'stock@example.com', 0, 1, 'MILK-PWD', 1, 'Box', 'Kg', 12, 12, 'Stores - EC', 'MAT-PRE-2024-00007', 'items', 'Purchase Receipt');
+INSERT INTO "tabBatch" (name, creation, modified, owner, batch_id, item, item_name, stock_uom, manufacturing_date, expiry_date, supplier, reference_doctype, reference_name)
+VALUES ('MP-0004', now(), now(), 'stock@example.com', 'MP-0004', 'MILK-PWD', 'Milk powder', 'Kg', '2024-04-09', '2099-04-09', 'Dairy Ltd', 'Purchase Receipt', 'MAT-PRE-2024-00007');
+INSERT INTO "tabSerial and Batch Bundle" (name, creation, modified, owner, docstatus, naming_series, company, warehouse, type_of_transaction, item_code, item_name, has_batch_no, total_qty, voucher_type, voucher_no, voucher_detail_no, posting_date, posting_time)
+VALUES ('SBB-0021', now(), now(), 'stock@example.com', 0, 'SBB-.####', 'Example Co', 'Stores - EC', 'Inward', 'MILK-PWD', 'Milk powder', 1, 12, 'Purchase Receipt', 'MAT-PRE-2024-00007', 'pri0000010', '2024-04-09', '10:00');
+INSERT INTO "tabSerial and Batch Entry" (name, creation, modified, owner, docstatus, idx, batch_no, qty, warehouse, incoming_rate, parent, parentfield, parenttype)
+VALUES ('sbe0000026', now(), now(), 'stock@example.com', 0, 1, 'MP-0004', 12, 'Stores - EC', 5, 'SBB-0021', 'entries', 'Serial and Batch Bundle');
+UPDATE "tabPurchase Receipt Item" SET serial_and_batch_bundle = 'SBB-0021', modified = now() WHERE name = 'pri0000010';
+COMMIT;
+-- The user edits the draft (a second save: Frappe's db_update of the
+-- parent and each child row, the bundle's entry rewritten by the dialog).
+BEGIN;
+UPDATE "tabPurchase Receipt" SET modified = now(), posting_time = '10:30' WHERE name = 'MAT-PRE-2024-00007';
+UPDATE "tabPurchase Receipt Item" SET modified = now() WHERE name = 'pri0000010';
+UPDATE "tabSerial and Batch Bundle" SET posting_time = '10:30', modified = now() WHERE name = 'SBB-0021';
+UPDATE "tabSerial and Batch Entry" SET incoming_rate = 5.5, modified = now() WHERE name = 'sbe0000026';
+COMMIT;
+SELECT erp_test.erpnext15_step('11 draft receipt saved twice, not submitted');
+
+-------------------------------------------------------------------------
+-- At the end: the drafts moved nothing.
+SELECT erp_test.erpnext15_step('end');
+SELECT erp_test.check('end: the drafts still are drafts (MAT-PRE-2024-00002 from the history, MAT-PRE-2024-00007)',
+  (SELECT array_agg(name::text ORDER BY name) FROM erp."tabPurchase Receipt" WHERE docstatus = 0)
+  = ARRAY['MAT-PRE-2024-00002', 'MAT-PRE-2024-00007']);
+SELECT erp_test.check('end: no lot for the drafts'' batches MP-0002 and MP-0004',
+  NOT EXISTS (SELECT FROM lottrace.lot WHERE item = 'MILK-PWD' AND code IN ('MP-0002', 'MP-0004')));
+SELECT erp_test.check('end: lottrace.movements has no row of a draft or cancelled bundle',
+  NOT EXISTS (SELECT FROM lottrace.movements m JOIN erp."tabSerial and Batch Entry" e ON e.name = m.source_key
+               WHERE e.docstatus <> 1));
+SELECT erp_test.same('end: Bin.actual_qty = lottrace''s stock of the batch items per warehouse',
+  'SELECT item_code AS lot, warehouse AS location, actual_qty AS qty FROM erp."tabBin" WHERE item_code IN (''MILK-PWD'', ''FLOUR'', ''CAKE-MIX'')',
+  'SELECT item AS lot, warehouse AS location, on_hand AS qty FROM lottrace.lot_stock');
+SELECT erp_test.same('end: Bin.actual_qty of SCALE = serials in stock',
+  'SELECT item_code AS lot, warehouse AS location, actual_qty AS qty FROM erp."tabBin" WHERE item_code = ''SCALE''',
+  'SELECT item AS lot, warehouse AS location, count(*) AS qty FROM lottrace.serial_register WHERE item = ''SCALE'' AND state = ''in_stock'' GROUP BY 1, 2');
+-- The recipe's code rule: every ERPNext item, a new one too, takes batch
+-- IDs and serial numbers outside GS1 character set 82.
+INSERT INTO "tabItem" (name, creation, modified, owner, item_code, item_name, item_group, stock_uom, has_batch_no, create_new_batch)
+VALUES ('COCOA', now(), now(), 'Administrator', 'COCOA', 'Cocoa', 'Raw Material', 'Kg', 1, 0);
+SELECT erp_test.check('end: gs1_codes is false for every item of tabItem',
+  (SELECT count(*) FROM erp."tabItem" t JOIN lottrace.item i ON i.item = t.name AND NOT i.gs1_codes)
+  = (SELECT count(*) FROM erp."tabItem"));
