@@ -62,6 +62,15 @@
 --     stock: this lottrace has no reservation register.
 --   * recall() names the delivering document (voucher_no), not the
 --     customer, which is on the voucher.
+--   * Codes longer than 50 characters, or with two spaces in a row: a
+--     Frappe name may have 140 characters and keeps inner spaces, a
+--     lottrace lot code or serial has at most 50 and single spaces; such a
+--     receipt is refused at submit (22P02 lottrace_code_syntax).
+--   * A cancelled receipt followed by its amendment (cancel and amend)
+--     leaves the lot's master data as the first receipt set it
+--     (lottrace.lot.supplier = the cancelled voucher, as ERPNext's own
+--     Batch.reference_name; initial_qty = its quantity); stock and
+--     loaded_qty follow the amendment.
 --
 -- Removal
 --   SELECT lottrace.detach(format('%I.%I', 'SCHEMA', 'tabSerial and Batch Entry'));
