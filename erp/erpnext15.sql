@@ -29,11 +29,23 @@
 --                   one UPDATE per entry); lottrace judges what the
 --                   transaction leaves behind, and a refusal fails COMMIT.
 --   * Configures lottrace.item from tabItem (has_batch_no, has_serial_no,
---     has_expiry_date + shelf_life_in_days) and lottrace.warehouse from
+--     has_expiry_date + shelf_life_in_days; gs1_codes = false, see below)
+--     and lottrace.warehouse from
 --     tabWarehouse, and follows later changes through triggers on those
 --     configuration tables; follows tabBatch: disabled = 1 puts the lot in
 --     status BLOCKED (enabling it again releases it), a changed
 --     expiry_date is written into the lot register.
+--   * Batch and serial codes are not held to GS1 character set 82
+--     (lottrace.item.gs1_codes = false for every item): a Batch is named
+--     by its batch_id, which the user types when the item has no
+--     create_new_batch (batch.py: "Batch ID is mandatory"), a Serial No by
+--     its serial_no, typed in the bundle dialog or taken from a supplier's
+--     label; Frappe's validate_name (frappe/model/naming.py) refuses only
+--     '<' and '>' in a name, so "LOT 12", "Mühle#7" or "A@1" are batch IDs
+--     ERPNext accepts, and holding them to set 82 would refuse receipts
+--     ERPNext posts.  Codes still may not carry blanks around them or
+--     invisible characters (lottrace_code_syntax), which Frappe strips or
+--     never produces.
 --   * Creates nothing on ERPNext's movement tables (ledger, bundles,
 --     entries) except what attach() itself creates.
 --
@@ -50,6 +62,15 @@
 --     stock: this lottrace has no reservation register.
 --   * recall() names the delivering document (voucher_no), not the
 --     customer, which is on the voucher.
+--   * Codes longer than 50 characters, or with two spaces in a row: a
+--     Frappe name may have 140 characters and keeps inner spaces, a
+--     lottrace lot code or serial has at most 50 and single spaces; such a
+--     receipt is refused at submit (22P02 lottrace_code_syntax).
+--   * A cancelled receipt followed by its amendment (cancel and amend)
+--     leaves the lot's master data as the first receipt set it
+--     (lottrace.lot.supplier = the cancelled voucher, as ERPNext's own
+--     Batch.reference_name; initial_qty = its quantity); stock and
+--     loaded_qty follow the amendment.
 --
 -- Removal
 --   SELECT lottrace.detach(format('%I.%I', 'SCHEMA', 'tabSerial and Batch Entry'));
@@ -84,20 +105,21 @@ BEGIN
   IF TG_OP = 'DELETE' THEN
     RETURN NULL;
   END IF;
-  INSERT INTO lottrace.item AS i (item, lot_tracked, serial_tracked, lot_validity_days)
+  INSERT INTO lottrace.item AS i (item, lot_tracked, serial_tracked, lot_validity_days, gs1_codes)
   VALUES (NEW.name, NEW.has_batch_no = 1, NEW.has_serial_no = 1,
           CASE WHEN NEW.has_expiry_date = 1 AND NEW.shelf_life_in_days > 0
-               THEN least(NEW.shelf_life_in_days, 36500) END)
+               THEN least(NEW.shelf_life_in_days, 36500) END,
+          false)
   ON CONFLICT (item) DO UPDATE
      SET lot_tracked = EXCLUDED.lot_tracked, serial_tracked = EXCLUDED.serial_tracked,
-         lot_validity_days = EXCLUDED.lot_validity_days
-   WHERE (i.lot_tracked, i.serial_tracked, i.lot_validity_days)
-         IS DISTINCT FROM (EXCLUDED.lot_tracked, EXCLUDED.serial_tracked, EXCLUDED.lot_validity_days);
+         lot_validity_days = EXCLUDED.lot_validity_days, gs1_codes = false
+   WHERE (i.lot_tracked, i.serial_tracked, i.lot_validity_days, i.gs1_codes)
+         IS DISTINCT FROM (EXCLUDED.lot_tracked, EXCLUDED.serial_tracked, EXCLUDED.lot_validity_days, false);
   RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION lottrace_erpnext15.follow_item() IS
-  'Trigger on tabItem: lottrace.item follows has_batch_no (lot_tracked), has_serial_no (serial_tracked) and has_expiry_date + shelf_life_in_days (lot_validity_days, used when a batch has no expiry_date).';
+  'Trigger on tabItem: lottrace.item follows has_batch_no (lot_tracked), has_serial_no (serial_tracked) and has_expiry_date + shelf_life_in_days (lot_validity_days, used when a batch has no expiry_date); gs1_codes is false, as ERPNext accepts typed batch IDs and serial numbers outside GS1 character set 82.';
 
 -- Warehouses ------------------------------------------------------------
 CREATE FUNCTION lottrace_erpnext15.follow_warehouse() RETURNS trigger
@@ -164,13 +186,14 @@ COMMENT ON TRIGGER lottrace_erpnext15_batch ON :t_batch IS
   'lottrace (erp/erpnext15.sql): a disabled batch is a BLOCKED lot; expiry changes reach the lot register.';
 
 -- The configuration as it stands.
-INSERT INTO lottrace.item AS i (item, lot_tracked, serial_tracked, lot_validity_days)
+INSERT INTO lottrace.item AS i (item, lot_tracked, serial_tracked, lot_validity_days, gs1_codes)
 SELECT name, has_batch_no = 1, has_serial_no = 1,
-       CASE WHEN has_expiry_date = 1 AND shelf_life_in_days > 0 THEN least(shelf_life_in_days, 36500) END
+       CASE WHEN has_expiry_date = 1 AND shelf_life_in_days > 0 THEN least(shelf_life_in_days, 36500) END,
+       false
   FROM :t_item
 ON CONFLICT (item) DO UPDATE
    SET lot_tracked = EXCLUDED.lot_tracked, serial_tracked = EXCLUDED.serial_tracked,
-       lot_validity_days = EXCLUDED.lot_validity_days;
+       lot_validity_days = EXCLUDED.lot_validity_days, gs1_codes = false;
 INSERT INTO lottrace.warehouse AS w (code, description, kind)
 SELECT name, coalesce(warehouse_name, name), 'internal' FROM :t_wh
 ON CONFLICT (code) DO UPDATE SET description = EXCLUDED.description;

@@ -9,6 +9,16 @@
 -- here, so its own figures (Bin, Batch.batch_qty, Serial No) are written
 -- as it writes them.  After each step ERPNext's figures are compared with
 -- lottrace's.
+--
+-- Steps: 1 a receipt saved as draft, then submitted; 2 a reservation,
+-- then the delivery of the reserved batch; 3 a transfer Stores -> WIP;
+-- 4 a manufacture (genealogy); 5 a delivery of a quarantined batch,
+-- refused at submit, and tabBatch.disabled; 6 a cancel refused (the
+-- batch was delivered); 7 serials received through a bundle (and a serial
+-- received twice, refused); 8 serials delivered (and delivered twice,
+-- refused); 9 that delivery cancelled after submit; 10 a validated receipt
+-- corrected by cancel and amend; 11 a receipt saved and never submitted,
+-- still a draft at the end, checked to have moved nothing.
 \set ON_ERROR_STOP 1
 SET search_path = erp, public;
 
@@ -281,3 +291,321 @@ DO $do$ BEGIN
 END $do$
 $stmt$, '23514', 'lottrace_negative_stock');
 SELECT erp_test.erpnext15_step('6 refused cancel: nothing changed');
+
+-------------------------------------------------------------------------
+-- 7. Serials in: MAT-PRE-2024-00005, 3 kitchen scales.  In the bundle
+--    dialog the user types the serials; create_serial_nos makes the
+--    Serial No rows at once (one bulk INSERT, status Inactive, no
+--    warehouse), then the dialog inserts the bundle and its entries (one
+--    per serial, qty 1) and the form saves the draft.  One serial is the
+--    supplier's own label, "KS 77#9" (a space and '#': ERPNext accepts it,
+--    and the recipe's gs1_codes = false lets lottrace take it).
+BEGIN;
+INSERT INTO "tabSerial No" (name, serial_no, creation, modified, owner, modified_by, item_code, status) VALUES
+  ('SC-0003', 'SC-0003', now(), now(), 'stock@example.com', 'stock@example.com', 'SCALE', 'Inactive'),
+  ('SC-0004', 'SC-0004', now(), now(), 'stock@example.com', 'stock@example.com', 'SCALE', 'Inactive'),
+  ('KS 77#9', 'KS 77#9', now(), now(), 'stock@example.com', 'stock@example.com', 'SCALE', 'Inactive');
+COMMIT;
+BEGIN;
+INSERT INTO "tabPurchase Receipt" (name, creation, modified, owner, docstatus, naming_series, supplier, company, posting_date, posting_time, status)
+VALUES ('MAT-PRE-2024-00005', now(), now(), 'stock@example.com', 0, 'MAT-PRE-.YYYY.-', 'Scales GmbH', 'Example Co', '2024-04-06', '10:00', 'Draft');
+INSERT INTO "tabPurchase Receipt Item" (name, creation, modified, owner, docstatus, idx, item_code, qty, uom, stock_uom, conversion_factor, stock_qty, warehouse, parent, parentfield, parenttype)
+VALUES ('pri0000007', now(), now(), 'stock@example.com', 0, 1, 'SCALE', 3, 'Nos', 'Nos', 1, 3, 'Stores - EC', 'MAT-PRE-2024-00005', 'items', 'Purchase Receipt');
+INSERT INTO "tabSerial and Batch Bundle" (name, creation, modified, owner, docstatus, naming_series, company, warehouse, type_of_transaction, item_code, item_name, has_serial_no, total_qty, voucher_type, voucher_no, voucher_detail_no, posting_date, posting_time)
+VALUES ('SBB-0017', now(), now(), 'stock@example.com', 0, 'SBB-.####', 'Example Co', 'Stores - EC', 'Inward', 'SCALE', 'Kitchen scale', 1, 3, 'Purchase Receipt', 'MAT-PRE-2024-00005', 'pri0000007', '2024-04-06', '10:00');
+INSERT INTO "tabSerial and Batch Entry" (name, creation, modified, owner, docstatus, idx, serial_no, qty, warehouse, incoming_rate, parent, parentfield, parenttype) VALUES
+  ('sbe0000019', now(), now(), 'stock@example.com', 0, 1, 'SC-0003', 1, 'Stores - EC', 30, 'SBB-0017', 'entries', 'Serial and Batch Bundle'),
+  ('sbe0000020', now(), now(), 'stock@example.com', 0, 2, 'SC-0004', 1, 'Stores - EC', 30, 'SBB-0017', 'entries', 'Serial and Batch Bundle'),
+  ('sbe0000021', now(), now(), 'stock@example.com', 0, 3, 'KS 77#9', 1, 'Stores - EC', 30, 'SBB-0017', 'entries', 'Serial and Batch Bundle');
+UPDATE "tabPurchase Receipt Item" SET serial_and_batch_bundle = 'SBB-0017', modified = now() WHERE name = 'pri0000007';
+COMMIT;
+SELECT erp_test.erpnext15_step('7a serial receipt saved as draft');
+SELECT erp_test.check('7a draft serials are not in lottrace''s register',
+  NOT EXISTS (SELECT FROM lottrace.serial_register WHERE serial IN ('SC-0003', 'SC-0004', 'KS 77#9')));
+
+-- Submit: the ledger row, then the bundle's submit (before_submit writes
+-- purchase_document_no into the Serial Nos, then the bundle's UPDATE and
+-- one UPDATE per entry), then set_warehouse_and_status_in_serial_nos, Bin.
+BEGIN;
+UPDATE "tabPurchase Receipt" SET docstatus = 1, status = 'To Bill', modified = now() WHERE name = 'MAT-PRE-2024-00005';
+UPDATE "tabPurchase Receipt Item" SET docstatus = 1, modified = now() WHERE name = 'pri0000007';
+INSERT INTO "tabStock Ledger Entry" (name, creation, modified, owner, docstatus, item_code, warehouse, posting_date, posting_time, posting_datetime, voucher_type, voucher_no, voucher_detail_no, serial_and_batch_bundle, actual_qty, qty_after_transaction, company, stock_uom, has_serial_no)
+VALUES ('SLE-0018', now(), now(), 'stock@example.com', 1, 'SCALE', 'Stores - EC', '2024-04-06', '10:00', '2024-04-06 10:00', 'Purchase Receipt', 'MAT-PRE-2024-00005', 'pri0000007', 'SBB-0017', 3, 5, 'Example Co', 'Nos', 1);
+UPDATE "tabSerial No" SET purchase_document_no = 'MAT-PRE-2024-00005' WHERE name IN ('SC-0003', 'SC-0004', 'KS 77#9');
+UPDATE "tabSerial and Batch Bundle" SET docstatus = 1, modified = now() WHERE name = 'SBB-0017';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 1, modified = now() WHERE name = 'sbe0000019';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 1, modified = now() WHERE name = 'sbe0000020';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 1, modified = now() WHERE name = 'sbe0000021';
+UPDATE "tabSerial No" SET warehouse = 'Stores - EC', status = 'Active', company = 'Example Co'
+ WHERE name IN ('SC-0003', 'SC-0004', 'KS 77#9');
+UPDATE "tabBin" SET actual_qty = 5, modified = now() WHERE item_code = 'SCALE' AND warehouse = 'Stores - EC';
+COMMIT;
+SELECT erp_test.erpnext15_step('7b serial receipt submitted');
+SELECT erp_test.check('7b the three serials are in stock in Stores, loaded by MAT-PRE-2024-00005',
+  (SELECT count(*) FROM lottrace.serial_register
+    WHERE item = 'SCALE' AND serial IN ('SC-0003', 'SC-0004', 'KS 77#9')
+      AND state = 'in_stock' AND warehouse = 'Stores - EC' AND load_doc = 'MAT-PRE-2024-00005') = 3);
+SELECT erp_test.same('7b Bin.actual_qty of SCALE = serials in stock',
+  'SELECT item_code AS lot, warehouse AS location, actual_qty AS qty FROM erp."tabBin" WHERE item_code = ''SCALE''',
+  'SELECT item AS lot, warehouse AS location, count(*) AS qty FROM lottrace.serial_register WHERE item = ''SCALE'' AND state = ''in_stock'' GROUP BY 1, 2');
+-- A serial already in stock cannot be received again (ERPNext refuses it
+-- in validate_serial_nos_inventory; lottrace refuses it for every writer).
+SELECT erp_test.expect_error('7c a second receipt of SC-0002, still in stock', $stmt$
+DO $do$ BEGIN
+  INSERT INTO erp."tabSerial and Batch Bundle" (name, creation, modified, owner, docstatus, naming_series, company, warehouse, type_of_transaction, item_code, item_name, has_serial_no, total_qty, voucher_type, voucher_no, voucher_detail_no, posting_date, posting_time)
+  VALUES ('SBB-9001', now(), now(), 'stock@example.com', 1, 'SBB-.####', 'Example Co', 'Stores - EC', 'Inward', 'SCALE', 'Kitchen scale', 1, 1, 'Purchase Receipt', 'MAT-PRE-2024-09001', 'pri0009001', '2024-04-06', '11:00');
+  INSERT INTO erp."tabSerial and Batch Entry" (name, creation, modified, owner, docstatus, idx, serial_no, qty, warehouse, parent, parentfield, parenttype)
+  VALUES ('sbe0009001', now(), now(), 'stock@example.com', 1, 1, 'SC-0002', 1, 'Stores - EC', 'SBB-9001', 'entries', 'Serial and Batch Bundle');
+  SET CONSTRAINTS ALL IMMEDIATE;
+END $do$
+$stmt$, '23505', 'lottrace_serial_in_stock');
+
+-------------------------------------------------------------------------
+-- 8. Serials out: MAT-DN-2024-00004 delivers SC-0001 (from the history)
+--    and "KS 77#9"; on submit the Serial Nos lose their warehouse and
+--    become Delivered (purchase_document_no is another voucher).
+BEGIN;
+INSERT INTO "tabDelivery Note" (name, creation, modified, owner, docstatus, naming_series, customer, company, posting_date, posting_time, status)
+VALUES ('MAT-DN-2024-00004', now(), now(), 'sales@example.com', 0, 'MAT-DN-.YYYY.-', 'Bakery Inc', 'Example Co', '2024-04-07', '09:00', 'Draft');
+INSERT INTO "tabDelivery Note Item" (name, creation, modified, owner, docstatus, idx, item_code, qty, uom, stock_uom, conversion_factor, stock_qty, warehouse, parent, parentfield, parenttype)
+VALUES ('dni0000004', now(), now(), 'sales@example.com', 0, 1, 'SCALE', 2, 'Nos', 'Nos', 1, 2, 'Stores - EC', 'MAT-DN-2024-00004', 'items', 'Delivery Note');
+INSERT INTO "tabSerial and Batch Bundle" (name, creation, modified, owner, docstatus, naming_series, company, warehouse, type_of_transaction, item_code, item_name, has_serial_no, total_qty, voucher_type, voucher_no, voucher_detail_no, posting_date, posting_time)
+VALUES ('SBB-0018', now(), now(), 'sales@example.com', 0, 'SBB-.####', 'Example Co', 'Stores - EC', 'Outward', 'SCALE', 'Kitchen scale', 1, -2, 'Delivery Note', 'MAT-DN-2024-00004', 'dni0000004', '2024-04-07', '09:00');
+INSERT INTO "tabSerial and Batch Entry" (name, creation, modified, owner, docstatus, idx, serial_no, qty, warehouse, is_outward, parent, parentfield, parenttype) VALUES
+  ('sbe0000022', now(), now(), 'sales@example.com', 0, 1, 'SC-0001', -1, 'Stores - EC', 1, 'SBB-0018', 'entries', 'Serial and Batch Bundle'),
+  ('sbe0000023', now(), now(), 'sales@example.com', 0, 2, 'KS 77#9', -1, 'Stores - EC', 1, 'SBB-0018', 'entries', 'Serial and Batch Bundle');
+UPDATE "tabDelivery Note Item" SET serial_and_batch_bundle = 'SBB-0018', modified = now() WHERE name = 'dni0000004';
+COMMIT;
+SELECT erp_test.erpnext15_step('8a serial delivery saved as draft');
+BEGIN;
+UPDATE "tabDelivery Note" SET docstatus = 1, status = 'To Bill', modified = now() WHERE name = 'MAT-DN-2024-00004';
+UPDATE "tabDelivery Note Item" SET docstatus = 1, modified = now() WHERE name = 'dni0000004';
+INSERT INTO "tabStock Ledger Entry" (name, creation, modified, owner, docstatus, item_code, warehouse, posting_date, posting_time, posting_datetime, voucher_type, voucher_no, voucher_detail_no, serial_and_batch_bundle, actual_qty, qty_after_transaction, company, stock_uom, has_serial_no)
+VALUES ('SLE-0019', now(), now(), 'sales@example.com', 1, 'SCALE', 'Stores - EC', '2024-04-07', '09:00', '2024-04-07 09:00', 'Delivery Note', 'MAT-DN-2024-00004', 'dni0000004', 'SBB-0018', -2, 3, 'Example Co', 'Nos', 1);
+UPDATE "tabSerial and Batch Bundle" SET docstatus = 1, modified = now() WHERE name = 'SBB-0018';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 1, modified = now() WHERE name = 'sbe0000022';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 1, modified = now() WHERE name = 'sbe0000023';
+UPDATE "tabSerial No" SET warehouse = NULL, status = 'Delivered', company = 'Example Co'
+ WHERE name IN ('SC-0001', 'KS 77#9');
+UPDATE "tabBin" SET actual_qty = 3, modified = now() WHERE item_code = 'SCALE' AND warehouse = 'Stores - EC';
+COMMIT;
+SELECT erp_test.erpnext15_step('8b serial delivery submitted');
+SELECT erp_test.check('8b SC-0001 and KS 77#9 delivered by MAT-DN-2024-00004',
+  (SELECT count(*) FROM lottrace.serial_register
+    WHERE item = 'SCALE' AND serial IN ('SC-0001', 'KS 77#9') AND state <> 'in_stock'
+      AND warehouse IS NULL AND unload_doc = 'MAT-DN-2024-00004') = 2);
+SELECT erp_test.check('8b the serial states: ERPNext''s Delivered = lottrace''s not in stock',
+  (SELECT array_agg(name::text ORDER BY name) FROM erp."tabSerial No" WHERE status = 'Delivered')
+  = (SELECT array_agg(serial::text ORDER BY serial) FROM lottrace.serial_register WHERE state <> 'in_stock'));
+-- A delivered serial cannot be delivered again.
+SELECT erp_test.expect_error('8c a second delivery of KS 77#9', $stmt$
+DO $do$ BEGIN
+  INSERT INTO erp."tabSerial and Batch Bundle" (name, creation, modified, owner, docstatus, naming_series, company, warehouse, type_of_transaction, item_code, item_name, has_serial_no, total_qty, voucher_type, voucher_no, voucher_detail_no, posting_date, posting_time)
+  VALUES ('SBB-9002', now(), now(), 'sales@example.com', 1, 'SBB-.####', 'Example Co', 'Stores - EC', 'Outward', 'SCALE', 'Kitchen scale', 1, -1, 'Delivery Note', 'MAT-DN-2024-09002', 'dni0009002', '2024-04-07', '11:00');
+  INSERT INTO erp."tabSerial and Batch Entry" (name, creation, modified, owner, docstatus, idx, serial_no, qty, warehouse, is_outward, parent, parentfield, parenttype)
+  VALUES ('sbe0009002', now(), now(), 'sales@example.com', 1, 1, 'KS 77#9', -1, 'Stores - EC', 1, 'SBB-9002', 'entries', 'Serial and Batch Bundle');
+  SET CONSTRAINTS ALL IMMEDIATE;
+END $do$
+$stmt$, '23514', 'lottrace_serial_not_in_stock');
+SELECT erp_test.erpnext15_step('8c refused: nothing changed');
+
+-------------------------------------------------------------------------
+-- 9. A cancellation after validation, accepted: MAT-DN-2024-00004 is
+--    cancelled.  Document.cancel: docstatus 2 on the note and its items;
+--    on_cancel: set_as_cancel (the ledger rows is_cancelled = 1), the
+--    reversing ledger row (+2, is_cancelled = 1); for it SerialBatchBundle
+--    delinks the bundle from the item row, sets the voucher's bundles
+--    is_cancelled = 1, puts the serials back (set_warehouse_and_status:
+--    Active in Stores) and cancels the bundle (docstatus 2, then one
+--    UPDATE per entry); Bin.
+BEGIN;
+UPDATE "tabDelivery Note" SET docstatus = 2, status = 'Cancelled', modified = now() WHERE name = 'MAT-DN-2024-00004';
+UPDATE "tabDelivery Note Item" SET docstatus = 2, modified = now() WHERE name = 'dni0000004';
+UPDATE "tabStock Ledger Entry" SET is_cancelled = 1, modified = now()
+ WHERE voucher_type = 'Delivery Note' AND voucher_no = 'MAT-DN-2024-00004' AND is_cancelled = 0;
+INSERT INTO "tabStock Ledger Entry" (name, creation, modified, owner, docstatus, item_code, warehouse, posting_date, posting_time, posting_datetime, voucher_type, voucher_no, voucher_detail_no, serial_and_batch_bundle, actual_qty, qty_after_transaction, company, stock_uom, has_serial_no, is_cancelled)
+VALUES ('SLE-0020', now(), now(), 'sales@example.com', 1, 'SCALE', 'Stores - EC', '2024-04-07', '09:00', '2024-04-07 09:00', 'Delivery Note', 'MAT-DN-2024-00004', 'dni0000004', 'SBB-0018', 2, 5, 'Example Co', 'Nos', 1, 1);
+UPDATE "tabDelivery Note Item" SET serial_and_batch_bundle = '', modified = now() WHERE name = 'dni0000004';
+UPDATE "tabSerial and Batch Bundle" SET is_cancelled = 1, modified = now()
+ WHERE voucher_no = 'MAT-DN-2024-00004' AND voucher_type = 'Delivery Note';
+UPDATE "tabSerial No" SET warehouse = 'Stores - EC', status = 'Active', company = 'Example Co'
+ WHERE name IN ('SC-0001', 'KS 77#9');
+UPDATE "tabSerial and Batch Bundle" SET docstatus = 2, modified = now() WHERE name = 'SBB-0018';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 2, modified = now() WHERE name = 'sbe0000022';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 2, modified = now() WHERE name = 'sbe0000023';
+UPDATE "tabBin" SET actual_qty = 5, modified = now() WHERE item_code = 'SCALE' AND warehouse = 'Stores - EC';
+COMMIT;
+SELECT erp_test.erpnext15_step('9 serial delivery cancelled');
+SELECT erp_test.check('9 SC-0001 and KS 77#9 are in stock in Stores again, with no unload document',
+  (SELECT count(*) FROM lottrace.serial_register
+    WHERE item = 'SCALE' AND serial IN ('SC-0001', 'KS 77#9') AND state = 'in_stock' AND warehouse = 'Stores - EC'
+      AND unload_doc IS NULL) = 2);
+SELECT erp_test.check('9 lottrace.movements no longer shows the cancelled bundle',
+  NOT EXISTS (SELECT FROM lottrace.movements WHERE doc = 'MAT-DN-2024-00004'));
+SELECT erp_test.same('9 Bin.actual_qty of SCALE = serials in stock',
+  'SELECT item_code AS lot, warehouse AS location, actual_qty AS qty FROM erp."tabBin" WHERE item_code = ''SCALE''',
+  'SELECT item AS lot, warehouse AS location, count(*) AS qty FROM lottrace.serial_register WHERE item = ''SCALE'' AND state = ''in_stock'' GROUP BY 1, 2');
+
+-------------------------------------------------------------------------
+-- 10. A correction of a validated line, ERPNext's way: cancel and amend.
+--     MAT-PRE-2024-00006 received 20 Kg of FLOUR batch "MÜHLE 2404#7"
+--     (FLOUR has no create_new_batch: the user types the mill's batch
+--     number, with a space, an umlaut and '#') where the delivery was 25.
+--     It is cancelled, and its amendment MAT-PRE-2024-00006-1 (Frappe's
+--     amended name, amended_from set) receives 25 Kg of the same batch
+--     through a new bundle.
+BEGIN;
+INSERT INTO "tabPurchase Receipt" (name, creation, modified, owner, docstatus, naming_series, supplier, company, posting_date, posting_time, status)
+VALUES ('MAT-PRE-2024-00006', now(), now(), 'stock@example.com', 0, 'MAT-PRE-.YYYY.-', 'Mill Ltd', 'Example Co', '2024-04-08', '10:00', 'Draft');
+INSERT INTO "tabPurchase Receipt Item" (name, creation, modified, owner, docstatus, idx, item_code, qty, uom, stock_uom, conversion_factor, stock_qty, warehouse, parent, parentfield, parenttype)
+VALUES ('pri0000008', now(), now(), 'stock@example.com', 0, 1, 'FLOUR', 20, 'Kg', 'Kg', 1, 20, 'Stores - EC', 'MAT-PRE-2024-00006', 'items', 'Purchase Receipt');
+INSERT INTO "tabBatch" (name, creation, modified, owner, batch_id, item, item_name, stock_uom, manufacturing_date, supplier, reference_doctype, reference_name)
+VALUES ('MÜHLE 2404#7', now(), now(), 'stock@example.com', 'MÜHLE 2404#7', 'FLOUR', 'Flour', 'Kg', '2024-04-08', 'Mill Ltd', 'Purchase Receipt', 'MAT-PRE-2024-00006');
+INSERT INTO "tabSerial and Batch Bundle" (name, creation, modified, owner, docstatus, naming_series, company, warehouse, type_of_transaction, item_code, item_name, has_batch_no, total_qty, voucher_type, voucher_no, voucher_detail_no, posting_date, posting_time)
+VALUES ('SBB-0019', now(), now(), 'stock@example.com', 0, 'SBB-.####', 'Example Co', 'Stores - EC', 'Inward', 'FLOUR', 'Flour', 1, 20, 'Purchase Receipt', 'MAT-PRE-2024-00006', 'pri0000008', '2024-04-08', '10:00');
+INSERT INTO "tabSerial and Batch Entry" (name, creation, modified, owner, docstatus, idx, batch_no, qty, warehouse, incoming_rate, parent, parentfield, parenttype)
+VALUES ('sbe0000024', now(), now(), 'stock@example.com', 0, 1, 'MÜHLE 2404#7', 20, 'Stores - EC', 1, 'SBB-0019', 'entries', 'Serial and Batch Bundle');
+UPDATE "tabPurchase Receipt Item" SET serial_and_batch_bundle = 'SBB-0019', modified = now() WHERE name = 'pri0000008';
+COMMIT;
+BEGIN;
+UPDATE "tabPurchase Receipt" SET docstatus = 1, status = 'To Bill', modified = now() WHERE name = 'MAT-PRE-2024-00006';
+UPDATE "tabPurchase Receipt Item" SET docstatus = 1, modified = now() WHERE name = 'pri0000008';
+INSERT INTO "tabStock Ledger Entry" (name, creation, modified, owner, docstatus, item_code, warehouse, posting_date, posting_time, posting_datetime, voucher_type, voucher_no, voucher_detail_no, serial_and_batch_bundle, actual_qty, qty_after_transaction, company, stock_uom, has_batch_no)
+VALUES ('SLE-0021', now(), now(), 'stock@example.com', 1, 'FLOUR', 'Stores - EC', '2024-04-08', '10:00', '2024-04-08 10:00', 'Purchase Receipt', 'MAT-PRE-2024-00006', 'pri0000008', 'SBB-0019', 20, 50, 'Example Co', 'Kg', 1);
+UPDATE "tabSerial and Batch Bundle" SET docstatus = 1, modified = now() WHERE name = 'SBB-0019';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 1, modified = now() WHERE name = 'sbe0000024';
+UPDATE "tabBatch" SET batch_qty = 20, modified = now() WHERE name = 'MÜHLE 2404#7';
+UPDATE "tabBin" SET actual_qty = 50, modified = now() WHERE item_code = 'FLOUR' AND warehouse = 'Stores - EC';
+COMMIT;
+SELECT erp_test.erpnext15_step('10a receipt of 20 Kg MÜHLE 2404#7 submitted');
+SELECT erp_test.check('10a the typed batch ID is lottrace''s lot code as it is',
+  EXISTS (SELECT FROM lottrace.lot_register WHERE item = 'FLOUR' AND lot = 'MÜHLE 2404#7' AND on_hand = 20));
+
+-- Cancel (the same writes as step 6, and this time nothing of the batch
+-- has left Stores).
+BEGIN;
+UPDATE "tabPurchase Receipt" SET docstatus = 2, status = 'Cancelled', modified = now() WHERE name = 'MAT-PRE-2024-00006';
+UPDATE "tabPurchase Receipt Item" SET docstatus = 2, modified = now() WHERE name = 'pri0000008';
+UPDATE "tabStock Ledger Entry" SET is_cancelled = 1, modified = now()
+ WHERE voucher_type = 'Purchase Receipt' AND voucher_no = 'MAT-PRE-2024-00006' AND is_cancelled = 0;
+INSERT INTO "tabStock Ledger Entry" (name, creation, modified, owner, docstatus, item_code, warehouse, posting_date, posting_time, posting_datetime, voucher_type, voucher_no, voucher_detail_no, serial_and_batch_bundle, actual_qty, qty_after_transaction, company, stock_uom, has_batch_no, is_cancelled)
+VALUES ('SLE-0022', now(), now(), 'stock@example.com', 1, 'FLOUR', 'Stores - EC', '2024-04-08', '10:00', '2024-04-08 10:00', 'Purchase Receipt', 'MAT-PRE-2024-00006', 'pri0000008', 'SBB-0019', -20, 30, 'Example Co', 'Kg', 1, 1);
+UPDATE "tabPurchase Receipt Item" SET serial_and_batch_bundle = '', modified = now() WHERE name = 'pri0000008';
+UPDATE "tabSerial and Batch Bundle" SET is_cancelled = 1, modified = now()
+ WHERE voucher_no = 'MAT-PRE-2024-00006' AND voucher_type = 'Purchase Receipt';
+UPDATE "tabBatch" SET batch_qty = 0, modified = now() WHERE name = 'MÜHLE 2404#7';
+UPDATE "tabSerial and Batch Bundle" SET docstatus = 2, modified = now() WHERE name = 'SBB-0019';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 2, modified = now() WHERE name = 'sbe0000024';
+UPDATE "tabBin" SET actual_qty = 30, modified = now() WHERE item_code = 'FLOUR' AND warehouse = 'Stores - EC';
+COMMIT;
+SELECT erp_test.erpnext15_step('10b the wrong receipt cancelled');
+SELECT erp_test.check('10b MÜHLE 2404#7 has nothing on hand',
+  (SELECT on_hand FROM lottrace.lot_register WHERE item = 'FLOUR' AND lot = 'MÜHLE 2404#7') = 0);
+
+-- Amend: Frappe copies the cancelled document under the amended name
+-- (docstatus 0), the user makes a new bundle with the right quantity,
+-- saves, then submits.
+BEGIN;
+INSERT INTO "tabPurchase Receipt" (name, creation, modified, owner, docstatus, naming_series, supplier, company, posting_date, posting_time, status, amended_from)
+VALUES ('MAT-PRE-2024-00006-1', now(), now(), 'stock@example.com', 0, 'MAT-PRE-.YYYY.-', 'Mill Ltd', 'Example Co', '2024-04-08', '10:00', 'Draft', 'MAT-PRE-2024-00006');
+INSERT INTO "tabPurchase Receipt Item" (name, creation, modified, owner, docstatus, idx, item_code, qty, uom, stock_uom, conversion_factor, stock_qty, warehouse, parent, parentfield, parenttype)
+VALUES ('pri0000009', now(), now(), 'stock@example.com', 0, 1, 'FLOUR', 25, 'Kg', 'Kg', 1, 25, 'Stores - EC', 'MAT-PRE-2024-00006-1', 'items', 'Purchase Receipt');
+INSERT INTO "tabSerial and Batch Bundle" (name, creation, modified, owner, docstatus, naming_series, company, warehouse, type_of_transaction, item_code, item_name, has_batch_no, total_qty, voucher_type, voucher_no, voucher_detail_no, posting_date, posting_time)
+VALUES ('SBB-0020', now(), now(), 'stock@example.com', 0, 'SBB-.####', 'Example Co', 'Stores - EC', 'Inward', 'FLOUR', 'Flour', 1, 25, 'Purchase Receipt', 'MAT-PRE-2024-00006-1', 'pri0000009', '2024-04-08', '10:00');
+INSERT INTO "tabSerial and Batch Entry" (name, creation, modified, owner, docstatus, idx, batch_no, qty, warehouse, incoming_rate, parent, parentfield, parenttype)
+VALUES ('sbe0000025', now(), now(), 'stock@example.com', 0, 1, 'MÜHLE 2404#7', 25, 'Stores - EC', 1, 'SBB-0020', 'entries', 'Serial and Batch Bundle');
+UPDATE "tabPurchase Receipt Item" SET serial_and_batch_bundle = 'SBB-0020', modified = now() WHERE name = 'pri0000009';
+COMMIT;
+SELECT erp_test.erpnext15_step('10c amendment saved as draft');
+BEGIN;
+UPDATE "tabPurchase Receipt" SET docstatus = 1, status = 'To Bill', modified = now() WHERE name = 'MAT-PRE-2024-00006-1';
+UPDATE "tabPurchase Receipt Item" SET docstatus = 1, modified = now() WHERE name = 'pri0000009';
+INSERT INTO "tabStock Ledger Entry" (name, creation, modified, owner, docstatus, item_code, warehouse, posting_date, posting_time, posting_datetime, voucher_type, voucher_no, voucher_detail_no, serial_and_batch_bundle, actual_qty, qty_after_transaction, company, stock_uom, has_batch_no)
+VALUES ('SLE-0023', now(), now(), 'stock@example.com', 1, 'FLOUR', 'Stores - EC', '2024-04-08', '10:00', '2024-04-08 10:00', 'Purchase Receipt', 'MAT-PRE-2024-00006-1', 'pri0000009', 'SBB-0020', 25, 55, 'Example Co', 'Kg', 1);
+UPDATE "tabSerial and Batch Bundle" SET docstatus = 1, modified = now() WHERE name = 'SBB-0020';
+UPDATE "tabSerial and Batch Entry" SET docstatus = 1, modified = now() WHERE name = 'sbe0000025';
+UPDATE "tabBatch" SET batch_qty = 25, modified = now() WHERE name = 'MÜHLE 2404#7';
+UPDATE "tabBin" SET actual_qty = 55, modified = now() WHERE item_code = 'FLOUR' AND warehouse = 'Stores - EC';
+COMMIT;
+SELECT erp_test.erpnext15_step('10d amendment submitted');
+SELECT erp_test.same('10d lottrace.movements of MÜHLE 2404#7 = the ledger rows not cancelled',
+  'SELECT b.voucher_no AS lot, e.warehouse AS location, e.qty FROM erp."tabSerial and Batch Entry" e
+     JOIN erp."tabSerial and Batch Bundle" b ON b.name = e.parent
+     JOIN erp."tabStock Ledger Entry" sle ON sle.serial_and_batch_bundle = b.name AND sle.is_cancelled = 0
+    WHERE e.batch_no = ''MÜHLE 2404#7''',
+  'SELECT doc AS lot, warehouse AS location, qty FROM lottrace.movements WHERE lot = ''MÜHLE 2404#7''');
+SELECT erp_test.same('10d Bin.actual_qty of FLOUR = lottrace''s FLOUR stock per warehouse',
+  'SELECT item_code AS lot, warehouse AS location, actual_qty AS qty FROM erp."tabBin" WHERE item_code = ''FLOUR''',
+  'SELECT item AS lot, warehouse AS location, on_hand AS qty FROM lottrace.lot_stock WHERE item = ''FLOUR''');
+-- The lot's master data is that of the load that created it, and a
+-- reversal does not rewrite it: supplier is the cancelled receipt (as
+-- ERPNext's own Batch.reference_name still is), initial_qty its 20 Kg;
+-- loaded_qty counts only what is still received (25).
+SELECT erp_test.check('10d lot master data from the first receipt: supplier and reference_name agree, initial_qty 20, loaded_qty 25',
+  (SELECT (r.supplier, r.initial_qty, r.loaded_qty) = (b.reference_name, 20::numeric, 25::numeric)
+     FROM lottrace.lot_register r JOIN erp."tabBatch" b ON b.name = r.lot::text
+    WHERE r.item = 'FLOUR' AND r.lot = 'MÜHLE 2404#7'));
+
+-------------------------------------------------------------------------
+-- 11. A receipt left unvalidated: MAT-PRE-2024-00007, 12 Kg of a new
+--     milk powder batch MP-0004 (its Batch made from the dialog), saved
+--     and never submitted.  It stays a draft to the end of the workflow.
+BEGIN;
+INSERT INTO "tabPurchase Receipt" (name, creation, modified, owner, docstatus, naming_series, supplier, company, posting_date, posting_time, status)
+VALUES ('MAT-PRE-2024-00007', now(), now(), 'stock@example.com', 0, 'MAT-PRE-.YYYY.-', 'Dairy Ltd', 'Example Co', '2024-04-09', '10:00', 'Draft');
+INSERT INTO "tabPurchase Receipt Item" (name, creation, modified, owner, docstatus, idx, item_code, qty, uom, stock_uom, conversion_factor, stock_qty, warehouse, parent, parentfield, parenttype)
+VALUES ('pri0000010', now(), now(), 'stock@example.com', 0, 1, 'MILK-PWD', 1, 'Box', 'Kg', 12, 12, 'Stores - EC', 'MAT-PRE-2024-00007', 'items', 'Purchase Receipt');
+INSERT INTO "tabBatch" (name, creation, modified, owner, batch_id, item, item_name, stock_uom, manufacturing_date, expiry_date, supplier, reference_doctype, reference_name)
+VALUES ('MP-0004', now(), now(), 'stock@example.com', 'MP-0004', 'MILK-PWD', 'Milk powder', 'Kg', '2024-04-09', '2099-04-09', 'Dairy Ltd', 'Purchase Receipt', 'MAT-PRE-2024-00007');
+INSERT INTO "tabSerial and Batch Bundle" (name, creation, modified, owner, docstatus, naming_series, company, warehouse, type_of_transaction, item_code, item_name, has_batch_no, total_qty, voucher_type, voucher_no, voucher_detail_no, posting_date, posting_time)
+VALUES ('SBB-0021', now(), now(), 'stock@example.com', 0, 'SBB-.####', 'Example Co', 'Stores - EC', 'Inward', 'MILK-PWD', 'Milk powder', 1, 12, 'Purchase Receipt', 'MAT-PRE-2024-00007', 'pri0000010', '2024-04-09', '10:00');
+INSERT INTO "tabSerial and Batch Entry" (name, creation, modified, owner, docstatus, idx, batch_no, qty, warehouse, incoming_rate, parent, parentfield, parenttype)
+VALUES ('sbe0000026', now(), now(), 'stock@example.com', 0, 1, 'MP-0004', 12, 'Stores - EC', 5, 'SBB-0021', 'entries', 'Serial and Batch Bundle');
+UPDATE "tabPurchase Receipt Item" SET serial_and_batch_bundle = 'SBB-0021', modified = now() WHERE name = 'pri0000010';
+COMMIT;
+-- The user edits the draft (a second save: Frappe's db_update of the
+-- parent and each child row, the bundle's entry rewritten by the dialog).
+BEGIN;
+UPDATE "tabPurchase Receipt" SET modified = now(), posting_time = '10:30' WHERE name = 'MAT-PRE-2024-00007';
+UPDATE "tabPurchase Receipt Item" SET modified = now() WHERE name = 'pri0000010';
+UPDATE "tabSerial and Batch Bundle" SET posting_time = '10:30', modified = now() WHERE name = 'SBB-0021';
+UPDATE "tabSerial and Batch Entry" SET incoming_rate = 5.5, modified = now() WHERE name = 'sbe0000026';
+COMMIT;
+SELECT erp_test.erpnext15_step('11 draft receipt saved twice, not submitted');
+
+-------------------------------------------------------------------------
+-- At the end: the drafts moved nothing.
+SELECT erp_test.erpnext15_step('end');
+SELECT erp_test.check('end: the drafts still are drafts (MAT-PRE-2024-00002 from the history, MAT-PRE-2024-00007)',
+  (SELECT array_agg(name::text ORDER BY name) FROM erp."tabPurchase Receipt" WHERE docstatus = 0)
+  = ARRAY['MAT-PRE-2024-00002', 'MAT-PRE-2024-00007']);
+SELECT erp_test.check('end: no lot for the drafts'' batches MP-0002 and MP-0004',
+  NOT EXISTS (SELECT FROM lottrace.lot WHERE item = 'MILK-PWD' AND code IN ('MP-0002', 'MP-0004')));
+SELECT erp_test.check('end: lottrace.movements has no row of a draft or cancelled bundle',
+  NOT EXISTS (SELECT FROM lottrace.movements m JOIN erp."tabSerial and Batch Entry" e ON e.name = m.source_key
+               WHERE e.docstatus <> 1));
+SELECT erp_test.same('end: Bin.actual_qty = lottrace''s stock of the batch items per warehouse',
+  'SELECT item_code AS lot, warehouse AS location, actual_qty AS qty FROM erp."tabBin" WHERE item_code IN (''MILK-PWD'', ''FLOUR'', ''CAKE-MIX'')',
+  'SELECT item AS lot, warehouse AS location, on_hand AS qty FROM lottrace.lot_stock');
+SELECT erp_test.same('end: Bin.actual_qty of SCALE = serials in stock',
+  'SELECT item_code AS lot, warehouse AS location, actual_qty AS qty FROM erp."tabBin" WHERE item_code = ''SCALE''',
+  'SELECT item AS lot, warehouse AS location, count(*) AS qty FROM lottrace.serial_register WHERE item = ''SCALE'' AND state = ''in_stock'' GROUP BY 1, 2');
+-- The recipe's code rule: every ERPNext item, a new one too, takes batch
+-- IDs and serial numbers outside GS1 character set 82.
+INSERT INTO "tabItem" (name, creation, modified, owner, item_code, item_name, item_group, stock_uom, has_batch_no, create_new_batch)
+VALUES ('COCOA', now(), now(), 'Administrator', 'COCOA', 'Cocoa', 'Raw Material', 'Kg', 1, 0);
+SELECT erp_test.check('end: gs1_codes is false for every item of tabItem',
+  (SELECT count(*) FROM erp."tabItem" t JOIN lottrace.item i ON i.item = t.name AND NOT i.gs1_codes)
+  = (SELECT count(*) FROM erp."tabItem"));
+-- Known limit: a lot code has at most 50 characters and single spaces
+-- inside; Frappe names have up to 140 and keep inner runs of spaces.  A
+-- receipt of a longer typed batch ID is refused at submit.
+SELECT erp_test.expect_error('end: known limit: a batch ID of 51 characters', $stmt$
+DO $do$ BEGIN
+  INSERT INTO erp."tabSerial and Batch Bundle" (name, creation, modified, owner, docstatus, naming_series, company, warehouse, type_of_transaction, item_code, item_name, has_batch_no, total_qty, voucher_type, voucher_no, voucher_detail_no, posting_date, posting_time)
+  VALUES ('SBB-9003', now(), now(), 'stock@example.com', 1, 'SBB-.####', 'Example Co', 'Stores - EC', 'Inward', 'COCOA', 'Cocoa', 1, 5, 'Purchase Receipt', 'MAT-PRE-2024-09003', 'pri0009003', '2024-04-10', '10:00');
+  INSERT INTO erp."tabSerial and Batch Entry" (name, creation, modified, owner, docstatus, idx, batch_no, qty, warehouse, parent, parentfield, parenttype)
+  VALUES ('sbe0009003', now(), now(), 'stock@example.com', 1, 1, 'COCOA HARVEST 2024 GHANA ASHANTI REGION COOP 17 LOT', 5, 'Stores - EC', 'SBB-9003', 'entries', 'Serial and Batch Bundle');
+  SET CONSTRAINTS ALL IMMEDIATE;
+END $do$
+$stmt$, '22P02', 'lottrace_code_syntax');
