@@ -929,17 +929,17 @@ static LtPlan attachment_insert_plan = {
 	"       account_col, batch_key_col, expiry_col, supplier_lot_col, to_warehouse_col,"
 	"       attached_by, counts_when, counts_attnums, signed_qty, serial_separator, judge,"
 	"       lookup_roles, lookup_refs, lookup_keys, lookup_values, alt_roles, alt_cols, unload_when,"
-	"       unload_attnums)"
+	"       unload_attnums, counts_cols, unload_cols)"
 	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
 	"         $17, $18, $19, $20, $21, $22, $23, $24::pg_catalog.regclass[], $25, $26, $27, $28,"
-	"         $29, $30)",
+	"         $29, $30, $31, $32)",
 	.args = "pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
 	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
 	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
 	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.int2[],"
 	" pg_catalog.bool, pg_catalog.text, pg_catalog.text, pg_catalog.text[], pg_catalog.oid[],"
 	" pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], pg_catalog.text,"
-	" pg_catalog.int2[]"
+	" pg_catalog.int2[], pg_catalog.text[], pg_catalog.text[]"
 };
 
 /*
@@ -1267,8 +1267,9 @@ lt_attach(PG_FUNCTION_ARGS)
 									  CurrentMemoryContext)->cxt);
 
 	{
-		Datum		args[30];
-		char		nulls[30];
+		Datum		args[32];
+		char		nulls[32];
+		char	   *cnames[LT_PRED_MAX_COLS];
 		char	   *aroles[LC_NCOLS];
 		char	   *acols[LC_NCOLS];
 		int			nalt = 0;
@@ -1320,6 +1321,15 @@ lt_attach(PG_FUNCTION_ARGS)
 			atts[i] = Int16GetDatum(def.unload_attnums[i]);
 		args[29] = PointerGetDatum(construct_array(atts, def.nunload, INT2OID, 2, true, TYPALIGN_SHORT));
 		nulls[29] = def.unload_when ? ' ' : 'n';
+		/* the predicates' columns by name too (a restore renumbers them) */
+		for (int i = 0; i < def.ncounts; i++)
+			cnames[i] = get_attname(relid, def.counts_attnums[i], false);
+		args[30] = text_array(cnames, def.ncounts);
+		nulls[30] = def.counts_when ? ' ' : 'n';
+		for (int i = 0; i < def.nunload; i++)
+			cnames[i] = get_attname(relid, def.unload_attnums[i], false);
+		args[31] = text_array(cnames, def.nunload);
+		nulls[31] = def.unload_when ? ' ' : 'n';
 		if (schema_10())
 		{
 			/* the 1.0 schema: its columns only (nothing else can be given) */
@@ -1636,10 +1646,23 @@ lt_check_lookup(PG_FUNCTION_ARGS)
 						role, lt_relname(relid), lt_relname(ref), value, key),
 				 errhint("Detach %s (lottrace.detach), change the table, and attach it again.",
 						 lt_relname(relid))));
-	rel = table_open(relid, AccessShareLock);
-	relinfo_cache_init();
-	MemoryContextDelete(build_relinfo(rel, RelationGetDescr(rel), &def, relid, false,
-									  CurrentMemoryContext)->cxt);
-	table_close(rel, AccessShareLock);
+	/*
+	 * Only the lookup's own columns: the rest of the mapping, and the keys
+	 * and indexes pg_restore adds after the data, are not this command's.
+	 */
+	{
+		AttrNumber	ka = get_attnum(ref, key);
+		AttrNumber	va = get_attnum(ref, value);
+		Oid			ktype = get_atttype(ref, ka);
+
+		if (getBaseType(ktype) >= FirstNormalObjectId)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("lottrace reads the %s of %s by %s.%s, which must keep a built-in type",
+							role, lt_relname(relid), lt_relname(ref), key)));
+		if (col_kind(id, get_atttype(ref, va)) == CK_NONE)
+			report_bad_type(lt_relname(ref), value, id, get_atttype(ref, va));
+	}
+	(void) rel;
 	PG_RETURN_VOID();
 }

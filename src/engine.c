@@ -1023,15 +1023,6 @@ same_row(LtRelInfo *ri, TupleDesc desc, TupleTableSlot *a, TupleTableSlot *b)
 	return true;
 }
 
-int
-lte_start_scan(Tuplestorestate *ts)
-{
-	int			ptr = tuplestore_alloc_read_pointer(ts, EXEC_FLAG_REWIND);
-
-	tuplestore_select_read_pointer(ts, ptr);
-	tuplestore_rescan(ts);
-	return ptr;
-}
 
 void
 lt_engine_run(LtRelInfo *ri, LtMode mode, Tuplestorestate *newt, Tuplestorestate *oldt,

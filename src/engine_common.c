@@ -276,4 +276,13 @@ lte_blocked_from(DateADT expiry, int block_days)
 	return d;
 }
 
+/* Read a tuplestore from its start with a read pointer of its own. */
+int
+lte_start_scan(Tuplestorestate *ts)
+{
+	int			ptr = tuplestore_alloc_read_pointer(ts, EXEC_FLAG_REWIND);
 
+	tuplestore_select_read_pointer(ts, ptr);
+	tuplestore_rescan(ts);
+	return ptr;
+}

@@ -29,6 +29,8 @@
 
 typedef struct HeldStmt
 {
+	LtRelInfo  *ri;				/* its mapping (one replaced in the transaction
+								 * lives until its end: attach.c) */
 	Oid			relid;			/* the table the rows came from (a partition too) */
 	Oid			root;
 	SubTransactionId created;	/* InvalidSubTransactionId: rolled back */
@@ -68,6 +70,7 @@ lt_held_add(LtRelInfo *ri, TupleDesc desc, Tuplestorestate *newt, Tuplestorestat
 										 ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(held_cxt);
 	h = palloc0(sizeof(HeldStmt));
+	h->ri = ri;
 	h->relid = ri->relid;
 	h->root = ri->root;
 	h->created = GetCurrentSubTransactionId();
@@ -126,11 +129,11 @@ take(LtRelInfo *ri, Tuplestorestate *ts, TupleTableSlot *slot, HTAB *skip, HTAB 
 
 /* One table's held rows, as one statement. */
 static void
-judge_table(Oid relid)
+judge_table(LtRelInfo *ri)
 {
+	Oid			relid = ri->relid;
 	Relation	rel = table_open(relid, NoLock);
 	TupleDesc	desc = RelationGetDescr(rel);
-	LtRelInfo  *ri = lt_relinfo(relid);
 	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	HASHCTL		ctl;
 	HTAB	   *olds;
@@ -204,11 +207,12 @@ lt_held_judge(void)
 	{
 		HeldStmt   *h = lfirst(lc);
 
-		if (live(h))
-			rels = list_append_unique_oid(rels, h->relid);
+		if (live(h) && !list_member_oid(rels, h->relid))
+		{
+			rels = lappend_oid(rels, h->relid);
+			judge_table(h->ri);
+		}
 	}
-	foreach(lc, rels)
-		judge_table(lfirst_oid(lc));
 }
 
 void

@@ -1872,7 +1872,9 @@ ALTER TABLE lottrace.attachment
   ADD COLUMN alt_roles        text[],
   ADD COLUMN alt_cols         text[],
   ADD COLUMN unload_when      text,
-  ADD COLUMN unload_attnums   smallint[];
+  ADD COLUMN unload_attnums   smallint[],
+  ADD COLUMN counts_cols      text[],
+  ADD COLUMN unload_cols      text[];
 COMMENT ON COLUMN lottrace.attachment.to_warehouse_col IS
   'Column holding the destination location of a two-location row (warehouse_col is then its source); the kinds of both (lottrace.warehouse.kind) give the direction.';
 COMMENT ON COLUMN lottrace.attachment.counts_when IS
@@ -1896,6 +1898,9 @@ COMMENT ON COLUMN lottrace.attachment.alt_cols IS 'The alternative columns (see 
 COMMENT ON COLUMN lottrace.attachment.unload_when IS
   'A second row predicate (unload_when given to attach(), rewritten as counts_when is): a row that an UPDATE takes out of counts_when and whose new version satisfies it leaves as an unload would (gated by the lot''s status and expiry), not as a reversal: an ERP that ships by changing the stock row, such as InvenTree.';
 COMMENT ON COLUMN lottrace.attachment.unload_attnums IS 'Attribute numbers of the columns unload_when reads.';
+COMMENT ON COLUMN lottrace.attachment.counts_cols IS
+  'The names of the columns counts_when reads (as counts_attnums): a restored mapping finds its columns by name, since attribute numbers change when a table is dumped and restored; renames are followed.';
+COMMENT ON COLUMN lottrace.attachment.unload_cols IS 'The names of the columns unload_when reads (see counts_cols).';
 
 -- the attribute numbers of the mapped columns: to_warehouse_col last
 CREATE OR REPLACE FUNCTION lottrace._attachment_attnums()
@@ -1916,6 +1921,23 @@ BEGIN
   -- attach() leaves it to this trigger; a restored row brings its own
   IF NEW.pk_cols IS NULL THEN
     NEW.pk_cols := lottrace._pk_cols(NEW.relid);
+  END IF;
+  -- the columns the predicates read, by name when the row comes in (a
+  -- restore renumbers a table's columns); later renames are followed by
+  -- lottrace._follow_columns, which keeps the names in step
+  IF TG_OP = 'INSERT' AND NEW.counts_cols IS NOT NULL THEN
+    NEW.counts_attnums := ARRAY(
+      SELECT coalesce(a.attnum, 0)
+        FROM unnest(NEW.counts_cols) WITH ORDINALITY AS m(name, ord)
+        LEFT JOIN pg_attribute a ON a.attrelid = NEW.relid AND a.attname = m.name AND NOT a.attisdropped
+       ORDER BY m.ord);
+  END IF;
+  IF TG_OP = 'INSERT' AND NEW.unload_cols IS NOT NULL THEN
+    NEW.unload_attnums := ARRAY(
+      SELECT coalesce(a.attnum, 0)
+        FROM unnest(NEW.unload_cols) WITH ORDINALITY AS m(name, ord)
+        LEFT JOIN pg_attribute a ON a.attrelid = NEW.relid AND a.attname = m.name AND NOT a.attisdropped
+       ORDER BY m.ord);
   END IF;
   RETURN NEW;
 END
@@ -2311,6 +2333,21 @@ BEGIN
     IF a.counts_when IS NOT NULL THEN
       PERFORM lottrace._check_counts_when(a.relid);
       refresh := true;
+      -- the names of the predicates' columns follow renames
+      IF a.counts_cols IS DISTINCT FROM ARRAY(
+           SELECT att.attname::text FROM unnest(a.counts_attnums) WITH ORDINALITY AS x(attnum, ord)
+             JOIN pg_attribute att ON att.attrelid = a.relid AND att.attnum = x.attnum ORDER BY x.ord) THEN
+        sets := sets || format('counts_cols = %L::text[]', ARRAY(
+           SELECT att.attname::text FROM unnest(a.counts_attnums) WITH ORDINALITY AS x(attnum, ord)
+             JOIN pg_attribute att ON att.attrelid = a.relid AND att.attnum = x.attnum ORDER BY x.ord));
+      END IF;
+      IF a.unload_when IS NOT NULL AND a.unload_cols IS DISTINCT FROM ARRAY(
+           SELECT att.attname::text FROM unnest(a.unload_attnums) WITH ORDINALITY AS x(attnum, ord)
+             JOIN pg_attribute att ON att.attrelid = a.relid AND att.attnum = x.attnum ORDER BY x.ord) THEN
+        sets := sets || format('unload_cols = %L::text[]', ARRAY(
+           SELECT att.attname::text FROM unnest(a.unload_attnums) WITH ORDINALITY AS x(attnum, ord)
+             JOIN pg_attribute att ON att.attrelid = a.relid AND att.attnum = x.attnum ORDER BY x.ord));
+      END IF;
     END IF;
     -- the primary key: a new one (or a renamed key column) is followed; a
     -- key whose columns are gone is forgotten
@@ -2377,13 +2414,14 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   a     lottrace.attachment;
-  n     int;
-  m     int;
   col   text;
   alt   text;
   cnd   text;
   itm   text;
-  hit   record;
+  h_key text;
+  h_old text;
+  h_new text;
+  h_n   bigint;
   guarded text[] := ARRAY['item', 'variant', 'lot', 'serial', 'warehouse', 'to_warehouse',
                           'reason', 'batch_key'];
 BEGIN
@@ -2428,11 +2466,11 @@ BEGIN
         a.lookup_keys[n], a.lookup_values[n],
         CASE WHEN TG_OP = 'UPDATE' THEN 'lt_new' ELSE format('(SELECT * FROM lt_old WHERE false)') END,
         CASE WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = a.relid) = 'p' THEN '' ELSE 'ONLY ' END,
-        a.relid, col, cnd, alt) INTO hit;
-      IF hit.key IS NOT NULL THEN
+        a.relid, col, cnd, alt) INTO h_key, h_old, h_new, h_n;
+      IF h_key IS NOT NULL THEN
         RAISE EXCEPTION '% "%" of % row % is read by movements of % that count (%): it cannot %',
-          a.lookup_values[n], hit.old_value, TG_RELID::regclass, hit.key, a.relid, hit.n,
-          CASE WHEN hit.new_value IS NULL THEN 'go' ELSE format('change to "%s"', hit.new_value) END
+          a.lookup_values[n], h_old, TG_RELID::regclass, h_key, a.relid, h_n,
+          CASE WHEN h_new IS NULL THEN 'go' ELSE format('change to "%s"', h_new) END
           USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'lottrace_lookup_changed',
                 DETAIL = format('lottrace reads the %s of those movements from %s.%s.',
                                 a.lookup_roles[n], TG_RELID::regclass, a.lookup_values[n]),
