@@ -1377,6 +1377,16 @@ lt_attach(PG_FUNCTION_ARGS)
 			Oid			t = REGCLASSOID;
 
 			if (role_guarded(def.lk_role[k]) &&
+				pg_class_aclcheck(def.lk_ref[k], GetUserId(), ACL_TRIGGER) != ACLCHECK_OK)
+				ereport(ERROR,
+						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+						 errmsg("permission denied to create lottrace's guard triggers on %s",
+								lt_relname(def.lk_ref[k])),
+						 errdetail("The %s column is read from it: a change of a value movements read is refused by a trigger there.",
+								   lt_col_arg[def.lk_role[k]]),
+						 errhint("Attach as a role with the TRIGGER privilege on %s (its owner has it).",
+								 lt_relname(def.lk_ref[k]))));
+			if (role_guarded(def.lk_role[k]) &&
 				SPI_execute_with_args("SELECT lottrace._govern_lookup($1)", 1, &t, &ref,
 									  NULL, false, 0) != SPI_OK_SELECT)
 				elog(ERROR, "lottrace: could not create the lookup triggers");

@@ -500,11 +500,18 @@ check_code_syntax(LtEngine *e, LtMove *m, LtStr code, bool serial, TupleTableSlo
 	bool		lenient = m->lenient || e->mode == LT_REMOVE;
 	const char *what = serial ? "serial" : "lot code";
 	const char *hint;
-	LtMove		other = *m;
+	LtMove		other;
 	char	   *c;
 	char	   *rest;
 	char	   *problem;
 
+	/*
+	 * The common case in one pass: 1 to 50 bytes of GS1 character set 82
+	 * (ASCII, no blanks) are a valid code under both rules.
+	 */
+	if (code.len >= 1 && code.len <= LC_MAX_LEN &&
+		lc_gs1_offset(code.p, code.len) == (size_t) code.len)
+		return true;
 	if (!e->ri->col[serial ? LC_SERIAL : LC_LOT].is_code)
 	{
 		lc_result	r = lt_parse_code(code.p, code.len, LC_MAX_LEN);
@@ -540,6 +547,7 @@ check_code_syntax(LtEngine *e, LtMove *m, LtStr code, bool serial, TupleTableSlo
 					str_show(m->item));
 
 refuse:
+	other = *m;
 	c = str_show(code);
 	/* the code is in the message already: the rest of what the row is about */
 	if (serial)

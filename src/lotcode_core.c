@@ -203,6 +203,16 @@ lc_parse_with(const char *s, size_t n, size_t maxlen, lc_decoder dec, void *arg)
 	if (maxlen == 0 || maxlen > LC_MAX_LEN)
 		maxlen = LC_MAX_LEN;
 
+	/*
+	 * The common case in one pass: GS1 character set 82 is ASCII without
+	 * blanks, so such a code needs neither trimming nor decoding.
+	 */
+	if (s != NULL && n >= 1 && n <= maxlen && lc_gs1_offset(s, n) == n)
+	{
+		r.len = r.nchars = n;
+		return r;
+	}
+
 	lc_trim(s, n, &r.start, &r.len);
 	if (r.len == 0)
 	{

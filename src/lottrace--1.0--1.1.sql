@@ -1975,6 +1975,7 @@ DECLARE
   v     text[] := ARRAY[]::text[];
   col   text;
   alt   text;
+  prev  text;
   k     int;
   joins text := '';
   pk    text;
@@ -2000,10 +2001,17 @@ BEGIN
       v := v || CASE WHEN alt IS NULL THEN format('t.%I', col)
                      ELSE format('COALESCE(t.%I, t.%I)', col, alt) END;
     ELSE
-      v := v || CASE WHEN alt IS NULL THEN format('l%s.%I', k, a.lookup_values[k])
+      -- each step of the lookup joins the one before it (the first the row)
+      prev := format('t.%I', col);
+      FOR j IN k .. cardinality(a.lookup_roles) LOOP
+        CONTINUE WHEN a.lookup_roles[j] <> roles[i];
+        joins := joins || format(' LEFT JOIN %s l%s ON l%s.%I OPERATOR(pg_catalog.=) %s',
+                                 a.lookup_refs[j], j, j, a.lookup_keys[j], prev);
+        prev := format('l%s.%I', j, a.lookup_values[j]);
+        k := j;
+      END LOOP;
+      v := v || CASE WHEN alt IS NULL THEN prev
                      ELSE format('COALESCE(l%1$s.%2$I, l%1$s.%3$I)', k, a.lookup_values[k], alt) END;
-      joins := joins || format(' LEFT JOIN %s l%s ON l%s.%I OPERATOR(pg_catalog.=) t.%I',
-                               a.lookup_refs[k], k, k, a.lookup_keys[k], col);
     END IF;
   END LOOP;
 
@@ -2418,6 +2426,9 @@ DECLARE
   alt   text;
   cnd   text;
   itm   text;
+  prev  text;
+  path  text;
+  last  boolean;
   h_key text;
   h_old text;
   h_new text;
@@ -2454,19 +2465,34 @@ BEGIN
                     ' AND (i.lot_tracked OR i.serial_tracked))', cnd, itm);
       -- the old rows whose value is gone or changed, and one governed row
       -- that reads it
-      alt := coalesce(a.alt_cols[array_position(a.alt_roles, a.lookup_roles[n])], a.lookup_values[n]);
+      -- the alternative ('v1 | v2') belongs to the last step of a lookup
+      last := NOT EXISTS (SELECT FROM unnest(a.lookup_roles) WITH ORDINALITY AS r(role, ord)
+                           WHERE r.role = a.lookup_roles[n] AND r.ord > n);
+      alt := CASE WHEN last THEN coalesce(a.alt_cols[array_position(a.alt_roles, a.lookup_roles[n])],
+                                          a.lookup_values[n])
+                  ELSE a.lookup_values[n] END;
+      -- the path from this step's table back to the movement rows: each
+      -- earlier step's rows whose value is the key of the one after it
+      path := '';
+      prev := format('o.%I', a.lookup_keys[n]);
+      FOR j IN REVERSE n - 1 .. 1 LOOP
+        CONTINUE WHEN a.lookup_roles[j] <> a.lookup_roles[n];
+        path := path || format(' JOIN %s p%s ON p%s.%I OPERATOR(pg_catalog.=) %s',
+                               a.lookup_refs[j], j, j, a.lookup_values[j], prev);
+        prev := format('p%s.%I', j, a.lookup_keys[j]);
+      END LOOP;
       EXECUTE format(
         'SELECT o.%1$I::pg_catalog.text AS key, COALESCE(o.%2$I, o.%8$I)::pg_catalog.text AS old_value,'
         '       COALESCE(nw.%2$I, nw.%8$I)::pg_catalog.text AS new_value, pg_catalog.count(*) AS n'
         '  FROM lt_old o'
         '  LEFT JOIN %3$s nw ON nw.%1$I OPERATOR(pg_catalog.=) o.%1$I'
-        '  JOIN %4$s%5$s t ON t.%6$I OPERATOR(pg_catalog.=) o.%1$I'
+        '  %9$s JOIN %4$s%5$s t ON t.%6$I OPERATOR(pg_catalog.=) %10$s'
         ' WHERE (nw.%1$I IS NULL OR COALESCE(nw.%2$I, nw.%8$I) IS DISTINCT FROM COALESCE(o.%2$I, o.%8$I)) AND (%7$s)'
         ' GROUP BY 1, 2, 3 LIMIT 1',
         a.lookup_keys[n], a.lookup_values[n],
         CASE WHEN TG_OP = 'UPDATE' THEN 'lt_new' ELSE format('(SELECT * FROM lt_old WHERE false)') END,
         CASE WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = a.relid) = 'p' THEN '' ELSE 'ONLY ' END,
-        a.relid, col, cnd, alt) INTO h_key, h_old, h_new, h_n;
+        a.relid, col, cnd, alt, path, prev) INTO h_key, h_old, h_new, h_n;
       IF h_key IS NOT NULL THEN
         RAISE EXCEPTION '% "%" of % row % is read by movements of % that count (%): it cannot %',
           a.lookup_values[n], h_old, TG_RELID::regclass, h_key, a.relid, h_n,
