@@ -57,6 +57,8 @@ static HTAB *code_types = NULL;
 static HTAB *warehouses = NULL;
 static HTAB *statuses = NULL;
 static bool cfg_stale = true;
+/* lottrace.warehouse has its 1.1 column kind: -1 not known yet */
+static int	warehouse_has_kind = -1;
 
 /* Tables whose changes invalidate the caches (InvalidOid: not looked up). */
 enum
@@ -157,6 +159,7 @@ lt_config_refresh(void)
 	reasons = make_cache("lottrace reasons", sizeof(ReasonEnt));
 	code_types = make_cache("lottrace code types", sizeof(CodeTypeEnt));
 	warehouses = make_cache("lottrace warehouses", sizeof(FlagEnt));
+	warehouse_has_kind = -1;
 	statuses = make_cache("lottrace statuses", sizeof(FlagEnt));
 }
 
@@ -437,8 +440,10 @@ static LtPlan warehouse_plan_10 = {
 static LtPlan *
 warehouse_plan_now(void)
 {
-	return get_attnum(lt_relid("warehouse"), "kind") != InvalidAttrNumber
-		? &warehouse_plan : &warehouse_plan_10;
+	/* asked once per rebuild of the caches (an ALTER EXTENSION UPDATE rebuilds them) */
+	if (warehouse_has_kind < 0)
+		warehouse_has_kind = get_attnum(table_oids[T_WAREHOUSE], "kind") != InvalidAttrNumber;
+	return warehouse_has_kind ? &warehouse_plan : &warehouse_plan_10;
 }
 
 bool

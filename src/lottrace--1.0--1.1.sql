@@ -1902,6 +1902,36 @@ COMMENT ON COLUMN lottrace.attachment.counts_cols IS
   'The names of the columns counts_when reads (as counts_attnums): a restored mapping finds its columns by name, since attribute numbers change when a table is dumped and restored; renames are followed.';
 COMMENT ON COLUMN lottrace.attachment.unload_cols IS 'The names of the columns unload_when reads (see counts_cols).';
 
+-- A table's attribute numbers of columns named in order (0: no such
+-- column), and the names of attribute numbers: how the mapping keeps its
+-- columns both by number (renames are followed) and by name (a restore
+-- renumbers them).
+CREATE FUNCTION lottrace._attnums(tbl regclass, names text[])
+RETURNS smallint[]
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT ARRAY(SELECT coalesce(a.attnum, 0)
+                 FROM unnest(names) WITH ORDINALITY AS m(name, ord)
+                 LEFT JOIN pg_attribute a ON a.attrelid = tbl AND a.attname = m.name AND NOT a.attisdropped
+                ORDER BY m.ord)
+$$;
+COMMENT ON FUNCTION lottrace._attnums(regclass, text[]) IS
+  'Internal: the attribute numbers of the named columns of tbl, in order (0 for a name that is not a column).';
+
+CREATE FUNCTION lottrace._attnames(tbl regclass, attnums smallint[])
+RETURNS text[]
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT ARRAY(SELECT a.attname::text
+                 FROM unnest(attnums) WITH ORDINALITY AS x(attnum, ord)
+                 JOIN pg_attribute a ON a.attrelid = tbl AND a.attnum = x.attnum
+                ORDER BY x.ord)
+$$;
+COMMENT ON FUNCTION lottrace._attnames(regclass, smallint[]) IS
+  'Internal: the current names of the columns of tbl with these attribute numbers, in order.';
+
 -- the attribute numbers of the mapped columns: to_warehouse_col last
 CREATE OR REPLACE FUNCTION lottrace._attachment_attnums()
 RETURNS trigger
@@ -1909,15 +1939,11 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-  NEW.attnums := ARRAY(
-    SELECT coalesce(a.attnum, 0)
-      FROM unnest(ARRAY[NEW.item_col, NEW.qty_col, NEW.warehouse_col, NEW.lot_col, NEW.serial_col,
-                        NEW.reason_col, NEW.doc_col, NEW.moved_on_col, NEW.location_col, NEW.variant_col,
-                        NEW.account_col, NEW.batch_key_col, NEW.expiry_col, NEW.supplier_lot_col,
-                        NEW.to_warehouse_col])
-           WITH ORDINALITY AS m(name, ord)
-      LEFT JOIN pg_attribute a ON a.attrelid = NEW.relid AND a.attname = m.name AND NOT a.attisdropped
-     ORDER BY m.ord);
+  NEW.attnums := lottrace._attnums(NEW.relid,
+    ARRAY[NEW.item_col, NEW.qty_col, NEW.warehouse_col, NEW.lot_col, NEW.serial_col,
+          NEW.reason_col, NEW.doc_col, NEW.moved_on_col, NEW.location_col, NEW.variant_col,
+          NEW.account_col, NEW.batch_key_col, NEW.expiry_col, NEW.supplier_lot_col,
+          NEW.to_warehouse_col]);
   -- attach() leaves it to this trigger; a restored row brings its own
   IF NEW.pk_cols IS NULL THEN
     NEW.pk_cols := lottrace._pk_cols(NEW.relid);
@@ -1926,18 +1952,10 @@ BEGIN
   -- restore renumbers a table's columns); later renames are followed by
   -- lottrace._follow_columns, which keeps the names in step
   IF TG_OP = 'INSERT' AND NEW.counts_cols IS NOT NULL THEN
-    NEW.counts_attnums := ARRAY(
-      SELECT coalesce(a.attnum, 0)
-        FROM unnest(NEW.counts_cols) WITH ORDINALITY AS m(name, ord)
-        LEFT JOIN pg_attribute a ON a.attrelid = NEW.relid AND a.attname = m.name AND NOT a.attisdropped
-       ORDER BY m.ord);
+    NEW.counts_attnums := lottrace._attnums(NEW.relid, NEW.counts_cols);
   END IF;
   IF TG_OP = 'INSERT' AND NEW.unload_cols IS NOT NULL THEN
-    NEW.unload_attnums := ARRAY(
-      SELECT coalesce(a.attnum, 0)
-        FROM unnest(NEW.unload_cols) WITH ORDINALITY AS m(name, ord)
-        LEFT JOIN pg_attribute a ON a.attrelid = NEW.relid AND a.attname = m.name AND NOT a.attisdropped
-       ORDER BY m.ord);
+    NEW.unload_attnums := lottrace._attnums(NEW.relid, NEW.unload_cols);
   END IF;
   RETURN NEW;
 END
@@ -2098,10 +2116,7 @@ BEGIN
   END IF;
 
   IF a.counts_when IS NOT NULL THEN
-    cond := cond || format(a.counts_when, VARIADIC ARRAY(
-              SELECT att.attname::text FROM unnest(a.counts_attnums) WITH ORDINALITY AS n(attnum, ord)
-                JOIN pg_attribute att ON att.attrelid = a.relid AND att.attnum = n.attnum
-               ORDER BY n.ord));
+    cond := cond || format(a.counts_when, VARIADIC lottrace._attnames(a.relid, a.counts_attnums));
   END IF;
 
   RETURN format(
@@ -2342,19 +2357,12 @@ BEGIN
       PERFORM lottrace._check_counts_when(a.relid);
       refresh := true;
       -- the names of the predicates' columns follow renames
-      IF a.counts_cols IS DISTINCT FROM ARRAY(
-           SELECT att.attname::text FROM unnest(a.counts_attnums) WITH ORDINALITY AS x(attnum, ord)
-             JOIN pg_attribute att ON att.attrelid = a.relid AND att.attnum = x.attnum ORDER BY x.ord) THEN
-        sets := sets || format('counts_cols = %L::text[]', ARRAY(
-           SELECT att.attname::text FROM unnest(a.counts_attnums) WITH ORDINALITY AS x(attnum, ord)
-             JOIN pg_attribute att ON att.attrelid = a.relid AND att.attnum = x.attnum ORDER BY x.ord));
+      IF a.counts_cols IS DISTINCT FROM lottrace._attnames(a.relid, a.counts_attnums) THEN
+        sets := sets || format('counts_cols = %L::text[]', lottrace._attnames(a.relid, a.counts_attnums));
       END IF;
-      IF a.unload_when IS NOT NULL AND a.unload_cols IS DISTINCT FROM ARRAY(
-           SELECT att.attname::text FROM unnest(a.unload_attnums) WITH ORDINALITY AS x(attnum, ord)
-             JOIN pg_attribute att ON att.attrelid = a.relid AND att.attnum = x.attnum ORDER BY x.ord) THEN
-        sets := sets || format('unload_cols = %L::text[]', ARRAY(
-           SELECT att.attname::text FROM unnest(a.unload_attnums) WITH ORDINALITY AS x(attnum, ord)
-             JOIN pg_attribute att ON att.attrelid = a.relid AND att.attnum = x.attnum ORDER BY x.ord));
+      IF a.unload_when IS NOT NULL
+         AND a.unload_cols IS DISTINCT FROM lottrace._attnames(a.relid, a.unload_attnums) THEN
+        sets := sets || format('unload_cols = %L::text[]', lottrace._attnames(a.relid, a.unload_attnums));
       END IF;
     END IF;
     -- the primary key: a new one (or a renamed key column) is followed; a
@@ -2441,11 +2449,7 @@ BEGIN
       CONTINUE WHEN a.lookup_refs[n] <> TG_RELID::regclass OR NOT (a.lookup_roles[n] = ANY (guarded));
       col := to_jsonb(a) ->> (a.lookup_roles[n] || '_col');
       cnd := CASE WHEN a.counts_when IS NULL THEN 'true'
-                  ELSE format(a.counts_when, VARIADIC ARRAY(
-                         SELECT att.attname::text
-                           FROM unnest(a.counts_attnums) WITH ORDINALITY AS x(attnum, ord)
-                           JOIN pg_attribute att ON att.attrelid = a.relid AND att.attnum = x.attnum
-                          ORDER BY x.ord)) END;
+                  ELSE format(a.counts_when, VARIADIC lottrace._attnames(a.relid, a.counts_attnums)) END;
       -- only rows of items lottrace governs: the item as the row names it,
       -- read through its own lookup steps if it has them
       itm := format('t.%I', a.item_col);
