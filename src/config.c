@@ -59,6 +59,8 @@ static HTAB *statuses = NULL;
 static bool cfg_stale = true;
 /* lottrace.warehouse has its 1.1 column kind: -1 not known yet */
 static int	warehouse_has_kind = -1;
+/* lottrace.lot has its 1.2 column claims: -1 not known yet */
+static int	lot_has_claims = -1;
 
 /* Tables whose changes invalidate the caches (InvalidOid: not looked up). */
 enum
@@ -160,6 +162,7 @@ lt_config_refresh(void)
 	code_types = make_cache("lottrace code types", sizeof(CodeTypeEnt));
 	warehouses = make_cache("lottrace warehouses", sizeof(FlagEnt));
 	warehouse_has_kind = -1;
+	lot_has_claims = -1;
 	statuses = make_cache("lottrace statuses", sizeof(FlagEnt));
 }
 
@@ -205,7 +208,8 @@ static LtPlan item_plan = {
 	"SELECT lot_tracked, serial_tracked, lot_code_type, serial_code_type, pick_policy,"
 	" initial_status, lot_validity_days, expiry_rule, expiry_editable, warn_days,"
 	" block_days, single_supplier, serial_validity_days, item_class, category, item_type,"
-	" coalesce((pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->>) 'gs1_codes')::pg_catalog.bool, true)"
+	" coalesce((pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->>) 'gs1_codes')::pg_catalog.bool, true),"
+	" coalesce((pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->>) 'claims_seen')::pg_catalog.bool, false)"
 	" FROM lottrace.item i WHERE i.item OPERATOR(pg_catalog.=) $1",
 	1, {TEXTOID}
 };
@@ -215,7 +219,8 @@ enum
 	ITEM_LOT_TRACKED = 1, ITEM_SERIAL_TRACKED, ITEM_LOT_CODE_TYPE, ITEM_SERIAL_CODE_TYPE,
 	ITEM_PICK_POLICY, ITEM_INITIAL_STATUS, ITEM_LOT_VALIDITY_DAYS, ITEM_EXPIRY_RULE,
 	ITEM_EXPIRY_EDITABLE, ITEM_WARN_DAYS, ITEM_BLOCK_DAYS, ITEM_SINGLE_SUPPLIER,
-	ITEM_SERIAL_VALIDITY_DAYS, ITEM_CLASS, ITEM_CATEGORY, ITEM_TYPE, ITEM_GS1_CODES
+	ITEM_SERIAL_VALIDITY_DAYS, ITEM_CLASS, ITEM_CATEGORY, ITEM_TYPE, ITEM_GS1_CODES,
+	ITEM_CLAIMS_SEEN
 };
 
 /*
@@ -276,6 +281,7 @@ lt_item(const char *item, int len)
 		v.category = cache_str(t, d, ITEM_CATEGORY);
 		v.item_type = cache_str(t, d, ITEM_TYPE);
 		v.gs1_codes = get_bool(t, d, ITEM_GS1_CODES);
+		v.claims_seen = get_bool(t, d, ITEM_CLAIMS_SEEN);
 		SPI_freetuptable(SPI_tuptable);
 		/* these run queries of their own */
 		v.lot_ct = lct ? lt_code_type(lct) : NULL;
@@ -444,6 +450,18 @@ warehouse_plan_now(void)
 	if (warehouse_has_kind < 0)
 		warehouse_has_kind = get_attnum(table_oids[T_WAREHOUSE], "kind") != InvalidAttrNumber;
 	return warehouse_has_kind ? &warehouse_plan : &warehouse_plan_10;
+}
+
+/*
+ * The 1.2 schema: lottrace.lot.claims (reservations and holds).  Asked once
+ * per rebuild of the caches, like the warehouse kind.
+ */
+bool
+lt_schema_has_claims(void)
+{
+	if (lot_has_claims < 0)
+		lot_has_claims = get_attnum(lt_relid("lot"), "claims") != InvalidAttrNumber;
+	return lot_has_claims;
 }
 
 bool

@@ -46,6 +46,7 @@ typedef struct LtItem
 	char	   *category;
 	char	   *item_type;
 	bool		gs1_codes;		/* typed codes must be GS1 character set 82 */
+	bool		claims_seen;	/* reservations or holds were placed: keep unload documents */
 } LtItem;
 
 #define lt_item_governed(it) ((it)->exists && ((it)->lot_tracked || (it)->serial_tracked))
@@ -84,6 +85,9 @@ extern bool lt_warehouse_allows_negative(const char *wh);
 #define LT_KIND_TRANSIT		't'
 #define LT_KIND_SCRAP		'x'
 extern char lt_warehouse_kind(const char *wh);
+
+/* The schema has 1.2's reservations and holds (lottrace.lot.claims). */
+extern bool lt_schema_has_claims(void);
 
 /* Status: false if unknown; *available set when known. */
 extern bool lt_status_lookup(const char *status, bool *available);

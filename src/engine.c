@@ -228,6 +228,8 @@ add_lot_move(LtEngine *e, LtMove *m)
 		b->loaded = b->net = e->zero;
 		b->out_ref = no_row;
 		b->matched_out = false;
+		b->gated_ref = no_row;
+		b->docs = NULL;
 		b->next = l->bals;
 		l->bals = b;
 		l->nbals++;
@@ -302,8 +304,28 @@ add_lot_move(LtEngine *e, LtMove *m)
 			l->unload_ref = m->ref;
 			l->unload_wh = b->key.wh;
 		}
+		if (!m->matched && !m->lenient && m->doc.p && m->it->claims_seen)
+		{
+			/* it may consume its document's reservation */
+			DocQty	   *dq;
+
+			for (dq = b->docs; dq; dq = dq->next)
+				if (str_eq(dq->doc, m->doc))
+					break;
+			if (dq == NULL)
+			{
+				dq = palloc(sizeof(DocQty));
+				dq->doc = str_copy(e->chunk_cxt, m->doc);
+				dq->qty = e->zero;
+				dq->next = b->docs;
+				b->docs = dq;
+			}
+			num_acc(&dq->qty, m->qty, false, e->zero);
+		}
 		if (!m->matched && !m->lenient && !m->ungated)
 		{
+			if (b->gated_ref.src < 0)
+				b->gated_ref = m->ref;
 			if (!l->gated || m->moved_on > l->max_unload)
 			{
 				l->max_unload = m->moved_on;
@@ -330,6 +352,8 @@ add_lot_move(LtEngine *e, LtMove *m)
 			l->max_unload_wh = b->key.wh;
 			l->gated = true;
 		}
+		if (m->exiting && m->dir > 0 && !m->ungated && b->gated_ref.src < 0)
+			b->gated_ref = m->ref;
 	}
 
 	/* production genealogy */
@@ -1119,6 +1143,7 @@ lt_engine_finish(LtEngine *e)
 	}
 	lte_check_negatives(e);
 	lte_process_serials(e);
+	lte_check_claims(e);
 	{
 		bool		need_check = e->need_check;
 

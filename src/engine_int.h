@@ -158,6 +158,7 @@ typedef struct LotEnt
 	char	   *supplier;
 	Jsonb	   *negatives;		/* {"wh": on_hand} below zero after the write */
 	bool		inserted;		/* created by this chunk: its stock is the delta */
+	bool		claimed;		/* the register has reservations or holds on it */
 	struct BalEnt *bals;		/* this lot's balances in the chunk */
 	int			nbals;			/* how many; beyond LT_BAL_LIST also in e->bals */
 } LotEnt;
@@ -176,7 +177,40 @@ typedef struct BalEnt
 	Datum		net;			/* numeric delta of on_hand */
 	RowRef		out_ref;		/* a row that takes stock out, for messages */
 	bool		matched_out;	/* a row coming back takes stock out */
+	RowRef		gated_ref;		/* the first unload here subject to status (and holds) */
+	struct DocQty *docs;		/* unloads per document (items with claims_seen) */
 } BalEnt;
+
+/* What the unloads of one document took from a balance. */
+typedef struct DocQty
+{
+	LtStr		doc;
+	Datum		qty;
+	struct DocQty *next;
+} DocQty;
+
+/*
+ * A balance of a lot with reservations or holds that the statement took
+ * stock out of, or unloaded with a gated row: judged at the end of the
+ * statement by lottrace._claims_check.
+ */
+typedef struct ClaimCand
+{
+	int64		lot_id;
+	char	   *wh;
+	Datum		net;
+	bool		gated;
+	RowRef		ref;
+} ClaimCand;
+
+/* The documents' unloads of those lots, which may consume reservations. */
+typedef struct ClaimDoc
+{
+	int64		lot_id;
+	char	   *wh;
+	char	   *doc;
+	Datum		qty;
+} ClaimDoc;
 
 typedef struct BalIdx
 {
@@ -241,6 +275,8 @@ struct LtEngine
 	/* the statement */
 	List	   *carry;			/* LtMove * of lots not found yet */
 	List	   *negs;			/* NegCand * */
+	List	   *claims;			/* ClaimCand * */
+	List	   *claim_docs;		/* ClaimDoc * */
 	int64	   *created;		/* lot_ids created by this statement */
 	int			ncreated;
 	int			created_cap;
@@ -432,6 +468,7 @@ extern int lte_errconstraint(LtEngine *e, const char *conname);
 extern uint32 lte_balkey_hash(const void *key, Size keysize);
 extern uint32 lte_batchkey_hash(const void *key, Size keysize);
 extern void lte_check_negatives(LtEngine *e);
+extern void lte_check_claims(LtEngine *e);
 extern void lte_chunk_reset(LtEngine *e);
 extern void lte_created_add(LtEngine *e, int64 id);
 extern void lte_flush_chunk(LtEngine *e, bool final);

@@ -28,59 +28,59 @@
  * ------------------------------------------------------------------------
  */
 
-static LtPlan lot_upsert_plan = {
-	.sql = "INSERT INTO lottrace.lot AS l (item, variant, code, code_type, supplier, supplier_lot,"
-	"                               start_date, expiry_date, initial_qty, status, stock)"
-	" SELECT u.item, u.variant, u.code, u.code_type, u.supplier, u.supplier_lot,"
-	"        u.start_date, u.expiry_date, u.qty, u.status, u.delta"
-	"   FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]),"
-	"                   pg_catalog.unnest($3::lottrace.lotcode[]), pg_catalog.unnest($4::pg_catalog.text[]),"
-	"                   pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[]),"
-	"                   pg_catalog.unnest($7::pg_catalog.date[]), pg_catalog.unnest($8::pg_catalog.date[]),"
-	"                   pg_catalog.unnest($9::pg_catalog.numeric[]), pg_catalog.unnest($10::pg_catalog.text[]),"
-	"                   pg_catalog.unnest($11::pg_catalog.jsonb[])) WITH ORDINALITY"
-	"        AS u(item, variant, code, code_type, supplier, supplier_lot, start_date, expiry_date,"
-	"             qty, status, delta, i)"
-	"  ORDER BY u.i"
-	" ON CONFLICT ON CONSTRAINT lot_item_code_variant_key DO UPDATE"
-	"    SET stock = lottrace._stock_add(l.stock, excluded.stock)"
-	" RETURNING l.lot_id, l.code,"
-	"           l.xmax OPERATOR(pg_catalog.=) '0'::pg_catalog.xid,"
-	"           l.status, l.saleable, l.force_closed, l.expiry_date, l.supplier,"
-	"           CASE WHEN l.xmax OPERATOR(pg_catalog.<>) '0'::pg_catalog.xid"
-	"                THEN lottrace._stock_negative(l.stock, l.stock) END",
-	.args = "pg_catalog.text[], pg_catalog.text[], lottrace.lotcode[], "
-		"pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], "
-		"pg_catalog.date[], pg_catalog.date[], pg_catalog.numeric[], "
+#define LOT_UPSERT_SQL(claims) "INSERT INTO lottrace.lot AS l (item, variant, code, code_type, supplier, supplier_lot," \
+	"                               start_date, expiry_date, initial_qty, status, stock)" \
+	" SELECT u.item, u.variant, u.code, u.code_type, u.supplier, u.supplier_lot," \
+	"        u.start_date, u.expiry_date, u.qty, u.status, u.delta" \
+	"   FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[])," \
+	"                   pg_catalog.unnest($3::lottrace.lotcode[]), pg_catalog.unnest($4::pg_catalog.text[])," \
+	"                   pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[])," \
+	"                   pg_catalog.unnest($7::pg_catalog.date[]), pg_catalog.unnest($8::pg_catalog.date[])," \
+	"                   pg_catalog.unnest($9::pg_catalog.numeric[]), pg_catalog.unnest($10::pg_catalog.text[])," \
+	"                   pg_catalog.unnest($11::pg_catalog.jsonb[])) WITH ORDINALITY" \
+	"        AS u(item, variant, code, code_type, supplier, supplier_lot, start_date, expiry_date," \
+	"             qty, status, delta, i)" \
+	"  ORDER BY u.i" \
+	" ON CONFLICT ON CONSTRAINT lot_item_code_variant_key DO UPDATE" \
+	"    SET stock = lottrace._stock_add(l.stock, excluded.stock)" \
+	" RETURNING l.lot_id, l.code," \
+	"           l.xmax OPERATOR(pg_catalog.=) '0'::pg_catalog.xid," \
+	"           l.status, l.saleable, l.force_closed, l.expiry_date, l.supplier," \
+	"           CASE WHEN l.xmax OPERATOR(pg_catalog.<>) '0'::pg_catalog.xid" \
+	"                THEN lottrace._stock_negative(l.stock, l.stock) END, " claims
+#define LOT_UPSERT_ARGS "pg_catalog.text[], pg_catalog.text[], lottrace.lotcode[], " \
+		"pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], " \
+		"pg_catalog.date[], pg_catalog.date[], pg_catalog.numeric[], " \
 		"pg_catalog.text[], pg_catalog.jsonb[]"
-};
+static LtPlan lot_upsert_plan = {.sql = LOT_UPSERT_SQL("l.claims OPERATOR(pg_catalog.>) 0"), .args = LOT_UPSERT_ARGS};
+/* the same on a schema before 1.2 (no reservations or holds) */
+static LtPlan lot_upsert_plan_11 = {.sql = LOT_UPSERT_SQL("false"), .args = LOT_UPSERT_ARGS};
 /* its result columns (the lot's own, from UPS_LOT: read_lot_row) */
 enum
 {
 	UPS_LOT_ID = 1, UPS_CODE, UPS_INSERTED, UPS_LOT
 };
 
-static LtPlan lot_update_plan = {
-	.sql = "WITH k AS ("
-	"  SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]),"
-	"                           pg_catalog.unnest($2::pg_catalog.text[]),"
-	"                           pg_catalog.unnest($3::lottrace.lotcode[]),"
-	"                           pg_catalog.unnest($4::pg_catalog.jsonb[]))"
-	"         WITH ORDINALITY AS k(item, variant, code, delta, i)),"
-	" locked AS ("
-	"  SELECT l.lot_id, k.i, k.delta"
-	"    FROM k JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) k.item"
-	"     AND l.code OPERATOR(pg_catalog.=) k.code"
-	"     AND (l.variant OPERATOR(pg_catalog.=) k.variant OR (l.variant IS NULL AND k.variant IS NULL))"
-	"   ORDER BY k.i"
-	"     FOR NO KEY UPDATE OF l)"
-	"UPDATE lottrace.lot l SET stock = lottrace._stock_add(l.stock, locked.delta)"
-	"  FROM locked WHERE l.lot_id OPERATOR(pg_catalog.=) locked.lot_id"
-	" RETURNING locked.i, l.lot_id, l.status, l.saleable, l.force_closed, l.expiry_date,"
-	"           l.supplier, lottrace._stock_negative(l.stock, locked.delta)",
-	.args = "pg_catalog.text[], pg_catalog.text[], lottrace.lotcode[], "
-		"pg_catalog.jsonb[]"
-};
+#define LOT_UPDATE_SQL(claims) "WITH k AS (" \
+	"  SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[])," \
+	"                           pg_catalog.unnest($2::pg_catalog.text[])," \
+	"                           pg_catalog.unnest($3::lottrace.lotcode[])," \
+	"                           pg_catalog.unnest($4::pg_catalog.jsonb[]))" \
+	"         WITH ORDINALITY AS k(item, variant, code, delta, i))," \
+	" locked AS (" \
+	"  SELECT l.lot_id, k.i, k.delta" \
+	"    FROM k JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) k.item" \
+	"     AND l.code OPERATOR(pg_catalog.=) k.code" \
+	"     AND (l.variant OPERATOR(pg_catalog.=) k.variant OR (l.variant IS NULL AND k.variant IS NULL))" \
+	"   ORDER BY k.i" \
+	"     FOR NO KEY UPDATE OF l)" \
+	"UPDATE lottrace.lot l SET stock = lottrace._stock_add(l.stock, locked.delta)" \
+	"  FROM locked WHERE l.lot_id OPERATOR(pg_catalog.=) locked.lot_id" \
+	" RETURNING locked.i, l.lot_id, l.status, l.saleable, l.force_closed, l.expiry_date," \
+	"           l.supplier, lottrace._stock_negative(l.stock, locked.delta), " claims
+#define LOT_UPDATE_ARGS "pg_catalog.text[], pg_catalog.text[], lottrace.lotcode[], pg_catalog.jsonb[]"
+static LtPlan lot_update_plan = {.sql = LOT_UPDATE_SQL("l.claims OPERATOR(pg_catalog.>) 0"), .args = LOT_UPDATE_ARGS};
+static LtPlan lot_update_plan_11 = {.sql = LOT_UPDATE_SQL("false"), .args = LOT_UPDATE_ARGS};
 /* its result columns, and lot_update1_plan's (the lot's own from UPD_LOT) */
 enum
 {
@@ -88,14 +88,14 @@ enum
 };
 
 /* the same for one lot: a plain UPDATE (it locks its one row) */
-static LtPlan lot_update1_plan = {
-	.sql = "UPDATE lottrace.lot l SET stock = lottrace._stock_add(l.stock, $4)"
-	" WHERE l.item OPERATOR(pg_catalog.=) $1 AND l.code OPERATOR(pg_catalog.=) $3"
-	"   AND (l.variant OPERATOR(pg_catalog.=) $2 OR (l.variant IS NULL AND $2 IS NULL))"
-	" RETURNING 1::pg_catalog.int8, l.lot_id, l.status, l.saleable, l.force_closed, l.expiry_date,"
-	"           l.supplier, lottrace._stock_negative(l.stock, $4)",
-	.args = "pg_catalog.text, pg_catalog.text, lottrace.lotcode, pg_catalog.jsonb"
-};
+#define LOT_UPDATE1_SQL(claims) "UPDATE lottrace.lot l SET stock = lottrace._stock_add(l.stock, $4)" \
+	" WHERE l.item OPERATOR(pg_catalog.=) $1 AND l.code OPERATOR(pg_catalog.=) $3" \
+	"   AND (l.variant OPERATOR(pg_catalog.=) $2 OR (l.variant IS NULL AND $2 IS NULL))" \
+	" RETURNING 1::pg_catalog.int8, l.lot_id, l.status, l.saleable, l.force_closed, l.expiry_date," \
+	"           l.supplier, lottrace._stock_negative(l.stock, $4), " claims
+#define LOT_UPDATE1_ARGS "pg_catalog.text, pg_catalog.text, lottrace.lotcode, pg_catalog.jsonb"
+static LtPlan lot_update1_plan = {.sql = LOT_UPDATE1_SQL("l.claims OPERATOR(pg_catalog.>) 0"), .args = LOT_UPDATE1_ARGS};
+static LtPlan lot_update1_plan_11 = {.sql = LOT_UPDATE1_SQL("false"), .args = LOT_UPDATE1_ARGS};
 
 /* existing lots of a chunk, locked in key order (the order of the upsert) */
 static LtPlan lot_prelock_plan = {
@@ -253,7 +253,8 @@ check_lot_format(LtEngine *e, LotEnt *l)
  */
 enum
 {
-	LOT_STATUS, LOT_SALEABLE, LOT_FORCE_CLOSED, LOT_EXPIRY, LOT_SUPPLIER, LOT_NEGATIVES
+	LOT_STATUS, LOT_SALEABLE, LOT_FORCE_CLOSED, LOT_EXPIRY, LOT_SUPPLIER, LOT_NEGATIVES,
+	LOT_CLAIMED
 };
 
 /* Take the register's answer for a lot (columns from `first` on). */
@@ -282,6 +283,7 @@ read_lot_row(LtEngine *e, LotEnt *l, HeapTuple t, TupleDesc d, int first)
 		l->negatives = DatumGetJsonbPCopy(x);
 		MemoryContextSwitchTo(old);
 	}
+	l->claimed = DatumGetBool(SPI_getbinval(t, d, first + LOT_CLAIMED, &isnull)) && !isnull;
 }
 
 /* Lots with a load: create them, or add to their stock. */
@@ -348,7 +350,8 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 	args[8] = lt_array_numeric(qty, NULL, n);
 	args[9] = lte_str_array(s[6], n, TEXTOID);
 	args[10] = lt_array_text(delta, NULL, n, JSONBOID);
-	nr = lt_exec_batch(&lot_upsert_plan, args, NULL, false);
+	nr = lt_exec_batch(lt_schema_has_claims() ? &lot_upsert_plan : &lot_upsert_plan_11,
+					   args, NULL, false);
 
 	/*
 	 * INSERT ... ON CONFLICT DO UPDATE returns one row per row it takes, in
@@ -414,7 +417,8 @@ update_lots(LtEngine *e, LotEnt **lots, int n)
 		}
 		args[2] = str_text(codes[0]);	/* a lotcode is laid out as text */
 		args[3] = delta[0];
-		nr = lt_exec(&lot_update1_plan, args, nulls, false, 0);
+		nr = lt_exec(lt_schema_has_claims() ? &lot_update1_plan : &lot_update1_plan_11,
+					 args, nulls, false, 0);
 	}
 	else
 	{
@@ -422,7 +426,8 @@ update_lots(LtEngine *e, LotEnt **lots, int n)
 		args[1] = lte_str_array(variants, n, TEXTOID);
 		args[2] = lte_str_array(codes, n, lt_lotcode_oid());
 		args[3] = lt_array_text(delta, NULL, n, JSONBOID);
-		nr = lt_exec_batch(&lot_update_plan, args, NULL, false);
+		nr = lt_exec_batch(lt_schema_has_claims() ? &lot_update_plan : &lot_update_plan_11,
+						   args, NULL, false);
 	}
 	for (uint64 r = 0; r < nr; r++)
 	{
@@ -439,6 +444,61 @@ update_lots(LtEngine *e, LotEnt **lots, int n)
 		read_lot_row(e, l, t, d, UPD_LOT);
 	}
 	SPI_freetuptable(SPI_tuptable);
+}
+
+/*
+ * A lot with reservations or holds: keep what the statement did to it for
+ * lottrace._claims_check at the end of the statement (lte_check_claims).
+ */
+static void
+note_claims(LtEngine *e, LotEnt *l)
+{
+	MemoryContext old;
+	bool		took = false;
+
+	for (BalEnt *b = l->bals; b; b = b->next)
+		if (num_cmp(b->net, e->zero) < 0 || b->gated_ref.src >= 0 || b->docs)
+			took = true;
+	if (!took)
+		return;
+	/*
+	 * Claims placed on an item for the first time while this statement ran:
+	 * it did not keep the documents its unloads may consume.
+	 */
+	if (!l->it->claims_seen)
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("could not serialize access: the first reservation or hold on item \"%s\" was placed while this statement ran",
+						str_show(l->key.item)),
+				 errhint("Retry the transaction.")));
+	old = MemoryContextSwitchTo(e->stmt_cxt);
+	for (BalEnt *b = l->bals; b; b = b->next)
+	{
+		/* rows moving between partitions: they come back at commit */
+		if (!e->deferring && !b->matched_out &&
+			(num_cmp(b->net, e->zero) < 0 || b->gated_ref.src >= 0))
+		{
+			ClaimCand  *c = palloc(sizeof(ClaimCand));
+
+			c->lot_id = l->lot_id;
+			c->wh = str_c(b->key.wh);
+			c->net = datumCopy(b->net, false, -1);
+			c->gated = b->gated_ref.src >= 0;
+			c->ref = c->gated ? b->gated_ref : (b->out_ref.src >= 0 ? b->out_ref : l->unload_ref);
+			e->claims = lappend(e->claims, c);
+		}
+		for (DocQty *dq = b->docs; dq; dq = dq->next)
+		{
+			ClaimDoc   *d = palloc(sizeof(ClaimDoc));
+
+			d->lot_id = l->lot_id;
+			d->wh = str_c(b->key.wh);
+			d->doc = str_c(dq->doc);
+			d->qty = datumCopy(dq->qty, false, -1);
+			e->claim_docs = lappend(e->claim_docs, d);
+		}
+	}
+	MemoryContextSwitchTo(old);
 }
 
 /* Rules on a written lot: new_lot_only, single supplier, availability, stock. */
@@ -496,6 +556,9 @@ check_lot(LtEngine *e, LotEnt *l)
 						 str_show(l->max_unload_wh), date_str(l->max_unload));
 		}
 	}
+
+	if (l->claimed && e->mode == LT_STRICT)
+		note_claims(e, l);
 
 	/* warehouses now below zero: judged at the end of the statement */
 	if (l->inserted && e->mode == LT_STRICT)
@@ -882,3 +945,106 @@ lte_check_negatives(LtEngine *e)
 	}
 }
 
+
+/* ------------------------------------------------------------------------
+ * End of statement: reservations and holds
+ *
+ * The statement's documents consume their reservations, then every balance
+ * of a claimed lot it took stock out of is judged against the reservations
+ * of other documents and the holds, as the register is now
+ * (lottrace._claims_check; its first refusal is raised here, naming the row).
+ * ------------------------------------------------------------------------
+ */
+
+static LtPlan claims_check_plan = {
+	.sql = "SELECT c.i, c.conname, c.message, c.hint"
+	"  FROM lottrace._claims_check($1, $2, $3, $4, $5, $6, $7, $8) c",
+	.args = "pg_catalog.int8[], pg_catalog.text[], pg_catalog.numeric[], pg_catalog.bool[], "
+	"pg_catalog.int8[], pg_catalog.text[], pg_catalog.text[], pg_catalog.numeric[]"
+};
+/* its result columns */
+enum
+{
+	CLC_I = 1, CLC_CONNAME, CLC_MESSAGE, CLC_HINT
+};
+
+void
+lte_check_claims(LtEngine *e)
+{
+	int			n = list_length(e->claims);
+	int			nd = list_length(e->claim_docs);
+	int64	   *ids,
+			   *dids;
+	LtStr	   *whs,
+			   *dwhs,
+			   *docs;
+	Datum	   *nets,
+			   *dqty;
+	Datum	   *gated;
+	ClaimCand **cs;
+	Datum		args[8];
+	int			i;
+	ListCell   *lc;
+	uint64		nr;
+
+	if (n == 0 && nd == 0)
+		return;
+	ids = palloc(sizeof(int64) * Max(n, 1));
+	whs = palloc(sizeof(LtStr) * Max(n, 1));
+	nets = palloc(sizeof(Datum) * Max(n, 1));
+	gated = palloc(sizeof(Datum) * Max(n, 1));
+	cs = palloc(sizeof(ClaimCand *) * Max(n, 1));
+	i = 0;
+	foreach(lc, e->claims)
+	{
+		ClaimCand  *c = lfirst(lc);
+
+		cs[i] = c;
+		ids[i] = c->lot_id;
+		whs[i] = (LtStr) {c->wh, (int) strlen(c->wh)};
+		nets[i] = c->net;
+		gated[i] = BoolGetDatum(c->gated);
+		i++;
+	}
+	dids = palloc(sizeof(int64) * Max(nd, 1));
+	dwhs = palloc(sizeof(LtStr) * Max(nd, 1));
+	docs = palloc(sizeof(LtStr) * Max(nd, 1));
+	dqty = palloc(sizeof(Datum) * Max(nd, 1));
+	i = 0;
+	foreach(lc, e->claim_docs)
+	{
+		ClaimDoc   *d = lfirst(lc);
+
+		dids[i] = d->lot_id;
+		dwhs[i] = (LtStr) {d->wh, (int) strlen(d->wh)};
+		docs[i] = (LtStr) {d->doc, (int) strlen(d->doc)};
+		dqty[i] = d->qty;
+		i++;
+	}
+	args[0] = lt_array_int8(ids, n);
+	args[1] = lte_str_array(whs, n, TEXTOID);
+	args[2] = lt_array_numeric(nets, NULL, n);
+	args[3] = PointerGetDatum(construct_array(gated, n, BOOLOID, 1, true, TYPALIGN_CHAR));
+	args[4] = lt_array_int8(dids, nd);
+	args[5] = lte_str_array(dwhs, nd, TEXTOID);
+	args[6] = lte_str_array(docs, nd, TEXTOID);
+	args[7] = lt_array_numeric(dqty, NULL, nd);
+	/* not read-only: it must see the statement's own writes */
+	nr = lt_exec(&claims_check_plan, args, NULL, false, 1);
+	if (nr > 0)
+	{
+		HeapTuple	t = SPI_tuptable->vals[0];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		int64		k = lt_getint8(t, d, CLC_I, NULL) - 1;
+		char	   *conname = pstrdup(lt_getstr(t, d, CLC_CONNAME));
+		char	   *message = pstrdup(lt_getstr(t, d, CLC_MESSAGE));
+		char	   *hint = lt_getstr(t, d, CLC_HINT);
+		RowRef		ref = (k >= 0 && k < n) ? cs[k]->ref : no_row;
+
+		if (hint)
+			hint = pstrdup(hint);
+		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, conname, ref, NULL, hint, "%s", message);
+	}
+	e->claims = NIL;
+	e->claim_docs = NIL;
+}

@@ -649,8 +649,44 @@ slot_str(TupleTableSlot *slot, int att)
 	return TextDatumGetCString(slot->tts_values[att - 1]);
 }
 
+static void process_serials(LtEngine *e);
+
+/*
+ * True while the engine writes a statement's serial moves under its rules
+ * (LT_STRICT): the trigger on lottrace.serial that guards reserved and held
+ * serials (lottrace._serial_claims) judges only those writes, not a
+ * rebuild's or a detach's.
+ */
+static bool serial_rules_writing = false;
+
+PG_FUNCTION_INFO_V1(lt_engine_serial_rules);
+Datum
+lt_engine_serial_rules(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(serial_rules_writing);
+}
+
 void
 lte_process_serials(LtEngine *e)
+{
+	bool		was = serial_rules_writing;
+
+	if (e->serials == NULL)
+		return;
+	serial_rules_writing = (e->mode == LT_STRICT);
+	PG_TRY();
+	{
+		process_serials(e);
+	}
+	PG_FINALLY();
+	{
+		serial_rules_writing = was;
+	}
+	PG_END_TRY();
+}
+
+static void
+process_serials(LtEngine *e)
 {
 	TupleTableSlot *slot;
 	MemoryContext cxt,

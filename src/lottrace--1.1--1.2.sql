@@ -18,6 +18,855 @@
 -- Reservations and holds
 -- =====================================================================
 
+-- Committed and held stock is user data (a rebuild keeps it): reservations
+-- and holds are rows of their own tables, and a lot with any of them open
+-- has lottrace.lot.claims > 0.  The engine reads that number back when it
+-- writes the lot (the same row operation that locks it), so that
+--   * only unloads of claimed lots pay for the check (lottrace._claims_check
+--     at the end of the statement);
+--   * placing a reservation or a hold and an unload of the same lot take the
+--     same row lock: whichever commits first is what the other sees (under
+--     REPEATABLE READ and SERIALIZABLE the second gets 40001).
+ALTER TABLE lottrace.lot ADD COLUMN claims integer NOT NULL DEFAULT 0;
+COMMENT ON COLUMN lottrace.lot.claims IS
+  'How many reservations and holds were placed on the lot and are not released or consumed (maintained by the reservation and hold functions): the engine checks the unloads of lots with claims > 0.';
+ALTER TABLE lottrace.serial ADD COLUMN held boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN lottrace.serial.held IS
+  'The serial is under a hold (lottrace.hold_serial, recall_hold): it may not be unloaded until the hold is released.';
+COMMENT ON COLUMN lottrace.serial.reserved IS
+  'The serial is reserved (lottrace.reserve_serial): only an unload whose document is the reservation''s may take it; editable (false releases nothing: use lottrace.release).';
+ALTER TABLE lottrace.item ADD COLUMN claims_seen boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN lottrace.item.claims_seen IS
+  'Set when the first reservation or hold is placed on one of the item''s lots or serials: from then on the engine keeps each unload''s document, so that an unload can consume its own reservation. Costs nothing for items never reserved.';
+
+CREATE TABLE lottrace.reservation (
+    reservation_id bigserial PRIMARY KEY,
+    lot_id       bigint NOT NULL REFERENCES lottrace.lot ON DELETE CASCADE,
+    warehouse    text NOT NULL,
+    serial_id    bigint REFERENCES lottrace.serial ON DELETE CASCADE,
+    qty          numeric NOT NULL CHECK (qty > 0),
+    consumed_qty numeric NOT NULL DEFAULT 0,
+    doc          text NOT NULL CHECK (doc <> ''),
+    note         text,
+    until        timestamptz,
+    reserved_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    reserved_by  text NOT NULL DEFAULT CURRENT_USER,
+    released_at  timestamptz,
+    released_by  text,
+    CHECK (consumed_qty >= 0 AND consumed_qty <= qty),
+    CHECK (serial_id IS NULL OR qty = 1)
+);
+CREATE INDEX reservation_lot_idx ON lottrace.reservation (lot_id, warehouse)
+  WHERE released_at IS NULL AND consumed_qty < qty;
+CREATE INDEX reservation_doc_idx ON lottrace.reservation (doc);
+COMMENT ON TABLE lottrace.reservation IS
+  'Stock committed to a document (a sales order, a pick list) through lottrace.reserve, reserve_serial or reserve_pick. Open while not released, not consumed and not past until. An unload with the same document consumes it; an unload by another document may not eat into it (lottrace_lot_reserved).';
+COMMENT ON COLUMN lottrace.reservation.reservation_id IS 'Surrogate key (what release() takes).';
+COMMENT ON COLUMN lottrace.reservation.lot_id IS 'The lot reserved.';
+COMMENT ON COLUMN lottrace.reservation.warehouse IS 'The warehouse the stock is reserved in.';
+COMMENT ON COLUMN lottrace.reservation.serial_id IS 'The serial reserved (qty 1), or NULL for a quantity of the lot.';
+COMMENT ON COLUMN lottrace.reservation.qty IS 'Quantity reserved.';
+COMMENT ON COLUMN lottrace.reservation.consumed_qty IS 'Quantity unloaded since by rows with the reservation''s document.';
+COMMENT ON COLUMN lottrace.reservation.doc IS 'The document the stock is reserved for: unloads whose mapped document is this one consume it.';
+COMMENT ON COLUMN lottrace.reservation.note IS 'Free text.';
+COMMENT ON COLUMN lottrace.reservation.until IS 'End of the reservation (NULL: until released or consumed); past it the stock is free again.';
+COMMENT ON COLUMN lottrace.reservation.reserved_at IS 'Start time of the reserving transaction.';
+COMMENT ON COLUMN lottrace.reservation.reserved_by IS 'Role that reserved.';
+COMMENT ON COLUMN lottrace.reservation.released_at IS 'When it was released (NULL: not released).';
+COMMENT ON COLUMN lottrace.reservation.released_by IS 'Role that released it.';
+
+CREATE TABLE lottrace.recall_action (
+    recall_id   bigserial PRIMARY KEY,
+    item        text NOT NULL,
+    variant     text,
+    lot         lottrace.lotcode NOT NULL,
+    note        text,
+    placed_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    placed_by   text NOT NULL DEFAULT CURRENT_USER,
+    released_at timestamptz,
+    released_by text,
+    release_note text
+);
+COMMENT ON TABLE lottrace.recall_action IS
+  'Each recall_hold: the lot it started from and its holds (lottrace.hold.recall_id); release_recall releases exactly those.';
+COMMENT ON COLUMN lottrace.recall_action.recall_id IS 'Surrogate key (what release_recall takes).';
+COMMENT ON COLUMN lottrace.recall_action.item IS 'Item of the recalled lot.';
+COMMENT ON COLUMN lottrace.recall_action.variant IS 'Variant of the recalled lot.';
+COMMENT ON COLUMN lottrace.recall_action.lot IS 'The recalled lot.';
+COMMENT ON COLUMN lottrace.recall_action.note IS 'Why (the note given to recall_hold).';
+COMMENT ON COLUMN lottrace.recall_action.placed_at IS 'Start time of the recalling transaction.';
+COMMENT ON COLUMN lottrace.recall_action.placed_by IS 'Role that recalled.';
+COMMENT ON COLUMN lottrace.recall_action.released_at IS 'When the recall''s holds were released (NULL: in force).';
+COMMENT ON COLUMN lottrace.recall_action.released_by IS 'Role that released them.';
+COMMENT ON COLUMN lottrace.recall_action.release_note IS 'Why they were released.';
+
+CREATE TABLE lottrace.hold (
+    hold_id      bigserial PRIMARY KEY,
+    lot_id       bigint NOT NULL REFERENCES lottrace.lot ON DELETE CASCADE,
+    warehouse    text,
+    serial_id    bigint REFERENCES lottrace.serial ON DELETE CASCADE,
+    qty          numeric CHECK (qty > 0),
+    reason       text NOT NULL CHECK (reason <> ''),
+    recall_id    bigint REFERENCES lottrace.recall_action,
+    until        timestamptz,
+    placed_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    placed_by    text NOT NULL DEFAULT CURRENT_USER,
+    released_at  timestamptz,
+    released_by  text,
+    release_note text,
+    CHECK (qty IS NULL OR (warehouse IS NOT NULL AND serial_id IS NULL))
+);
+CREATE INDEX hold_lot_idx ON lottrace.hold (lot_id) WHERE released_at IS NULL;
+CREATE INDEX hold_recall_idx ON lottrace.hold (recall_id) WHERE recall_id IS NOT NULL;
+COMMENT ON TABLE lottrace.hold IS
+  'Quality and regulatory holds: a whole lot (warehouse NULL), a lot in one warehouse, a quantity of a lot in one warehouse (qty), or one serial (serial_id). In force while not released and not past until; every placing and release is logged in lottrace.hold_log. A hold without qty refuses the unloads a status would (lottrace_lot_unavailable); a quantity hold reduces the available stock (lottrace_lot_reserved).';
+COMMENT ON COLUMN lottrace.hold.hold_id IS 'Surrogate key (what release_hold takes).';
+COMMENT ON COLUMN lottrace.hold.lot_id IS 'The lot held (a serial''s lot for a serial hold).';
+COMMENT ON COLUMN lottrace.hold.warehouse IS 'The warehouse held (NULL: every warehouse).';
+COMMENT ON COLUMN lottrace.hold.serial_id IS 'The serial held (NULL: stock of the lot).';
+COMMENT ON COLUMN lottrace.hold.qty IS 'Quantity held in the warehouse (NULL: all of it).';
+COMMENT ON COLUMN lottrace.hold.reason IS 'Why (shown in the refusal).';
+COMMENT ON COLUMN lottrace.hold.recall_id IS 'The recall_hold that placed it (NULL: placed by hand).';
+COMMENT ON COLUMN lottrace.hold.until IS 'End of the hold (NULL: until released).';
+COMMENT ON COLUMN lottrace.hold.placed_at IS 'Start time of the placing transaction.';
+COMMENT ON COLUMN lottrace.hold.placed_by IS 'Role that placed it.';
+COMMENT ON COLUMN lottrace.hold.released_at IS 'When it was released (NULL: in force).';
+COMMENT ON COLUMN lottrace.hold.released_by IS 'Role that released it.';
+COMMENT ON COLUMN lottrace.hold.release_note IS 'Why it was released.';
+
+CREATE TABLE lottrace.hold_log (
+    log_id     bigserial PRIMARY KEY,
+    hold_id    bigint NOT NULL,
+    lot_id     bigint NOT NULL,
+    action     text NOT NULL CHECK (action IN ('placed', 'released', 'changed')),
+    changed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    changed_by text NOT NULL DEFAULT CURRENT_USER,
+    note       text
+);
+CREATE INDEX hold_log_lot_idx ON lottrace.hold_log (lot_id, changed_at);
+COMMENT ON TABLE lottrace.hold_log IS
+  'Every placing, change and release of a hold, by function or by UPDATE: who, when, what, why (the audit trail of lottrace.hold, like lottrace.lot_status_log for statuses).';
+COMMENT ON COLUMN lottrace.hold_log.log_id IS 'Surrogate key.';
+COMMENT ON COLUMN lottrace.hold_log.hold_id IS 'The hold.';
+COMMENT ON COLUMN lottrace.hold_log.lot_id IS 'Its lot.';
+COMMENT ON COLUMN lottrace.hold_log.action IS 'placed, released or changed.';
+COMMENT ON COLUMN lottrace.hold_log.changed_at IS 'Start time of the transaction.';
+COMMENT ON COLUMN lottrace.hold_log.changed_by IS 'Role that did it.';
+COMMENT ON COLUMN lottrace.hold_log.note IS 'The hold''s reason (placed), release note (released), or the changed columns.';
+
+SELECT pg_catalog.pg_extension_config_dump('lottrace.reservation', '');
+SELECT pg_catalog.pg_extension_config_dump('lottrace.reservation_reservation_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('lottrace.recall_action', '');
+SELECT pg_catalog.pg_extension_config_dump('lottrace.recall_action_recall_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('lottrace.hold', '');
+SELECT pg_catalog.pg_extension_config_dump('lottrace.hold_hold_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('lottrace.hold_log', '');
+SELECT pg_catalog.pg_extension_config_dump('lottrace.hold_log_log_id_seq', '');
+
+-- the audit trail of holds
+CREATE FUNCTION lottrace._hold_log()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO lottrace.hold_log (hold_id, lot_id, action, note)
+    VALUES (NEW.hold_id, NEW.lot_id, 'placed', NEW.reason);
+  ELSIF OLD.released_at IS NULL AND NEW.released_at IS NOT NULL THEN
+    INSERT INTO lottrace.hold_log (hold_id, lot_id, action, note)
+    VALUES (NEW.hold_id, NEW.lot_id, 'released', NEW.release_note);
+  ELSE
+    INSERT INTO lottrace.hold_log (hold_id, lot_id, action, note)
+    SELECT NEW.hold_id, NEW.lot_id, 'changed', string_agg(n.key, ', ' ORDER BY n.key)
+      FROM jsonb_each(to_jsonb(NEW)) n JOIN jsonb_each(to_jsonb(OLD)) o USING (key)
+     WHERE n.value IS DISTINCT FROM o.value;
+  END IF;
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION lottrace._hold_log() IS
+  'Internal trigger: logs every placing, change and release of a hold in lottrace.hold_log.';
+CREATE TRIGGER hold_log AFTER INSERT OR UPDATE ON lottrace.hold
+  FOR EACH ROW EXECUTE FUNCTION lottrace._hold_log();
+
+-- Is a reservation / a hold in force now?
+CREATE FUNCTION lottrace._reservation_open(r lottrace.reservation)
+RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT r.released_at IS NULL AND r.consumed_qty < r.qty AND (r.until IS NULL OR r.until > now()) $$;
+COMMENT ON FUNCTION lottrace._reservation_open(lottrace.reservation) IS
+  'Internal: the reservation is in force (not released, not consumed, not past until).';
+CREATE FUNCTION lottrace._hold_active(h lottrace.hold)
+RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT h.released_at IS NULL AND (h.until IS NULL OR h.until > now()) $$;
+COMMENT ON FUNCTION lottrace._hold_active(lottrace.hold) IS
+  'Internal: the hold is in force (not released, not past until).';
+
+-- Committed and held quantity of a lot in a warehouse, and what stops it
+-- (a hold on the lot or on that warehouse).  Serial holds count 1 each for
+-- a serial in stock there.
+CREATE FUNCTION lottrace._claimed(p_lot bigint, p_wh text, OUT committed numeric, OUT held numeric,
+                                  OUT stop_hold bigint, OUT stop_reason text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT (SELECT coalesce(sum(r.qty - r.consumed_qty), 0) FROM lottrace.reservation r
+           WHERE r.lot_id = p_lot AND r.warehouse = p_wh AND r.released_at IS NULL
+             AND r.consumed_qty < r.qty AND (r.until IS NULL OR r.until > now())),
+         (SELECT coalesce(sum(h.qty), 0) FROM lottrace.hold h
+           WHERE h.lot_id = p_lot AND h.warehouse = p_wh AND h.qty IS NOT NULL
+             AND h.released_at IS NULL AND (h.until IS NULL OR h.until > now()))
+         + (SELECT count(*) FROM lottrace.hold h JOIN lottrace.serial s ON s.serial_id = h.serial_id
+             WHERE h.lot_id = p_lot AND h.released_at IS NULL AND (h.until IS NULL OR h.until > now())
+               AND s.state = 'in_stock' AND s.warehouse = p_wh),
+         x.hold_id, x.reason
+    FROM (SELECT NULL) d
+    LEFT JOIN LATERAL (SELECT h.hold_id, h.reason FROM lottrace.hold h
+                        WHERE h.lot_id = p_lot AND h.serial_id IS NULL AND h.qty IS NULL
+                          AND (h.warehouse IS NULL OR h.warehouse = p_wh)
+                          AND h.released_at IS NULL AND (h.until IS NULL OR h.until > now())
+                        ORDER BY h.hold_id LIMIT 1) x ON true
+$$;
+COMMENT ON FUNCTION lottrace._claimed(bigint, text) IS
+  'Internal: the open reserved quantity, the held quantity (quantity holds and held serials in stock) of a lot in a warehouse, and the first hold that stops the warehouse''s stock altogether.';
+
+-- Find a lot by item, code and variant ('' is no variant); 23503 otherwise.
+CREATE FUNCTION lottrace._lot_of(p_item text, p_lot text, p_variant text, p_lock boolean DEFAULT false)
+RETURNS lottrace.lot
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  l lottrace.lot;
+BEGIN
+  IF p_lock THEN
+    SELECT * INTO l FROM lottrace.lot x
+     WHERE x.item = p_item AND x.code = p_lot::lottrace.lotcode
+       AND (x.variant = p_variant OR (x.variant IS NULL AND nullif(p_variant, '') IS NULL))
+       FOR NO KEY UPDATE;
+  ELSE
+    SELECT * INTO l FROM lottrace.lot x
+     WHERE x.item = p_item AND x.code = p_lot::lottrace.lotcode
+       AND (x.variant = p_variant OR (x.variant IS NULL AND nullif(p_variant, '') IS NULL));
+  END IF;
+  IF l.lot_id IS NULL THEN
+    RAISE EXCEPTION 'lot "%" of item "%"% does not exist', p_lot, p_item,
+                    CASE WHEN nullif(p_variant, '') IS NOT NULL THEN format(' variant "%s"', p_variant) ELSE '' END
+      USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'lottrace_lot_unknown';
+  END IF;
+  RETURN l;
+END
+$$;
+COMMENT ON FUNCTION lottrace._lot_of(text, text, text, boolean) IS
+  'Internal: the lot (item, code, variant; '''' is no variant), locked FOR NO KEY UPDATE when asked; SQLSTATE 23503, constraint lottrace_lot_unknown, when there is none.';
+
+-- A claim placed on a lot: count it, and have the engine keep documents
+-- for the item from now on.
+CREATE FUNCTION lottrace._claim(p_lot bigint, p_item text, n integer)
+RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+  UPDATE lottrace.lot SET claims = greatest(claims + n, 0) WHERE lot_id = p_lot;
+  UPDATE lottrace.item SET claims_seen = true WHERE item = p_item AND NOT claims_seen;
+$$;
+COMMENT ON FUNCTION lottrace._claim(bigint, text, integer) IS
+  'Internal: adds n to the lot''s count of open claims (reservations and holds) and marks its item as reserved once (lottrace.item.claims_seen).';
+
+-- The stock of a lot in a warehouse others may still take: on hand minus
+-- what is committed and held (never below 0), 0 when the lot may not be
+-- unloaded at all (status, saleable, force closed, expiry, a hold).
+CREATE FUNCTION lottrace._free_qty(l lottrace.lot, p_wh text)
+RETURNS numeric
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT CASE WHEN coalesce(st.available, false) AND l.saleable AND NOT l.force_closed
+                   AND (l.expiry_date IS NULL
+                        OR CURRENT_DATE < lottrace._blocked_from(l.expiry_date, coalesce(i.block_days, 0)))
+                   AND c.stop_hold IS NULL
+              THEN greatest(coalesce(((l.stock -> p_wh) ->> 1)::numeric, 0) - c.committed - c.held, 0)
+              ELSE 0 END
+    FROM lottrace._claimed(l.lot_id, p_wh) c
+    LEFT JOIN lottrace.lot_status st ON st.code = l.status
+    LEFT JOIN lottrace.item i ON i.item = l.item
+$$;
+COMMENT ON FUNCTION lottrace._free_qty(lottrace.lot, text) IS
+  'Internal: what of a lot''s stock in a warehouse is available to a new reservation or an unload by another document: on hand - committed - held, not below 0, and 0 when the lot is unavailable, expired or held there.';
+
+CREATE FUNCTION lottrace.reserve(item text, lot text, warehouse text, qty numeric, doc text,
+                                 note text DEFAULT NULL, variant text DEFAULT NULL,
+                                 until timestamptz DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  l lottrace.lot;
+  free numeric;
+  id bigint;
+BEGIN
+  IF qty IS NULL OR qty <= 0 THEN
+    RAISE EXCEPTION 'a reservation needs a quantity above 0 (got %)', coalesce(qty::text, 'NULL')
+      USING ERRCODE = 'check_violation';
+  END IF;
+  IF nullif(doc, '') IS NULL THEN
+    RAISE EXCEPTION 'a reservation needs a document (the one whose unload will consume it)'
+      USING ERRCODE = 'not_null_violation', CONSTRAINT = 'lottrace_doc_required';
+  END IF;
+  -- the lot row's lock orders this against unloads and other reservations
+  l := lottrace._lot_of(reserve.item, reserve.lot, reserve.variant, true);
+  free := lottrace._free_qty(l, reserve.warehouse);
+  IF free < qty THEN
+    RAISE EXCEPTION 'lot "%" of item "%" has % available in warehouse "%": % cannot be reserved for document "%"',
+                    l.code, l.item, free, reserve.warehouse, qty, doc
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'lottrace_lot_reserved',
+            DETAIL = format('On hand %s; %s', coalesce(((l.stock -> reserve.warehouse) ->> 1)::numeric, 0),
+                            (SELECT format('reserved %s, held %s%s', c.committed, c.held,
+                                           CASE WHEN c.stop_hold IS NOT NULL THEN format(', hold %s (%s) on the lot', c.stop_hold, c.stop_reason) ELSE '' END)
+                               FROM lottrace._claimed(l.lot_id, reserve.warehouse) c)),
+            HINT = 'See lottrace.lot_stock (available_qty) and lottrace.reservations; lottrace.reserve_pick chooses lots for you.';
+  END IF;
+  INSERT INTO lottrace.reservation (lot_id, warehouse, qty, doc, note, until)
+  VALUES (l.lot_id, reserve.warehouse, qty, doc, note, until)
+  RETURNING reservation_id INTO id;
+  PERFORM lottrace._claim(l.lot_id, l.item, 1);
+  RETURN id;
+END
+$$;
+COMMENT ON FUNCTION lottrace.reserve(text, text, text, numeric, text, text, text, timestamptz) IS
+  'Reserves qty of a lot in a warehouse for a document; returns the reservation_id. Refused (23514, lottrace_lot_reserved) beyond the available stock (on hand - committed - held, lot available). Unloads with that document consume it; others may not eat into it.';
+
+CREATE FUNCTION lottrace.reserve_serial(item text, serial text, doc text, note text DEFAULT NULL,
+                                        variant text DEFAULT NULL, until timestamptz DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s lottrace.serial;
+  l lottrace.lot;
+  id bigint;
+BEGIN
+  IF nullif(doc, '') IS NULL THEN
+    RAISE EXCEPTION 'a reservation needs a document (the one whose unload will consume it)'
+      USING ERRCODE = 'not_null_violation', CONSTRAINT = 'lottrace_doc_required';
+  END IF;
+  SELECT * INTO s FROM lottrace.serial x
+   WHERE x.item = reserve_serial.item AND x.code = reserve_serial.serial::lottrace.serialcode
+     AND (x.variant = reserve_serial.variant OR (x.variant IS NULL AND nullif(reserve_serial.variant, '') IS NULL));
+  IF s.serial_id IS NULL OR s.state <> 'in_stock' THEN
+    RAISE EXCEPTION 'serial "%" of item "%" is not in stock: it cannot be reserved', serial, item
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'lottrace_serial_not_in_stock';
+  END IF;
+  IF s.lot_id IS NOT NULL THEN
+    SELECT * INTO l FROM lottrace.lot x WHERE x.lot_id = s.lot_id FOR NO KEY UPDATE;
+  END IF;
+  SELECT * INTO s FROM lottrace.serial x WHERE x.serial_id = s.serial_id FOR NO KEY UPDATE;
+  IF s.state <> 'in_stock' OR s.reserved OR s.held OR s.cancelled OR s.force_closed THEN
+    RAISE EXCEPTION 'serial "%" of item "%" cannot be reserved: it is %', serial, item,
+                    CASE WHEN s.state <> 'in_stock' THEN 'not in stock' WHEN s.reserved THEN 'reserved already'
+                         WHEN s.held THEN 'on hold' WHEN s.cancelled THEN 'cancelled' ELSE 'force closed' END
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'lottrace_lot_reserved',
+            HINT = 'See lottrace.reservations and lottrace.holds.';
+  END IF;
+  IF l.lot_id IS NOT NULL AND lottrace._free_qty(l, s.warehouse) < 1 THEN
+    RAISE EXCEPTION 'lot "%" of item "%" has nothing available in warehouse "%": serial "%" cannot be reserved',
+                    l.code, l.item, s.warehouse, serial
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'lottrace_lot_reserved';
+  END IF;
+  UPDATE lottrace.serial SET reserved = true WHERE serial_id = s.serial_id;
+  IF l.lot_id IS NOT NULL THEN
+    INSERT INTO lottrace.reservation (lot_id, warehouse, serial_id, qty, doc, note, until)
+    VALUES (l.lot_id, s.warehouse, s.serial_id, 1, doc, note, until)
+    RETURNING reservation_id INTO id;
+    PERFORM lottrace._claim(l.lot_id, l.item, 1);
+  ELSE
+    RAISE EXCEPTION 'serial "%" of item "%" has no lot: only serials of lots are reserved', serial, item
+      USING ERRCODE = 'feature_not_supported';
+  END IF;
+  RETURN id;
+END
+$$;
+COMMENT ON FUNCTION lottrace.reserve_serial(text, text, text, text, text, timestamptz) IS
+  'Reserves one serial (in stock, of a lot) for a document; returns the reservation_id. From then on only an unload with that document may take the serial (23514, lottrace_lot_reserved).';
+
+CREATE FUNCTION lottrace.release(reservation_id bigint, note text DEFAULT NULL)
+RETURNS boolean
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  r lottrace.reservation;
+BEGIN
+  SELECT * INTO r FROM lottrace.reservation x WHERE x.reservation_id = release.reservation_id;
+  IF r.reservation_id IS NULL THEN
+    RAISE EXCEPTION 'reservation % does not exist', reservation_id USING ERRCODE = 'no_data_found';
+  END IF;
+  -- the lot first, as every writer of it
+  PERFORM FROM lottrace.lot WHERE lot_id = r.lot_id FOR NO KEY UPDATE;
+  UPDATE lottrace.reservation x
+     SET released_at = now(), released_by = CURRENT_USER,
+         note = coalesce(x.note || '; ', '') || coalesce('released: ' || release.note, 'released')
+   WHERE x.reservation_id = release.reservation_id AND x.released_at IS NULL AND x.consumed_qty < x.qty
+  RETURNING * INTO r;
+  IF r.reservation_id IS NULL THEN
+    RETURN false;               -- released or consumed already
+  END IF;
+  IF r.serial_id IS NOT NULL THEN
+    UPDATE lottrace.serial SET reserved = false WHERE serial_id = r.serial_id;
+  END IF;
+  PERFORM lottrace._claim(r.lot_id, NULL, -1);
+  RETURN true;
+END
+$$;
+COMMENT ON FUNCTION lottrace.release(bigint, text) IS
+  'Releases a reservation (its stock is free again); false when it was released or consumed already.';
+
+CREATE FUNCTION lottrace.release_doc(doc text, note text DEFAULT NULL)
+RETURNS integer
+LANGUAGE sql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT count(*)::integer
+    FROM (SELECT lottrace.release(r.reservation_id, release_doc.note) AS done
+            FROM lottrace.reservation r
+           WHERE r.doc = release_doc.doc AND r.released_at IS NULL AND r.consumed_qty < r.qty
+           ORDER BY r.lot_id, r.reservation_id) x
+   WHERE x.done
+$$;
+COMMENT ON FUNCTION lottrace.release_doc(text, text) IS
+  'Releases every open reservation of a document (an order cancelled); returns how many.';
+
+CREATE FUNCTION lottrace.reserve_pick(item text, warehouse text, qty numeric, doc text,
+                                      variant text DEFAULT NULL, note text DEFAULT NULL,
+                                      until timestamptz DEFAULT NULL)
+RETURNS TABLE (reservation_id bigint, lot lottrace.lotcode, lot_id bigint, reserved_qty numeric,
+               expiry_date date)
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  c record;
+  l lottrace.lot;
+  want numeric := qty;
+  free numeric;
+  take numeric;
+  policy text;
+BEGIN
+  IF qty IS NULL OR qty <= 0 THEN
+    RAISE EXCEPTION 'reserve_pick needs a quantity above 0 (got %)', coalesce(qty::text, 'NULL')
+      USING ERRCODE = 'check_violation';
+  END IF;
+  IF nullif(doc, '') IS NULL THEN
+    RAISE EXCEPTION 'a reservation needs a document (the one whose unload will consume it)'
+      USING ERRCODE = 'not_null_violation', CONSTRAINT = 'lottrace_doc_required';
+  END IF;
+  SELECT i.pick_policy INTO policy FROM lottrace.item i WHERE i.item = reserve_pick.item;
+  -- 1. lock every lot of the item with stock in the warehouse, in the
+  --    engine's lock order (item, code, variant as bytes, no variant last):
+  --    a second picker waits here, then sees this one's reservations
+  PERFORM FROM lottrace.lot x
+    WHERE x.item = reserve_pick.item
+      AND (x.variant = reserve_pick.variant OR (x.variant IS NULL AND nullif(reserve_pick.variant, '') IS NULL))
+      AND ((x.stock -> reserve_pick.warehouse) ->> 1)::numeric > 0
+    ORDER BY x.code::text COLLATE "C", x.variant COLLATE "C" NULLS LAST
+    FOR NO KEY UPDATE;
+  -- 2. in a new statement (a new snapshot under READ COMMITTED): what is
+  --    free of each, in the item's pick order
+  FOR c IN
+    SELECT x.lot_id
+      FROM lottrace.lot x
+     WHERE x.item = reserve_pick.item
+       AND (x.variant = reserve_pick.variant OR (x.variant IS NULL AND nullif(reserve_pick.variant, '') IS NULL))
+       AND ((x.stock -> reserve_pick.warehouse) ->> 1)::numeric > 0
+     ORDER BY CASE WHEN policy = 'fefo' THEN x.expiry_date END NULLS LAST,
+              x.start_date, x.expiry_date NULLS LAST, x.code, x.lot_id
+  LOOP
+    EXIT WHEN want <= 0;
+    SELECT * INTO l FROM lottrace.lot x WHERE x.lot_id = c.lot_id;
+    free := lottrace._free_qty(l, reserve_pick.warehouse);
+    CONTINUE WHEN free <= 0;
+    take := least(free, want);
+    INSERT INTO lottrace.reservation (lot_id, warehouse, qty, doc, note, until)
+    VALUES (l.lot_id, reserve_pick.warehouse, take, reserve_pick.doc, reserve_pick.note, reserve_pick.until)
+    RETURNING lottrace.reservation.reservation_id INTO reserve_pick.reservation_id;
+    PERFORM lottrace._claim(l.lot_id, l.item, 1);
+    want := want - take;
+    lot := l.code;
+    lot_id := l.lot_id;
+    reserved_qty := take;
+    expiry_date := l.expiry_date;
+    RETURN NEXT;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION lottrace.reserve_pick(text, text, numeric, text, text, text, timestamptz) IS
+  'Chooses lots by the item''s pick policy (fifo, fefo) among the stock still free in the warehouse and reserves them for the document, in one call; returns one row per reservation (less than qty in all when stock runs out). Two pickers at the same time never get the same stock: the lots are locked first, then counted.';
+
+CREATE FUNCTION lottrace.hold(item text, lot text, reason text, warehouse text DEFAULT NULL,
+                              qty numeric DEFAULT NULL, variant text DEFAULT NULL,
+                              until timestamptz DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  l lottrace.lot;
+  id bigint;
+BEGIN
+  IF nullif(reason, '') IS NULL THEN
+    RAISE EXCEPTION 'a hold needs a reason' USING ERRCODE = 'not_null_violation';
+  END IF;
+  IF qty IS NOT NULL AND (qty <= 0 OR warehouse IS NULL) THEN
+    RAISE EXCEPTION 'a quantity hold needs a warehouse and a quantity above 0'
+      USING ERRCODE = 'check_violation';
+  END IF;
+  l := lottrace._lot_of(hold.item, hold.lot, hold.variant, true);
+  INSERT INTO lottrace.hold (lot_id, warehouse, qty, reason, until)
+  VALUES (l.lot_id, hold.warehouse, hold.qty, hold.reason, hold.until)
+  RETURNING hold_id INTO id;
+  PERFORM lottrace._claim(l.lot_id, l.item, 1);
+  RETURN id;
+END
+$$;
+COMMENT ON FUNCTION lottrace.hold(text, text, text, text, numeric, text, timestamptz) IS
+  'Places a hold: on the whole lot (no warehouse), on its stock in one warehouse, or (qty) on a quantity of it there; returns the hold_id. Logged in lottrace.hold_log; released by release_hold.';
+
+CREATE FUNCTION lottrace.hold_serial(item text, serial text, reason text, variant text DEFAULT NULL,
+                                     until timestamptz DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s lottrace.serial;
+  id bigint;
+BEGIN
+  IF nullif(reason, '') IS NULL THEN
+    RAISE EXCEPTION 'a hold needs a reason' USING ERRCODE = 'not_null_violation';
+  END IF;
+  SELECT * INTO s FROM lottrace.serial x
+   WHERE x.item = hold_serial.item AND x.code = hold_serial.serial::lottrace.serialcode
+     AND (x.variant = hold_serial.variant OR (x.variant IS NULL AND nullif(hold_serial.variant, '') IS NULL));
+  IF s.serial_id IS NULL OR s.lot_id IS NULL THEN
+    RAISE EXCEPTION 'serial "%" of item "%" is not a serial of a lot in the register', serial, item
+      USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  PERFORM FROM lottrace.lot WHERE lot_id = s.lot_id FOR NO KEY UPDATE;
+  INSERT INTO lottrace.hold (lot_id, serial_id, reason, until)
+  VALUES (s.lot_id, s.serial_id, reason, until)
+  RETURNING hold_id INTO id;
+  UPDATE lottrace.serial SET held = true WHERE serial_id = s.serial_id;
+  PERFORM lottrace._claim(s.lot_id, s.item, 1);
+  RETURN id;
+END
+$$;
+COMMENT ON FUNCTION lottrace.hold_serial(text, text, text, text, timestamptz) IS
+  'Places a hold on one serial (of a lot): it may not be unloaded until released; returns the hold_id.';
+
+CREATE FUNCTION lottrace.release_hold(hold_id bigint, note text DEFAULT NULL)
+RETURNS boolean
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  h lottrace.hold;
+BEGIN
+  SELECT * INTO h FROM lottrace.hold x WHERE x.hold_id = release_hold.hold_id;
+  IF h.hold_id IS NULL THEN
+    RAISE EXCEPTION 'hold % does not exist', hold_id USING ERRCODE = 'no_data_found';
+  END IF;
+  PERFORM FROM lottrace.lot WHERE lot_id = h.lot_id FOR NO KEY UPDATE;
+  UPDATE lottrace.hold x
+     SET released_at = now(), released_by = CURRENT_USER, release_note = release_hold.note
+   WHERE x.hold_id = release_hold.hold_id AND x.released_at IS NULL
+  RETURNING * INTO h;
+  IF h.hold_id IS NULL THEN
+    RETURN false;
+  END IF;
+  IF h.serial_id IS NOT NULL THEN
+    UPDATE lottrace.serial s SET held = EXISTS (SELECT FROM lottrace.hold o
+                                                 WHERE o.serial_id = s.serial_id AND o.released_at IS NULL)
+     WHERE s.serial_id = h.serial_id;
+  END IF;
+  PERFORM lottrace._claim(h.lot_id, NULL, -1);
+  RETURN true;
+END
+$$;
+COMMENT ON FUNCTION lottrace.release_hold(bigint, text) IS
+  'Releases a hold (logged); false when it was released already.';
+
+CREATE FUNCTION lottrace.recall_hold(item text, lot text, note text DEFAULT NULL, variant text DEFAULT NULL)
+RETURNS TABLE (recall_id bigint, kind text, item text, lot lottrace.lotcode, warehouse text,
+               serial lottrace.serialcode, qty numeric, account text, doc text, moved_on date)
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  start lottrace.lot;
+  rid bigint;
+  why text;
+  lots bigint[];
+BEGIN
+  start := lottrace._lot_of(recall_hold.item, recall_hold.lot, recall_hold.variant);
+  INSERT INTO lottrace.recall_action (item, variant, lot, note)
+  VALUES (start.item, start.variant, start.code, recall_hold.note)
+  RETURNING lottrace.recall_action.recall_id INTO rid;
+  why := format('recall %s of lot %s of item %s%s', rid, start.code, start.item,
+                coalesce(': ' || recall_hold.note, ''));
+  -- the lot and every lot made from it, locked in the engine's order
+  lots := ARRAY(SELECT start.lot_id
+                UNION
+                SELECT f.lot_id FROM lottrace.trace_forward(start.item, start.code::text, 100, start.variant) f);
+  PERFORM FROM lottrace.lot x
+    WHERE x.lot_id = ANY (lots)
+    ORDER BY x.item COLLATE "C", x.code::text COLLATE "C", x.variant COLLATE "C" NULLS LAST
+    FOR NO KEY UPDATE;
+  INSERT INTO lottrace.hold (lot_id, reason, recall_id)
+  SELECT r, why, rid FROM unnest(lots) r ORDER BY r;
+  INSERT INTO lottrace.hold (lot_id, serial_id, reason, recall_id)
+  SELECT s.lot_id, s.serial_id, why, rid
+    FROM lottrace.serial s
+   WHERE s.lot_id = ANY (lots) AND s.state = 'in_stock'
+   ORDER BY s.serial_id;
+  UPDATE lottrace.serial s SET held = true
+   WHERE s.lot_id = ANY (lots) AND s.state = 'in_stock' AND NOT s.held;
+  -- one claim per hold placed on the lot
+  UPDATE lottrace.lot x
+     SET claims = x.claims + (SELECT count(*) FROM lottrace.hold h
+                               WHERE h.recall_id = rid AND h.lot_id = x.lot_id)
+   WHERE x.lot_id = ANY (lots);
+  UPDATE lottrace.item i SET claims_seen = true
+   WHERE NOT i.claims_seen
+     AND i.item IN (SELECT x.item FROM lottrace.lot x WHERE x.lot_id = ANY (lots));
+  -- what is held, per lot and warehouse
+  RETURN QUERY
+  SELECT rid, 'stock'::text, x.item, x.code, w.key, NULL::lottrace.serialcode,
+         (w.value ->> 1)::numeric, NULL::text, NULL::text, NULL::date
+    FROM lottrace.lot x
+   CROSS JOIN LATERAL jsonb_each(x.stock) w
+   WHERE x.lot_id = ANY (lots) AND (w.value ->> 1)::numeric <> 0
+  UNION ALL
+  SELECT rid, 'serial', x.item, x.code, s.warehouse, s.code, 1, NULL, NULL, NULL
+    FROM lottrace.serial s JOIN lottrace.lot x ON x.lot_id = s.lot_id
+   WHERE x.lot_id = ANY (lots) AND s.state = 'in_stock'
+  UNION ALL
+  -- and who received the lot or what was made of it
+  SELECT rid, 'customer', c.item, c.lot, NULL, NULL, c.qty, c.account, c.doc, c.moved_on
+    FROM lottrace.recall(start.item, start.code::text, start.variant) c
+   ORDER BY 2 DESC, 3, 4, 5, 6, 8;
+END
+$$;
+COMMENT ON FUNCTION lottrace.recall_hold(text, text, text, text) IS
+  'In one transaction, holds the lot, every lot made from it (trace_forward) and their serials in stock, under one recall_id. Returns the stock held (kind stock: per lot and warehouse; kind serial: each serial) and the customers already reached (kind customer: as recall() finds them). release_recall(recall_id) undoes exactly that.';
+
+CREATE FUNCTION lottrace.release_recall(recall_id bigint, note text DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  n integer := 0;
+  h record;
+BEGIN
+  UPDATE lottrace.recall_action a
+     SET released_at = now(), released_by = CURRENT_USER, release_note = release_recall.note
+   WHERE a.recall_id = release_recall.recall_id AND a.released_at IS NULL;
+  IF NOT FOUND THEN
+    IF NOT EXISTS (SELECT FROM lottrace.recall_action a WHERE a.recall_id = release_recall.recall_id) THEN
+      RAISE EXCEPTION 'recall % does not exist', recall_id USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN 0;
+  END IF;
+  FOR h IN SELECT x.hold_id FROM lottrace.hold x
+            WHERE x.recall_id = release_recall.recall_id AND x.released_at IS NULL
+            ORDER BY x.lot_id, x.hold_id LOOP
+    IF lottrace.release_hold(h.hold_id, coalesce(release_recall.note, format('recall %s released', release_recall.recall_id))) THEN
+      n := n + 1;
+    END IF;
+  END LOOP;
+  RETURN n;
+END
+$$;
+COMMENT ON FUNCTION lottrace.release_recall(bigint, text) IS
+  'Releases exactly the holds one recall_hold placed (other holds on the same lots stay); returns how many.';
+
+-- The end-of-statement check of the engine (engine_lots.c, lte_check_claims).
+-- Arrays 1-4: balances of claimed lots the statement took stock out of
+-- (net < 0) or unloaded with rows subject to status; 5-8: what each
+-- document unloaded from a claimed lot.  Consumes the documents'
+-- reservations (oldest first), then returns the first refusal, if any: the
+-- index of its balance, the constraint, the message and a hint.
+CREATE FUNCTION lottrace._claims_check(lot_ids bigint[], whs text[], nets numeric[], gated boolean[],
+                                       d_lots bigint[], d_whs text[], d_docs text[], d_qty numeric[])
+RETURNS TABLE (i integer, conname text, message text, hint text)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  d record;
+  r record;
+  c record;
+  left_qty numeric;
+  take numeric;
+  l lottrace.lot;
+  oh numeric;
+  others text;
+BEGIN
+  -- 1. consumption: an unload takes its own document's reservations first
+  FOR d IN SELECT u.lot_id, u.wh, u.doc, sum(u.qty) AS qty
+             FROM unnest(d_lots, d_whs, d_docs, d_qty) AS u(lot_id, wh, doc, qty)
+            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 LOOP
+    left_qty := d.qty;
+    FOR r IN SELECT x.reservation_id, x.qty - x.consumed_qty AS open_qty
+               FROM lottrace.reservation x
+              WHERE x.lot_id = d.lot_id AND x.warehouse = d.wh AND x.doc = d.doc
+                AND x.serial_id IS NULL AND x.released_at IS NULL AND x.consumed_qty < x.qty
+                AND (x.until IS NULL OR x.until > now())
+              ORDER BY x.reserved_at, x.reservation_id LOOP
+      EXIT WHEN left_qty <= 0;
+      take := least(left_qty, r.open_qty);
+      UPDATE lottrace.reservation x SET consumed_qty = x.consumed_qty + take
+       WHERE x.reservation_id = r.reservation_id;
+      IF take = r.open_qty THEN
+        UPDATE lottrace.lot x SET claims = greatest(x.claims - 1, 0) WHERE x.lot_id = d.lot_id;
+      END IF;
+      left_qty := left_qty - take;
+    END LOOP;
+  END LOOP;
+  -- 2. holds, then what is left for others
+  FOR c IN SELECT u.k, u.lot_id, u.wh, u.net, u.gated
+             FROM unnest(lot_ids, whs, nets, gated) WITH ORDINALITY AS u(lot_id, wh, net, gated, k)
+            ORDER BY u.k LOOP
+    SELECT * INTO l FROM lottrace.lot x WHERE x.lot_id = c.lot_id;
+    SELECT * INTO r FROM lottrace._claimed(c.lot_id, c.wh);
+    IF c.gated AND r.stop_hold IS NOT NULL THEN
+      i := c.k::integer;
+      conname := 'lottrace_lot_unavailable';
+      message := format('lot "%s" of item "%s"%s cannot be unloaded from warehouse "%s": it is on hold %s (%s)',
+                        l.code, l.item, coalesce(format(' variant "%s"', l.variant), ''), c.wh,
+                        r.stop_hold, r.stop_reason);
+      hint := format('Release the hold (SELECT lottrace.release_hold(%s)) when the stock may go; lottrace.holds lists it.', r.stop_hold);
+      RETURN NEXT;
+      RETURN;
+    END IF;
+    CONTINUE WHEN c.net >= 0;
+    oh := coalesce(((l.stock -> c.wh) ->> 1)::numeric, 0);
+    IF oh < r.committed + r.held THEN
+      SELECT string_agg(format('%s (%s)', x.doc, x.qty - x.consumed_qty), ', ' ORDER BY x.reserved_at, x.reservation_id)
+        INTO others
+        FROM lottrace.reservation x
+       WHERE x.lot_id = c.lot_id AND x.warehouse = c.wh AND x.released_at IS NULL
+         AND x.consumed_qty < x.qty AND (x.until IS NULL OR x.until > now());
+      i := c.k::integer;
+      conname := 'lottrace_lot_reserved';
+      message := format('lot "%s" of item "%s"%s in warehouse "%s": taking %s out leaves %s on hand, less than the %s reserved by other documents%s and %s held',
+                        l.code, l.item, coalesce(format(' variant "%s"', l.variant), ''), c.wh, -c.net, oh,
+                        r.committed, coalesce(' (' || others || ')', ''), r.held);
+      hint := 'Unload with the document the stock is reserved for, choose stock still available (lottrace.lot_stock.available_qty, reserve_pick), or release the reservation (lottrace.release).';
+      RETURN NEXT;
+      RETURN;
+    END IF;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION lottrace._claims_check(bigint[], text[], numeric[], boolean[], bigint[], text[], text[], numeric[]) IS
+  'Internal, the engine''s end-of-statement check of lots with reservations or holds: consumes the statement''s documents'' reservations, then returns the first refusal (a hold: lottrace_lot_unavailable; stock reserved by others or held: lottrace_lot_reserved).';
+REVOKE EXECUTE ON FUNCTION lottrace._claims_check(bigint[], text[], numeric[], boolean[], bigint[], text[], text[], numeric[]) FROM PUBLIC;
+
+CREATE FUNCTION lottrace._engine_serial_rules()
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'lt_engine_serial_rules'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION lottrace._engine_serial_rules() IS
+  'Internal: true while the engine writes a statement''s serial moves under its rules (not a rebuild or a detach).';
+
+-- Reserved and held serials: only the engine's writes of movements are
+-- judged (a rebuild replays movements that happened).
+CREATE FUNCTION lottrace._serial_claims()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  h record;
+  r record;
+  l lottrace.lot;
+BEGIN
+  IF NOT lottrace._engine_serial_rules() THEN
+    RETURN NEW;
+  END IF;
+  SELECT * INTO l FROM lottrace.lot x WHERE x.lot_id = OLD.lot_id;
+  IF OLD.held THEN
+    SELECT x.hold_id, x.reason INTO h FROM lottrace.hold x
+     WHERE x.serial_id = OLD.serial_id AND x.released_at IS NULL AND (x.until IS NULL OR x.until > now())
+     ORDER BY x.hold_id LIMIT 1;
+    IF h.hold_id IS NOT NULL THEN
+      RAISE EXCEPTION 'serial "%" of item "%" (lot "%") cannot leave warehouse "%": it is on hold % (%)',
+                      OLD.code, OLD.item, l.code, OLD.warehouse, h.hold_id, h.reason
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'lottrace_lot_unavailable',
+              DETAIL = format('Unload by document %s.', coalesce(NEW.unload_doc, '(none)')),
+              HINT = format('Release the hold (SELECT lottrace.release_hold(%s)) when the serial may go.', h.hold_id);
+    END IF;
+  END IF;
+  IF OLD.reserved THEN
+    SELECT x.reservation_id, x.doc INTO r FROM lottrace.reservation x
+     WHERE x.serial_id = OLD.serial_id AND x.released_at IS NULL AND x.consumed_qty < x.qty
+       AND (x.until IS NULL OR x.until > now())
+     ORDER BY x.reservation_id LIMIT 1;
+    IF r.reservation_id IS NULL OR NEW.state = 'in_stock' OR NEW.unload_doc IS DISTINCT FROM r.doc THEN
+      RAISE EXCEPTION 'serial "%" of item "%" (lot "%") in warehouse "%" is reserved%: the move by document "%" may not take it',
+                      OLD.code, OLD.item, l.code, OLD.warehouse,
+                      coalesce(format(' for document "%s"', r.doc), ' (lottrace.serial.reserved)'),
+                      coalesce(NEW.unload_doc, '')
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'lottrace_lot_reserved',
+              HINT = CASE WHEN r.reservation_id IS NULL THEN 'Clear lottrace.serial.reserved to free it.'
+                          ELSE format('Unload it with document %s, or release the reservation (SELECT lottrace.release(%s)).', r.doc, r.reservation_id) END;
+    END IF;
+    UPDATE lottrace.reservation x SET consumed_qty = x.qty WHERE x.reservation_id = r.reservation_id;
+    UPDATE lottrace.lot x SET claims = greatest(x.claims - 1, 0) WHERE x.lot_id = OLD.lot_id;
+    NEW.reserved := false;
+  END IF;
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION lottrace._serial_claims() IS
+  'Internal trigger on lottrace.serial: a held serial may not leave (lottrace_lot_unavailable, naming the hold); a reserved one only by an unload with its reservation''s document, which consumes the reservation (else lottrace_lot_reserved).';
+CREATE TRIGGER serial_claims BEFORE UPDATE OF state, warehouse ON lottrace.serial
+  FOR EACH ROW
+  WHEN ((OLD.reserved OR OLD.held) AND OLD.state = 'in_stock'
+        AND (NEW.state <> 'in_stock' OR NEW.warehouse IS DISTINCT FROM OLD.warehouse))
+  EXECUTE FUNCTION lottrace._serial_claims();
+
+-- Who may reserve and hold: nobody but the owner until granted
+-- (docs/lottrace-roles.sql grants them to the roles it creates).
+REVOKE EXECUTE ON FUNCTION lottrace.reserve(text, text, text, numeric, text, text, text, timestamptz) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION lottrace.reserve_serial(text, text, text, text, text, timestamptz) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION lottrace.reserve_pick(text, text, numeric, text, text, text, timestamptz) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION lottrace.release(bigint, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION lottrace.release_doc(text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION lottrace.hold(text, text, text, text, numeric, text, timestamptz) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION lottrace.hold_serial(text, text, text, text, timestamptz) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION lottrace.release_hold(bigint, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION lottrace.recall_hold(text, text, text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION lottrace.release_recall(bigint, text) FROM PUBLIC;
+
 -- (end of reservations and holds)
 --
 --
@@ -44,5 +893,177 @@
 -- =====================================================================
 -- Views (lot_register, lot_stock and the new ones)
 -- =====================================================================
+
+-- Committed and held stock per lot and warehouse, for the views: the
+-- reservation and hold tables are read only for lots with claims.
+CREATE FUNCTION lottrace._lot_claims(l lottrace.lot, p_wh text, on_hand numeric,
+                                     OUT committed_qty numeric, OUT held_qty numeric, OUT stopped boolean)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT coalesce(c.committed, 0),
+         CASE WHEN c.stop_hold IS NOT NULL THEN greatest(on_hand, 0) ELSE coalesce(c.held, 0) END,
+         coalesce(c.stop_hold IS NOT NULL, false)
+    FROM (SELECT NULL) d
+    LEFT JOIN LATERAL (SELECT * FROM lottrace._claimed(l.lot_id, p_wh) WHERE l.claims > 0) c ON true
+$$;
+COMMENT ON FUNCTION lottrace._lot_claims(lottrace.lot, text, numeric) IS
+  'Internal: committed and held quantity of a lot in a warehouse as the views show them (a hold on the lot or the warehouse holds all its stock there), and whether such a hold stops it.';
+
+CREATE OR REPLACE VIEW lottrace.lot_register AS
+  SELECT l.lot_id, l.item, l.variant, l.code AS lot, l.code_type, l.lot_type,
+         l.supplier, l.supplier_lot, l.manufacturer, l.start_date, l.expiry_date,
+         l.initial_qty, l.packages, l.notes, l.status, l.evaluation, l.saleable,
+         l.force_closed,
+         coalesce(b.loaded_qty, 0) AS loaded_qty,
+         coalesce(b.on_hand, 0) AS on_hand,
+         CASE WHEN coalesce(st.available, false) AND l.saleable AND NOT l.force_closed
+                   AND (l.expiry_date IS NULL
+                        OR CURRENT_DATE < lottrace._blocked_from(l.expiry_date, coalesce(i.block_days, 0)))
+              THEN greatest(coalesce(b.free_qty, 0), 0) ELSE 0 END AS available_qty,
+         (coalesce(b.on_hand, 0) > 0 AND NOT l.force_closed) AS is_open,
+         CASE WHEN isfinite(l.expiry_date) THEN l.expiry_date - CURRENT_DATE END AS days_to_expiry,
+         coalesce(b.committed_qty, 0) AS committed_qty,
+         coalesce(b.held_qty, 0) AS held_qty
+    FROM lottrace.lot l
+    LEFT JOIN lottrace.lot_status st ON st.code = l.status
+    LEFT JOIN lottrace.item i ON i.item = l.item
+    LEFT JOIN LATERAL (SELECT sum((w.value ->> 0)::numeric) AS loaded_qty,
+                              sum((w.value ->> 1)::numeric) AS on_hand,
+                              sum(c.committed_qty) AS committed_qty,
+                              sum(c.held_qty) AS held_qty,
+                              sum((w.value ->> 1)::numeric - c.committed_qty - c.held_qty) AS free_qty
+                         FROM jsonb_each(l.stock) AS w
+                        CROSS JOIN LATERAL lottrace._lot_claims(l, w.key, (w.value ->> 1)::numeric) c) b ON true;
+COMMENT ON VIEW lottrace.lot_register IS
+  'Lots with their stock summed over warehouses. available_qty: on hand - committed - held, summed over warehouses, not below 0; 0 when the status is unavailable, the lot not saleable, force closed or blocked by expiry. committed_qty: open reservations; held_qty: quantity holds, held serials and all stock under a hold on the lot or the warehouse.';
+COMMENT ON COLUMN lottrace.lot_register.committed_qty IS 'Quantity reserved by open reservations (lottrace.reservations), all warehouses.';
+COMMENT ON COLUMN lottrace.lot_register.held_qty IS 'Quantity under holds in force (lottrace.holds): quantity holds, held serials in stock, all stock of a held lot or warehouse.';
+COMMENT ON COLUMN lottrace.lot_register.available_qty IS 'What may still be reserved or unloaded by anyone: on hand - committed - held summed over warehouses, not below 0; 0 when the lot is unavailable, not saleable, force closed or blocked by expiry.';
+
+CREATE OR REPLACE VIEW lottrace.lot_stock AS
+  SELECT l.lot_id, l.item, l.variant, l.code AS lot, b.warehouse, b.loaded_qty, b.on_hand,
+         CASE WHEN coalesce(st.available, false) AND l.saleable AND NOT l.force_closed
+                   AND (l.expiry_date IS NULL
+                        OR CURRENT_DATE < lottrace._blocked_from(l.expiry_date, coalesce(i.block_days, 0)))
+                   AND NOT c.stopped
+              THEN greatest(b.on_hand - c.committed_qty - c.held_qty, 0) ELSE 0 END AS available_qty,
+         c.committed_qty,
+         c.held_qty
+    FROM lottrace.lot l
+   CROSS JOIN LATERAL (SELECT w.key AS warehouse,
+                              (w.value ->> 0)::numeric AS loaded_qty,
+                              (w.value ->> 1)::numeric AS on_hand
+                         FROM jsonb_each(l.stock) AS w) b
+   CROSS JOIN LATERAL lottrace._lot_claims(l, b.warehouse, b.on_hand) c
+    LEFT JOIN lottrace.lot_status st ON st.code = l.status
+    LEFT JOIN lottrace.item i ON i.item = l.item;
+COMMENT ON VIEW lottrace.lot_stock IS
+  'Stock of each lot per warehouse: on hand, committed (open reservations), held, and available = on hand - committed - held (not below 0; 0 when the lot may not be unloaded).';
+COMMENT ON COLUMN lottrace.lot_stock.committed_qty IS 'Quantity reserved in this warehouse by open reservations.';
+COMMENT ON COLUMN lottrace.lot_stock.held_qty IS 'Quantity held in this warehouse (quantity holds, held serials, or all of it under a hold on the lot or the warehouse).';
+COMMENT ON COLUMN lottrace.lot_stock.available_qty IS 'on hand - committed - held, not below 0; 0 when the lot is unavailable, not saleable, force closed, blocked by expiry or held here.';
+
+CREATE VIEW lottrace.reservations AS
+  SELECT r.reservation_id, l.item, l.variant, l.code AS lot, r.warehouse, s.code AS serial,
+         r.doc, r.qty, r.consumed_qty,
+         CASE WHEN lottrace._reservation_open(r) THEN r.qty - r.consumed_qty ELSE 0 END AS open_qty,
+         CASE WHEN r.released_at IS NOT NULL THEN 'released'
+              WHEN r.consumed_qty >= r.qty THEN 'consumed'
+              WHEN r.until IS NOT NULL AND r.until <= now() THEN 'lapsed'
+              ELSE 'open' END AS state,
+         r.note, r.reserved_at, r.reserved_by, r.until, r.released_at, r.released_by, r.lot_id
+    FROM lottrace.reservation r
+    JOIN lottrace.lot l ON l.lot_id = r.lot_id
+    LEFT JOIN lottrace.serial s ON s.serial_id = r.serial_id;
+COMMENT ON VIEW lottrace.reservations IS
+  'Every reservation with its lot, serial, document and state (open, consumed, released, lapsed); open_qty is what it still commits.';
+COMMENT ON COLUMN lottrace.reservations.open_qty IS 'What the reservation still commits (0 unless open).';
+COMMENT ON COLUMN lottrace.reservations.reservation_id IS 'The reservation (lottrace.reservation).';
+COMMENT ON COLUMN lottrace.reservations.item IS 'Item of the lot.';
+COMMENT ON COLUMN lottrace.reservations.variant IS 'Variant of the lot.';
+COMMENT ON COLUMN lottrace.reservations.lot IS 'The lot reserved.';
+COMMENT ON COLUMN lottrace.reservations.warehouse IS 'Warehouse the stock is reserved in.';
+COMMENT ON COLUMN lottrace.reservations.serial IS 'The serial reserved (NULL: a quantity of the lot).';
+COMMENT ON COLUMN lottrace.reservations.doc IS 'Document the stock is reserved for.';
+COMMENT ON COLUMN lottrace.reservations.qty IS 'Quantity reserved.';
+COMMENT ON COLUMN lottrace.reservations.consumed_qty IS 'Quantity unloaded since by rows with the reservation''s document.';
+COMMENT ON COLUMN lottrace.reservations.note IS 'Free text (and how it was released).';
+COMMENT ON COLUMN lottrace.reservations.reserved_at IS 'When it was reserved.';
+COMMENT ON COLUMN lottrace.reservations.reserved_by IS 'Role that reserved.';
+COMMENT ON COLUMN lottrace.reservations.until IS 'End of the reservation (NULL: until released or consumed).';
+COMMENT ON COLUMN lottrace.reservations.released_at IS 'When it was released (NULL: not released).';
+COMMENT ON COLUMN lottrace.reservations.released_by IS 'Role that released it.';
+COMMENT ON COLUMN lottrace.reservations.lot_id IS 'The lot''s lot_id.';
+COMMENT ON COLUMN lottrace.reservations.state IS 'open, consumed (unloaded by its document), released, or lapsed (past until).';
+
+CREATE VIEW lottrace.holds AS
+  SELECT h.hold_id, l.item, l.variant, l.code AS lot, h.warehouse, s.code AS serial, h.qty,
+         CASE WHEN h.serial_id IS NOT NULL THEN 'serial'
+              WHEN h.qty IS NOT NULL THEN 'quantity'
+              WHEN h.warehouse IS NOT NULL THEN 'warehouse'
+              ELSE 'lot' END AS scope,
+         h.reason, h.recall_id, lottrace._hold_active(h) AS active,
+         h.placed_at, h.placed_by, h.until, h.released_at, h.released_by, h.release_note, h.lot_id
+    FROM lottrace.hold h
+    JOIN lottrace.lot l ON l.lot_id = h.lot_id
+    LEFT JOIN lottrace.serial s ON s.serial_id = h.serial_id;
+COMMENT ON VIEW lottrace.holds IS
+  'Every hold with its lot, scope (lot, warehouse, quantity, serial), reason, recall and whether it is in force; the history is in lottrace.hold_log.';
+COMMENT ON COLUMN lottrace.holds.scope IS 'lot (every warehouse), warehouse, quantity (qty in one warehouse) or serial.';
+COMMENT ON COLUMN lottrace.holds.hold_id IS 'The hold (lottrace.hold).';
+COMMENT ON COLUMN lottrace.holds.item IS 'Item of the lot.';
+COMMENT ON COLUMN lottrace.holds.variant IS 'Variant of the lot.';
+COMMENT ON COLUMN lottrace.holds.lot IS 'The lot held.';
+COMMENT ON COLUMN lottrace.holds.warehouse IS 'Warehouse held (NULL: every warehouse).';
+COMMENT ON COLUMN lottrace.holds.serial IS 'Serial held (NULL: stock of the lot).';
+COMMENT ON COLUMN lottrace.holds.qty IS 'Quantity held (NULL: all of it).';
+COMMENT ON COLUMN lottrace.holds.reason IS 'Why.';
+COMMENT ON COLUMN lottrace.holds.recall_id IS 'The recall_hold that placed it (NULL: by hand).';
+COMMENT ON COLUMN lottrace.holds.placed_at IS 'When it was placed.';
+COMMENT ON COLUMN lottrace.holds.placed_by IS 'Role that placed it.';
+COMMENT ON COLUMN lottrace.holds.until IS 'End of the hold (NULL: until released).';
+COMMENT ON COLUMN lottrace.holds.released_at IS 'When it was released (NULL: in force).';
+COMMENT ON COLUMN lottrace.holds.released_by IS 'Role that released it.';
+COMMENT ON COLUMN lottrace.holds.release_note IS 'Why it was released.';
+COMMENT ON COLUMN lottrace.holds.lot_id IS 'The lot''s lot_id.';
+COMMENT ON COLUMN lottrace.holds.active IS 'In force now: not released, not past until.';
+
+-- suggest_pick: what is still free (on hand - committed - held), so that it
+-- no longer hands the same stock to two pickers who reserve what it says
+CREATE OR REPLACE FUNCTION lottrace.suggest_pick(item text, warehouse text, qty numeric, variant text DEFAULT NULL)
+RETURNS TABLE (lot lottrace.lotcode, lot_id bigint, take_qty numeric, expiry_date date)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, lottrace, pg_temp
+AS $$
+  WITH i AS (SELECT * FROM lottrace.item WHERE item = suggest_pick.item),
+  usable AS (
+    SELECT l.lot_id, l.code, l.start_date, l.expiry_date,
+           CASE WHEN l.claims > 0 THEN lottrace._free_qty(l, suggest_pick.warehouse)
+                ELSE ((l.stock -> suggest_pick.warehouse) ->> 1)::numeric END AS on_hand
+      FROM lottrace.lot l
+      JOIN lottrace.lot_status s ON s.code = l.status AND s.available
+      CROSS JOIN i
+     WHERE l.item = suggest_pick.item
+       -- variant '' is no variant, as in the engine
+       AND (l.variant = suggest_pick.variant
+            OR (l.variant IS NULL AND nullif(suggest_pick.variant, '') IS NULL))
+       AND l.saleable AND NOT l.force_closed
+       AND (l.expiry_date IS NULL OR CURRENT_DATE < lottrace._blocked_from(l.expiry_date, i.block_days))
+       AND ((l.stock -> suggest_pick.warehouse) ->> 1)::numeric > 0),
+  ordered AS (
+    SELECT u.*, sum(u.on_hand) OVER w AS upto
+      FROM usable u, i
+     WHERE u.on_hand > 0
+    WINDOW w AS (ORDER BY CASE WHEN i.pick_policy = 'fefo' THEN u.expiry_date END NULLS LAST,
+                          u.start_date, u.expiry_date NULLS LAST, u.code, u.lot_id
+                 ROWS UNBOUNDED PRECEDING))
+  SELECT o.code, o.lot_id, least(o.on_hand, suggest_pick.qty - (o.upto - o.on_hand)), o.expiry_date
+    FROM ordered o
+   WHERE o.upto - o.on_hand < suggest_pick.qty
+   ORDER BY o.upto
+$$;
+COMMENT ON FUNCTION lottrace.suggest_pick(text, text, numeric, text) IS
+  'Which lots to unload, by the item''s policy (fifo: oldest start date first; fefo: earliest expiry first; manual: as fifo; ties by start date, expiry, code), among lots usable today in that warehouse (available status, saleable, not force closed, not blocked by expiry), counting only stock still free there (on hand - committed - held), split until qty is covered or stock runs out. It reserves nothing: reserve_pick does.';
 
 -- (end of views)
