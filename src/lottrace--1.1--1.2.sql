@@ -610,9 +610,9 @@ $$;
 COMMENT ON FUNCTION lottrace.release_hold(bigint, text) IS
   'Releases a hold (logged); false when it was released already.';
 
-CREATE FUNCTION lottrace.recall_hold(item text, lot text, note text DEFAULT NULL, variant text DEFAULT NULL)
-RETURNS TABLE (recall_id bigint, kind text, item text, lot lottrace.lotcode, warehouse text,
-               serial lottrace.serialcode, qty numeric, account text, doc text, moved_on date)
+CREATE FUNCTION lottrace._recall_hold(p_item text, p_lot text, p_note text, p_variant text)
+RETURNS TABLE (r_recall_id bigint, r_kind text, r_item text, r_lot lottrace.lotcode, r_warehouse text,
+               r_serial lottrace.serialcode, r_qty numeric, r_account text, r_doc text, r_moved_on date)
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -623,12 +623,12 @@ DECLARE
   why text;
   lots bigint[];
 BEGIN
-  start := lottrace._lot_of(recall_hold.item, recall_hold.lot, recall_hold.variant);
+  start := lottrace._lot_of(p_item, p_lot, p_variant);
   INSERT INTO lottrace.recall_action (item, variant, lot, note)
-  VALUES (start.item, start.variant, start.code, recall_hold.note)
+  VALUES (start.item, start.variant, start.code, p_note)
   RETURNING lottrace.recall_action.recall_id INTO rid;
   why := format('recall %s of lot %s of item %s%s', rid, start.code, start.item,
-                coalesce(': ' || recall_hold.note, ''));
+                coalesce(': ' || p_note, ''));
   -- the lot and every lot made from it, locked in the engine's order
   lots := ARRAY(SELECT start.lot_id
                 UNION
@@ -672,6 +672,17 @@ BEGIN
    ORDER BY 2 DESC, 3, 4, 5, 6, 8;
 END
 $$;
+COMMENT ON FUNCTION lottrace._recall_hold(text, text, text, text) IS
+  'Internal: the body of recall_hold.';
+REVOKE EXECUTE ON FUNCTION lottrace._recall_hold(text, text, text, text) FROM PUBLIC;
+
+CREATE FUNCTION lottrace.recall_hold(item text, lot text, note text DEFAULT NULL, variant text DEFAULT NULL)
+RETURNS TABLE (recall_id bigint, kind text, item text, lot lottrace.lotcode, warehouse text,
+               serial lottrace.serialcode, qty numeric, account text, doc text, moved_on date)
+LANGUAGE sql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT * FROM lottrace._recall_hold($1, $2, $3, $4) $$;
 COMMENT ON FUNCTION lottrace.recall_hold(text, text, text, text) IS
   'In one transaction, holds the lot, every lot made from it (trace_forward) and their serials in stock, under one recall_id. Returns the stock held (kind stock: per lot and warehouse; kind serial: each serial) and the customers already reached (kind customer: as recall() finds them). release_recall(recall_id) undoes exactly that.';
 
@@ -760,7 +771,7 @@ BEGIN
       i := c.k::integer;
       conname := 'lottrace_lot_unavailable';
       message := format('lot "%s" of item "%s"%s cannot be unloaded from warehouse "%s": it is on hold %s (%s)',
-                        l.code, l.item, coalesce(format(' variant "%s"', l.variant), ''), c.wh,
+                        l.code, l.item, CASE WHEN l.variant IS NOT NULL THEN format(' variant "%s"', l.variant) ELSE '' END, c.wh,
                         r.stop_hold, r.stop_reason);
       hint := format('Release the hold (SELECT lottrace.release_hold(%s)) when the stock may go; lottrace.holds lists it.', r.stop_hold);
       RETURN NEXT;
@@ -777,7 +788,7 @@ BEGIN
       i := c.k::integer;
       conname := 'lottrace_lot_reserved';
       message := format('lot "%s" of item "%s"%s in warehouse "%s": taking %s out leaves %s on hand, less than the %s reserved by other documents%s and %s held',
-                        l.code, l.item, coalesce(format(' variant "%s"', l.variant), ''), c.wh, -c.net, oh,
+                        l.code, l.item, CASE WHEN l.variant IS NOT NULL THEN format(' variant "%s"', l.variant) ELSE '' END, c.wh, -c.net, oh,
                         r.committed, coalesce(' (' || others || ')', ''), r.held);
       hint := 'Unload with the document the stock is reserved for, choose stock still available (lottrace.lot_stock.available_qty, reserve_pick), or release the reservation (lottrace.release).';
       RETURN NEXT;
@@ -833,7 +844,7 @@ BEGIN
     IF r.reservation_id IS NULL OR NEW.state = 'in_stock' OR NEW.unload_doc IS DISTINCT FROM r.doc THEN
       RAISE EXCEPTION 'serial "%" of item "%" (lot "%") in warehouse "%" is reserved%: the move by document "%" may not take it',
                       OLD.code, OLD.item, l.code, OLD.warehouse,
-                      coalesce(format(' for document "%s"', r.doc), ' (lottrace.serial.reserved)'),
+                      CASE WHEN r.doc IS NOT NULL THEN format(' for document "%s"', r.doc) ELSE ' (lottrace.serial.reserved, no reservation)' END,
                       coalesce(NEW.unload_doc, '')
         USING ERRCODE = 'check_violation', CONSTRAINT = 'lottrace_lot_reserved',
               HINT = CASE WHEN r.reservation_id IS NULL THEN 'Clear lottrace.serial.reserved to free it.'
