@@ -210,3 +210,7 @@ SELECT sqlstate FROM pg_temp.err($$SELECT lottrace.hold('BREAD', 'B1', 'x')$$);
 SELECT sqlstate FROM pg_temp.err($$UPDATE lottrace.reservation SET qty = 100$$);
 RESET ROLE;
 DROP ROLE lt_avail_clerk;
+
+SELECT lottrace.detach('mv');
+DROP TABLE mv;
+DROP EXTENSION lottrace;

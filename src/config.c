@@ -61,14 +61,16 @@ static bool cfg_stale = true;
 static int	warehouse_has_kind = -1;
 /* lottrace.lot has its 1.2 column claims: -1 not known yet */
 static int	lot_has_claims = -1;
+/* an item has expiry_rule from_components (1.2): -1 not known yet */
+static int	any_from_components = -1;
 
 /* Tables whose changes invalidate the caches (InvalidOid: not looked up). */
 enum
 {
-	T_ITEM, T_REASON, T_CODE_TYPE, T_WAREHOUSE, T_LOT_STATUS, T_COUNT
+	T_ITEM, T_REASON, T_CODE_TYPE, T_WAREHOUSE, T_LOT_STATUS, T_SHELF_LIFE_RULE, T_COUNT
 };
 static const char *const table_names[T_COUNT] = {
-	"item", "reason", "code_type", "warehouse", "lot_status"
+	"item", "reason", "code_type", "warehouse", "lot_status", "shelf_life_rule"
 };
 static Oid	table_oids[T_COUNT];
 
@@ -154,8 +156,11 @@ lt_config_refresh(void)
 	for (int i = 0; i < T_COUNT; i++)
 		table_oids[i] = InvalidOid;
 	cfg_stale = false;
-	for (int i = 0; i < T_COUNT; i++)
+	for (int i = 0; i < T_SHELF_LIFE_RULE; i++)
 		table_oids[i] = lt_relid(table_names[i]);
+	/* 1.2: a 1.1 schema has no shelf_life_rule (InvalidOid: no rules) */
+	table_oids[T_SHELF_LIFE_RULE] = get_relname_relid(table_names[T_SHELF_LIFE_RULE],
+													  get_rel_namespace(table_oids[T_ITEM]));
 
 	items = make_cache("lottrace items", sizeof(ItemEnt));
 	reasons = make_cache("lottrace reasons", sizeof(ReasonEnt));
@@ -163,6 +168,7 @@ lt_config_refresh(void)
 	warehouses = make_cache("lottrace warehouses", sizeof(FlagEnt));
 	warehouse_has_kind = -1;
 	lot_has_claims = -1;
+	any_from_components = -1;
 	statuses = make_cache("lottrace statuses", sizeof(FlagEnt));
 }
 
@@ -224,6 +230,63 @@ enum
 };
 
 /*
+ * Shelf life (1.2, docs/SHELF_LIFE.md): the item's minimums at receipt,
+ * read through the row's jsonb, and whether lottrace.shelf_life_rule has a
+ * rule for the item or its category.  Run only on a schema that has the
+ * table: on a 1.1 schema no item has a rule.
+ */
+static LtPlan item_shelf_plan = {
+	"SELECT (pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->>) 'min_shelf_life_days')::pg_catalog.int4,"
+	" (pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->>) 'min_shelf_life_pct')::pg_catalog.float8,"
+	" EXISTS (SELECT FROM lottrace.shelf_life_rule r WHERE r.item OPERATOR(pg_catalog.=) i.item)"
+	" OR EXISTS (SELECT FROM lottrace.shelf_life_rule r"
+	"             WHERE r.category OPERATOR(pg_catalog.=) i.category AND r.item IS NULL)"
+	" FROM lottrace.item i WHERE i.item OPERATOR(pg_catalog.=) $1",
+	1, {TEXTOID}
+};
+
+static void
+item_shelf_load(LtItem *v, Datum arg)
+{
+	bool		isnull;
+	Datum		d;
+
+	v->min_shelf_days = -1;
+	v->min_shelf_pct = -1;
+	v->ship_rules = false;
+	if (!OidIsValid(table_oids[T_SHELF_LIFE_RULE]) ||
+		lt_exec(&item_shelf_plan, &arg, NULL, true, 1) != 1)
+		return;
+	v->min_shelf_days = get_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, -1);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+	if (!isnull)
+		v->min_shelf_pct = DatumGetFloat8(d);
+	v->ship_rules = get_bool(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
+	SPI_freetuptable(SPI_tuptable);
+}
+
+static LtPlan any_from_components_plan = {
+	"SELECT FROM lottrace.item"
+	" WHERE expiry_rule OPERATOR(pg_catalog.=) 'from_components' LIMIT 1",
+	0, {InvalidOid}
+};
+
+bool
+lt_any_from_components(void)
+{
+	if (any_from_components < 0)
+	{
+		any_from_components = 0;
+		if (OidIsValid(table_oids[T_SHELF_LIFE_RULE]))
+		{
+			any_from_components = lt_exec(&any_from_components_plan, NULL, NULL, true, 1) == 1;
+			SPI_freetuptable(SPI_tuptable);
+		}
+	}
+	return any_from_components > 0;
+}
+
+/*
  * The cached entry for an item, or NULL when it is not cached or the caches
  * are stale; runs no query (for callers that avoid SPI on the common path).
  */
@@ -254,6 +317,8 @@ lt_item(const char *item, int len)
 	/* Query first, enter afterwards: an error leaves no half-made entry. */
 	memset(&v, 0, sizeof(v));
 	v.lot_validity_days = v.warn_days = v.serial_validity_days = -1;
+	v.min_shelf_days = -1;
+	v.min_shelf_pct = -1;
 	arg = key_text(item, len);
 	if (lt_exec(&item_plan, &arg, NULL, true, 1) == 1)
 	{
@@ -271,7 +336,8 @@ lt_item(const char *item, int len)
 		v.initial_status = cache_str(t, d, ITEM_INITIAL_STATUS);
 		v.lot_validity_days = get_int4(t, d, ITEM_LOT_VALIDITY_DAYS, -1);
 		s = lt_getstr(t, d, ITEM_EXPIRY_RULE);
-		v.expiry_rule = (strcmp(s, "month_end") == 0) ? 'e' : (strcmp(s, "month_start") == 0) ? 's' : 'x';
+		v.expiry_rule = (strcmp(s, "month_end") == 0) ? 'e' : (strcmp(s, "month_start") == 0) ? 's'
+			: (strcmp(s, "from_components") == 0) ? 'c' : 'x';
 		v.expiry_editable = get_bool(t, d, ITEM_EXPIRY_EDITABLE);
 		v.warn_days = get_int4(t, d, ITEM_WARN_DAYS, -1);
 		v.block_days = get_int4(t, d, ITEM_BLOCK_DAYS, 0);
@@ -284,6 +350,7 @@ lt_item(const char *item, int len)
 		v.claims_seen = get_bool(t, d, ITEM_CLAIMS_SEEN);
 		SPI_freetuptable(SPI_tuptable);
 		/* these run queries of their own */
+		item_shelf_load(&v, arg);
 		v.lot_ct = lct ? lt_code_type(lct) : NULL;
 		v.serial_ct = sct ? lt_code_type(sct) : NULL;
 	}

@@ -36,7 +36,8 @@ typedef struct LtItem
 	char		pick_policy;	/* 'f'ifo, 'e' fefo, 'm'anual */
 	char	   *initial_status; /* NULL: lottrace.default_status */
 	int32		lot_validity_days;	/* -1: none */
-	char		expiry_rule;	/* 'x' exact, 'e' month_end, 's' month_start */
+	char		expiry_rule;	/* 'x' exact, 'e' month_end, 's' month_start,
+								 * 'c' from_components (computed as exact) */
 	bool		expiry_editable;
 	int32		warn_days;		/* -1: none */
 	int32		block_days;
@@ -47,6 +48,10 @@ typedef struct LtItem
 	char	   *item_type;
 	bool		gs1_codes;		/* typed codes must be GS1 character set 82 */
 	bool		claims_seen;	/* reservations or holds were placed: keep unload documents */
+	/* shelf life (1.2, docs/SHELF_LIFE.md; none on a 1.1 schema) */
+	int32		min_shelf_days; /* at receipt; -1: none */
+	double		min_shelf_pct;	/* at receipt, % of the validity; < 0: none */
+	bool		ship_rules;		/* lottrace.shelf_life_rule has rules for it or its category */
 } LtItem;
 
 #define lt_item_governed(it) ((it)->exists && ((it)->lot_tracked || (it)->serial_tracked))
@@ -72,6 +77,9 @@ extern LtItem *lt_item(const char *item, int len);
 extern LtItem *lt_item_peek(const char *item, int len);	/* NULL: not cached */
 extern LtReason *lt_reason(const char *code, int len);
 extern LtCodeType *lt_code_type(const char *code);	/* NULL if missing */
+
+/* Has any item expiry_rule 'from_components' (expiry_rule 'c')? */
+extern bool lt_any_from_components(void);
 
 /* Warehouse allows negative stock (unlisted warehouses do not). */
 extern bool lt_warehouse_allows_negative(const char *wh);

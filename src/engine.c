@@ -841,6 +841,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 			if (!m.role && fk == LT_KIND_PRODUCTION)
 				m.role = 'o';
 		}
+		m.other_kind = ok;
 		if (m.account.p == NULL && (ok == LT_KIND_SUPPLIER || ok == LT_KIND_CUSTOMER))
 			m.account = other;
 		m.wh = side_wh[0];
@@ -974,6 +975,8 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 		if (m.it->lot_tracked)
 		{
 			add_lot_move(e, &m);
+			if (lte_shelf_item(m.it))
+				lte_shelf_move(e, e->last_lot, &m);
 			if (lt_debug_chunk_rows > 0
 				? (e->nrows % lt_debug_chunk_rows) == 0
 				: ((e->nrows % LT_CHUNK_CHECK) == 0 &&

@@ -151,6 +151,7 @@ lte_chunk_reset(LtEngine *e)
 						 lotkey_hash, lotkey_match);
 	e->bals = NULL;
 	e->batches = NULL;
+	e->shelf = NULL;
 	e->last_lot = NULL;
 	e->nbal = 0;
 }

@@ -110,6 +110,7 @@ typedef struct LtMove
 	char		role;			/* production role: 0, 'i'nput, 'o'utput */
 	bool		exiting;		/* a row leaving counts_when into unload_when:
 								 * judged as an unload */
+	char		other_kind;		/* two locations: the other side's LT_KIND_*; 0 */
 } LtMove;
 
 /* A lot touched by the chunk: (item, variant, code). */
@@ -299,6 +300,8 @@ struct LtEngine
 	bool		exit_row;		/* the old row being fed leaves as an unload */
 	/* values read through foreign keys: key text -> LkVal, per role and step */
 	HTAB	   *lk[LC_NCOLS][LT_LOOKUP_STEPS];
+	/* engine_shelf.c: the chunk's receipts and shipments under rules */
+	HTAB	   *shelf;
 };
 
 /* A value read through a foreign key (engine_lookups.c). */
@@ -479,5 +482,11 @@ extern void lte_lookups_load(LtEngine *e, Tuplestorestate *newt, Tuplestorestate
 							 TupleDesc desc);
 extern void lte_lookup(LtEngine *e, LtColId id, Datum key, bool keynull,
 					   Datum *value, bool *isnull);
+
+/* Shelf life (engine_shelf.c): does the item have a rule on its moves? */
+#define lte_shelf_item(it) \
+	((it)->min_shelf_days >= 0 || (it)->min_shelf_pct >= 0 || (it)->ship_rules)
+extern void lte_shelf_move(LtEngine *e, LotEnt *l, LtMove *m);
+extern void lte_shelf_chunk(LtEngine *e);
 
 #endif							/* LOTTRACE_ENGINE_INT_H */

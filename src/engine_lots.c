@@ -861,6 +861,9 @@ lte_flush_chunk(LtEngine *e, bool final)
 		}
 	}
 
+	/* 5. shelf life (engine_shelf.c): expiry from components, minimums */
+	lte_shelf_chunk(e);
+
 	MemoryContextSwitchTo(old);
 	lte_chunk_reset(e);
 }
