@@ -10,6 +10,7 @@
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
@@ -205,7 +206,8 @@ static LtPlan item_plan = {
 	"SELECT lot_tracked, serial_tracked, lot_code_type, serial_code_type, pick_policy,"
 	" initial_status, lot_validity_days, expiry_rule, expiry_editable, warn_days,"
 	" block_days, single_supplier, serial_validity_days, item_class, category, item_type,"
-	" coalesce((pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->>) 'gs1_codes')::pg_catalog.bool, true)"
+	" coalesce((pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->>) 'gs1_codes')::pg_catalog.bool, true),"
+	" pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->) 'required_attributes'"
 	" FROM lottrace.item i WHERE i.item OPERATOR(pg_catalog.=) $1",
 	1, {TEXTOID}
 };
@@ -215,8 +217,40 @@ enum
 	ITEM_LOT_TRACKED = 1, ITEM_SERIAL_TRACKED, ITEM_LOT_CODE_TYPE, ITEM_SERIAL_CODE_TYPE,
 	ITEM_PICK_POLICY, ITEM_INITIAL_STATUS, ITEM_LOT_VALIDITY_DAYS, ITEM_EXPIRY_RULE,
 	ITEM_EXPIRY_EDITABLE, ITEM_WARN_DAYS, ITEM_BLOCK_DAYS, ITEM_SINGLE_SUPPLIER,
-	ITEM_SERIAL_VALIDITY_DAYS, ITEM_CLASS, ITEM_CATEGORY, ITEM_TYPE, ITEM_GS1_CODES
+	ITEM_SERIAL_VALIDITY_DAYS, ITEM_CLASS, ITEM_CATEGORY, ITEM_TYPE, ITEM_GS1_CODES,
+	ITEM_REQUIRED_ATTRIBUTES
 };
+
+/*
+ * required_attributes, read through the row's jsonb as gs1_codes is (a 1.1
+ * schema has no such column: nothing is required there), into the cache.
+ */
+static void
+read_required(LtItem *v, HeapTuple t, TupleDesc d)
+{
+	bool		isnull;
+	Datum		x = SPI_getbinval(t, d, ITEM_REQUIRED_ATTRIBUTES, &isnull);
+	Jsonb	   *jb;
+	JsonbIterator *it;
+	JsonbValue	jv;
+	JsonbIteratorToken tok;
+	int			n = 0;
+
+	v->nrequired = 0;
+	v->required_attributes = NULL;
+	if (isnull)
+		return;
+	jb = DatumGetJsonbP(x);
+	if (!JB_ROOT_IS_ARRAY(jb) || JB_ROOT_IS_SCALAR(jb) || JB_ROOT_COUNT(jb) == 0)
+		return;
+	v->required_attributes = MemoryContextAlloc(cfg_cxt, sizeof(char *) * JB_ROOT_COUNT(jb));
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &jv, true)) != WJB_DONE)
+		if (tok == WJB_ELEM && jv.type == jbvString && n < (int) JB_ROOT_COUNT(jb))
+			v->required_attributes[n++] = MemoryContextStrdup(cfg_cxt,
+															  pnstrdup(jv.val.string.val, jv.val.string.len));
+	v->nrequired = n;
+}
 
 /*
  * The cached entry for an item, or NULL when it is not cached or the caches
@@ -276,6 +310,7 @@ lt_item(const char *item, int len)
 		v.category = cache_str(t, d, ITEM_CATEGORY);
 		v.item_type = cache_str(t, d, ITEM_TYPE);
 		v.gs1_codes = get_bool(t, d, ITEM_GS1_CODES);
+		read_required(&v, t, d);
 		SPI_freetuptable(SPI_tuptable);
 		/* these run queries of their own */
 		v.lot_ct = lct ? lt_code_type(lct) : NULL;

@@ -46,6 +46,8 @@ typedef struct LtItem
 	char	   *category;
 	char	   *item_type;
 	bool		gs1_codes;		/* typed codes must be GS1 character set 82 */
+	int			nrequired;		/* lottrace.item.required_attributes (1.2) */
+	char	  **required_attributes;
 } LtItem;
 
 #define lt_item_governed(it) ((it)->exists && ((it)->lot_tracked || (it)->serial_tracked))
