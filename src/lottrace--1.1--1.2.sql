@@ -69,9 +69,9 @@ ALTER TABLE lottrace.item
     CONSTRAINT item_uom_blank CHECK (pg_catalog.btrim(uom) OPERATOR(pg_catalog.<>) ''),
   ADD COLUMN required_attributes text[]
     CONSTRAINT item_required_attributes_valid
-      CHECK (pg_catalog.array_position(required_attributes, NULL) IS NULL
-             AND '' OPERATOR(pg_catalog.<>) ALL (required_attributes)
-             AND coalesce(pg_catalog.array_ndims(required_attributes), 1) OPERATOR(pg_catalog.=) 1);
+      CHECK (CASE WHEN pg_catalog.array_ndims(required_attributes) OPERATOR(pg_catalog.>) 1 THEN false
+                  ELSE pg_catalog.array_position(required_attributes, NULL) IS NULL
+                       AND '' OPERATOR(pg_catalog.<>) ALL (required_attributes) END);
 COMMENT ON COLUMN lottrace.item.uom IS
   'Unit of measure of the item''s quantities (kg, l, pcs, ...) as the attached tables write them; NULL: not specified. Shown in the registers; lottrace converts nothing.';
 COMMENT ON COLUMN lottrace.item.required_attributes IS
