@@ -58,18 +58,39 @@ PG_FUNCTION_INFO_V1(lt_check_column_type);
 const char *const lt_col_arg[LC_NCOLS] = {
 	"item", "qty", "warehouse", "lot", "serial", "reason", "doc",
 	"moved_on", "location", "variant", "account", "batch_key", "expiry",
-	"supplier_lot", "to_warehouse"
+	"supplier_lot", "to_warehouse", "production_date", "best_before", "attributes"
 };
 
 /*
  * Positions of attach()'s arguments: tbl, the column roles LC_ITEM ..
- * LC_SUPPLIER_LOT, backfill, then the arguments added in 1.1.
+ * LC_SUPPLIER_LOT, backfill, then the arguments added in 1.1, then those
+ * of 1.2 (lot master data).
  */
 enum
 {
 	ARG_BACKFILL = LC_TO_WAREHOUSE + 1, ARG_TO_WAREHOUSE, ARG_COUNTS_WHEN, ARG_SIGNED_QTY,
-	ARG_SERIAL_SEP, ARG_JUDGE, ARG_UNLOAD_WHEN
+	ARG_SERIAL_SEP, ARG_JUDGE, ARG_UNLOAD_WHEN, ARG_PRODUCTION_DATE, ARG_BEST_BEFORE,
+	ARG_ATTRIBUTES
 };
+
+/* The attach() argument of a column role. */
+static int
+col_arg_pos(int id)
+{
+	switch (id)
+	{
+		case LC_TO_WAREHOUSE:
+			return ARG_TO_WAREHOUSE;
+		case LC_PRODUCTION_DATE:
+			return ARG_PRODUCTION_DATE;
+		case LC_BEST_BEFORE:
+			return ARG_BEST_BEFORE;
+		case LC_ATTRIBUTES:
+			return ARG_ATTRIBUTES;
+		default:
+			return id + 1;
+	}
+}
 
 /* Lookup steps of one attached table at most. */
 #define LT_MAX_LOOKUPS 32
@@ -171,6 +192,8 @@ col_kind(LtColId id, Oid typid)
 			}
 		case LC_MOVED_ON:
 		case LC_EXPIRY:
+		case LC_PRODUCTION_DATE:
+		case LC_BEST_BEFORE:
 			switch (base)
 			{
 				case DATEOID:
@@ -182,6 +205,8 @@ col_kind(LtColId id, Oid typid)
 				default:
 					return CK_NONE;
 			}
+		case LC_ATTRIBUTES:
+			return base == JSONBOID ? CK_JSONB : CK_NONE;
 		default:
 			break;
 	}
@@ -215,7 +240,11 @@ col_kind_wanted(LtColId id)
 			return "numeric, integer or floating point";
 		case LC_MOVED_ON:
 		case LC_EXPIRY:
+		case LC_PRODUCTION_DATE:
+		case LC_BEST_BEFORE:
 			return "date, timestamp or timestamptz";
+		case LC_ATTRIBUTES:
+			return "jsonb";
 		case LC_LOT:
 		case LC_SERIAL:
 			return "text, varchar, char, lottrace.lotcode or lottrace.serialcode";
@@ -520,6 +549,7 @@ static LtPlan attachment_plan = {
 	"SELECT item_col, qty_col, warehouse_col, lot_col, serial_col, reason_col, doc_col,"
 	"       moved_on_col, location_col, variant_col, account_col, batch_key_col,"
 	"       expiry_col, supplier_lot_col, to_warehouse_col,"
+	"       production_date_col, best_before_col, attributes_col,"
 	"       counts_when, counts_attnums, signed_qty, serial_separator,"
 	"       judge OPERATOR(pg_catalog.=) 'commit', lookup_roles, lookup_refs::pg_catalog.oid[],"
 	"       lookup_keys, lookup_values, alt_roles, alt_cols,"
@@ -565,11 +595,29 @@ array_elems(HeapTuple t, TupleDesc d, int col, Oid elemtype, Datum **elems, int 
 					  elems, &nulls, n);
 }
 
-/* The 1.0 schema (library updated, ALTER EXTENSION UPDATE not run yet). */
+/*
+ * The 1.1 schema (library updated, ALTER EXTENSION UPDATE not run yet): no
+ * lot master data.
+ */
+static LtPlan attachment_plan_11 = {
+	"SELECT item_col, qty_col, warehouse_col, lot_col, serial_col, reason_col, doc_col,"
+	"       moved_on_col, location_col, variant_col, account_col, batch_key_col,"
+	"       expiry_col, supplier_lot_col, to_warehouse_col,"
+	"       NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,"
+	"       counts_when, counts_attnums, signed_qty, serial_separator,"
+	"       judge OPERATOR(pg_catalog.=) 'commit', lookup_roles, lookup_refs::pg_catalog.oid[],"
+	"       lookup_keys, lookup_values, alt_roles, alt_cols,"
+	"       unload_when, unload_attnums"
+	"  FROM lottrace.attachment WHERE relid OPERATOR(pg_catalog.=) $1",
+	1, {OIDOID}
+};
+
+/* The 1.0 schema. */
 static LtPlan attachment_plan_10 = {
 	"SELECT item_col, qty_col, warehouse_col, lot_col, serial_col, reason_col, doc_col,"
 	"       moved_on_col, location_col, variant_col, account_col, batch_key_col,"
 	"       expiry_col, supplier_lot_col, NULL::pg_catalog.text,"
+	"       NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,"
 	"       NULL::pg_catalog.text, NULL::pg_catalog.int2[], false, NULL::pg_catalog.text,"
 	"       false, NULL::pg_catalog.text[], NULL::pg_catalog.oid[],"
 	"       NULL::pg_catalog.text[], NULL::pg_catalog.text[], NULL::pg_catalog.text[],"
@@ -584,12 +632,20 @@ schema_10(void)
 	return get_attnum(lt_relid("attachment"), "judge") == InvalidAttrNumber;
 }
 
+/* The 1.1 schema or older: lottrace.attachment has no master-data columns. */
+static bool
+schema_11(void)
+{
+	return get_attnum(lt_relid("attachment"), "attributes_col") == InvalidAttrNumber;
+}
+
 /* The mapping from lottrace.attachment; false if not attached. */
 static bool
 attachment_def(Oid relid, LtDef *def)
 {
 	Datum		arg = ObjectIdGetDatum(relid);
-	bool		found = lt_exec(schema_10() ? &attachment_plan_10 : &attachment_plan,
+	bool		found = lt_exec(schema_10() ? &attachment_plan_10
+								: schema_11() ? &attachment_plan_11 : &attachment_plan,
 								&arg, NULL, true, 1) == 1;
 
 	memset(def, 0, sizeof(*def));
@@ -720,6 +776,8 @@ build_relinfo(Relation rel, TupleDesc desc, const LtDef *def, Oid root, bool wit
 		ri->owner = (root == ri->relid) ? rel->rd_rel->relowner : rel_owner(root);
 		ri->relname = MemoryContextStrdup(cxt, lt_relname(ri->relid));
 		resolve_columns(ri, desc, def);
+		ri->has_lot_data = ri->col[LC_PRODUCTION_DATE].attnum != 0 ||
+			ri->col[LC_BEST_BEFORE].attnum != 0 || ri->col[LC_ATTRIBUTES].attnum != 0;
 		resolve_pk(ri, rel, desc);
 		ri->signed_qty = def->signed_qty;
 		ri->judge_commit = def->judge_commit;
@@ -929,6 +987,28 @@ static LtPlan attachment_insert_plan = {
 	"       account_col, batch_key_col, expiry_col, supplier_lot_col, to_warehouse_col,"
 	"       attached_by, counts_when, counts_attnums, signed_qty, serial_separator, judge,"
 	"       lookup_roles, lookup_refs, lookup_keys, lookup_values, alt_roles, alt_cols, unload_when,"
+	"       unload_attnums, counts_cols, unload_cols, production_date_col, best_before_col,"
+	"       attributes_col)"
+	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
+	"         $17, $18, $19, $20, $21, $22, $23, $24::pg_catalog.regclass[], $25, $26, $27, $28,"
+	"         $29, $30, $31, $32, $33, $34, $35)",
+	.args = "pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
+	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
+	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
+	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.int2[],"
+	" pg_catalog.bool, pg_catalog.text, pg_catalog.text, pg_catalog.text[], pg_catalog.oid[],"
+	" pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], pg_catalog.text,"
+	" pg_catalog.int2[], pg_catalog.text[], pg_catalog.text[], pg_catalog.text, pg_catalog.text,"
+	" pg_catalog.text"
+};
+
+/* The 1.1 schema: no master-data columns (nor can attach() be given any). */
+static LtPlan attachment_insert_plan_11 = {
+	"INSERT INTO lottrace.attachment (relid, item_col, qty_col, warehouse_col, lot_col,"
+	"       serial_col, reason_col, doc_col, moved_on_col, location_col, variant_col,"
+	"       account_col, batch_key_col, expiry_col, supplier_lot_col, to_warehouse_col,"
+	"       attached_by, counts_when, counts_attnums, signed_qty, serial_separator, judge,"
+	"       lookup_roles, lookup_refs, lookup_keys, lookup_values, alt_roles, alt_cols, unload_when,"
 	"       unload_attnums, counts_cols, unload_cols)"
 	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
 	"         $17, $18, $19, $20, $21, $22, $23, $24::pg_catalog.regclass[], $25, $26, $27, $28,"
@@ -1123,7 +1203,7 @@ lt_attach(PG_FUNCTION_ARGS)
 	memset(&def, 0, sizeof(def));
 	for (int i = 0; i < LC_NCOLS; i++)
 	{
-		int			arg = (i == LC_TO_WAREHOUSE) ? ARG_TO_WAREHOUSE : i + 1;
+		int			arg = col_arg_pos(i);
 
 		names[i] = (arg >= PG_NARGS() || PG_ARGISNULL(arg)) ? NULL
 			: text_to_cstring(PG_GETARG_TEXT_PP(arg));
@@ -1267,8 +1347,8 @@ lt_attach(PG_FUNCTION_ARGS)
 									  CurrentMemoryContext)->cxt);
 
 	{
-		Datum		args[32];
-		char		nulls[32];
+		Datum		args[35];
+		char		nulls[35];
 		char	   *cnames[LT_PRED_MAX_COLS];
 		char	   *aroles[LC_NCOLS];
 		char	   *acols[LC_NCOLS];
@@ -1279,10 +1359,18 @@ lt_attach(PG_FUNCTION_ARGS)
 
 		memset(nulls, ' ', sizeof(nulls));
 		args[0] = ObjectIdGetDatum(relid);
-		for (int i = 0; i < LC_NCOLS; i++)
+		for (int i = 0; i <= LC_TO_WAREHOUSE; i++)
 		{
 			args[i + 1] = names[i] ? CStringGetTextDatum(names[i]) : (Datum) 0;
 			nulls[i + 1] = names[i] ? ' ' : 'n';
+		}
+		/* the master-data columns (1.2) come last */
+		for (int i = LC_PRODUCTION_DATE; i <= LC_ATTRIBUTES; i++)
+		{
+			int			k = 32 + (i - LC_PRODUCTION_DATE);
+
+			args[k] = names[i] ? CStringGetTextDatum(names[i]) : (Datum) 0;
+			nulls[k] = names[i] ? ' ' : 'n';
 		}
 		args[16] = CStringGetTextDatum(user);
 		args[17] = def.counts_when ? CStringGetTextDatum(def.counts_when) : (Datum) 0;
@@ -1337,6 +1425,8 @@ lt_attach(PG_FUNCTION_ARGS)
 			nulls[15] = ' ';
 			SPI_execute_plan(lt_plan(&attachment_insert_plan_10), args, nulls, false, 0);
 		}
+		else if (schema_11())
+			SPI_execute_plan(lt_plan(&attachment_insert_plan_11), args, nulls, false, 0);
 		else
 			SPI_execute_plan(lt_plan(&attachment_insert_plan), args, nulls, false, 0);
 	}

@@ -16,6 +16,8 @@ typedef enum LtColId
 	LC_ITEM = 0, LC_QTY, LC_WAREHOUSE, LC_LOT, LC_SERIAL, LC_REASON, LC_DOC,
 	LC_MOVED_ON, LC_LOCATION, LC_VARIANT, LC_ACCOUNT, LC_BATCH_KEY, LC_EXPIRY,
 	LC_SUPPLIER_LOT, LC_TO_WAREHOUSE,
+	/* lot master data (1.2): read from the load that creates a lot */
+	LC_PRODUCTION_DATE, LC_BEST_BEFORE, LC_ATTRIBUTES,
 	LC_NCOLS
 } LtColId;
 
@@ -29,8 +31,16 @@ typedef enum LtColKind
 	CK_BPCHAR,					/* char(n): trailing blanks dropped */
 	CK_OTHER,					/* anything else with an output function (codes) */
 	CK_NUMERIC, CK_INT2, CK_INT4, CK_INT8, CK_FLOAT4, CK_FLOAT8,	/* qty */
-	CK_DATE, CK_TIMESTAMP, CK_TIMESTAMPTZ	/* dates */
+	CK_DATE, CK_TIMESTAMP, CK_TIMESTAMPTZ,	/* dates */
+	CK_JSONB					/* attributes */
 } LtColKind;
+
+/*
+ * Lot master data: values that do not move stock (an UPDATE of the ERP row
+ * that changes only them changes nothing).
+ */
+#define lt_col_is_lot_data(id) \
+	((id) == LC_PRODUCTION_DATE || (id) == LC_BEST_BEFORE || (id) == LC_ATTRIBUTES)
 
 /*
  * A mapped value read through a foreign key: the row's column holds the key
@@ -94,6 +104,7 @@ typedef struct LtRelInfo
 	Expr	   *unload_pred;	/* unload_when: a row an UPDATE takes out of
 								 * counts_when into it leaves as an unload */
 	bool		has_lookups;
+	bool		has_lot_data;	/* a lot master-data column is mapped */
 } LtRelInfo;
 
 /* The mapping of an attached table (cached); error if it is not attached. */

@@ -10,6 +10,7 @@
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
@@ -215,7 +216,8 @@ static LtPlan item_plan = {
 	" initial_status, lot_validity_days, expiry_rule, expiry_editable, warn_days,"
 	" block_days, single_supplier, serial_validity_days, item_class, category, item_type,"
 	" coalesce((pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->>) 'gs1_codes')::pg_catalog.bool, true),"
-	" coalesce((pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->>) 'claims_seen')::pg_catalog.bool, false)"
+	" coalesce((pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->>) 'claims_seen')::pg_catalog.bool, false),"
+	" pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->) 'required_attributes'"
 	" FROM lottrace.item i WHERE i.item OPERATOR(pg_catalog.=) $1",
 	1, {TEXTOID}
 };
@@ -226,7 +228,7 @@ enum
 	ITEM_PICK_POLICY, ITEM_INITIAL_STATUS, ITEM_LOT_VALIDITY_DAYS, ITEM_EXPIRY_RULE,
 	ITEM_EXPIRY_EDITABLE, ITEM_WARN_DAYS, ITEM_BLOCK_DAYS, ITEM_SINGLE_SUPPLIER,
 	ITEM_SERIAL_VALIDITY_DAYS, ITEM_CLASS, ITEM_CATEGORY, ITEM_TYPE, ITEM_GS1_CODES,
-	ITEM_CLAIMS_SEEN
+	ITEM_CLAIMS_SEEN, ITEM_REQUIRED_ATTRIBUTES
 };
 
 /*
@@ -284,6 +286,37 @@ lt_any_from_components(void)
 		}
 	}
 	return any_from_components > 0;
+}
+
+/*
+ * required_attributes, read through the row's jsonb as gs1_codes is (a 1.1
+ * schema has no such column: nothing is required there), into the cache.
+ */
+static void
+read_required(LtItem *v, HeapTuple t, TupleDesc d)
+{
+	bool		isnull;
+	Datum		x = SPI_getbinval(t, d, ITEM_REQUIRED_ATTRIBUTES, &isnull);
+	Jsonb	   *jb;
+	JsonbIterator *it;
+	JsonbValue	jv;
+	JsonbIteratorToken tok;
+	int			n = 0;
+
+	v->nrequired = 0;
+	v->required_attributes = NULL;
+	if (isnull)
+		return;
+	jb = DatumGetJsonbP(x);
+	if (!JB_ROOT_IS_ARRAY(jb) || JB_ROOT_IS_SCALAR(jb) || JB_ROOT_COUNT(jb) == 0)
+		return;
+	v->required_attributes = MemoryContextAlloc(cfg_cxt, sizeof(char *) * JB_ROOT_COUNT(jb));
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &jv, true)) != WJB_DONE)
+		if (tok == WJB_ELEM && jv.type == jbvString && n < (int) JB_ROOT_COUNT(jb))
+			v->required_attributes[n++] = MemoryContextStrdup(cfg_cxt,
+															  pnstrdup(jv.val.string.val, jv.val.string.len));
+	v->nrequired = n;
 }
 
 /*
@@ -348,6 +381,7 @@ lt_item(const char *item, int len)
 		v.item_type = cache_str(t, d, ITEM_TYPE);
 		v.gs1_codes = get_bool(t, d, ITEM_GS1_CODES);
 		v.claims_seen = get_bool(t, d, ITEM_CLAIMS_SEEN);
+		read_required(&v, t, d);
 		SPI_freetuptable(SPI_tuptable);
 		/* these run queries of their own */
 		item_shelf_load(&v, arg);

@@ -52,6 +52,8 @@ typedef struct LtItem
 	int32		min_shelf_days; /* at receipt; -1: none */
 	double		min_shelf_pct;	/* at receipt, % of the validity; < 0: none */
 	bool		ship_rules;		/* lottrace.shelf_life_rule has rules for it or its category */
+	int			nrequired;		/* lottrace.item.required_attributes (1.2) */
+	char	  **required_attributes;
 } LtItem;
 
 #define lt_item_governed(it) ((it)->exists && ((it)->lot_tracked || (it)->serial_tracked))

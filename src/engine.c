@@ -92,6 +92,61 @@ col_date(LtEngine *e, TupleTableSlot *slot, LtColId id, DateADT *out)
 	return lt_col_date(c, d, isnull, out);
 }
 
+/*
+ * The lot master data of a row (attach's production_date, best_before,
+ * attributes), checked on rows being applied: a production date is a real
+ * day, a best-before date is not -infinity, attributes are a JSON object
+ * (SQL NULL and JSON null: none).  A removed row's values are not used.
+ */
+static char *mv_what(const LtMove *m);
+static void
+read_lot_data(LtEngine *e, TupleTableSlot *slot, LtMove *m)
+{
+	LtCol	   *c = &e->ri->col[LC_ATTRIBUTES];
+	bool		check = !m->lenient && e->mode != LT_REMOVE;
+
+	if (m->lenient)
+		return;
+	m->has_production_date = col_date(e, slot, LC_PRODUCTION_DATE, &m->production_date);
+	if (m->has_production_date && DATE_NOT_FINITE(m->production_date) && check)
+		LT_ERROR(e, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, "lottrace_date_range", m->ref,
+				 lt_row_key(e->ri, slot), "Give the day the lot was made, or NULL when it is not known.",
+				 "production date of %s is %s", mv_what(m), date_str(m->production_date));
+	m->has_best_before = col_date(e, slot, LC_BEST_BEFORE, &m->best_before);
+	if (m->has_best_before && DATE_IS_NOBEGIN(m->best_before) && check)
+		LT_ERROR(e, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, "lottrace_date_range", m->ref,
+				 lt_row_key(e->ri, slot),
+				 "Give a real best-before date, infinity for none that ever passes, or NULL.",
+				 "best-before date of %s is -infinity", mv_what(m));
+	m->attributes = (Datum) 0;
+	if (c->attnum != 0)
+	{
+		Datum		d;
+		bool		isnull;
+		Jsonb	   *jb;
+
+		col_value(e, slot, c, LC_ATTRIBUTES, &d, &isnull);
+		if (isnull)
+			return;
+		jb = DatumGetJsonbP(d);
+		if (JB_ROOT_IS_SCALAR(jb))
+		{
+			JsonbValue	v;
+
+			/* JSON null: none */
+			if (JsonbExtractScalar(&jb->root, &v) && v.type == jbvNull)
+				return;
+		}
+		if (!JB_ROOT_IS_OBJECT(jb) && check)
+			LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_lot_attributes", m->ref,
+					 lt_row_key(e->ri, slot),
+					 "Lot attributes are a JSON object of properties, {\"key\": value, ...}.",
+					 "attributes of %s are not a JSON object: %s", mv_what(m),
+					 lt_show(JsonbToCString(NULL, &jb->root, VARSIZE(jb)), -1));
+		m->attributes = PointerGetDatum(jb);
+	}
+}
+
 /* Does a predicate hold for the row?  Evaluated as the table's owner. */
 static bool
 holds(LtEngine *e, struct ExprState *state, TupleTableSlot *slot)
@@ -275,6 +330,14 @@ add_lot_move(LtEngine *e, LtMove *m)
 			l->supplier_lot = str_copy(e->chunk_cxt, m->supplier_lot);
 			l->load_wh = b->key.wh;
 			l->first_qty = datumCopy(m->qty, false, -1);
+			if (e->ri->has_lot_data)
+			{
+				l->has_production_date = m->has_production_date;
+				l->production_date = m->production_date;
+				l->has_best_before = m->has_best_before;
+				l->best_before = m->best_before;
+				l->attributes = m->attributes ? DatumGetJsonbPCopy(m->attributes) : NULL;
+			}
 		}
 		else if (m->matched)
 			;					/* judged when it was first written */
@@ -706,6 +769,8 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 					 lte_move_name(&m), m.wh.p ? str_c(m.wh) : "");
 		m.has_expiry = false;
 	}
+	if (ri->has_lot_data)
+		read_lot_data(e, slot, &m);
 
 	/* reason and quantity */
 	if (ri->col[LC_REASON].attnum != 0)
@@ -1015,7 +1080,7 @@ same_row(LtRelInfo *ri, TupleDesc desc, TupleTableSlot *a, TupleTableSlot *b)
 		AttrNumber	att = ri->col[k].attnum;
 		Form_pg_attribute fa;
 
-		if (att == 0)
+		if (att == 0 || lt_col_is_lot_data(k))
 			continue;
 		if (a->tts_isnull[att - 1] != b->tts_isnull[att - 1])
 			return false;
@@ -1032,7 +1097,7 @@ same_row(LtRelInfo *ri, TupleDesc desc, TupleTableSlot *a, TupleTableSlot *b)
 		AttrNumber	att = ri->col[k].alt_attnum;
 		Form_pg_attribute fa;
 
-		if (att == 0)
+		if (att == 0 || lt_col_is_lot_data(k))
 			continue;
 		if (a->tts_isnull[att - 1] != b->tts_isnull[att - 1])
 			return false;

@@ -111,6 +111,12 @@ typedef struct LtMove
 	bool		exiting;		/* a row leaving counts_when into unload_when:
 								 * judged as an unload */
 	char		other_kind;		/* two locations: the other side's LT_KIND_*; 0 */
+	/* lot master data (read only when the mapping has some: ri->has_lot_data) */
+	bool		has_production_date;
+	DateADT		production_date;
+	bool		has_best_before;
+	DateADT		best_before;
+	Datum		attributes;		/* jsonb object; (Datum) 0: none */
 } LtMove;
 
 /* A lot touched by the chunk: (item, variant, code). */
@@ -162,6 +168,12 @@ typedef struct LotEnt
 	bool		claimed;		/* the register has reservations or holds on it */
 	struct BalEnt *bals;		/* this lot's balances in the chunk */
 	int			nbals;			/* how many; beyond LT_BAL_LIST also in e->bals */
+	/* lot master data of the first load (copied in the chunk's memory) */
+	bool		has_production_date;
+	DateADT		production_date;
+	bool		has_best_before;
+	DateADT		best_before;
+	Jsonb	   *attributes;		/* NULL: none */
 } LotEnt;
 
 typedef struct BalKey

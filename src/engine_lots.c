@@ -28,7 +28,31 @@
  * ------------------------------------------------------------------------
  */
 
-#define LOT_UPSERT_SQL(claims) "INSERT INTO lottrace.lot AS l (item, variant, code, code_type, supplier, supplier_lot," \
+/*
+ * The upsert's conflict clause and RETURNING list, shared by its variants:
+ * lot_upsert_plan, and lot_upsert_data_plan for tables that map lot master
+ * data (which sets production_date, best_before and attributes of the lots
+ * it creates; such a mapping exists only on a 1.2 schema).  The last
+ * column says whether the lot has reservations or holds (claims, 1.2).
+ */
+#define LOT_UPSERT_TAIL(claims) \
+	" ON CONFLICT ON CONSTRAINT lot_item_code_variant_key DO UPDATE" \
+	"    SET stock = lottrace._stock_add(l.stock, excluded.stock)" \
+	" RETURNING l.lot_id, l.code," \
+	"           l.xmax OPERATOR(pg_catalog.=) '0'::pg_catalog.xid," \
+	"           l.status, l.saleable, l.force_closed, l.expiry_date, l.supplier," \
+	"           CASE WHEN l.xmax OPERATOR(pg_catalog.<>) '0'::pg_catalog.xid" \
+	"                THEN lottrace._stock_negative(l.stock, l.stock) END, " claims
+#define LOT_CLAIMS "l.claims OPERATOR(pg_catalog.>) 0"
+#define LOT_UPSERT_ARGS \
+	"pg_catalog.text[], pg_catalog.text[], lottrace.lotcode[], " \
+	"pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], " \
+	"pg_catalog.date[], pg_catalog.date[], pg_catalog.numeric[], " \
+	"pg_catalog.text[], pg_catalog.jsonb[]"
+/* the number of LOT_UPSERT_ARGS */
+#define LOT_UPSERT_NARGS 11
+#define LOT_UPSERT_HEAD \
+	"INSERT INTO lottrace.lot AS l (item, variant, code, code_type, supplier, supplier_lot," \
 	"                               start_date, expiry_date, initial_qty, status, stock)" \
 	" SELECT u.item, u.variant, u.code, u.code_type, u.supplier, u.supplier_lot," \
 	"        u.start_date, u.expiry_date, u.qty, u.status, u.delta" \
@@ -40,21 +64,34 @@
 	"                   pg_catalog.unnest($11::pg_catalog.jsonb[])) WITH ORDINALITY" \
 	"        AS u(item, variant, code, code_type, supplier, supplier_lot, start_date, expiry_date," \
 	"             qty, status, delta, i)" \
-	"  ORDER BY u.i" \
-	" ON CONFLICT ON CONSTRAINT lot_item_code_variant_key DO UPDATE" \
-	"    SET stock = lottrace._stock_add(l.stock, excluded.stock)" \
-	" RETURNING l.lot_id, l.code," \
-	"           l.xmax OPERATOR(pg_catalog.=) '0'::pg_catalog.xid," \
-	"           l.status, l.saleable, l.force_closed, l.expiry_date, l.supplier," \
-	"           CASE WHEN l.xmax OPERATOR(pg_catalog.<>) '0'::pg_catalog.xid" \
-	"                THEN lottrace._stock_negative(l.stock, l.stock) END, " claims
-#define LOT_UPSERT_ARGS "pg_catalog.text[], pg_catalog.text[], lottrace.lotcode[], " \
-		"pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], " \
-		"pg_catalog.date[], pg_catalog.date[], pg_catalog.numeric[], " \
-		"pg_catalog.text[], pg_catalog.jsonb[]"
-static LtPlan lot_upsert_plan = {.sql = LOT_UPSERT_SQL("l.claims OPERATOR(pg_catalog.>) 0"), .args = LOT_UPSERT_ARGS};
+	"  ORDER BY u.i"
+
+static LtPlan lot_upsert_plan = {.sql = LOT_UPSERT_HEAD LOT_UPSERT_TAIL(LOT_CLAIMS), .args = LOT_UPSERT_ARGS};
 /* the same on a schema before 1.2 (no reservations or holds) */
-static LtPlan lot_upsert_plan_11 = {.sql = LOT_UPSERT_SQL("false"), .args = LOT_UPSERT_ARGS};
+static LtPlan lot_upsert_plan_11 = {.sql = LOT_UPSERT_HEAD LOT_UPSERT_TAIL("false"), .args = LOT_UPSERT_ARGS};
+
+/* ... with the lot master data, in the three parameters after those */
+static LtPlan lot_upsert_data_plan = {
+	.sql = "INSERT INTO lottrace.lot AS l (item, variant, code, code_type, supplier, supplier_lot,"
+	"                               start_date, expiry_date, initial_qty, status, stock,"
+	"                               production_date, best_before, attributes)"
+	" SELECT u.item, u.variant, u.code, u.code_type, u.supplier, u.supplier_lot,"
+	"        u.start_date, u.expiry_date, u.qty, u.status, u.delta,"
+	"        u.production_date, u.best_before, COALESCE(u.attributes, '{}'::pg_catalog.jsonb)"
+	"   FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($3::lottrace.lotcode[]), pg_catalog.unnest($4::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($7::pg_catalog.date[]), pg_catalog.unnest($8::pg_catalog.date[]),"
+	"                   pg_catalog.unnest($9::pg_catalog.numeric[]), pg_catalog.unnest($10::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($11::pg_catalog.jsonb[]),"
+	"                   pg_catalog.unnest($12::pg_catalog.date[]), pg_catalog.unnest($13::pg_catalog.date[]),"
+	"                   pg_catalog.unnest($14::pg_catalog.jsonb[])) WITH ORDINALITY"
+	"        AS u(item, variant, code, code_type, supplier, supplier_lot, start_date, expiry_date,"
+	"             qty, status, delta, production_date, best_before, attributes, i)"
+	"  ORDER BY u.i"
+	LOT_UPSERT_TAIL(LOT_CLAIMS),
+	.args = LOT_UPSERT_ARGS ", pg_catalog.date[], pg_catalog.date[], pg_catalog.jsonb[]"
+};
 /* its result columns (the lot's own, from UPS_LOT: read_lot_row) */
 enum
 {
@@ -247,6 +284,78 @@ check_lot_format(LtEngine *e, LotEnt *l)
 }
 
 /*
+ * The lot master data of the lots in the upsert's three parameters after
+ * LOT_UPSERT_ARGS (lot_upsert_data_plan): production date, best before,
+ * attributes of each lot's first load.
+ */
+static void
+lot_data_args(LotEnt **lots, int n, Datum *args)
+{
+	Datum	   *d[2];
+	bool	   *dn[2];
+	Datum	   *attrs = palloc(sizeof(Datum) * n);
+	bool	   *an = palloc(sizeof(bool) * n);
+
+	for (int k = 0; k < 2; k++)
+	{
+		d[k] = palloc(sizeof(Datum) * n);
+		dn[k] = palloc(sizeof(bool) * n);
+	}
+	for (int i = 0; i < n; i++)
+	{
+		LotEnt	   *l = lots[i];
+
+		dn[0][i] = !l->has_production_date;
+		d[0][i] = DateADTGetDatum(l->production_date);
+		dn[1][i] = !l->has_best_before;
+		d[1][i] = DateADTGetDatum(l->best_before);
+		an[i] = (l->attributes == NULL);
+		attrs[i] = an[i] ? (Datum) 0 : JsonbPGetDatum(l->attributes);
+	}
+	args[0] = lt_array_date(d[0], dn[0], n);
+	args[1] = lt_array_date(d[1], dn[1], n);
+	args[2] = lt_array_text(attrs, an, n, JSONBOID);
+}
+
+/*
+ * A new lot of an item with required attributes (lottrace.item.
+ * required_attributes) must have each of them, with a value other than
+ * null, in the attributes of the load that creates it.
+ */
+static void
+check_lot_attributes(LtEngine *e, LotEnt *l)
+{
+	for (int k = 0; k < l->it->nrequired; k++)
+	{
+		const char *key = l->it->required_attributes[k];
+		JsonbValue	kv;
+		JsonbValue *v = NULL;
+
+		if (l->attributes != NULL)
+		{
+			kv.type = jbvString;
+			kv.val.string.val = (char *) key;
+			kv.val.string.len = strlen(key);
+			v = findJsonbValueFromContainer(&l->attributes->root, JB_FOBJECT, &kv);
+		}
+		if (v == NULL || v->type == jbvNull)
+		{
+			StringInfoData keys;
+
+			initStringInfo(&keys);
+			for (int j = 0; j < l->it->nrequired; j++)
+				appendStringInfo(&keys, "%s%s", j ? ", " : "",
+								 lt_show(l->it->required_attributes[j], -1));
+			LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_lot_attributes", l->load_ref, NULL,
+					 psprintf("Item \"%s\" requires the lot attributes %s (lottrace.item.required_attributes): give them in the attributes column of the load that creates the lot.",
+							  str_show(l->key.item), keys.data),
+					 "new %s in warehouse \"%s\" lacks the required attribute \"%s\"",
+					 lot_name(l), str_show(l->load_wh), lt_show(key, -1));
+		}
+	}
+}
+
+/*
  * The lot's own columns in the upsert's and the updates' results, from
  * `first` on: status, saleable, force_closed, expiry_date, supplier, and
  * the warehouses now below zero.
@@ -295,7 +404,7 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 	bool	   *dnull[2];
 	Datum	   *qty = palloc(sizeof(Datum) * n);
 	Datum	   *delta = palloc(sizeof(Datum) * n);
-	Datum		args[11];
+	Datum		args[LOT_UPSERT_NARGS + 3];
 	uint64		nr;
 
 	for (int k = 0; k < 7; k++)
@@ -350,8 +459,14 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 	args[8] = lt_array_numeric(qty, NULL, n);
 	args[9] = lte_str_array(s[6], n, TEXTOID);
 	args[10] = lt_array_text(delta, NULL, n, JSONBOID);
-	nr = lt_exec_batch(lt_schema_has_claims() ? &lot_upsert_plan : &lot_upsert_plan_11,
-					   args, NULL, false);
+	if (e->ri->has_lot_data)
+	{
+		lot_data_args(lots, n, args + LOT_UPSERT_NARGS);
+		nr = lt_exec_batch(&lot_upsert_data_plan, args, NULL, false);
+	}
+	else
+		nr = lt_exec_batch(lt_schema_has_claims() ? &lot_upsert_plan : &lot_upsert_plan_11,
+						   args, NULL, false);
 
 	/*
 	 * INSERT ... ON CONFLICT DO UPDATE returns one row per row it takes, in
@@ -377,6 +492,8 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 			lte_created_add(e, l->lot_id);
 			if (e->mode == LT_STRICT)
 				check_lot_format(e, l);
+			if (e->mode == LT_STRICT && l->it->nrequired > 0)
+				check_lot_attributes(e, l);
 		}
 		else
 			l->existed = !lte_created_has(e, l->lot_id);

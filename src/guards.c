@@ -22,6 +22,7 @@
 #include "utils/datetime.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 #include "utils/rel.h"
@@ -209,6 +210,104 @@ check_hand_code(HeapTuple t, TupleDesc desc, bool serial, const char *name)
 				 guard_error("lottrace_code_format")));
 }
 
+/* Has the object a key whose value is not null? */
+static bool
+has_attribute(Jsonb *jb, const char *key)
+{
+	JsonbValue	kv;
+	JsonbValue *v;
+
+	if (jb == NULL || !JB_ROOT_IS_OBJECT(jb))
+		return false;
+	kv.type = jbvString;
+	kv.val.string.val = (char *) key;
+	kv.val.string.len = strlen(key);
+	v = findJsonbValueFromContainer(&jb->root, JB_FOBJECT, &kv);
+	return v != NULL && v->type != jbvNull;
+}
+
+static Jsonb *
+tup_jsonb(HeapTuple t, TupleDesc desc, int att)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(t, att, desc, &isnull);
+
+	return isnull ? NULL : DatumGetJsonbP(d);
+}
+
+/*
+ * Lot master data a user writes (1.2; a 1.1 schema has none): a finite
+ * production date, a best-before date that is not -infinity, attributes
+ * that are a JSON object keeping the item's required keys.  oldt NULL: a
+ * lot registered by hand, which must have every required key.
+ */
+static void
+check_lot_data(HeapTuple oldt, HeapTuple newt, TupleDesc desc, const char *name)
+{
+	int			att = SPI_fnumber(desc, "attributes");
+	char	   *v;
+	Jsonb	   *jn;
+
+	if (att <= 0)
+		return;
+	if (oldt == NULL || col_changed(oldt, newt, desc, "production_date"))
+	{
+		v = tup_str(newt, desc, "production_date");
+		if (v && (strcmp(v, "infinity") == 0 || strcmp(v, "-infinity") == 0))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("production date of %s cannot be %s", name, v),
+					 errhint("Give the day the lot was made, or NULL when it is not known."),
+					 guard_error("lottrace_date_range")));
+	}
+	if (oldt == NULL || col_changed(oldt, newt, desc, "best_before"))
+	{
+		v = tup_str(newt, desc, "best_before");
+		if (v && strcmp(v, "-infinity") == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("best-before date of %s cannot be -infinity", name),
+					 errhint("Give a real best-before date, infinity for none that ever passes, or NULL."),
+					 guard_error("lottrace_date_range")));
+	}
+	if (oldt != NULL && !col_changed(oldt, newt, desc, "attributes"))
+		return;
+	jn = tup_jsonb(newt, desc, att);
+	if (jn == NULL)
+		return;					/* the column's NOT NULL says so */
+	if (!JB_ROOT_IS_OBJECT(jn))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("attributes of %s must be a JSON object", name),
+				 errdetail("Given: %s.", lt_show(JsonbToCString(NULL, &jn->root, VARSIZE(jn)), -1)),
+				 errhint("Lot attributes are a JSON object of properties, {\"key\": value, ...}."),
+				 guard_error("lottrace_lot_attributes")));
+	{
+		char	   *item = tup_str(newt, desc, "item");
+		LtItem	   *it = item ? lt_item(item, strlen(item)) : NULL;
+		Jsonb	   *jo = oldt ? tup_jsonb(oldt, desc, att) : NULL;
+
+		if (it == NULL || !it->exists)
+			return;
+		for (int k = 0; k < it->nrequired; k++)
+		{
+			const char *key = it->required_attributes[k];
+
+			if (has_attribute(jn, key) || (oldt != NULL && !has_attribute(jo, key)))
+				continue;
+			ereport(ERROR,
+					(errcode(ERRCODE_NOT_NULL_VIOLATION),
+					 errmsg(oldt ? "attribute \"%s\" of %s cannot be removed"
+							: "%s lacks the required attribute \"%s\"",
+							oldt ? lt_show(key, -1) : name, oldt ? name : lt_show(key, -1)),
+					 errdetail("Item \"%s\" requires it (lottrace.item.required_attributes).",
+							   lt_show(item, -1)),
+					 errhint("Give the attribute a value; to stop requiring it, change the item's required_attributes."),
+					 guard_error("lottrace_lot_attributes")));
+		}
+	}
+}
+
 static LtPlan lot_in_use_plan = {
 	"SELECT 'serials' FROM lottrace.serial WHERE lot_id OPERATOR(pg_catalog.=) $1"
 	" UNION ALL SELECT 'production' FROM lottrace.batch_member WHERE lot_id OPERATOR(pg_catalog.=) $1"
@@ -296,6 +395,7 @@ lt_lot_guard(PG_FUNCTION_ARGS)
 		check_ref(2, result, desc, "evaluation", "lot_evaluation", "lottrace_lot_evaluation", lotname);
 		check_hand_code(result, desc, false, lotname);
 		check_expiry_value(result, desc, lotname);
+		check_lot_data(NULL, result, desc, lotname);
 	}
 	else
 	{
@@ -307,7 +407,7 @@ lt_lot_guard(PG_FUNCTION_ARGS)
 				ereport(ERROR,
 						(errcode(ERRCODE_CHECK_VIOLATION),
 						 errmsg("column \"%s\" of %s cannot be changed", fixed[i], lotname),
-						 errhint("Editable: status, notes, supplier, supplier_lot, manufacturer, evaluation, saleable, force_closed, packages, lot_type, and expiry_date where the item allows it."),
+						 errhint("Editable: status, notes, supplier, supplier_lot, manufacturer, evaluation, saleable, force_closed, packages, lot_type, production_date, best_before, attributes, and expiry_date where the item allows it."),
 						 guard_error("lottrace_lot_immutable")));
 		if (col_changed(oldt, newt, desc, "expiry_date"))
 		{
@@ -328,6 +428,7 @@ lt_lot_guard(PG_FUNCTION_ARGS)
 			check_ref(1, newt, desc, "lot_type", "lot_type", "lottrace_lot_type", lotname);
 		if (col_changed(oldt, newt, desc, "evaluation"))
 			check_ref(2, newt, desc, "evaluation", "lot_evaluation", "lottrace_lot_evaluation", lotname);
+		check_lot_data(oldt, newt, desc, lotname);
 		result = newt;
 	}
 	return PointerGetDatum(lt_spi_leave_tuple(&save, result, oldt, newt));

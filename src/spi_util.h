@@ -27,7 +27,7 @@ typedef struct LtPlan
 {
 	const char *sql;
 	int			nargs;
-	Oid			argtypes[32];
+	Oid			argtypes[48];
 	SPIPlanPtr	plan;			/* lt_exec: the plan cache's own choice */
 	SPIPlanPtr	plan_generic;	/* lt_exec_batch: always the generic plan */
 	const char *args;			/* or: the parameter types by name */

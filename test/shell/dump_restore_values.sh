@@ -70,18 +70,24 @@ INSERT INTO moves (d, wh, item, lot, qty, reason, batch) VALUES
 UPDATE lottrace.lot SET notes = E'ünïcödé ✓ 日本語 🧀\ttab\nnewline \\ backslash', packages = 2147483647
  WHERE code = 'INF';
 UPDATE lottrace.serial SET expiry_date = 'infinity', customer_code = 'кириллица' WHERE code = 'S999999';
+-- lot master data at the ends of the date range, attributes of every JSON kind
+UPDATE lottrace.lot SET production_date = '4714-11-24 BC', best_before = 'infinity',
+       attributes = '{"s": "日本語 ✓\ttab", "n": 123456789012345678901234567890.5, "b": false, "z": null, "a": [1, "x", {}]}'
+ WHERE code = 'INF';
+UPDATE lottrace.lot SET production_date = '5874897-12-31', best_before = '4714-11-24 BC' WHERE code = 'END';
 SELECT lottrace.set_lot_status('MILK', 'BC', 'QUARANTINE', E'note ñ\n2');
 SELECT lottrace.set_lot_status('MILK', 'INF', 'BLOCKED', repeat('x', 5000));
 SELECT lottrace.link_lots('MILK', 'END', 'ENDM', 'ENDM', 1e-30);
 SELECT lottrace.next_code('SN', '{}');
 -- an Odoo-shaped move line: a column dropped before the predicate's (and a
 -- text column after it whose values would count other rows)
-INSERT INTO lottrace.item (item, lot_tracked) VALUES ('CURD', true);
+INSERT INTO lottrace.item (item, lot_tracked, uom, required_attributes) VALUES ('CURD', true, 'kg', '{origin}');
 INSERT INTO lottrace.warehouse (code, kind) VALUES ('Partners/Vendors', 'supplier'), ('Partners/Customers', 'customer');
 CREATE TABLE stock_location (id int PRIMARY KEY, complete_name text NOT NULL UNIQUE);
-CREATE TABLE stock_lot (id int PRIMARY KEY, name text NOT NULL UNIQUE);
+CREATE TABLE stock_lot (id int PRIMARY KEY, name text NOT NULL UNIQUE, lot_properties jsonb);
 INSERT INTO stock_location VALUES (1, 'Partners/Vendors'), (2, 'WH/Stock'), (3, 'Partners/Customers');
-INSERT INTO stock_lot VALUES (1, 'ODOO-1'), (2, 'ODOO-2');
+INSERT INTO stock_lot VALUES (1, 'ODOO-1', '{"origin": "Zürich ✓", "n": 1e-30, "deep": {"a": [null, true]}}'),
+                             (2, 'ODOO-2', '{"origin": "NL"}');
 CREATE TABLE stock_move_line (id int PRIMARY KEY, legacy text, product text NOT NULL,
                               lot_id int REFERENCES stock_lot, location_id int REFERENCES stock_location,
                               location_dest_id int REFERENCES stock_location, quantity numeric NOT NULL,
@@ -91,7 +97,8 @@ SELECT lottrace.attach('stock_move_line', item => 'product', qty => 'quantity',
                        lot => 'lot_id -> stock_lot.name',
                        warehouse => 'location_id -> stock_location.complete_name',
                        to_warehouse => 'location_dest_id -> stock_location.complete_name',
-                       counts_when => $$state = 'done'$$);
+                       counts_when => $$state = 'done'$$,
+                       attributes => 'lot_id -> stock_lot.lot_properties');
 INSERT INTO stock_move_line (id, product, lot_id, location_id, location_dest_id, quantity, state, note) VALUES
   (1, 'CURD', 1, 1, 2, 40, 'done', 'received'),
   (2, 'CURD', 1, 2, 3, 15, 'done', 'shipped'),
@@ -143,7 +150,7 @@ SQL
 snapshot src "$work/src.snap"
 for want in '5874897-12-31' '4714-11-24 BC' 'infinity' '123456789012345678901234567890123456789.123456789012345678901234567890' \
             '0.000000000000000000000000000001' 'B999999999999999992' '日本語' 'кириллица' \
-            'LOT 7/26 Café' 'Nº 8 Åsa'; do
+            'LOT 7/26 Café' 'Nº 8 Åsa' 'Zürich ✓' '123456789012345678901234567890.5' '{origin}'; do
   grep -qF -- "$want" "$work/src.snap" || fail "the source lacks $want"
 done
 echo "source snapshot: $(wc -l <"$work/src.snap") lines"
@@ -155,7 +162,7 @@ echo "== pg_dump -Fc, pg_restore into a fresh cluster"
 [ -s "$work/restore.log" ] && { cat "$work/restore.log"; fail "pg_restore printed errors or warnings"; }
 mapping() {  # mapping CLUSTER: each attachment's columns by name, predicate, lookups; the lookup guards
   pgc_psql "$1" -d erp -At <<'SQL'
-SELECT a.relid::regclass, a.item_col, a.qty_col, a.warehouse_col, a.lot_col, a.to_warehouse_col,
+SELECT a.relid::regclass, a.item_col, a.qty_col, a.warehouse_col, a.lot_col, a.to_warehouse_col, a.attributes_col,
        a.counts_when,
        ARRAY(SELECT att.attname FROM unnest(a.counts_attnums) WITH ORDINALITY AS n(attnum, ord)
                JOIN pg_attribute att ON att.attrelid = a.relid AND att.attnum = n.attnum
@@ -223,7 +230,7 @@ grep -q 'Items over the limit: "HUGE" (lot_validity_days 2147483000, block_days 
   || { cat "$work/update.log"; fail "the refused update does not name the item and its values"; }
 echo "ok: refused: $(grep -m1 ERROR "$work/update.log")"
 pgc_psql src -d old -q -c "UPDATE lottrace.item SET lot_validity_days = 36500, block_days = 10 WHERE item = 'HUGE'" \
-  -c "ALTER EXTENSION lottrace UPDATE"
+  -c "ALTER EXTENSION lottrace UPDATE TO '1.1'"
 [ "$(pgc_psql src -d old -At -c "SELECT extversion || ' ' || (SELECT count(*) FROM pg_constraint WHERE conrelid = 'lottrace.item'::regclass AND conname LIKE 'item_%_range') FROM pg_extension WHERE extname = 'lottrace'")" = "1.1 4" ] \
   || fail "after correcting the item the update to 1.1 did not run"
 echo "ok: updated to 1.1 once the item was corrected"
