@@ -1222,7 +1222,8 @@ CREATE OR REPLACE VIEW lottrace.lot_register AS
          (coalesce(b.on_hand, 0) > 0 AND NOT l.force_closed) AS is_open,
          CASE WHEN isfinite(l.expiry_date) THEN l.expiry_date - CURRENT_DATE END AS days_to_expiry,
          coalesce(b.committed_qty, 0) AS committed_qty,
-         coalesce(b.held_qty, 0) AS held_qty
+         coalesce(b.held_qty, 0) AS held_qty,
+         l.production_date, l.best_before, l.attributes, i.uom
     FROM lottrace.lot l
     LEFT JOIN lottrace.lot_status st ON st.code = l.status
     LEFT JOIN lottrace.item i ON i.item = l.item
@@ -1237,6 +1238,10 @@ COMMENT ON VIEW lottrace.lot_register IS
   'Lots with their stock summed over warehouses. available_qty: on hand - committed - held, summed over warehouses, not below 0; 0 when the status is unavailable, the lot not saleable, force closed or blocked by expiry. committed_qty: open reservations; held_qty: quantity holds, held serials and all stock under a hold on the lot or the warehouse.';
 COMMENT ON COLUMN lottrace.lot_register.committed_qty IS 'Quantity reserved by open reservations (lottrace.reservations), all warehouses.';
 COMMENT ON COLUMN lottrace.lot_register.held_qty IS 'Quantity under holds in force (lottrace.holds): quantity holds, held serials in stock, all stock of a held lot or warehouse.';
+COMMENT ON COLUMN lottrace.lot_register.production_date IS 'Production (manufacturing) date of the lot (NULL: not known).';
+COMMENT ON COLUMN lottrace.lot_register.best_before IS 'Best-before date (NULL: none; infinity: never).';
+COMMENT ON COLUMN lottrace.lot_register.attributes IS 'User-defined lot properties, a JSON object (lottrace.lot.attributes).';
+COMMENT ON COLUMN lottrace.lot_register.uom IS 'Unit of measure of the item''s quantities (lottrace.item.uom; NULL: not specified).';
 COMMENT ON COLUMN lottrace.lot_register.available_qty IS 'What may still be reserved or unloaded by anyone: on hand - committed - held summed over warehouses, not below 0; 0 when the lot is unavailable, not saleable, force closed or blocked by expiry.';
 
 CREATE OR REPLACE VIEW lottrace.lot_stock AS
@@ -1247,7 +1252,8 @@ CREATE OR REPLACE VIEW lottrace.lot_stock AS
                    AND NOT c.stopped
               THEN greatest(b.on_hand - c.committed_qty - c.held_qty, 0) ELSE 0 END AS available_qty,
          c.committed_qty,
-         c.held_qty
+         c.held_qty,
+         i.uom
     FROM lottrace.lot l
    CROSS JOIN LATERAL (SELECT w.key AS warehouse,
                               (w.value ->> 0)::numeric AS loaded_qty,
@@ -1260,6 +1266,7 @@ COMMENT ON VIEW lottrace.lot_stock IS
   'Stock of each lot per warehouse: on hand, committed (open reservations), held, and available = on hand - committed - held (not below 0; 0 when the lot may not be unloaded).';
 COMMENT ON COLUMN lottrace.lot_stock.committed_qty IS 'Quantity reserved in this warehouse by open reservations.';
 COMMENT ON COLUMN lottrace.lot_stock.held_qty IS 'Quantity held in this warehouse (quantity holds, held serials, or all of it under a hold on the lot or the warehouse).';
+COMMENT ON COLUMN lottrace.lot_stock.uom IS 'Unit of measure of the item''s quantities (lottrace.item.uom; NULL: not specified).';
 COMMENT ON COLUMN lottrace.lot_stock.available_qty IS 'on hand - committed - held, not below 0; 0 when the lot is unavailable, not saleable, force closed, blocked by expiry or held here.';
 
 CREATE VIEW lottrace.reservations AS
