@@ -287,3 +287,18 @@ lte_start_scan(Tuplestorestate *ts)
 	tuplestore_rescan(ts);
 	return ptr;
 }
+
+/* A text (or text-like) array of the strings (NULL for s.p NULL). */
+Datum
+lte_str_array(LtStr *s, int n, Oid elemtype)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+	bool	   *nulls = palloc(sizeof(bool) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+	{
+		nulls[i] = (s[i].p == NULL);
+		d[i] = nulls[i] ? (Datum) 0 : str_text(s[i]);
+	}
+	return lt_array_text(d, nulls, n, elemtype);
+}

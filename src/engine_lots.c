@@ -187,20 +187,6 @@ enum
 	NEG_I = 1, NEG_ON_HAND
 };
 
-Datum
-lte_str_array(LtStr *s, int n, Oid elemtype)
-{
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-	bool	   *nulls = palloc(sizeof(bool) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-	{
-		nulls[i] = (s[i].p == NULL);
-		d[i] = nulls[i] ? (Datum) 0 : str_text(s[i]);
-	}
-	return lt_array_text(d, nulls, n, elemtype);
-}
-
 /* Does column col of a result row hold the string s (NULL for s.p NULL)? */
 bool
 lte_col_is(HeapTuple t, TupleDesc d, int col, LtStr s)
