@@ -104,6 +104,10 @@ INSERT INTO stock_move_line (id, product, lot_id, location_id, location_dest_id,
   (2, 'CURD', 1, 2, 3, 15, 'done', 'shipped'),
   (3, 'CURD', 2, 1, 2, 25, 'draft', 'done'),
   (4, 'CURD', 1, 2, 3, 500, 'cancel', 'done');
+-- reservations and holds (1.2): user data with its audit trail and a recall
+SELECT lottrace.reserve('CURD', 'ODOO-1', 'WH/Stock', 5, 'SO-Ω ✓', E'note\tñ', until => '2999-12-31 23:59:59.999999+00');
+SELECT lottrace.hold('CURD', 'ODOO-1', 'QA — 日本語', warehouse => 'WH/Stock', qty => 0.000000000000000000000000000001);
+SELECT count(*) FROM lottrace.recall_hold('MILK', 'INF', 'recall ✓');
 SQL
 pgc_psql src -d erp -At -c "SELECT item, code, start_date, expiry_date FROM lottrace.lot ORDER BY lot_id" | sed 's/^/  lot: /'
 [ "$(pgc_psql src -d erp -At -c "SELECT expiry_date FROM lottrace.lot WHERE code = 'INF'")" = infinity ] \
@@ -204,6 +208,10 @@ EXCEPTION WHEN OTHERS THEN
 END $f$;
 SELECT pg_temp.outcome($$UPDATE stock_move_line SET state = 'done' WHERE id = 4$$);
 SELECT pg_temp.outcome($$UPDATE stock_lot SET name = 'ODOO-1b' WHERE id = 1$$);
+-- the reservation and the holds came back: 25 on hand, 5 reserved, a speck held
+SELECT pg_temp.outcome($$INSERT INTO stock_move_line (id, product, lot_id, location_id, location_dest_id, quantity, state) VALUES (5, 'CURD', 1, 2, 3, 20, 'done')$$);
+SELECT pg_temp.outcome($$INSERT INTO moves (d, wh, item, lot, qty, reason, batch) VALUES ('2026-01-03', 'W1', 'ENDM', 'CHILD', 0.1, 'OUT', NULL)$$);
+SELECT format('held %s %s', lot, held_qty) FROM lottrace.lot_stock WHERE lot IN ('CHILD', 'INF') ORDER BY 1;
 SELECT format('%s %s %s/%s', lot, warehouse, loaded_qty, on_hand) FROM lottrace.lot_stock
  WHERE lot::text LIKE 'ODOO-%' ORDER BY 1;
 SELECT format('%s %s %s %s', source_key, lot, warehouse, qty) FROM lottrace.movements
@@ -219,6 +227,11 @@ grep -qx 'B999999999999999993' "$work/more-dst.out" || fail "the GEN counter did
 grep -qx 'LOT 7/26 Café 1' "$work/more-dst.out" || fail "the restored lot 'LOT 7/26 Café' (gs1_codes = false) did not move"
 grep -qx '23503 lottrace_lookup_changed' "$work/more-dst.out" || fail "the lookup guard on stock_lot did not come back"
 grep -qx 'ODOO-2 WH/Stock 25/25' "$work/more-dst.out" || fail "the move line that became done did not count"
+grep -qx '23514 lottrace_lot_reserved' "$work/more-dst.out" || fail "the restored reservation and hold did not keep stock"
+grep -qx '23514 lottrace_lot_unavailable' "$work/more-dst.out" || fail "the restored recall hold did not stop the lot made from the recalled one"
+for want in 'SO-Ω ✓' 'QA — 日本語' 'recall ✓' '.999999'; do
+  grep -qF -- "$want" "$work/dst.snap" || fail "the restored reservations or holds lack $want"
+done
 echo "== the update from 1.0 refuses items over the 36500-day limit"
 pgc_psql src -c "CREATE DATABASE old" >/dev/null
 pgc_psql src -d old -q -c "SET client_min_messages = warning" -c "CREATE EXTENSION lottrace VERSION '1.0'" \
