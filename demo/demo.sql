@@ -197,7 +197,34 @@ SELECT count(*) AS disagreements FROM lottrace.verify();
 \set ECHO none
 
 \echo
-\echo '== 10. A recall: farm Rossi reports a problem with its milk ================='
+\echo '== 10. Orders reserve stock ================================================'
+\echo 'Order SO-77 reserves 50 cheese in the cellar; reserve_pick chooses the lots by'
+\echo 'the item''s policy (fefo) among the stock still free, and reserves them at once:'
+\set ECHO queries
+SELECT lot, reserved_qty, expiry_date FROM lottrace.reserve_pick('CHEESE', 'CELLAR', 50, 'SO-77', note => 'deli chain, week 48');
+SELECT item, lot, warehouse, on_hand, committed_qty, held_qty, available_qty
+  FROM lottrace.lot_stock WHERE item = 'CHEESE' ORDER BY warehouse;
+\set ECHO none
+\echo
+\echo 'A shipment for another order that would eat into the reserved stock is refused:'
+\set ON_ERROR_STOP 0
+\set ECHO queries
+INSERT INTO erp.stock_moves (posted_on, warehouse, item, lot, qty, reason, document, partner)
+SELECT '2026-11-20', 'CELLAR', 'CHEESE', lot, 20, 'SALE', 'SO-78', 'SHOP-CENTRAL'
+  FROM erp.stock_moves WHERE item = 'CHEESE' AND reason = 'PROD-OUT';
+\set ECHO none
+\set ON_ERROR_STOP 1
+\echo
+\echo 'SO-77''s own shipment takes its reservation (it is consumed as it ships):'
+\set ECHO queries
+INSERT INTO erp.stock_moves (posted_on, warehouse, item, lot, qty, reason, document, partner)
+SELECT '2026-11-20', 'CELLAR', 'CHEESE', lot, 20, 'SALE', 'SO-77', 'DELI-NORD'
+  FROM erp.stock_moves WHERE item = 'CHEESE' AND reason = 'PROD-OUT';
+SELECT doc, lot, warehouse, qty, consumed_qty, open_qty, state FROM lottrace.reservations;
+\set ECHO none
+
+\echo
+\echo '== 11. A recall: farm Rossi reports a problem with its milk ================='
 \echo 'Where did lot M26320-001 go, down to the customers? (one call, all levels)'
 \set ECHO queries
 SELECT * FROM lottrace.trace_forward('MILK', 'M26320-001');
@@ -210,12 +237,30 @@ SELECT * FROM lottrace.mass_balance('CHEESE', 'CH2611-0001');
 SELECT * FROM lottrace.trace_backward('CHEESE', 'CH2611-0001');
 \set ECHO none
 \echo
-\echo 'Block everything made from the suspect milk, with a reason in the audit trail:'
+\echo 'Hold the milk, everything made from it and their serials, in one call. It'
+\echo 'answers with the stock now held and the customers already reached:'
 \set ECHO queries
-SELECT lottrace.set_lot_status(item, lot, 'BLOCKED', 'recall RC-1: farm Rossi milk')
-  FROM (SELECT 'MILK' AS item, 'M26320-001'::lottrace.lotcode AS lot
-        UNION ALL
-        SELECT item, lot FROM lottrace.trace_forward('MILK', 'M26320-001')) AS suspect;
+SELECT recall_id, kind, item, lot, warehouse, qty, account, doc
+  FROM lottrace.recall_hold('MILK', 'M26320-001', 'farm Rossi: suspect milk, case RC-1');
+SELECT hold_id, item, lot, scope, reason, recall_id, placed_by FROM lottrace.holds WHERE active;
+\set ECHO none
+\echo
+\echo 'Nothing of it may leave now, not even the order that reserved it:'
+\set ON_ERROR_STOP 0
+\set ECHO queries
+INSERT INTO erp.stock_moves (posted_on, warehouse, item, lot, qty, reason, document, partner)
+SELECT '2026-11-21', 'CELLAR', 'CHEESE', lot, 5, 'SALE', 'SO-77', 'DELI-NORD'
+  FROM erp.stock_moves WHERE item = 'CHEESE' AND reason = 'PROD-OUT';
+\set ECHO none
+\set ON_ERROR_STOP 1
+\echo
+\echo 'The lab finds the milk sound: releasing the recall lifts exactly its holds'
+\echo '(both are in the audit trail, lottrace.hold_log):'
+\set ECHO queries
+SELECT lottrace.release_recall(1, 'lab report LAB-61: no contamination') AS holds_released;
+SELECT h.hold_id, l.action, l.changed_by, l.note FROM lottrace.hold_log l JOIN lottrace.holds h USING (hold_id) ORDER BY l.log_id;
+SELECT item, lot, warehouse, on_hand, committed_qty, held_qty, available_qty
+  FROM lottrace.lot_stock WHERE item = 'CHEESE' ORDER BY warehouse;
 SELECT item, lot, old_status, new_status, changed_by, note FROM lottrace.status_history ORDER BY log_id;
 \set ECHO none
 \echo
@@ -230,7 +275,7 @@ SELECT event_type, event_date, traceability_lot_code, product_description, quant
 COPY (SELECT * FROM lottrace.trace_events('MILK', 'M26320-001')) TO STDOUT WITH CSV HEADER;
 \o
 \echo
-\echo '== 11. The daily expiry job, and picking by first-expiry-first-out =========='
+\echo '== 12. The daily expiry job, and picking by first-expiry-first-out =========='
 \echo 'Scheduled with pg_cron in production (docs/TRACEABILITY.md); run by hand here:'
 \set ECHO queries
 SELECT * FROM lottrace.refresh_expiry('2026-11-22');
@@ -248,7 +293,7 @@ SELECT lottrace.trace_dot('CHEESE', 'CH2611-0001');
 \echo 'The FSMA 204 CSV is in' :out'/trace_events.csv'
 
 \echo
-\echo '== 12. An ERP''s own tables: Odoo 17 (erp/odoo17.sql) ======================='
+\echo '== 13. An ERP''s own tables: Odoo 17 (erp/odoo17.sql) ======================='
 \echo 'A second database holds a small replica of Odoo 17''s stock tables'
 \echo '(test/erp/odoo17/replica.sql). The recipe attaches Odoo''s own stock_move_line:'
 \echo 'a line counts once its state is ''done'', from location_id to location_dest_id,'
