@@ -18,7 +18,7 @@ GRANT USAGE ON SCHEMA lottrace TO lottrace_reader;
 GRANT SELECT ON lottrace.lot_register, lottrace.lot_stock, lottrace.serial_register,
                 lottrace.genealogy, lottrace.expiring_lots, lottrace.unavailable_stock,
                 lottrace.stock_by_item, lottrace.status_history, lottrace.movements,
-                lottrace.serials_by_customer
+                lottrace.serials_by_customer, lottrace.reservations, lottrace.holds
   TO lottrace_reader;
 -- trace_forward/backward, recall, mass_balance, trace_events, trace_dot and
 -- suggest_pick run with the caller's rights and read the registers
@@ -48,6 +48,15 @@ GRANT SELECT ON lottrace.lot_register, lottrace.lot_stock, lottrace.serial_regis
 GRANT SELECT ON lottrace.lot, lottrace.item, lottrace.lot_status TO lottrace_operator;
 -- codes for labels printed before the movement is posted
 GRANT EXECUTE ON FUNCTION lottrace.next_code(text, jsonb) TO lottrace_operator;
+-- reservations for orders and pick lists (1.2): reserve, reserve a serial,
+-- pick and reserve in one call, release; they see what is reserved
+GRANT EXECUTE ON FUNCTION
+  lottrace.reserve(text, text, text, numeric, text, text, text, timestamptz),
+  lottrace.reserve_serial(text, text, text, text, text, timestamptz),
+  lottrace.reserve_pick(text, text, numeric, text, text, text, timestamptz),
+  lottrace.release(bigint, text), lottrace.release_doc(text, text)
+  TO lottrace_operator;
+GRANT SELECT ON lottrace.reservations TO lottrace_operator;
 
 ------------------------------------------------------------------------------
 -- Quality manager: everything the reader sees, plus lot statuses (logged),
@@ -65,6 +74,16 @@ GRANT UPDATE (customer_code, supplier_code, supplier, expiry_date, cancelled, fo
 GRANT INSERT (parent_lot_id, child_lot_id, qty), UPDATE (qty), DELETE
   ON lottrace.lot_link TO lottrace_quality;
 GRANT INSERT, UPDATE, DELETE ON lottrace.lot_evaluation TO lottrace_quality;
+-- holds and recall holds (1.2), logged in lottrace.hold_log
+GRANT EXECUTE ON FUNCTION
+  lottrace.hold(text, text, text, text, numeric, text, timestamptz),
+  lottrace.hold_serial(text, text, text, text, timestamptz),
+  lottrace.release_hold(bigint, text),
+  lottrace.recall_hold(text, text, text, text),
+  lottrace.release_recall(bigint, text)
+  TO lottrace_quality;
+GRANT SELECT ON lottrace.holds, lottrace.reservations, lottrace.hold_log, lottrace.recall_action
+  TO lottrace_quality;
 
 ------------------------------------------------------------------------------
 -- Administrator: configuration (items, reasons, code types and counters,

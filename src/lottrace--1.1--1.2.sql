@@ -219,6 +219,8 @@ COMMENT ON FUNCTION lottrace._hold_active(lottrace.hold) IS
 CREATE FUNCTION lottrace._claimed(p_lot bigint, p_wh text, OUT committed numeric, OUT held numeric,
                                   OUT stop_hold bigint, OUT stop_reason text)
 LANGUAGE sql STABLE
+-- the views call it for their readers, who need no privilege on the tables
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT (SELECT coalesce(sum(r.qty - r.consumed_qty), 0) FROM lottrace.reservation r
