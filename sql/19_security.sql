@@ -829,7 +829,7 @@ CREATE ROLE regress_lt_erp2;
 GRANT CREATE ON SCHEMA public TO regress_lt_erp2;
 GRANT EXECUTE ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text,
                                           text, text, text, text, text, text, boolean,
-                                          text, text, boolean, text, text, text, text, text, text),
+                                          text, text, boolean, text, text, text, text, text, text, text),
                           lottrace.detach(regclass)
   TO regress_lt_erp2;
 SET ROLE regress_lt_erp2;
@@ -938,7 +938,7 @@ RESET client_min_messages;
 GRANT CREATE ON SCHEMA public TO regress_lt_erp3;
 GRANT EXECUTE ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text,
                                           text, text, text, text, text, text, boolean,
-                                          text, text, boolean, text, text, text, text, text, text),
+                                          text, text, boolean, text, text, text, text, text, text, text),
                           lottrace.detach(regclass)
   TO regress_lt_erp3;
 INSERT INTO lottrace.item (item, lot_tracked) VALUES ('MILK', true);

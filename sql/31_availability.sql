@@ -214,3 +214,65 @@ DROP ROLE lt_avail_clerk;
 SELECT lottrace.detach('mv');
 DROP TABLE mv;
 DROP EXTENSION lottrace;
+
+-- ---------------------------------------------------------------- reserve_when
+-- Rows of the attached table that reserve: Odoo's move lines in state
+-- assigned / partially_available reserve what they will move out, for their
+-- picking (the doc column); done lines count as stock.
+CREATE EXTENSION lottrace;
+INSERT INTO lottrace.item (item, lot_tracked) VALUES ('GOUDA', true);
+INSERT INTO lottrace.warehouse (code, kind) VALUES ('Vendors', 'supplier'), ('Customers', 'customer');
+CREATE TABLE ml (
+  id       serial PRIMARY KEY,
+  product  text NOT NULL,
+  lot      text,
+  loc      text NOT NULL,
+  loc_dest text NOT NULL,
+  quantity numeric NOT NULL,
+  state    text NOT NULL,
+  reference text
+);
+-- reserve_when needs counts_when, and a document to reserve for
+SELECT sqlstate, message FROM pg_temp.err($$SELECT lottrace.attach('ml', item => 'product', qty => 'quantity', warehouse => 'loc', lot => 'lot', to_warehouse => 'loc_dest', reserve_when => 'state = ''assigned''')$$);
+SELECT sqlstate, message FROM pg_temp.err($$SELECT lottrace.attach('ml', item => 'product', qty => 'quantity', warehouse => 'loc', lot => 'lot', to_warehouse => 'loc_dest', counts_when => 'state = ''done''', reserve_when => 'state = ''assigned''')$$);
+-- a reserving line that is there before attach() is taken in
+INSERT INTO ml (product, lot, loc, loc_dest, quantity, state, reference) VALUES
+  ('GOUDA', 'G1', 'Vendors', 'Stock', 30, 'done', 'IN/1'),
+  ('GOUDA', 'G1', 'Stock', 'Customers', 5, 'assigned', 'OUT/1');
+SELECT lottrace.attach('ml', item => 'product', qty => 'quantity', warehouse => 'loc', lot => 'lot',
+                       to_warehouse => 'loc_dest', doc => 'reference',
+                       counts_when => $$state = 'done'$$,
+                       reserve_when => $$state IN ('assigned', 'partially_available')$$);
+SELECT reserve_when, reserve_cols FROM lottrace.attachment;
+SELECT l.code AS lot, r.warehouse, r.doc, r.qty FROM lottrace.row_reservation r JOIN lottrace.lot l USING (lot_id);
+SELECT lot, warehouse, on_hand, committed_qty, available_qty FROM lottrace.lot_stock;
+-- Odoo reserves for another picking: 20 of the 25 left free
+INSERT INTO ml (product, lot, loc, loc_dest, quantity, state, reference) VALUES
+  ('GOUDA', 'G1', 'Stock', 'Customers', 20, 'assigned', 'OUT/2');
+SELECT lot, warehouse, on_hand, committed_qty, available_qty FROM lottrace.lot_stock;
+-- a third picking validated straight away may take only what is free
+SELECT sqlstate, constraint_name, message
+  FROM pg_temp.err($$INSERT INTO ml (product, lot, loc, loc_dest, quantity, state, reference) VALUES ('GOUDA', 'G1', 'Stock', 'Customers', 6, 'done', 'OUT/3')$$);
+INSERT INTO ml (product, lot, loc, loc_dest, quantity, state, reference) VALUES ('GOUDA', 'G1', 'Stock', 'Customers', 5, 'done', 'OUT/3');
+-- validating a reserving line: it stops reserving and counts, in one UPDATE
+UPDATE ml SET state = 'done' WHERE reference = 'OUT/2';
+SELECT l.code AS lot, r.warehouse, r.doc, r.qty FROM lottrace.row_reservation r JOIN lottrace.lot l USING (lot_id);
+SELECT lot, warehouse, on_hand, committed_qty, available_qty FROM lottrace.lot_stock;
+-- a partial availability changes the reserved quantity; a cancelled line reserves nothing
+UPDATE ml SET state = 'partially_available', quantity = 3 WHERE reference = 'OUT/1';
+SELECT doc, qty FROM lottrace.row_reservation;
+UPDATE ml SET state = 'cancel' WHERE reference = 'OUT/1';
+SELECT count(*) AS row_reservations FROM lottrace.row_reservation;
+SELECT code, claims FROM lottrace.lot;
+-- rebuild recomputes, verify checks
+INSERT INTO ml (product, lot, loc, loc_dest, quantity, state, reference) VALUES ('GOUDA', 'G1', 'Stock', 'Customers', 2, 'assigned', 'OUT/4');
+DELETE FROM lottrace.row_reservation;
+SELECT problem, detail FROM lottrace.verify();
+SELECT lottrace.rebuild();
+SELECT count(*) AS problems FROM lottrace.verify();
+SELECT doc, qty FROM lottrace.row_reservation;
+-- detached: its rows reserve nothing any more
+SELECT lottrace.detach('ml');
+SELECT count(*) AS row_reservations FROM lottrace.row_reservation;
+DROP TABLE ml;
+DROP EXTENSION lottrace;

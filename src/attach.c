@@ -70,7 +70,7 @@ enum
 {
 	ARG_BACKFILL = LC_TO_WAREHOUSE + 1, ARG_TO_WAREHOUSE, ARG_COUNTS_WHEN, ARG_SIGNED_QTY,
 	ARG_SERIAL_SEP, ARG_JUDGE, ARG_UNLOAD_WHEN, ARG_PRODUCTION_DATE, ARG_BEST_BEFORE,
-	ARG_ATTRIBUTES
+	ARG_ATTRIBUTES, ARG_RESERVE_WHEN
 };
 
 /* The attach() argument of a column role. */
@@ -108,6 +108,9 @@ typedef struct LtDef
 	char	   *unload_when;	/* template (predicate.h), like counts_when */
 	int16		unload_attnums[LT_PRED_MAX_COLS];
 	int			nunload;
+	char	   *reserve_when;	/* template: rows that reserve what they would unload (1.2) */
+	int16		reserve_attnums[LT_PRED_MAX_COLS];
+	int			nreserve;
 	int			nlk;
 	int			lk_role[LT_MAX_LOOKUPS];	/* the steps of every lookup, in order */
 	Oid			lk_ref[LT_MAX_LOOKUPS];
@@ -553,7 +556,7 @@ static LtPlan attachment_plan = {
 	"       counts_when, counts_attnums, signed_qty, serial_separator,"
 	"       judge OPERATOR(pg_catalog.=) 'commit', lookup_roles, lookup_refs::pg_catalog.oid[],"
 	"       lookup_keys, lookup_values, alt_roles, alt_cols,"
-	"       unload_when, unload_attnums"
+	"       unload_when, unload_attnums, reserve_when, reserve_attnums"
 	"  FROM lottrace.attachment WHERE relid OPERATOR(pg_catalog.=) $1",
 	1, {OIDOID}
 };
@@ -563,7 +566,7 @@ enum
 {
 	AT_COUNTS_WHEN = LC_NCOLS + 1, AT_COUNTS_ATTNUMS, AT_SIGNED_QTY, AT_SERIAL_SEP,
 	AT_JUDGE_COMMIT, AT_LK_ROLES, AT_LK_REFS, AT_LK_KEYS, AT_LK_VALUES, AT_ALT_ROLES, AT_ALT_COLS,
-	AT_UNLOAD_WHEN, AT_UNLOAD_ATTNUMS
+	AT_UNLOAD_WHEN, AT_UNLOAD_ATTNUMS, AT_RESERVE_WHEN, AT_RESERVE_ATTNUMS
 };
 
 static int
@@ -607,7 +610,7 @@ static LtPlan attachment_plan_11 = {
 	"       counts_when, counts_attnums, signed_qty, serial_separator,"
 	"       judge OPERATOR(pg_catalog.=) 'commit', lookup_roles, lookup_refs::pg_catalog.oid[],"
 	"       lookup_keys, lookup_values, alt_roles, alt_cols,"
-	"       unload_when, unload_attnums"
+	"       unload_when, unload_attnums, NULL::pg_catalog.text, NULL::pg_catalog.int2[]"
 	"  FROM lottrace.attachment WHERE relid OPERATOR(pg_catalog.=) $1",
 	1, {OIDOID}
 };
@@ -621,7 +624,8 @@ static LtPlan attachment_plan_10 = {
 	"       NULL::pg_catalog.text, NULL::pg_catalog.int2[], false, NULL::pg_catalog.text,"
 	"       false, NULL::pg_catalog.text[], NULL::pg_catalog.oid[],"
 	"       NULL::pg_catalog.text[], NULL::pg_catalog.text[], NULL::pg_catalog.text[],"
-	"       NULL::pg_catalog.text[], NULL::pg_catalog.text, NULL::pg_catalog.int2[]"
+	"       NULL::pg_catalog.text[], NULL::pg_catalog.text, NULL::pg_catalog.int2[],"
+	"       NULL::pg_catalog.text, NULL::pg_catalog.int2[]"
 	"  FROM lottrace.attachment WHERE relid OPERATOR(pg_catalog.=) $1",
 	1, {OIDOID}
 };
@@ -672,6 +676,11 @@ attachment_def(Oid relid, LtDef *def)
 		def->nunload = Min(n, LT_PRED_MAX_COLS);
 		for (int i = 0; i < def->nunload; i++)
 			def->unload_attnums[i] = DatumGetInt16(el[i]);
+		def->reserve_when = lt_getstr(t, d, AT_RESERVE_WHEN);
+		array_elems(t, d, AT_RESERVE_ATTNUMS, INT2OID, &el, &n);
+		def->nreserve = Min(n, LT_PRED_MAX_COLS);
+		for (int i = 0; i < def->nreserve; i++)
+			def->reserve_attnums[i] = DatumGetInt16(el[i]);
 		array_elems(t, d, AT_LK_ROLES, TEXTOID, &el, &n);
 		def->nlk = Min(n, LT_MAX_LOOKUPS);
 		for (int i = 0; i < def->nlk; i++)
@@ -792,6 +801,16 @@ build_relinfo(Relation rel, TupleDesc desc, const LtDef *def, Oid root, bool wit
 		if (def->unload_when && with_pred)
 			ri->unload_pred = pred_for(ri, rel, def->unload_when, def->unload_attnums,
 									   def->nunload);
+		if (def->reserve_when && with_pred)
+		{
+			ri->reserve_pred = pred_for(ri, rel, def->reserve_when, def->reserve_attnums,
+										def->nreserve);
+			/* an UPDATE of its columns alone starts or ends a reservation */
+			for (int i = 0; i < def->nreserve && ri->npred < lengthof(ri->pred_atts); i++)
+				ri->pred_atts[ri->npred++] =
+					get_attnum(RelationGetRelid(rel),
+							   get_attname(ri->root, def->reserve_attnums[i], false));
+		}
 	}
 	PG_CATCH();
 	{
@@ -988,10 +1007,10 @@ static LtPlan attachment_insert_plan = {
 	"       attached_by, counts_when, counts_attnums, signed_qty, serial_separator, judge,"
 	"       lookup_roles, lookup_refs, lookup_keys, lookup_values, alt_roles, alt_cols, unload_when,"
 	"       unload_attnums, counts_cols, unload_cols, production_date_col, best_before_col,"
-	"       attributes_col)"
+	"       attributes_col, reserve_when, reserve_attnums, reserve_cols)"
 	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
 	"         $17, $18, $19, $20, $21, $22, $23, $24::pg_catalog.regclass[], $25, $26, $27, $28,"
-	"         $29, $30, $31, $32, $33, $34, $35)",
+	"         $29, $30, $31, $32, $33, $34, $35, $36, $37, $38)",
 	.args = "pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
 	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
 	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
@@ -999,7 +1018,7 @@ static LtPlan attachment_insert_plan = {
 	" pg_catalog.bool, pg_catalog.text, pg_catalog.text, pg_catalog.text[], pg_catalog.oid[],"
 	" pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], pg_catalog.text,"
 	" pg_catalog.int2[], pg_catalog.text[], pg_catalog.text[], pg_catalog.text, pg_catalog.text,"
-	" pg_catalog.text"
+	" pg_catalog.text, pg_catalog.text, pg_catalog.int2[], pg_catalog.text[]"
 };
 
 /* The 1.1 schema: no master-data columns (nor can attach() be given any). */
@@ -1193,6 +1212,7 @@ lt_attach(PG_FUNCTION_ARGS)
 	char	   *user = GetUserNameFromId(GetUserId(), false);
 	char	   *counts_when = NULL;
 	char	   *unload_when = NULL;
+	char	   *reserve_when = NULL;
 	char	   *judge;
 
 	if (PG_ARGISNULL(0))
@@ -1241,6 +1261,18 @@ lt_attach(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unload_when needs counts_when"),
 				 errdetail("It says which rows that stop counting leave as unloads.")));
+	if (PG_NARGS() > ARG_RESERVE_WHEN && !PG_ARGISNULL(ARG_RESERVE_WHEN))
+		reserve_when = text_to_cstring(PG_GETARG_TEXT_PP(ARG_RESERVE_WHEN));
+	if (reserve_when && counts_when == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("reserve_when needs counts_when"),
+				 errdetail("It says which rows that do not count as stock yet reserve what they will unload.")));
+	if (reserve_when && names[LC_DOC] == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("reserve_when needs a doc column"),
+				 errdetail("A reserving row reserves for its document: the unloads of other documents may not take that stock.")));
 	if (names[LC_TO_WAREHOUSE] && names[LC_LOCATION])
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1330,6 +1362,9 @@ lt_attach(PG_FUNCTION_ARGS)
 	if (unload_when)
 		def.unload_when = lt_pred_compile(rel, unload_when, rel->rd_rel->relowner,
 										  def.unload_attnums, &def.nunload);
+	if (reserve_when)
+		def.reserve_when = lt_pred_compile(rel, reserve_when, rel->rd_rel->relowner,
+										   def.reserve_attnums, &def.nreserve);
 
 	lt_spi_enter_as_owner(&save);
 	{
@@ -1347,8 +1382,8 @@ lt_attach(PG_FUNCTION_ARGS)
 									  CurrentMemoryContext)->cxt);
 
 	{
-		Datum		args[35];
-		char		nulls[35];
+		Datum		args[38];
+		char		nulls[38];
 		char	   *cnames[LT_PRED_MAX_COLS];
 		char	   *aroles[LC_NCOLS];
 		char	   *acols[LC_NCOLS];
@@ -1418,6 +1453,16 @@ lt_attach(PG_FUNCTION_ARGS)
 			cnames[i] = get_attname(relid, def.unload_attnums[i], false);
 		args[31] = text_array(cnames, def.nunload);
 		nulls[31] = def.unload_when ? ' ' : 'n';
+		args[35] = def.reserve_when ? CStringGetTextDatum(def.reserve_when) : (Datum) 0;
+		nulls[35] = def.reserve_when ? ' ' : 'n';
+		for (int i = 0; i < def.nreserve; i++)
+			atts[i] = Int16GetDatum(def.reserve_attnums[i]);
+		args[36] = PointerGetDatum(construct_array(atts, def.nreserve, INT2OID, 2, true, TYPALIGN_SHORT));
+		nulls[36] = def.reserve_when ? ' ' : 'n';
+		for (int i = 0; i < def.nreserve; i++)
+			cnames[i] = get_attname(relid, def.reserve_attnums[i], false);
+		args[37] = text_array(cnames, def.nreserve);
+		nulls[37] = def.reserve_when ? ' ' : 'n';
 		if (schema_10())
 		{
 			/* the 1.0 schema: its columns only (nothing else can be given) */
@@ -1487,6 +1532,18 @@ lt_attach(PG_FUNCTION_ARGS)
 	{
 		lt_become_owner(&save);
 		run_over_table(relid, &def, LT_BACKFILL);
+		lt_restore_user(&save);
+	}
+	/* what its reserving rows reserve already (reserve_when) */
+	if (backfill && def.reserve_when)
+	{
+		Oid			t = REGCLASSOID;
+		Datum		a = ObjectIdGetDatum(relid);
+
+		lt_become_owner(&save);
+		if (SPI_execute_with_args("SELECT lottrace._backfill_row_reservations($1)", 1, &t, &a,
+								  NULL, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "lottrace: could not take in the reserving rows");
 		lt_restore_user(&save);
 	}
 	SPI_finish();
@@ -1663,6 +1720,8 @@ lt_check_counts_when(PG_FUNCTION_ARGS)
 	check_pred_still(rel, def.counts_when, def.counts_attnums, def.ncounts, "counts_when");
 	if (def.unload_when)
 		check_pred_still(rel, def.unload_when, def.unload_attnums, def.nunload, "unload_when");
+	if (def.reserve_when)
+		check_pred_still(rel, def.reserve_when, def.reserve_attnums, def.nreserve, "reserve_when");
 	table_close(rel, AccessShareLock);
 	PG_RETURN_VOID();
 }

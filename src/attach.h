@@ -105,6 +105,8 @@ typedef struct LtRelInfo
 								 * counts_when into it leaves as an unload */
 	bool		has_lookups;
 	bool		has_lot_data;	/* a lot master-data column is mapped */
+	Expr	   *reserve_pred;	/* reserve_when: a row that does not count but
+								 * reserves what it would unload (1.2) */
 } LtRelInfo;
 
 /* The mapping of an attached table (cached); error if it is not attached. */

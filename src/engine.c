@@ -201,6 +201,9 @@ lt_engine_begin(LtRelInfo *ri, LtMode mode)
 		if (ri->unload_pred)
 			e->unload_state = ExecPrepareQual(list_make1(copyObject(ri->unload_pred)),
 											  e->pred_estate);
+		if (ri->reserve_pred)
+			e->reserve_state = ExecPrepareQual(list_make1(copyObject(ri->reserve_pred)),
+											   e->pred_estate);
 		MemoryContextSwitchTo(old);
 	}
 	lt_config_refresh();
@@ -445,6 +448,27 @@ add_lot_move(LtEngine *e, LtMove *m)
 	MemoryContextSwitchTo(old);
 }
 
+/*
+ * A row that reserves (reserve_when): kept for the end of the statement,
+ * when lottrace._row_reserve adds (a new row) or takes back (an old one)
+ * what it reserves.
+ */
+static void
+add_row_reservation(LtEngine *e, LtMove *m, LtStr wh)
+{
+	MemoryContext old = MemoryContextSwitchTo(e->stmt_cxt);
+	RowRes	   *r = palloc(sizeof(RowRes));
+
+	r->item = str_copy(e->stmt_cxt, m->item);
+	r->variant = str_copy(e->stmt_cxt, m->variant);
+	r->lot = str_copy(e->stmt_cxt, m->lot);
+	r->wh = str_copy(e->stmt_cxt, wh);
+	r->doc = str_copy(e->stmt_cxt, m->doc);
+	r->qty = m->sign < 0 ? DirectFunctionCall1(numeric_uminus, m->qty) : datumCopy(m->qty, false, -1);
+	e->row_res = lappend(e->row_res, r);
+	MemoryContextSwitchTo(old);
+}
+
 /* Queue a serial move for the end of the statement. */
 static void
 add_serial_move(LtEngine *e, LtMove *m)
@@ -667,8 +691,15 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	LtStr	   *serials = &one_serial;
 	int			nserials = 0;
 
+	bool		reserving = false;
+
 	if (e->pred_state && !holds(e, e->pred_state, slot))
-		return;					/* not a movement (yet) */
+	{
+		/* not a movement (yet); maybe a row that reserves (reserve_when) */
+		if (e->reserve_state == NULL || !holds(e, e->reserve_state, slot))
+			return;
+		reserving = true;
+	}
 	CHECK_FOR_INTERRUPTS();
 	e->nrows++;
 	MemoryContextReset(e->row_cxt);
@@ -678,11 +709,12 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	m.ref.src = src;
 	m.ref.rowno = rowno;
 	m.sign = (src == LT_SRC_OLD) ? -1 : 1;
-	m.lenient = (m.sign < 0);
+	/* a reserving row is refused nothing: what it says is not stock */
+	m.lenient = (m.sign < 0) || reserving;
 	m.exiting = (src == LT_SRC_OLD && e->exit_row);
 
 	slot_getallattrs(slot);
-	if (e->deferring && src == LT_SRC_OLD)
+	if (e->deferring && src == LT_SRC_OLD && !reserving)
 	{
 		/* a row leaves a partitioned table: it may come back in this transaction */
 		uint8		fp[LT_FP_LEN];
@@ -1029,6 +1061,14 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 				 pg_mbstrlen_with_len(m.batch_key.p, m.batch_key.len));
 
 	MemoryContextSwitchTo(old);
+	if (reserving)
+	{
+		/* it reserves, for its document, what it would unload */
+		for (int side = 0; side < nsides; side++)
+			if (side_dir[side] < 0 && m.it->lot_tracked && m.lot.p && m.doc.p)
+				add_row_reservation(e, &m, side_wh[side]);
+		return;
+	}
 	if (del)
 		del->effect = true;
 	for (int side = 0; side < nsides; side++)
@@ -1209,6 +1249,7 @@ lt_engine_finish(LtEngine *e)
 			add_lot_move(e, (LtMove *) lfirst(lc));
 		lte_flush_chunk(e, true);
 	}
+	lte_apply_row_reservations(e);
 	lte_check_negatives(e);
 	lte_process_serials(e);
 	lte_check_claims(e);

@@ -216,6 +216,13 @@ typedef struct ClaimCand
 	RowRef		ref;
 } ClaimCand;
 
+/* What a reserving row (reserve_when) reserves: qty < 0 takes it back. */
+typedef struct RowRes
+{
+	LtStr		item, variant, lot, wh, doc;
+	Datum		qty;
+} RowRes;
+
 /* The documents' unloads of those lots, which may consume reservations. */
 typedef struct ClaimDoc
 {
@@ -290,6 +297,7 @@ struct LtEngine
 	List	   *negs;			/* NegCand * */
 	List	   *claims;			/* ClaimCand * */
 	List	   *claim_docs;		/* ClaimDoc * */
+	List	   *row_res;		/* RowRes *: rows that reserve (reserve_when) */
 	int64	   *created;		/* lot_ids created by this statement */
 	int			ncreated;
 	int			created_cap;
@@ -309,6 +317,7 @@ struct LtEngine
 	struct EState *pred_estate;
 	struct ExprState *pred_state;
 	struct ExprState *unload_state;	/* unload_when */
+	struct ExprState *reserve_state;	/* reserve_when */
 	bool		exit_row;		/* the old row being fed leaves as an unload */
 	/* values read through foreign keys: key text -> LkVal, per role and step */
 	HTAB	   *lk[LC_NCOLS][LT_LOOKUP_STEPS];
@@ -484,6 +493,7 @@ extern uint32 lte_balkey_hash(const void *key, Size keysize);
 extern uint32 lte_batchkey_hash(const void *key, Size keysize);
 extern void lte_check_negatives(LtEngine *e);
 extern void lte_check_claims(LtEngine *e);
+extern void lte_apply_row_reservations(LtEngine *e);
 extern void lte_chunk_reset(LtEngine *e);
 extern void lte_created_add(LtEngine *e, int64 id);
 extern void lte_flush_chunk(LtEngine *e, bool final);

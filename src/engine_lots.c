@@ -1154,3 +1154,49 @@ lte_check_claims(LtEngine *e)
 	e->claims = NIL;
 	e->claim_docs = NIL;
 }
+
+/*
+ * Rows that reserve (reserve_when), as one statement: lottrace._row_reserve
+ * adds what new rows reserve and takes back what old rows did, per lot,
+ * warehouse and document, before the statement's checks.
+ */
+static LtPlan row_reserve_plan = {
+	.sql = "SELECT lottrace._row_reserve($1, $2, $3, $4, $5, $6, $7)",
+	.args = "pg_catalog.regclass, pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], "
+	"pg_catalog.text[], pg_catalog.text[], pg_catalog.numeric[]"
+};
+
+void
+lte_apply_row_reservations(LtEngine *e)
+{
+	int			n = list_length(e->row_res);
+	LtStr	   *s[5];
+	Datum	   *qty;
+	Datum		args[7];
+	ListCell   *lc;
+	int			i = 0;
+
+	if (n == 0)
+		return;
+	for (int k = 0; k < 5; k++)
+		s[k] = palloc(sizeof(LtStr) * n);
+	qty = palloc(sizeof(Datum) * n);
+	foreach(lc, e->row_res)
+	{
+		RowRes	   *r = lfirst(lc);
+
+		s[0][i] = r->item;
+		s[1][i] = r->variant;
+		s[2][i] = r->lot;
+		s[3][i] = r->wh;
+		s[4][i] = r->doc;
+		qty[i] = r->qty;
+		i++;
+	}
+	args[0] = ObjectIdGetDatum(e->ri->root);
+	for (int k = 0; k < 5; k++)
+		args[k + 1] = lte_str_array(s[k], n, TEXTOID);
+	args[6] = lt_array_numeric(qty, NULL, n);
+	lt_exec(&row_reserve_plan, args, NULL, false, 0);
+	e->row_res = NIL;
+}

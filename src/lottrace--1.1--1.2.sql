@@ -39,6 +39,36 @@ ALTER TABLE lottrace.item ADD COLUMN claims_seen boolean NOT NULL DEFAULT false;
 COMMENT ON COLUMN lottrace.item.claims_seen IS
   'Set when the first reservation or hold is placed on one of the item''s lots or serials: from then on the engine keeps each unload''s document, so that an unload can consume its own reservation. Costs nothing for items never reserved.';
 
+-- Rows of an attached table that reserve (Odoo's move lines in state
+-- assigned): attach(reserve_when => ...), a predicate like counts_when.
+ALTER TABLE lottrace.attachment
+  ADD COLUMN reserve_when    text,
+  ADD COLUMN reserve_attnums smallint[],
+  ADD COLUMN reserve_cols    text[];
+COMMENT ON COLUMN lottrace.attachment.reserve_when IS
+  'A row predicate given to attach() (reserve_when), rewritten as counts_when is: a row for which counts_when does not hold and it does reserves, for its document, the stock it would unload (lottrace.row_reservation).';
+COMMENT ON COLUMN lottrace.attachment.reserve_attnums IS 'Attribute numbers of the columns reserve_when reads.';
+COMMENT ON COLUMN lottrace.attachment.reserve_cols IS 'The names of the columns reserve_when reads (see counts_cols).';
+
+-- What reserving rows of the attached tables commit, per lot, warehouse
+-- and document: derived (the engine keeps it, rebuild() recomputes it).
+CREATE TABLE lottrace.row_reservation (
+    lot_id    bigint NOT NULL REFERENCES lottrace.lot ON DELETE CASCADE,
+    warehouse text NOT NULL,
+    doc       text NOT NULL,
+    source    regclass NOT NULL,
+    qty       numeric NOT NULL CHECK (qty > 0),
+    PRIMARY KEY (lot_id, warehouse, doc, source)
+);
+COMMENT ON TABLE lottrace.row_reservation IS
+  'Stock that rows of attached tables reserve (attach(reserve_when => ...)): per lot, warehouse, document and table, the sum of what those rows would unload. Derived like stock: maintained by the triggers, recomputed by rebuild(), checked by verify().';
+COMMENT ON COLUMN lottrace.row_reservation.lot_id IS 'The lot reserved.';
+COMMENT ON COLUMN lottrace.row_reservation.warehouse IS 'The warehouse it is reserved in (the row''s source).';
+COMMENT ON COLUMN lottrace.row_reservation.doc IS 'The rows'' document.';
+COMMENT ON COLUMN lottrace.row_reservation.source IS 'The attached table the rows are in.';
+COMMENT ON COLUMN lottrace.row_reservation.qty IS 'What the rows reserve.';
+SELECT pg_catalog.pg_extension_config_dump('lottrace.row_reservation', '');
+
 CREATE TABLE lottrace.reservation (
     reservation_id bigserial PRIMARY KEY,
     lot_id       bigint NOT NULL REFERENCES lottrace.lot ON DELETE CASCADE,
@@ -225,7 +255,9 @@ SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT (SELECT coalesce(sum(r.qty - r.consumed_qty), 0) FROM lottrace.reservation r
            WHERE r.lot_id = p_lot AND r.warehouse = p_wh AND r.released_at IS NULL
-             AND r.consumed_qty < r.qty AND (r.until IS NULL OR r.until > now())),
+             AND r.consumed_qty < r.qty AND (r.until IS NULL OR r.until > now()))
+         + (SELECT coalesce(sum(w.qty), 0) FROM lottrace.row_reservation w
+             WHERE w.lot_id = p_lot AND w.warehouse = p_wh),
          (SELECT coalesce(sum(h.qty), 0) FROM lottrace.hold h
            WHERE h.lot_id = p_lot AND h.warehouse = p_wh AND h.qty IS NOT NULL
              AND h.released_at IS NULL AND (h.until IS NULL OR h.until > now()))
@@ -788,11 +820,14 @@ BEGIN
     CONTINUE WHEN c.net >= 0;
     oh := coalesce(((l.stock -> c.wh) ->> 1)::numeric, 0);
     IF oh < r.committed + r.held THEN
-      SELECT string_agg(format('%s (%s)', x.doc, x.qty - x.consumed_qty), ', ' ORDER BY x.reserved_at, x.reservation_id)
+      SELECT string_agg(format('%s (%s)', o.doc, o.q), ', ' ORDER BY o.k, o.doc)
         INTO others
-        FROM lottrace.reservation x
-       WHERE x.lot_id = c.lot_id AND x.warehouse = c.wh AND x.released_at IS NULL
-         AND x.consumed_qty < x.qty AND (x.until IS NULL OR x.until > now());
+        FROM (SELECT x.doc, x.qty - x.consumed_qty AS q, 1 AS k FROM lottrace.reservation x
+               WHERE x.lot_id = c.lot_id AND x.warehouse = c.wh AND x.released_at IS NULL
+                 AND x.consumed_qty < x.qty AND (x.until IS NULL OR x.until > now())
+              UNION ALL
+              SELECT w.doc, w.qty, 2 FROM lottrace.row_reservation w
+               WHERE w.lot_id = c.lot_id AND w.warehouse = c.wh) o;
       i := c.k::integer;
       conname := 'lottrace_lot_reserved';
       message := format('lot "%s" of item "%s"%s in warehouse "%s": taking %s out leaves %s on hand, less than the %s reserved by other documents%s and %s held',
@@ -885,6 +920,197 @@ REVOKE EXECUTE ON FUNCTION lottrace.hold_serial(text, text, text, text, timestam
 REVOKE EXECUTE ON FUNCTION lottrace.release_hold(bigint, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION lottrace.recall_hold(text, text, text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION lottrace.release_recall(bigint, text) FROM PUBLIC;
+
+-- The engine's end-of-statement write of what reserving rows reserve
+-- (engine_lots.c, lte_apply_row_reservations): per lot, warehouse and
+-- document, added (new rows) or taken back (old rows); an entry at 0 goes.
+-- A lot gains a claim for each entry it gets and loses one for each it
+-- loses, so that the engine checks its unloads.  Rows of lots the register
+-- does not have reserve nothing.
+CREATE FUNCTION lottrace._row_reserve(src regclass, items text[], variants text[], lots text[],
+                                      whs text[], docs text[], qtys numeric[])
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  d record;
+  before numeric;
+  after numeric;
+BEGIN
+  FOR d IN SELECT l.lot_id, l.item, u.wh, u.doc, sum(u.q) AS q
+             FROM unnest(items, variants, lots, whs, docs, qtys) AS u(item, variant, lot, wh, doc, q)
+             JOIN lottrace.lot l ON l.item = u.item AND l.code = u.lot::lottrace.lotcode
+              AND (l.variant = u.variant OR (l.variant IS NULL AND u.variant IS NULL))
+            GROUP BY l.lot_id, l.item, l.code, l.variant, u.wh, u.doc
+           HAVING sum(u.q) <> 0
+            -- the engine's lock order
+            ORDER BY l.item COLLATE "C", l.code::text COLLATE "C", l.variant COLLATE "C" NULLS LAST,
+                     u.wh, u.doc LOOP
+    SELECT r.qty INTO before FROM lottrace.row_reservation r
+     WHERE r.lot_id = d.lot_id AND r.warehouse = d.wh AND r.doc = d.doc AND r.source = src
+       FOR UPDATE;
+    after := coalesce(before, 0) + d.q;
+    IF after > 0 AND before IS NULL THEN
+      INSERT INTO lottrace.row_reservation (lot_id, warehouse, doc, source, qty)
+      VALUES (d.lot_id, d.wh, d.doc, src, after);
+      UPDATE lottrace.lot SET claims = claims + 1 WHERE lot_id = d.lot_id;
+      UPDATE lottrace.item SET claims_seen = true WHERE item = d.item AND NOT claims_seen;
+    ELSIF after > 0 THEN
+      UPDATE lottrace.row_reservation r SET qty = after
+       WHERE r.lot_id = d.lot_id AND r.warehouse = d.wh AND r.doc = d.doc AND r.source = src;
+    ELSIF before IS NOT NULL THEN
+      DELETE FROM lottrace.row_reservation r
+       WHERE r.lot_id = d.lot_id AND r.warehouse = d.wh AND r.doc = d.doc AND r.source = src;
+      UPDATE lottrace.lot SET claims = greatest(claims - 1, 0) WHERE lot_id = d.lot_id;
+    END IF;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION lottrace._row_reserve(regclass, text[], text[], text[], text[], text[], numeric[]) IS
+  'Internal, the engine''s write of what reserving rows (reserve_when) reserve: adds or takes back quantities per lot, warehouse and document in lottrace.row_reservation, and keeps the lots'' claims.';
+REVOKE EXECUTE ON FUNCTION lottrace._row_reserve(regclass, text[], text[], text[], text[], text[], numeric[]) FROM PUBLIC;
+
+-- What the reserving rows of the attached tables reserve, read from the
+-- tables themselves (rebuild() and verify()): each table's rows for which
+-- reserve_when holds and counts_when does not, as the engine reads them,
+-- the side they would unload.
+CREATE FUNCTION lottrace._expected_row_reservations()
+RETURNS TABLE (lot_id bigint, warehouse text, doc text, source regclass, qty numeric)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  a lottrace.attachment;
+  r lottrace.attachment;
+BEGIN
+  FOR a IN SELECT * FROM lottrace.attachment t WHERE t.reserve_when IS NOT NULL ORDER BY t.relid::oid LOOP
+    r := a;
+    r.counts_when := a.reserve_when;
+    r.counts_attnums := a.reserve_attnums;
+    RETURN QUERY EXECUTE format(
+      'SELECT l.lot_id, x.warehouse, x.doc, x.source, -sum(x.qty)'
+      '  FROM (%s) x'
+      '  JOIN lottrace.lot l ON l.item OPERATOR(pg_catalog.=) x.item'
+      '   AND l.code OPERATOR(pg_catalog.=) x.lot::lottrace.lotcode'
+      '   AND (l.variant OPERATOR(pg_catalog.=) x.variant OR (l.variant IS NULL AND x.variant IS NULL))'
+      '  JOIN lottrace.item i ON i.item OPERATOR(pg_catalog.=) x.item AND i.lot_tracked'
+      ' WHERE x.qty OPERATOR(pg_catalog.<) 0 AND x.doc IS NOT NULL'
+      '   AND x.source_key OPERATOR(pg_catalog.<>) ALL (ARRAY(SELECT y.source_key FROM (%s) y))'
+      ' GROUP BY l.lot_id, x.warehouse, x.doc, x.source'
+      ' HAVING sum(x.qty) OPERATOR(pg_catalog.<) 0',
+      lottrace._rows_sql(r, a.relid), lottrace._rows_sql(a, a.relid));
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION lottrace._expected_row_reservations() IS
+  'Internal: what lottrace.row_reservation should hold, read from the attached tables (rows where reserve_when holds and counts_when does not, the side they would unload).';
+REVOKE EXECUTE ON FUNCTION lottrace._expected_row_reservations() FROM PUBLIC;
+
+-- rebuild() and verify() of 1.1 stay as they are, under other names; 1.2's
+-- add the row reservations and the lots' claims.
+ALTER FUNCTION lottrace.rebuild() RENAME TO _rebuild_stock;
+COMMENT ON FUNCTION lottrace._rebuild_stock() IS
+  'Internal: the part of rebuild() that re-writes lots, stock, serial states and batch members from the attached tables (user data kept).';
+ALTER FUNCTION lottrace.verify() RENAME TO _verify_stock;
+COMMENT ON FUNCTION lottrace._verify_stock() IS
+  'Internal: the part of verify() that checks lots, stock, serials and batch members against the attached tables.';
+
+CREATE FUNCTION lottrace.rebuild()
+RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, lottrace, pg_temp
+AS $$
+BEGIN
+  PERFORM lottrace._rebuild_stock();
+  LOCK TABLE lottrace.row_reservation IN SHARE ROW EXCLUSIVE MODE;
+  DELETE FROM lottrace.row_reservation;
+  INSERT INTO lottrace.row_reservation (lot_id, warehouse, doc, source, qty)
+  SELECT e.lot_id, e.warehouse, e.doc, e.source, e.qty FROM lottrace._expected_row_reservations() e;
+  -- every lot's claims: its open reservations, holds in force, row reservations
+  UPDATE lottrace.lot l SET claims = c.n
+    FROM (SELECT x.lot_id,
+                 (SELECT count(*) FROM lottrace.reservation r
+                   WHERE r.lot_id = x.lot_id AND r.released_at IS NULL AND r.consumed_qty < r.qty)
+                 + (SELECT count(*) FROM lottrace.hold h WHERE h.lot_id = x.lot_id AND h.released_at IS NULL)
+                 + (SELECT count(*) FROM lottrace.row_reservation w WHERE w.lot_id = x.lot_id) AS n
+            FROM lottrace.lot x) c
+   WHERE c.lot_id = l.lot_id AND l.claims IS DISTINCT FROM c.n;
+  UPDATE lottrace.item i SET claims_seen = true
+   WHERE NOT i.claims_seen AND EXISTS (SELECT FROM lottrace.lot l WHERE l.item = i.item AND l.claims > 0);
+END
+$$;
+COMMENT ON FUNCTION lottrace.rebuild() IS
+  'Recomputes every derived quantity from the attached tables (lot stock, serial states, batch members, what reserving rows reserve, each lot''s count of claims), keeping user-entered lot and serial data, reservations, holds and recalls.';
+REVOKE EXECUTE ON FUNCTION lottrace.rebuild() FROM PUBLIC;
+
+CREATE FUNCTION lottrace.verify()
+RETURNS TABLE (problem text, detail text)
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, lottrace, pg_temp
+AS $$
+BEGIN
+  RETURN QUERY SELECT v.problem, v.detail FROM lottrace._verify_stock() v;
+  RETURN QUERY
+  SELECT 'row reservation'::text,
+         format('lot "%s" of item "%s" in warehouse "%s" for document "%s" (%s): the register says %s, the rows %s',
+                l.code, l.item, coalesce(w.warehouse, e.warehouse), coalesce(w.doc, e.doc),
+                coalesce(w.source, e.source), coalesce(w.qty, 0), coalesce(e.qty, 0))
+    FROM lottrace.row_reservation w
+    FULL JOIN lottrace._expected_row_reservations() e
+      ON e.lot_id = w.lot_id AND e.warehouse = w.warehouse AND e.doc = w.doc AND e.source = w.source
+    JOIN lottrace.lot l ON l.lot_id = coalesce(w.lot_id, e.lot_id)
+   WHERE w.qty IS DISTINCT FROM e.qty;
+END
+$$;
+COMMENT ON FUNCTION lottrace.verify() IS
+  'Checks the registers against the attached tables and the archived balances of partitions that left them: no rows when they agree, otherwise one row per disagreement (problem, detail); also reports partitions of attached tables that lack lottrace''s triggers, and what reserving rows reserve (lottrace.row_reservation).';
+REVOKE EXECUTE ON FUNCTION lottrace.verify() FROM PUBLIC;
+
+-- a detached table reserves nothing any more
+CREATE FUNCTION lottrace._forget_row_reservations()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  WITH gone AS (DELETE FROM lottrace.row_reservation w WHERE w.source = OLD.relid RETURNING w.lot_id)
+  UPDATE lottrace.lot l SET claims = greatest(l.claims - g.n, 0)
+    FROM (SELECT gone.lot_id, count(*) AS n FROM gone GROUP BY gone.lot_id) g
+   WHERE g.lot_id = l.lot_id;
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION lottrace._forget_row_reservations() IS
+  'Internal trigger: when a table is detached, what its rows reserved goes (and the lots'' claims with it).';
+CREATE TRIGGER forget_row_reservations AFTER DELETE ON lottrace.attachment
+  FOR EACH ROW EXECUTE FUNCTION lottrace._forget_row_reservations();
+
+-- attach(..., reserve_when => ..., backfill => true): what the table's
+-- reserving rows reserve already
+CREATE FUNCTION lottrace._backfill_row_reservations(tbl regclass)
+RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+  WITH e AS (SELECT * FROM lottrace._expected_row_reservations() x WHERE x.source = tbl),
+  ins AS (INSERT INTO lottrace.row_reservation (lot_id, warehouse, doc, source, qty)
+          SELECT e.lot_id, e.warehouse, e.doc, e.source, e.qty FROM e
+          ON CONFLICT (lot_id, warehouse, doc, source) DO UPDATE SET qty = excluded.qty
+          RETURNING lot_id, (xmax = 0) AS fresh)
+  UPDATE lottrace.lot l SET claims = l.claims + g.n
+    FROM (SELECT ins.lot_id, count(*) FILTER (WHERE ins.fresh) AS n FROM ins GROUP BY ins.lot_id) g
+   WHERE g.lot_id = l.lot_id AND g.n > 0;
+  UPDATE lottrace.item i SET claims_seen = true
+   WHERE NOT i.claims_seen
+     AND i.item IN (SELECT l.item FROM lottrace.lot l JOIN lottrace.row_reservation w USING (lot_id)
+                     WHERE w.source = tbl);
+$$;
+COMMENT ON FUNCTION lottrace._backfill_row_reservations(regclass) IS
+  'Internal: attach() with reserve_when and backfill takes in what the table''s reserving rows reserve.';
+REVOKE EXECUTE ON FUNCTION lottrace._backfill_row_reservations(regclass) FROM PUBLIC;
 
 -- (end of reservations and holds)
 --
@@ -1052,6 +1278,9 @@ BEGIN
   IF TG_OP = 'INSERT' AND NEW.unload_cols IS NOT NULL THEN
     NEW.unload_attnums := lottrace._attnums(NEW.relid, NEW.unload_cols);
   END IF;
+  IF TG_OP = 'INSERT' AND NEW.reserve_cols IS NOT NULL THEN
+    NEW.reserve_attnums := lottrace._attnums(NEW.relid, NEW.reserve_cols);
+  END IF;
   RETURN NEW;
 END
 $$;
@@ -1129,6 +1358,10 @@ BEGIN
          AND a.unload_cols IS DISTINCT FROM lottrace._attnames(a.relid, a.unload_attnums) THEN
         sets := sets || format('unload_cols = %L::text[]', lottrace._attnames(a.relid, a.unload_attnums));
       END IF;
+      IF a.reserve_when IS NOT NULL
+         AND a.reserve_cols IS DISTINCT FROM lottrace._attnames(a.relid, a.reserve_attnums) THEN
+        sets := sets || format('reserve_cols = %L::text[]', lottrace._attnames(a.relid, a.reserve_attnums));
+      END IF;
     END IF;
     -- the primary key: a new one (or a renamed key column) is followed; a
     -- key whose columns are gone is forgotten
@@ -1165,8 +1398,8 @@ BEGIN
 END
 $$;
 
--- attach() with the master-data arguments (after unload_when, so calls by
--- position keep their meaning)
+-- attach() with the master-data arguments and reserve_when (after
+-- unload_when, so calls by position keep their meaning)
 DROP FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text,
                               text, text, text, text, boolean, text, text, boolean, text, text, text);
 CREATE FUNCTION lottrace.attach(tbl regclass, item text, qty text, warehouse text,
@@ -1183,13 +1416,14 @@ CREATE FUNCTION lottrace.attach(tbl regclass, item text, qty text, warehouse tex
                                 unload_when text DEFAULT NULL,
                                 production_date text DEFAULT NULL,
                                 best_before text DEFAULT NULL,
-                                attributes text DEFAULT NULL)
+                                attributes text DEFAULT NULL,
+                                reserve_when text DEFAULT NULL)
 RETURNS void
 AS 'MODULE_PATHNAME', 'lt_attach'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text, text, text, text, text, boolean, text, text, boolean, text, text, text, text, text, text) IS
-  'Governs an ERP stock-movement table: the text arguments name its columns (or, as ''col -> table.column'', a value read through a foreign key). to_warehouse: a destination column (warehouse is then the source); counts_when: only rows for which it holds are movements; signed_qty: with a reason, the sign gives the direction; serial_separator: several serials in one column; judge: ''statement'' or ''commit''; unload_when: rows that stop counting into it leave as unloads; production_date, best_before, attributes: the master data of the lots loads create. Creates the triggers and (backfill) takes existing rows into the registers. Only the table''s owner may attach it.';
-REVOKE EXECUTE ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text, text, text, text, text, boolean, text, text, boolean, text, text, text, text, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text, text, text, text, text, boolean, text, text, boolean, text, text, text, text, text, text, text) IS
+  'Governs an ERP stock-movement table: the text arguments name its columns (or, as ''col -> table.column'', a value read through a foreign key). to_warehouse: a destination column (warehouse is then the source); counts_when: only rows for which it holds are movements; signed_qty: with a reason, the sign gives the direction; serial_separator: several serials in one column; judge: ''statement'' or ''commit''; unload_when: rows that stop counting into it leave as unloads; production_date, best_before, attributes: the master data of the lots loads create; reserve_when: rows that do not count yet but reserve, for their document, what they will unload. Creates the triggers and (backfill) takes existing rows into the registers. Only the table''s owner may attach it.';
+REVOKE EXECUTE ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text, text, text, text, text, boolean, text, text, boolean, text, text, text, text, text, text, text) FROM PUBLIC;
 
 -- (end of lot master data)
 --
