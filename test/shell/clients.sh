@@ -46,7 +46,8 @@ CREATE ROLE erp LOGIN;
 GRANT SELECT ON stock_lot TO erp;
 SQL
 got=$(pgc_psql clients -d clients -At -c "SELECT extversion FROM pg_extension WHERE extname = 'lottrace'")
-[ "$got" = 1.1 ] || fail "lottrace version is '$got', not 1.1"
+want=$(sed -n "s/^[[:space:]]*default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" lottrace.control)
+[ "$got" = "$want" ] || fail "lottrace version is '$got', not $want"
 got=$(pgc_psql clients -d clients -U erp -At -c "SHOW search_path")
 [ "$got" = '"$user", public' ] || fail "erp's search_path is '$got'"
 echo "ok: database clients: lottrace 1.1, stock_lot with 20000 rows, role erp with search_path $got"

@@ -223,7 +223,7 @@ grep -q 'Items over the limit: "HUGE" (lot_validity_days 2147483000, block_days 
   || { cat "$work/update.log"; fail "the refused update does not name the item and its values"; }
 echo "ok: refused: $(grep -m1 ERROR "$work/update.log")"
 pgc_psql src -d old -q -c "UPDATE lottrace.item SET lot_validity_days = 36500, block_days = 10 WHERE item = 'HUGE'" \
-  -c "ALTER EXTENSION lottrace UPDATE"
+  -c "ALTER EXTENSION lottrace UPDATE TO '1.1'"
 [ "$(pgc_psql src -d old -At -c "SELECT extversion || ' ' || (SELECT count(*) FROM pg_constraint WHERE conrelid = 'lottrace.item'::regclass AND conname LIKE 'item_%_range') FROM pg_extension WHERE extname = 'lottrace'")" = "1.1 4" ] \
   || fail "after correcting the item the update to 1.1 did not run"
 echo "ok: updated to 1.1 once the item was corrected"
