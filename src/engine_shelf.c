@@ -169,24 +169,6 @@ static LtPlan start_plan = {
 	.args = "pg_catalog.int8[]"
 };
 
-/*
- * A text array of the strings (NULL for s.p NULL).  engine_lots.c has the
- * same helper; the module map keeps the two files from calling each other.
- */
-static Datum
-str_array(LtStr *s, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-	bool	   *nulls = palloc(sizeof(bool) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-	{
-		nulls[i] = (s[i].p == NULL);
-		d[i] = nulls[i] ? (Datum) 0 : str_text(s[i]);
-	}
-	return lt_array_text(d, nulls, n, TEXTOID);
-}
-
 static int
 int64_cmp(const void *a, const void *b)
 {
@@ -253,7 +235,7 @@ derive_expiries(LtEngine *e)
 	}
 	if (n == 0)
 		return;
-	arg = str_array(keys, n);
+	arg = lte_str_array(keys, n, TEXTOID);
 	nr = lt_exec_batch(&components_plan, &arg, NULL, false);
 	if (nr == 0)
 		return;
@@ -438,9 +420,9 @@ lte_shelf_chunk(LtEngine *e)
 			accts[k] = ents[i]->key.account;
 			which[k++] = ents[i];
 		}
-		args[0] = str_array(items, k);
-		args[1] = str_array(cats, k);
-		args[2] = str_array(accts, k);
+		args[0] = lte_str_array(items, k, TEXTOID);
+		args[1] = lte_str_array(cats, k, TEXTOID);
+		args[2] = lte_str_array(accts, k, TEXTOID);
 		nr = lt_exec_batch(&ship_rule_plan, args, NULL, true);
 		for (uint64 r = 0; r < nr; r++)
 		{
