@@ -305,7 +305,12 @@ $check$;
 -- mrp's _compute_reference), so components consumed into the production
 -- location and products made out of it under one MO are linked in the
 -- genealogy; the account is the picking's partner (a manufacturing line
--- has none: the production location stands for it).
+-- has none: the production location stands for it).  A line that is not
+-- done yet but reserved (state assigned or partially_available: Odoo
+-- creates move lines when it reserves quants) reserves its quantity of the
+-- lot at its source location for its picking: other pickings' shipments
+-- may not take that stock (lottrace_lot_reserved), and validating the
+-- picking turns the reservation into the movement in one UPDATE.
 \if :attached
 \echo 'stock_move_line is attached already: configuration refreshed, attach skipped.'
 \else
@@ -322,7 +327,8 @@ SELECT lottrace.attach(format('%I.stock_move_line', :'schema')::regclass,
          moved_on     => 'date',
          account      => format('picking_id -> %I.stock_picking.partner_id', :'schema'),
          expiry       => format('lot_id -> %I.stock_lot.expiration_date', :'schema'),
-         counts_when  => 'state = ''done'' AND quantity_product_uom <> 0');
+         counts_when  => 'state = ''done'' AND quantity_product_uom <> 0',
+         reserve_when => '(state = ''assigned'' OR state = ''partially_available'') AND quantity_product_uom <> 0');
 \else
 SELECT lottrace.attach(format('%I.stock_move_line', :'schema')::regclass,
          item         => 'product_id',
@@ -335,7 +341,8 @@ SELECT lottrace.attach(format('%I.stock_move_line', :'schema')::regclass,
          batch_key    => 'reference',
          moved_on     => 'date',
          account      => format('picking_id -> %I.stock_picking.partner_id', :'schema'),
-         counts_when  => 'state = ''done'' AND quantity_product_uom <> 0');
+         counts_when  => 'state = ''done'' AND quantity_product_uom <> 0',
+         reserve_when => '(state = ''assigned'' OR state = ''partially_available'') AND quantity_product_uom <> 0');
 \endif
 \endif
 RESET client_min_messages;

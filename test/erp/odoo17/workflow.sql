@@ -75,6 +75,20 @@ UPDATE stock_move_line SET state = 'assigned' WHERE reference = 'WH/OUT/00003';
 UPDATE stock_picking SET state = 'assigned' WHERE name = 'WH/OUT/00003';
 SELECT erp_test.same('delivery reserved: a reservation moves nothing', :'erp_q', :'lt_q');
 SELECT erp_test.verify_clean('delivery reserved');
+-- the reserved line (reserve_when) commits the lot where Odoo reserved it
+SELECT erp_test.check('reserved: lottrace''s committed quantity is the quant''s reserved_quantity',
+  (SELECT committed_qty FROM lottrace.lot_stock WHERE item = '11' AND lot = 'M-2611-01' AND warehouse = '8')
+  = (SELECT sum(q.reserved_quantity) FROM stock_quant q JOIN stock_lot l ON l.id = q.lot_id
+      WHERE l.name = 'M-2611-01' AND q.location_id = 8));
+-- another client writing a done line that takes the reserved milk is refused
+SELECT erp_test.expect_error('a done line of another document may not take reserved stock',
+  $$INSERT INTO erp.stock_move_line (company_id, product_id, product_uom_id, quantity, quantity_product_uom,
+                                     picked, lot_id, date, location_id, location_dest_id, state, reference)
+    SELECT 1, 11, 12, s.on_hand - s.committed_qty + 1, s.on_hand - s.committed_qty + 1, true, l.id, now(), 8, 5,
+           'done', 'SCRIPT/1'
+      FROM lottrace.lot_stock s, erp.stock_lot l
+     WHERE s.item = '11' AND s.lot = 'M-2611-01' AND s.warehouse = '8' AND l.name = 'M-2611-01'$$,
+  '23514', 'lottrace_lot_reserved');
 UPDATE stock_move_line SET picked = true WHERE reference = 'WH/OUT/00003';
 SELECT orm.move_action_done(ARRAY(SELECT id FROM stock_move WHERE reference = 'WH/OUT/00003'));
 SELECT erp_test.same('delivery validated', :'erp_q', :'lt_q');
