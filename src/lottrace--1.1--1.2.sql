@@ -86,8 +86,8 @@ CREATE TABLE lottrace.reservation (
     CHECK (consumed_qty >= 0 AND consumed_qty <= qty),
     CHECK (serial_id IS NULL OR qty = 1)
 );
-CREATE INDEX reservation_lot_idx ON lottrace.reservation (lot_id, warehouse)
-  WHERE released_at IS NULL AND consumed_qty < qty;
+CREATE INDEX reservation_lot_idx ON lottrace.reservation (lot_id, warehouse);
+CREATE INDEX reservation_serial_idx ON lottrace.reservation (serial_id) WHERE serial_id IS NOT NULL;
 CREATE INDEX reservation_doc_idx ON lottrace.reservation (doc);
 COMMENT ON TABLE lottrace.reservation IS
   'Stock committed to a document (a sales order, a pick list) through lottrace.reserve, reserve_serial or reserve_pick. Open while not released, not consumed and not past until. An unload with the same document consumes it; an unload by another document may not eat into it (lottrace_lot_reserved).';
@@ -146,7 +146,8 @@ CREATE TABLE lottrace.hold (
     release_note text,
     CHECK (qty IS NULL OR (warehouse IS NOT NULL AND serial_id IS NULL))
 );
-CREATE INDEX hold_lot_idx ON lottrace.hold (lot_id) WHERE released_at IS NULL;
+CREATE INDEX hold_lot_idx ON lottrace.hold (lot_id);
+CREATE INDEX hold_serial_idx ON lottrace.hold (serial_id) WHERE serial_id IS NOT NULL;
 CREATE INDEX hold_recall_idx ON lottrace.hold (recall_id) WHERE recall_id IS NOT NULL;
 COMMENT ON TABLE lottrace.hold IS
   'Quality and regulatory holds: a whole lot (warehouse NULL), a lot in one warehouse, a quantity of a lot in one warehouse (qty), or one serial (serial_id). In force while not released and not past until; every placing and release is logged in lottrace.hold_log. A hold without qty refuses the unloads a status would (lottrace_lot_unavailable); a quantity hold reduces the available stock (lottrace_lot_reserved).';
@@ -209,9 +210,9 @@ $$;
 COMMENT ON FUNCTION lottrace._forget_claims() IS
   'Internal trigger: deleted lots and serials take their reservations, holds and row reservations with them (the tables have no foreign keys, so that pg_restore -j can load them in any order).';
 CREATE TRIGGER forget_claims AFTER DELETE ON lottrace.lot
-  FOR EACH ROW WHEN (OLD.claims > 0) EXECUTE FUNCTION lottrace._forget_claims();
+  FOR EACH ROW EXECUTE FUNCTION lottrace._forget_claims();
 CREATE TRIGGER forget_claims AFTER DELETE ON lottrace.serial
-  FOR EACH ROW WHEN (OLD.reserved OR OLD.held) EXECUTE FUNCTION lottrace._forget_claims();
+  FOR EACH ROW EXECUTE FUNCTION lottrace._forget_claims();
 
 SELECT pg_catalog.pg_extension_config_dump('lottrace.reservation', '');
 SELECT pg_catalog.pg_extension_config_dump('lottrace.reservation_reservation_id_seq', '');
