@@ -275,6 +275,28 @@ SELECT event_type, event_date, traceability_lot_code, product_description, quant
 COPY (SELECT * FROM lottrace.trace_events('MILK', 'M26320-001')) TO STDOUT WITH CSV HEADER;
 \o
 \echo
+\echo 'Each shipment carries its own FSMA 204 traceability record. With the parties and'
+\echo 'places known (names, addresses, GLNs) and the item described:'
+\set ECHO queries
+INSERT INTO lottrace.party (code, kind, name, address, gln) VALUES
+  ('ROSSI', 'party', 'Azienda agricola Rossi', 'Strada Bassa 12, 43122 Parma', '9506000134352'),
+  ('DAIRY', 'place', 'Valley dairy', 'Dairy Lane 1, Springfield', '9506000134369'),
+  ('SHOP-CENTRAL', 'party', 'Central food shop', 'Market Square 3, Springfield', NULL);
+UPDATE lottrace.warehouse SET place = 'DAIRY' WHERE code IN ('CELLAR', 'COLD', 'SHOP', 'DRY');
+INSERT INTO lottrace.warehouse (code, place) SELECT w, 'DAIRY' FROM unnest(ARRAY['CELLAR', 'COLD', 'SHOP', 'DRY']) w
+    ON CONFLICT (code) DO NOTHING;
+UPDATE lottrace.item SET description = 'Mountain cheese, 5 kg wheel', uom = 'kg' WHERE item = 'CHEESE';
+UPDATE lottrace.reason SET document_type = 'invoice' WHERE code = 'SALE';
+SELECT traceability_lot_code, tlc_source_name, quantity, unit_of_measure, product_description,
+       ship_from_name, ship_to_name, ship_to_address, ship_date, reference_document_type, reference_document_number
+  FROM lottrace.shipment_record('INV-900');
+\set ECHO none
+\o :out/shipment-INV-900.csv
+COPY (SELECT * FROM lottrace.shipment_record('INV-900')) TO STDOUT WITH CSV HEADER;
+\o
+\echo 'As CSV, to send along: ' :out'/shipment-INV-900.csv'
+\echo '  COPY (SELECT * FROM lottrace.shipment_record(''INV-900'')) TO STDOUT WITH CSV HEADER'
+\echo
 \echo '== 12. The daily expiry job, and picking by first-expiry-first-out =========='
 \echo 'Scheduled with pg_cron in production (docs/TRACEABILITY.md); run by hand here:'
 \set ECHO queries

@@ -27,7 +27,7 @@ GRANT SELECT ON lottrace.lot, lottrace.serial, lottrace.lot_status_log,
   TO lottrace_reader;
 GRANT SELECT ON lottrace.item, lottrace.reason, lottrace.lot_status, lottrace.lot_type,
                 lottrace.lot_evaluation, lottrace.warehouse, lottrace.code_type,
-                lottrace.shelf_life_rule
+                lottrace.shelf_life_rule, lottrace.party, lottrace.item_variant
   TO lottrace_reader;
 -- lottrace.movements reads the attached tables with the caller's rights, and
 -- so do serials_by_customer, recall, mass_balance and trace_events
@@ -95,7 +95,7 @@ GRANT lottrace_quality TO lottrace_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE
   ON lottrace.item, lottrace.reason, lottrace.code_type, lottrace.code_counter,
      lottrace.warehouse, lottrace.lot_status, lottrace.lot_type, lottrace.year_letter,
-     lottrace.month_letter, lottrace.shelf_life_rule
+     lottrace.month_letter, lottrace.shelf_life_rule, lottrace.party, lottrace.item_variant
   TO lottrace_admin;
 GRANT SELECT ON lottrace.attachment TO lottrace_admin;
 GRANT EXECUTE ON FUNCTION lottrace.verify(), lottrace.rebuild(),

@@ -1461,6 +1461,199 @@ REVOKE EXECUTE ON FUNCTION lottrace.attach(regclass, text, text, text, text, tex
 --
 
 -- =====================================================================
+-- Parties, places and identifiers; the per-shipment FSMA 204 record
+-- (issue 16, first part)
+-- =====================================================================
+
+-- Who and where: the parties lottrace meets as accounts (suppliers,
+-- customers) and the places its warehouses are at.  An account code of the
+-- attached tables is a party's code; a warehouse names its place.
+CREATE TABLE lottrace.party (
+    code    text PRIMARY KEY CHECK (code <> ''),
+    kind    text NOT NULL DEFAULT 'party' CHECK (kind IN ('party', 'place')),
+    name    text,
+    address text,
+    gln     text CONSTRAINT party_gln_check
+              CHECK (gln ~ '^[0-9]{13}$' AND right(gln, 1)::int = lottrace.gs1_check_digit(left(gln, 12))),
+    note    text
+);
+COMMENT ON TABLE lottrace.party IS
+  'Parties (suppliers, customers: the account codes of the attached tables) and places (the sites warehouses are at), with name, address and GS1 Global Location Number: the location descriptions of FSMA 204 records and EPCIS documents.';
+COMMENT ON COLUMN lottrace.party.code IS 'The code: an account as the attached tables write it, or any code a warehouse names as its place.';
+COMMENT ON COLUMN lottrace.party.kind IS 'party (a business: supplier, customer) or place (a site).';
+COMMENT ON COLUMN lottrace.party.name IS 'Name (business name or site name).';
+COMMENT ON COLUMN lottrace.party.address IS 'Postal address, one line or several.';
+COMMENT ON COLUMN lottrace.party.gln IS 'GS1 Global Location Number: 13 digits with a valid check digit (NULL: none).';
+COMMENT ON COLUMN lottrace.party.note IS 'Free text.';
+COMMENT ON CONSTRAINT party_gln_check ON lottrace.party IS 'A GLN is 13 digits whose last is the GS1 check digit of the first 12.';
+SELECT pg_catalog.pg_extension_config_dump('lottrace.party', '');
+
+ALTER TABLE lottrace.warehouse ADD COLUMN place text;
+COMMENT ON COLUMN lottrace.warehouse.place IS
+  'The site the warehouse is at: a code of lottrace.party (NULL: none). Its name, address and GLN describe the warehouse in FSMA 204 records.';
+
+ALTER TABLE lottrace.item
+  ADD COLUMN description text,
+  ADD COLUMN gtin text CONSTRAINT item_gtin_check
+    CHECK (gtin ~ '^[0-9]{14}$' AND right(gtin, 1)::int = lottrace.gs1_check_digit(left(gtin, 13)));
+COMMENT ON COLUMN lottrace.item.description IS 'Product description (FSMA 204 records show it; NULL: the item code).';
+COMMENT ON COLUMN lottrace.item.gtin IS 'GS1 GTIN of the item, as 14 digits (GTIN-8, -12 and -13 with leading zeros) with a valid check digit; NULL: none. A variant may have its own (lottrace.item_variant).';
+COMMENT ON CONSTRAINT item_gtin_check ON lottrace.item IS 'A GTIN is 14 digits whose last is the GS1 check digit of the first 13.';
+
+CREATE TABLE lottrace.item_variant (
+    item        text NOT NULL,
+    variant     text NOT NULL CHECK (variant <> ''),
+    description text,
+    gtin        text CONSTRAINT item_variant_gtin_check
+                  CHECK (gtin ~ '^[0-9]{14}$' AND right(gtin, 1)::int = lottrace.gs1_check_digit(left(gtin, 13))),
+    PRIMARY KEY (item, variant)
+);
+COMMENT ON TABLE lottrace.item_variant IS
+  'Identifiers of an item''s variants: a variant with its own GTIN (a pack size, a flavour) and description.';
+COMMENT ON COLUMN lottrace.item_variant.item IS 'The item (lottrace.item.item).';
+COMMENT ON COLUMN lottrace.item_variant.variant IS 'The variant, as the attached tables write it.';
+COMMENT ON COLUMN lottrace.item_variant.description IS 'Description of the variant (NULL: the item''s).';
+COMMENT ON COLUMN lottrace.item_variant.gtin IS 'GTIN of the variant, 14 digits (NULL: the item''s).';
+COMMENT ON CONSTRAINT item_variant_gtin_check ON lottrace.item_variant IS 'A GTIN is 14 digits whose last is the GS1 check digit of the first 13.';
+SELECT pg_catalog.pg_extension_config_dump('lottrace.item_variant', '');
+
+ALTER TABLE lottrace.reason ADD COLUMN document_type text;
+COMMENT ON COLUMN lottrace.reason.document_type IS
+  'The kind of document movements of this reason carry (invoice, bill of lading, production order, ...): the reference document type of FSMA 204 records (NULL: the reason''s code).';
+
+-- A party or place as FSMA 204 location descriptions want it.
+CREATE FUNCTION lottrace._place(p_code text, OUT name text, OUT address text, OUT gln text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT coalesce(p.name, p_code), p.address, p.gln
+    FROM (SELECT p_code AS c) k LEFT JOIN lottrace.party p ON p.code = k.c
+$$;
+COMMENT ON FUNCTION lottrace._place(text) IS
+  'Internal: name (the code when the party is not listed), address and GLN of a party or place.';
+
+-- The place a warehouse is at (its own code when it names none).
+CREATE FUNCTION lottrace._warehouse_place(p_wh text)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT coalesce((SELECT w.place FROM lottrace.warehouse w WHERE w.code = p_wh), p_wh)
+$$;
+COMMENT ON FUNCTION lottrace._warehouse_place(text) IS
+  'Internal: the lottrace.party code of the site a warehouse is at (the warehouse code itself when it names none).';
+
+-- Where a lot's traceability lot code was assigned (FSMA 204 "traceability
+-- lot code source"): the supplier's place for a lot received from one, the
+-- site of the warehouse it was first loaded into otherwise (made here).
+CREATE FUNCTION lottrace._tlc_source(p_lot bigint)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT coalesce(l.supplier,
+                  (SELECT lottrace._warehouse_place(m.warehouse)
+                     FROM lottrace.movements m
+                    WHERE m.item = l.item AND m.lot = l.code::text
+                      AND (m.variant = l.variant OR (m.variant IS NULL AND l.variant IS NULL))
+                      AND m.qty > 0
+                    ORDER BY m.moved_on, m.source::oid, m.source_key LIMIT 1))
+    FROM lottrace.lot l WHERE l.lot_id = p_lot
+$$;
+COMMENT ON FUNCTION lottrace._tlc_source(bigint) IS
+  'Internal: the party code of a lot''s traceability lot code source: its supplier, or the site of the warehouse it was first loaded into (a lot made here).';
+
+-- The traceability record that travels with a shipment (21 CFR 1.1340(b)).
+CREATE FUNCTION lottrace.shipment_record(doc text)
+RETURNS TABLE (traceability_lot_code lottrace.lotcode, tlc_source_name text, tlc_source_address text,
+               tlc_source_gln text, quantity numeric, unit_of_measure text, product_description text,
+               gtin text, ship_from_name text, ship_from_address text, ship_from_gln text,
+               ship_to_name text, ship_to_address text, ship_to_gln text, ship_date date,
+               reference_document_type text, reference_document_number text,
+               item text, variant text, source regclass, source_key text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT l.code, src.name, src.address, src.gln, -m.qty, i.uom,
+         coalesce(v.description, i.description, m.item), coalesce(v.gtin, i.gtin),
+         frm.name, frm.address, frm.gln, dst.name, dst.address, dst.gln, m.moved_on,
+         coalesce(r.document_type, m.reason), m.doc, m.item, m.variant, m.source, m.source_key
+    FROM lottrace.movements m
+    JOIN lottrace.lot l ON l.item = m.item AND l.code::text = m.lot
+     AND (l.variant = m.variant OR (l.variant IS NULL AND m.variant IS NULL))
+    LEFT JOIN lottrace.item i ON i.item = m.item
+    LEFT JOIN lottrace.item_variant v ON v.item = m.item AND v.variant = m.variant
+    LEFT JOIN lottrace.reason r ON r.code = m.reason
+    CROSS JOIN LATERAL lottrace._place(lottrace._tlc_source(l.lot_id)) src
+    CROSS JOIN LATERAL lottrace._place(lottrace._warehouse_place(m.warehouse)) frm
+    CROSS JOIN LATERAL lottrace._place(m.account) dst
+   WHERE m.doc = shipment_record.doc AND m.qty < 0 AND m.account IS NOT NULL
+     AND r.production IS DISTINCT FROM 'input'
+   ORDER BY m.item, m.variant NULLS FIRST, l.code, m.source::oid, m.source_key
+$$;
+COMMENT ON FUNCTION lottrace.shipment_record(text) IS
+  'The FSMA 204 traceability record of one shipping document (21 CFR 1.1340(b)): per shipped lot line, the traceability lot code and its source, quantity and unit, product description and GTIN, ship-from and ship-to with their location descriptions (lottrace.party), the date and the reference document. As CSV: COPY (SELECT * FROM lottrace.shipment_record(''INV-900'')) TO STDOUT WITH CSV HEADER.';
+
+-- trace_events keeps its columns and their order and gains the key data
+-- elements it lacked, at the end.
+DROP FUNCTION lottrace.trace_events(text, text, text);
+CREATE FUNCTION lottrace.trace_events(item text, lot text, variant text DEFAULT NULL)
+RETURNS TABLE (event_type text, event_date date, traceability_lot_code lottrace.lotcode,
+               product_description text, variant text, quantity numeric,
+               location_description text, immediate_previous_source text,
+               immediate_subsequent_recipient text, reference_document_type text,
+               reference_document_number text, traceability_lot_code_source text,
+               relation text, depth int, lot_id bigint, source regclass, source_key text,
+               unit_of_measure text, gtin text, product_name text,
+               location_name text, location_address text, location_gln text,
+               partner_name text, partner_address text, partner_gln text,
+               document_type text, tlc_source_name text, tlc_source_address text, tlc_source_gln text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, lottrace, pg_temp
+AS $$
+  WITH lots AS (
+    SELECT lottrace._find_lot($1, $2, $3) AS lot_id, 'lot'::text AS relation, 0 AS depth
+    UNION ALL
+    SELECT f.lot_id, 'descendant', f.depth FROM lottrace.trace_forward($1, $2, 2147483647, $3) f
+    UNION ALL
+    SELECT b.lot_id, 'ancestor', b.depth FROM lottrace.trace_backward($1, $2, 2147483647, $3) b),
+  ll AS MATERIALIZED (
+    SELECT DISTINCT ON (lots.lot_id) lots.lot_id, lots.relation, lots.depth,
+           l.item, l.code, l.variant, l.supplier, lottrace._tlc_source(lots.lot_id) AS tlc_source
+      FROM lots JOIN lottrace.lot l ON l.lot_id = lots.lot_id
+     ORDER BY lots.lot_id, lots.depth, lots.relation = 'ancestor')
+  SELECT CASE WHEN r.production IS NOT NULL THEN 'transformation'
+              WHEN m.account IS NULL THEN 'other'
+              WHEN m.qty > 0 THEN 'receiving'
+              ELSE 'shipping' END,
+         m.moved_on, ll.code, m.item, m.variant, abs(m.qty), m.warehouse,
+         CASE WHEN m.qty > 0 THEN m.account END,
+         CASE WHEN m.qty < 0 THEN m.account END,
+         m.reason, m.doc, ll.supplier,
+         ll.relation, ll.depth, ll.lot_id, m.source, m.source_key,
+         i.uom, coalesce(v.gtin, i.gtin), coalesce(v.description, i.description, m.item),
+         loc.name, loc.address, loc.gln, prt.name, prt.address, prt.gln,
+         coalesce(r.document_type, m.reason), src.name, src.address, src.gln
+    FROM lottrace.movements m
+    JOIN ll ON ll.item = m.item AND ll.code::text = m.lot
+     AND (ll.variant = m.variant OR (ll.variant IS NULL AND m.variant IS NULL))
+    LEFT JOIN lottrace.reason r ON r.code = m.reason
+    LEFT JOIN lottrace.item i ON i.item = m.item
+    LEFT JOIN lottrace.item_variant v ON v.item = m.item AND v.variant = m.variant
+    CROSS JOIN LATERAL lottrace._place(lottrace._warehouse_place(m.warehouse)) loc
+    LEFT JOIN LATERAL lottrace._place(m.account) prt ON m.account IS NOT NULL
+    CROSS JOIN LATERAL lottrace._place(ll.tlc_source) src
+   ORDER BY m.moved_on, ll.depth, m.item, m.lot, m.source::oid, m.source_key
+$$;
+COMMENT ON FUNCTION lottrace.trace_events(text, text, text) IS
+  'One row per tracking event (receiving: a load with an account; shipping: an unload with an account; transformation: production input or output; other: internal moves and adjustments) of the lot, its ancestors and descendants, with columns named after FSMA 204 key data elements: COPY (SELECT * FROM lottrace.trace_events(...)) TO STDOUT WITH CSV HEADER is the sortable spreadsheet. From 1.2 the unit of measure, GTIN, product name, the location''s and the partner''s name, address and GLN (lottrace.party), the document type (lottrace.reason.document_type) and the traceability lot code source''s name, address and GLN follow the 1.0 columns.';
+
+-- (end of parties, places and identifiers)
+--
+--
+--
+
+-- =====================================================================
 -- Views (lot_register, lot_stock and the new ones)
 -- =====================================================================
 
