@@ -235,6 +235,8 @@ CREATE TABLE ml (
 -- reserve_when needs counts_when, and a document to reserve for
 SELECT sqlstate, message FROM pg_temp.err($$SELECT lottrace.attach('ml', item => 'product', qty => 'quantity', warehouse => 'loc', lot => 'lot', to_warehouse => 'loc_dest', reserve_when => 'state = ''assigned''')$$);
 SELECT sqlstate, message FROM pg_temp.err($$SELECT lottrace.attach('ml', item => 'product', qty => 'quantity', warehouse => 'loc', lot => 'lot', to_warehouse => 'loc_dest', counts_when => 'state = ''done''', reserve_when => 'state = ''assigned''')$$);
+-- checked as counts_when is, and named in the message
+SELECT sqlstate, message FROM pg_temp.err($$SELECT lottrace.attach('ml', item => 'product', qty => 'quantity', warehouse => 'loc', lot => 'lot', to_warehouse => 'loc_dest', doc => 'reference', counts_when => 'state = ''done''', reserve_when => 'now() > ''2026-01-01''')$$);
 -- a reserving line that is there before attach() is taken in
 INSERT INTO ml (product, lot, loc, loc_dest, quantity, state, reference) VALUES
   ('GOUDA', 'G1', 'Vendors', 'Stock', 30, 'done', 'IN/1'),

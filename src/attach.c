@@ -1360,11 +1360,11 @@ lt_attach(PG_FUNCTION_ARGS)
 		def.counts_when = lt_pred_compile(rel, counts_when, rel->rd_rel->relowner,
 										  def.counts_attnums, &def.ncounts);
 	if (unload_when)
-		def.unload_when = lt_pred_compile(rel, unload_when, rel->rd_rel->relowner,
-										  def.unload_attnums, &def.nunload);
+		def.unload_when = lt_pred_compile_as(rel, unload_when, rel->rd_rel->relowner,
+											 def.unload_attnums, &def.nunload, "unload_when");
 	if (reserve_when)
-		def.reserve_when = lt_pred_compile(rel, reserve_when, rel->rd_rel->relowner,
-										   def.reserve_attnums, &def.nreserve);
+		def.reserve_when = lt_pred_compile_as(rel, reserve_when, rel->rd_rel->relowner,
+											  def.reserve_attnums, &def.nreserve, "reserve_when");
 
 	lt_spi_enter_as_owner(&save);
 	{

@@ -45,12 +45,15 @@
 
 #define PRED_ALIAS "t"
 
+/* The argument being compiled, for messages: counts_when, unload_when, reserve_when. */
+static const char *pred_arg = "counts_when";
+
 static void
 pred_error(const char *what)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-			 errmsg("counts_when may not use %s", what),
+			 errmsg("%s may not use %s", pred_arg, what),
 			 errdetail("The predicate may use the table's columns, constants and PostgreSQL's own immutable functions and operators."),
 			 errhint("lottrace evaluates it for every row and in lottrace.movements, with other users' rights.")));
 }
@@ -123,7 +126,7 @@ transform(Relation rel, const char *expr)
 		}
 		PG_END_TRY();
 	}
-	e = coerce_to_boolean(ps, e, "counts_when");
+	e = coerce_to_boolean(ps, e, pred_arg);
 	assign_expr_collations(ps, e);
 	free_parsestate(ps);
 	AtEOXact_GUC(true, nest);
@@ -155,8 +158,8 @@ check_func(Oid fn, Oid owner)
 	if (lt_proc_aclcheck(fn, owner, ACL_EXECUTE) != ACLCHECK_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("the table's owner may not execute function %s used in counts_when",
-						format_procedure(fn))));
+				 errmsg("the table's owner may not execute function %s used in %s",
+						format_procedure(fn), pred_arg)));
 }
 
 /* A type whose values a constant or cast may hold: PostgreSQL's own I/O. */
@@ -468,6 +471,26 @@ deparse(Deparse *d, Node *n)
 		default:
 			pred_error("this kind of expression");
 	}
+}
+
+char *
+lt_pred_compile_as(Relation rel, const char *expr, Oid owner, int16 *attnums, int *natts,
+				   const char *arg)
+{
+	const char *was = pred_arg;
+	char	   *r;
+
+	pred_arg = arg;
+	PG_TRY();
+	{
+		r = lt_pred_compile(rel, expr, owner, attnums, natts);
+	}
+	PG_FINALLY();
+	{
+		pred_arg = was;
+	}
+	PG_END_TRY();
+	return r;
 }
 
 char *

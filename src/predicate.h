@@ -27,6 +27,9 @@
  */
 extern char *lt_pred_compile(Relation rel, const char *expr, Oid owner,
 							 int16 *attnums, int *natts);
+/* The same for another of attach()'s predicates (arg: its name, for messages). */
+extern char *lt_pred_compile_as(Relation rel, const char *expr, Oid owner,
+								int16 *attnums, int *natts, const char *arg);
 
 /* The template with rel's current column names (attnums are rel's own). */
 extern char *lt_pred_text(Relation rel, const char *tmpl, const int16 *attnums, int natts);
