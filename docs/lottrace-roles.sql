@@ -18,7 +18,8 @@ GRANT USAGE ON SCHEMA lottrace TO lottrace_reader;
 GRANT SELECT ON lottrace.lot_register, lottrace.lot_stock, lottrace.serial_register,
                 lottrace.genealogy, lottrace.expiring_lots, lottrace.unavailable_stock,
                 lottrace.stock_by_item, lottrace.status_history, lottrace.movements,
-                lottrace.serials_by_customer, lottrace.reservations, lottrace.holds
+                lottrace.serials_by_customer, lottrace.reservations, lottrace.holds,
+                lottrace.recall_drills
   TO lottrace_reader;
 -- trace_forward/backward, recall, mass_balance, trace_events, trace_dot and
 -- suggest_pick run with the caller's rights and read the registers
@@ -85,6 +86,12 @@ GRANT EXECUTE ON FUNCTION
   TO lottrace_quality;
 GRANT SELECT ON lottrace.holds, lottrace.reservations, lottrace.hold_log, lottrace.recall_action
   TO lottrace_quality;
+-- recall drills (1.2): mock_recall stores each drill (it runs as the
+-- extension owner, so nobody writes lottrace.recall_drill directly); the
+-- reader (an auditor) sees the recall_drills view, the quality manager
+-- also the lots and customers each drill found
+GRANT EXECUTE ON FUNCTION lottrace.mock_recall(text, text, text, text) TO lottrace_quality;
+GRANT SELECT ON lottrace.recall_drill TO lottrace_quality;
 
 ------------------------------------------------------------------------------
 -- Administrator: configuration (items, reasons, code types and counters,

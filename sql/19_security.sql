@@ -282,7 +282,8 @@ SELECT n, e.sqlstate
                (14, $$SELECT * FROM lottrace.refresh_expiry()$$),
                (15, $$SELECT lottrace.rebuild()$$),
                (16, $$SELECT * FROM lottrace.verify()$$),
-               (17, $$TRUNCATE erp.stock_moves$$)) AS t(n, stmt),
+               (17, $$TRUNCATE erp.stock_moves$$),
+               (18, $$SELECT lottrace.mock_recall('MILK', 'M8001')$$)) AS t(n, stmt),
        LATERAL pg_temp.err(stmt) AS e
  ORDER BY n;
 RESET ROLE;
@@ -292,7 +293,7 @@ SET ROLE lottrace_reader;
 SELECT v, e.sqlstate
   FROM unnest(ARRAY['lot_register', 'lot_stock', 'serial_register', 'genealogy', 'expiring_lots',
                     'unavailable_stock', 'stock_by_item', 'status_history', 'movements',
-                    'serials_by_customer']) AS v,
+                    'serials_by_customer', 'recall_drills']) AS v,
        LATERAL pg_temp.err(format('SELECT FROM lottrace.%I', v)) AS e
  ORDER BY v;
 SELECT n, e.sqlstate
@@ -317,7 +318,9 @@ SELECT n, e.sqlstate
                (7, $$SELECT * FROM lottrace.verify()$$),
                (8, $$UPDATE lottrace.item SET block_days = 0$$),
                (9, $$SELECT FROM lottrace.code_counter$$),
-               (10, $$SELECT FROM lottrace.attachment$$)) AS t(n, stmt),
+               (10, $$SELECT FROM lottrace.attachment$$),
+               (11, $$SELECT lottrace.mock_recall('MILK', 'M8001')$$),
+               (12, $$SELECT FROM lottrace.recall_drill$$)) AS t(n, stmt),
        LATERAL pg_temp.err(stmt) AS e
  ORDER BY n;
 RESET ROLE;
@@ -352,6 +355,10 @@ SELECT lottrace.link_lots('MILK', 'M8001', 'MILK', 'M0001', 2);
 SELECT lottrace.link_lots('MILK', 'M8001', 'MILK', 'M0001', 3);
 SELECT * FROM lottrace.refresh_expiry('2026-05-10');
 SELECT changed_by, old_status, new_status, note FROM lottrace.status_history ORDER BY log_id;
+-- a recall drill, recorded as run by the quality manager; the reader's view shows it
+SELECT ran_by, lot, lot_count, customer_count, unaccounted_qty, accounted_pct
+  FROM lottrace.mock_recall('MILK', 'M8001', note => 'quarterly drill');
+SELECT newest, ran_by, lot, lot_count, customer_count, accounted_pct, note FROM lottrace.recall_drills;
 -- and no more (42501; the guard's own refusals come after the privileges)
 SELECT n, e.sqlstate, e.constraint_name
   FROM (VALUES (1, $$UPDATE lottrace.lot SET initial_qty = 1$$),
@@ -366,7 +373,10 @@ SELECT n, e.sqlstate, e.constraint_name
                (10, $$UPDATE lottrace.item SET expiry_editable = true$$),
                (11, $$SELECT lottrace.rebuild()$$),
                (12, $$SELECT lottrace.next_code('MILK', '{"item": "MILK"}')$$),
-               (13, $$UPDATE lottrace.lot SET status = 'NO-SUCH-STATUS'$$)) AS t(n, stmt),
+               (13, $$UPDATE lottrace.lot SET status = 'NO-SUCH-STATUS'$$),
+               (14, $$INSERT INTO lottrace.recall_drill (item, lot, lot_id, ran_at, ran_by, login_role, elapsed, lot_count, lots, customer_count, customers, loaded_qty, shipped_qty, on_hand_qty, unaccounted_qty) VALUES ('MILK', 'M8001', 1, now(), 'x', 'x', '0', 1, '[]', 0, '[]', 0, 0, 0, 0)$$),
+               (15, $$UPDATE lottrace.recall_drill SET accounted_pct = 100$$),
+               (16, $$DELETE FROM lottrace.recall_drill$$)) AS t(n, stmt),
        LATERAL pg_temp.err(stmt) AS e
  ORDER BY n;
 RESET ROLE;

@@ -1837,3 +1837,185 @@ COMMENT ON FUNCTION lottrace.suggest_pick(text, text, numeric, text) IS
   'Which lots to unload, by the item''s policy (fifo: oldest start date first; fefo: earliest expiry first; manual: as fifo; ties by start date, expiry, code), among lots usable today in that warehouse (available status, saleable, not force closed, not blocked by expiry), counting only stock still free there (on hand - committed - held), split until qty is covered or stock runs out. It reserves nothing: reserve_pick does.';
 
 -- (end of views)
+
+
+-- =====================================================================
+-- Recall drills (issue 16)
+-- =====================================================================
+-- A mock recall run as evidence for audits (BRCGS, SQF, FSMA 204):
+-- lottrace.mock_recall(item, lot, variant, note) runs trace_forward,
+-- recall and mass_balance for the lot and every lot made from it, and
+-- stores one row in lottrace.recall_drill: when, who, how long, the lots
+-- and customers found, how much of the quantity is accounted for.
+-- lottrace.recall_drills lists them for the auditor, newest first.
+-- docs/RECALL_DRILLS.md explains the figures.
+--
+-- The table is user data (pg_dump keeps it) and has no foreign keys (a
+-- drill is a record of what was found then: its lot may change or go, and
+-- pg_restore -j loads configuration tables in no order).  Nobody but the
+-- owner writes it: drills are written by mock_recall (SECURITY DEFINER), so
+-- a role granted EXECUTE can record drills but not make one up.
+
+CREATE TABLE lottrace.recall_drill (
+    drill_id        bigserial PRIMARY KEY,
+    item            text NOT NULL,
+    variant         text,
+    lot             lottrace.lotcode NOT NULL,
+    lot_id          bigint NOT NULL,
+    note            text,
+    ran_at          timestamptz NOT NULL,
+    ran_by          text NOT NULL,
+    login_role      text NOT NULL,
+    elapsed         interval NOT NULL CHECK (elapsed >= interval '0'),
+    lot_count       integer NOT NULL CHECK (lot_count >= 1),
+    lots            jsonb NOT NULL CHECK (jsonb_typeof(lots) = 'array'),
+    customer_count  integer NOT NULL CHECK (customer_count >= 0),
+    customers       jsonb NOT NULL CHECK (jsonb_typeof(customers) = 'array'),
+    loaded_qty      numeric NOT NULL,
+    shipped_qty     numeric NOT NULL,
+    on_hand_qty     numeric NOT NULL,
+    unaccounted_qty numeric NOT NULL CHECK (unaccounted_qty >= 0),
+    accounted_pct   numeric CHECK (accounted_pct BETWEEN 0 AND 100)
+);
+CREATE INDEX recall_drill_ran_at_idx ON lottrace.recall_drill (ran_at);
+CREATE INDEX recall_drill_lot_idx ON lottrace.recall_drill (item, lot);
+REVOKE ALL ON lottrace.recall_drill FROM PUBLIC;
+REVOKE ALL ON SEQUENCE lottrace.recall_drill_drill_id_seq FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('lottrace.recall_drill', '');
+SELECT pg_catalog.pg_extension_config_dump('lottrace.recall_drill_drill_id_seq', '');
+COMMENT ON TABLE lottrace.recall_drill IS
+  'Recall drills (mock recalls) run by lottrace.mock_recall, one row each: when, who, how long, the lots and customers found, the quantity accounted for. Written only by mock_recall; kept by pg_dump; no foreign keys (a record of what was found then).';
+COMMENT ON COLUMN lottrace.recall_drill.drill_id IS 'Surrogate key, in the order the drills were stored.';
+COMMENT ON COLUMN lottrace.recall_drill.item IS 'Item of the lot the drill started from.';
+COMMENT ON COLUMN lottrace.recall_drill.variant IS 'Variant of that lot (NULL: none).';
+COMMENT ON COLUMN lottrace.recall_drill.lot IS 'The lot the drill started from.';
+COMMENT ON COLUMN lottrace.recall_drill.lot_id IS 'Its lot_id then (no foreign key: the lot may be deleted later, the drill stays).';
+COMMENT ON COLUMN lottrace.recall_drill.note IS 'Free text given to mock_recall (scenario, auditor, reference).';
+COMMENT ON COLUMN lottrace.recall_drill.ran_at IS 'When the drill started (clock_timestamp(), not the transaction start).';
+COMMENT ON COLUMN lottrace.recall_drill.ran_by IS 'Role that ran it: current_user of the caller (the role set by SET ROLE, or the session user), not the extension owner mock_recall runs as.';
+COMMENT ON COLUMN lottrace.recall_drill.login_role IS 'session_user: the login role of the session that ran it.';
+COMMENT ON COLUMN lottrace.recall_drill.elapsed IS 'Time the drill took: clock_timestamp() after the trace, recall and mass balances minus ran_at.';
+COMMENT ON COLUMN lottrace.recall_drill.lot_count IS 'Lots found: the lot itself and every lot made from it (trace_forward), the number of elements of lots.';
+COMMENT ON COLUMN lottrace.recall_drill.lots IS 'The lots found, a jsonb array of {item, variant, lot, depth, loaded, shipped, consumed, other_out, on_hand, unaccounted}: depth 0 is the lot itself, depth n as trace_forward gives it; the quantities are the lot''s mass_balance. Ordered by depth, item, lot.';
+COMMENT ON COLUMN lottrace.recall_drill.customer_count IS 'Customers found: distinct accounts in customers.';
+COMMENT ON COLUMN lottrace.recall_drill.customers IS 'What recall() found, a jsonb array of {account, item, lot, qty, doc, moved_on}: every unload with an account (not a production input) of the lots found, in recall()''s order (account, moved_on, item, lot, doc).';
+COMMENT ON COLUMN lottrace.recall_drill.loaded_qty IS 'Sum of loaded over the lots found (each in its item''s unit; per lot in lots).';
+COMMENT ON COLUMN lottrace.recall_drill.shipped_qty IS 'Sum of shipped over the lots found: what reached customers (the sum of customers.qty).';
+COMMENT ON COLUMN lottrace.recall_drill.on_hand_qty IS 'Sum of on_hand over the lots found: what is still in stock.';
+COMMENT ON COLUMN lottrace.recall_drill.unaccounted_qty IS 'Sum over the lots found of abs(unaccounted) of their mass_balance (a surplus in one lot does not hide a shortfall in another); 0 when everything is accounted for.';
+COMMENT ON COLUMN lottrace.recall_drill.accounted_pct IS 'Percentage of the quantity accounted for: 100 * (loaded_qty - unaccounted_qty) / loaded_qty, not below 0, truncated (not rounded) to 2 decimals, so 100.00 means unaccounted_qty = 0; NULL when loaded_qty is 0.';
+
+CREATE FUNCTION lottrace.mock_recall(item text, lot text, variant text DEFAULT NULL, note text DEFAULT NULL)
+RETURNS lottrace.recall_drill
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  t0 timestamptz := clock_timestamp();
+  start_id bigint;
+  d lottrace.recall_drill;
+BEGIN
+  -- the lot as recall() and mass_balance() find it: 23503 when unknown,
+  -- 21000 when the code exists in several variants and none is named
+  start_id := lottrace._find_lot(mock_recall.item, mock_recall.lot, mock_recall.variant);
+  -- one statement: trace, recall and mass balances read one snapshot.
+  -- Each lot is named with its own variant ('' for none), so that a code
+  -- that exists in other variants too is no ambiguity.
+  WITH s AS (
+    SELECT x.lot_id, x.item, x.variant, x.code FROM lottrace.lot x WHERE x.lot_id = start_id),
+  lots AS MATERIALIZED (
+    SELECT 0 AS depth, s.lot_id, s.item, s.variant, s.code FROM s
+    UNION ALL
+    SELECT f.depth, f.lot_id, x.item, x.variant, x.code
+      FROM s
+     CROSS JOIN LATERAL lottrace.trace_forward(s.item, s.code::text, 2147483647,
+                                                coalesce(s.variant, '')) f
+      JOIN lottrace.lot x ON x.lot_id = f.lot_id),
+  bal AS MATERIALIZED (
+    SELECT l.depth, l.lot_id, l.item, l.variant, l.code,
+           b.loaded, b.shipped, b.consumed, b.other_out, b.on_hand, b.unaccounted
+      FROM lots l
+     CROSS JOIN LATERAL lottrace.mass_balance(l.item, l.code::text, coalesce(l.variant, '')) b),
+  cust AS MATERIALIZED (
+    SELECT c.account, c.item, c.lot, c.qty, c.doc, c.moved_on
+      FROM s
+     CROSS JOIN LATERAL lottrace.recall(s.item, s.code::text, coalesce(s.variant, '')) c),
+  lot_sum AS (
+    SELECT count(*)::integer AS n,
+           jsonb_agg(jsonb_build_object(
+             'item', b.item, 'variant', b.variant, 'lot', b.code::text, 'depth', b.depth,
+             'loaded', b.loaded, 'shipped', b.shipped, 'consumed', b.consumed,
+             'other_out', b.other_out, 'on_hand', b.on_hand, 'unaccounted', b.unaccounted)
+             ORDER BY b.depth, b.item COLLATE "C", b.code, b.variant COLLATE "C" NULLS FIRST) AS js,
+           sum(b.loaded) AS loaded,
+           sum(b.shipped) AS shipped,
+           sum(b.on_hand) AS on_hand,
+           sum(abs(b.unaccounted)) AS unaccounted
+      FROM bal b),
+  cust_sum AS (
+    SELECT count(DISTINCT c.account)::integer AS n,
+           coalesce(jsonb_agg(jsonb_build_object(
+             'account', c.account, 'item', c.item, 'lot', c.lot::text, 'qty', c.qty,
+             'doc', c.doc, 'moved_on', c.moved_on)
+             ORDER BY c.account COLLATE "C", c.moved_on, c.item COLLATE "C", c.lot, c.doc COLLATE "C"),
+             '[]'::jsonb) AS js
+      FROM cust c)
+  SELECT s.item, s.variant, s.code, s.lot_id,
+         ls.n, ls.js, cs.n, cs.js, ls.loaded, ls.shipped, ls.on_hand, ls.unaccounted
+    INTO d.item, d.variant, d.lot, d.lot_id,
+         d.lot_count, d.lots, d.customer_count, d.customers,
+         d.loaded_qty, d.shipped_qty, d.on_hand_qty, d.unaccounted_qty
+    FROM s, lot_sum ls, cust_sum cs;
+  d.elapsed := clock_timestamp() - t0;
+  -- 100 * (loaded - unaccounted) / loaded, not below 0, truncated so that
+  -- 100.00 is shown only when nothing is unaccounted
+  d.accounted_pct := CASE WHEN d.loaded_qty = 0 THEN NULL
+                          ELSE trunc(100 * greatest(d.loaded_qty - d.unaccounted_qty, 0) / d.loaded_qty, 2) END;
+  INSERT INTO lottrace.recall_drill
+         (item, variant, lot, lot_id, note, ran_at, ran_by, login_role, elapsed,
+          lot_count, lots, customer_count, customers,
+          loaded_qty, shipped_qty, on_hand_qty, unaccounted_qty, accounted_pct)
+  VALUES (d.item, d.variant, d.lot, d.lot_id, mock_recall.note, t0,
+          -- the caller, not the owner this function runs as: the role SET
+          -- ROLE chose, or else the session's
+          CASE WHEN current_setting('role') = 'none' THEN session_user::text
+               ELSE current_setting('role') END,
+          session_user, d.elapsed,
+          d.lot_count, d.lots, d.customer_count, d.customers,
+          d.loaded_qty, d.shipped_qty, d.on_hand_qty, d.unaccounted_qty, d.accounted_pct)
+  RETURNING * INTO d;
+  RETURN d;
+END
+$$;
+COMMENT ON FUNCTION lottrace.mock_recall(text, text, text, text) IS
+  'Recall drill: runs trace_forward, recall and mass_balance for the lot and every lot made from it (in one snapshot, timed with clock_timestamp), stores the result in lottrace.recall_drill and returns the stored row. note: free text kept with the drill. Runs as the extension owner (the drill table is written by nobody else); EXECUTE is granted by the DBA (docs/lottrace-roles.sql: lottrace_quality). Unknown lot: 23503 lottrace_lot_unknown. docs/RECALL_DRILLS.md.';
+REVOKE EXECUTE ON FUNCTION lottrace.mock_recall(text, text, text, text) FROM PUBLIC;
+
+CREATE VIEW lottrace.recall_drills AS
+  SELECT row_number() OVER (ORDER BY d.ran_at DESC, d.drill_id DESC) AS newest,
+         d.drill_id, d.ran_at, d.ran_by, d.item, d.variant, d.lot, d.elapsed,
+         d.lot_count, d.customer_count, d.accounted_pct, d.unaccounted_qty,
+         d.loaded_qty, d.shipped_qty, d.on_hand_qty, d.note
+    FROM lottrace.recall_drill d
+   ORDER BY d.ran_at DESC, d.drill_id DESC;
+COMMENT ON VIEW lottrace.recall_drills IS
+  'Past recall drills for the auditor, newest first (newest = 1 is the latest): when, who, which lot, how long, how many lots and customers were found, how much was accounted for. The lists of lots and customers are in lottrace.recall_drill.';
+COMMENT ON COLUMN lottrace.recall_drills.newest IS 'Rank, 1 = the latest drill (by ran_at, then drill_id).';
+COMMENT ON COLUMN lottrace.recall_drills.drill_id IS 'The drill (lottrace.recall_drill).';
+COMMENT ON COLUMN lottrace.recall_drills.ran_at IS 'When it started.';
+COMMENT ON COLUMN lottrace.recall_drills.ran_by IS 'Role that ran it.';
+COMMENT ON COLUMN lottrace.recall_drills.item IS 'Item of the lot drilled.';
+COMMENT ON COLUMN lottrace.recall_drills.variant IS 'Variant of the lot drilled.';
+COMMENT ON COLUMN lottrace.recall_drills.lot IS 'The lot drilled.';
+COMMENT ON COLUMN lottrace.recall_drills.elapsed IS 'How long the trace, recall and mass balances took.';
+COMMENT ON COLUMN lottrace.recall_drills.lot_count IS 'Lots found (the lot and every lot made from it).';
+COMMENT ON COLUMN lottrace.recall_drills.customer_count IS 'Distinct customers (accounts) reached.';
+COMMENT ON COLUMN lottrace.recall_drills.accounted_pct IS 'Percentage of the quantity accounted for (NULL: nothing loaded).';
+COMMENT ON COLUMN lottrace.recall_drills.unaccounted_qty IS 'Quantity not accounted for (sum of abs(unaccounted) over the lots).';
+COMMENT ON COLUMN lottrace.recall_drills.loaded_qty IS 'Quantity loaded into the lots found.';
+COMMENT ON COLUMN lottrace.recall_drills.shipped_qty IS 'Quantity that reached customers.';
+COMMENT ON COLUMN lottrace.recall_drills.on_hand_qty IS 'Quantity still in stock.';
+COMMENT ON COLUMN lottrace.recall_drills.note IS 'The drill''s note.';
+
+-- (end of recall drills)

@@ -7,7 +7,7 @@
 # which must survive too: the restored database moves that lot), unicode and
 # control characters in notes, quantities with 30 decimals and 40 integer
 # digits, a serial with an infinite expiry, status history with unicode
-# notes, genealogy, and counters at large values.  The database is dumped
+# notes, genealogy, counters at large values, and a recall drill.  The database is dumped
 # with the real pg_dump of $PGBIN (-Fc) and restored with pg_restore into a
 # fresh cluster; every lottrace table must come back row for row, and the
 # restored database must go on (counters continue, verify() clean).
@@ -108,6 +108,8 @@ INSERT INTO stock_move_line (id, product, lot_id, location_id, location_dest_id,
 SELECT lottrace.reserve('CURD', 'ODOO-1', 'WH/Stock', 5, 'SO-Ω ✓', E'note\tñ', until => '2999-12-31 23:59:59.999999+00');
 SELECT lottrace.hold('CURD', 'ODOO-1', 'QA — 日本語', warehouse => 'WH/Stock', qty => 0.000000000000000000000000000001);
 SELECT count(*) FROM lottrace.recall_hold('MILK', 'INF', 'recall ✓');
+-- a recall drill (issue 16): user data, kept with its lots and customers
+SELECT lot_count FROM lottrace.mock_recall('MILK', 'INF', note => E'drill ✓\t日本語');
 SQL
 pgc_psql src -d erp -At -c "SELECT item, code, start_date, expiry_date FROM lottrace.lot ORDER BY lot_id" | sed 's/^/  lot: /'
 [ "$(pgc_psql src -d erp -At -c "SELECT expiry_date FROM lottrace.lot WHERE code = 'INF'")" = infinity ] \
@@ -217,6 +219,9 @@ SELECT format('%s %s %s/%s', lot, warehouse, loaded_qty, on_hand) FROM lottrace.
 SELECT format('%s %s %s %s', source_key, lot, warehouse, qty) FROM lottrace.movements
  WHERE source = 'stock_move_line'::regclass ORDER BY source_key, warehouse;
 SELECT count(*) FROM lottrace.verify();
+-- the drill came back, and the next one continues its sequence
+SELECT format('drill %s %s %s', drill_id, lot_count, accounted_pct) FROM lottrace.mock_recall('MILK', 'INF');
+SELECT format('drills %s', count(*)) FROM lottrace.recall_drills;
 SQL
 }
 more src >"$work/more-src.out" 2>&1
@@ -229,8 +234,10 @@ grep -qx '23503 lottrace_lookup_changed' "$work/more-dst.out" || fail "the looku
 grep -qx 'ODOO-2 WH/Stock 25/25' "$work/more-dst.out" || fail "the move line that became done did not count"
 grep -qx '23514 lottrace_lot_reserved' "$work/more-dst.out" || fail "the restored reservation and hold did not keep stock"
 grep -qx '23514 lottrace_lot_unavailable' "$work/more-dst.out" || fail "the restored recall hold did not stop the lot made from the recalled one"
-for want in 'SO-Ω ✓' 'QA — 日本語' 'recall ✓' '.999999'; do
-  grep -qF -- "$want" "$work/dst.snap" || fail "the restored reservations or holds lack $want"
+grep -qx 'drill 2 2 100.00' "$work/more-dst.out" || fail "the restored recall drill's sequence did not continue (or the drill found other lots)"
+grep -qx 'drills 2' "$work/more-dst.out" || fail "the restored database lacks the recall drill"
+for want in 'SO-Ω ✓' 'QA — 日本語' 'recall ✓' '.999999' 'drill ✓'; do
+  grep -qF -- "$want" "$work/dst.snap" || fail "the restored reservations, holds or drills lack $want"
 done
 echo "== the update from 1.0 refuses items over the 36500-day limit"
 pgc_psql src -c "CREATE DATABASE old" >/dev/null
