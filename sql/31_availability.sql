@@ -209,6 +209,27 @@ SELECT sqlstate FROM pg_temp.err($$SELECT lottrace.reserve('BREAD', 'B1', 'W1', 
 SELECT sqlstate FROM pg_temp.err($$SELECT lottrace.hold('BREAD', 'B1', 'x')$$);
 SELECT sqlstate FROM pg_temp.err($$UPDATE lottrace.reservation SET qty = 100$$);
 RESET ROLE;
+-- granted, the role reserves and holds, and is recorded as the one who did
+-- (not the extension owner the functions run as)
+GRANT EXECUTE ON FUNCTION lottrace.reserve(text, text, text, numeric, text, text, text, timestamptz),
+                          lottrace.release(bigint, text),
+                          lottrace.hold(text, text, text, text, numeric, text, timestamptz),
+                          lottrace.release_hold(bigint, text)
+  TO lt_avail_clerk;
+SET ROLE lt_avail_clerk;
+SELECT lottrace.reserve('BREAD', 'B1', 'W1', 1, 'SO-41') AS r41 \gset
+SELECT lottrace.release(:r41);
+SELECT lottrace.hold('BREAD', 'B1', 'clerk check') AS h41 \gset
+SELECT lottrace.release_hold(:h41);
+RESET ROLE;
+SELECT reserved_by, released_by FROM lottrace.reservations WHERE doc = 'SO-41';
+SELECT placed_by, released_by FROM lottrace.holds WHERE reason = 'clerk check';
+SELECT action, changed_by FROM lottrace.hold_log WHERE note IN ('clerk check') OR action = 'released' AND hold_id = :h41 ORDER BY log_id;
+REVOKE EXECUTE ON FUNCTION lottrace.reserve(text, text, text, numeric, text, text, text, timestamptz),
+                           lottrace.release(bigint, text),
+                           lottrace.hold(text, text, text, text, numeric, text, timestamptz),
+                           lottrace.release_hold(bigint, text)
+  FROM lt_avail_clerk;
 DROP ROLE lt_avail_clerk;
 
 SELECT lottrace.detach('mv');

@@ -18,6 +18,17 @@
 -- Reservations and holds
 -- =====================================================================
 
+-- Who did it: the role the caller acts as (SET ROLE), else the login role.
+-- Inside the SECURITY DEFINER functions below CURRENT_USER is the
+-- extension's owner, not the caller.
+CREATE FUNCTION lottrace._actor()
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT CASE WHEN current_setting('role') = 'none' THEN session_user::text ELSE current_setting('role') END $$;
+COMMENT ON FUNCTION lottrace._actor() IS
+  'Internal: the role a change is recorded as: the role set with SET ROLE, else the session''s login role (inside SECURITY DEFINER functions CURRENT_USER is the extension owner).';
+
 -- Committed and held stock is user data (a rebuild keeps it): reservations
 -- and holds are rows of their own tables, and a lot with any of them open
 -- has lottrace.lot.claims > 0.  The engine reads that number back when it
@@ -80,7 +91,7 @@ CREATE TABLE lottrace.reservation (
     note         text,
     until        timestamptz,
     reserved_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    reserved_by  text NOT NULL DEFAULT CURRENT_USER,
+    reserved_by  text NOT NULL DEFAULT lottrace._actor(),
     released_at  timestamptz,
     released_by  text,
     CHECK (consumed_qty >= 0 AND consumed_qty <= qty),
@@ -112,7 +123,7 @@ CREATE TABLE lottrace.recall_action (
     lot         lottrace.lotcode NOT NULL,
     note        text,
     placed_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    placed_by   text NOT NULL DEFAULT CURRENT_USER,
+    placed_by   text NOT NULL DEFAULT lottrace._actor(),
     released_at timestamptz,
     released_by text,
     release_note text
@@ -140,7 +151,7 @@ CREATE TABLE lottrace.hold (
     recall_id    bigint,
     until        timestamptz,
     placed_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    placed_by    text NOT NULL DEFAULT CURRENT_USER,
+    placed_by    text NOT NULL DEFAULT lottrace._actor(),
     released_at  timestamptz,
     released_by  text,
     release_note text,
@@ -171,7 +182,7 @@ CREATE TABLE lottrace.hold_log (
     lot_id     bigint NOT NULL,
     action     text NOT NULL CHECK (action IN ('placed', 'released', 'changed')),
     changed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    changed_by text NOT NULL DEFAULT CURRENT_USER,
+    changed_by text NOT NULL DEFAULT lottrace._actor(),
     note       text
 );
 CREATE INDEX hold_log_lot_idx ON lottrace.hold_log (lot_id, changed_at);
@@ -484,7 +495,7 @@ BEGIN
   -- the lot first, as every writer of it
   PERFORM FROM lottrace.lot WHERE lot_id = r.lot_id FOR NO KEY UPDATE;
   UPDATE lottrace.reservation x
-     SET released_at = now(), released_by = CURRENT_USER,
+     SET released_at = now(), released_by = lottrace._actor(),
          note = coalesce(x.note || '; ', '') || coalesce('released: ' || release.note, 'released')
    WHERE x.reservation_id = release.reservation_id AND x.released_at IS NULL AND x.consumed_qty < x.qty
   RETURNING * INTO r;
@@ -662,7 +673,7 @@ BEGIN
   END IF;
   PERFORM FROM lottrace.lot WHERE lot_id = h.lot_id FOR NO KEY UPDATE;
   UPDATE lottrace.hold x
-     SET released_at = now(), released_by = CURRENT_USER, release_note = release_hold.note
+     SET released_at = now(), released_by = lottrace._actor(), release_note = release_hold.note
    WHERE x.hold_id = release_hold.hold_id AND x.released_at IS NULL
   RETURNING * INTO h;
   IF h.hold_id IS NULL THEN
@@ -767,7 +778,7 @@ DECLARE
   h record;
 BEGIN
   UPDATE lottrace.recall_action a
-     SET released_at = now(), released_by = CURRENT_USER, release_note = release_recall.note
+     SET released_at = now(), released_by = lottrace._actor(), release_note = release_recall.note
    WHERE a.recall_id = release_recall.recall_id AND a.released_at IS NULL;
   IF NOT FOUND THEN
     IF NOT EXISTS (SELECT FROM lottrace.recall_action a WHERE a.recall_id = release_recall.recall_id) THEN
@@ -1979,8 +1990,7 @@ BEGIN
   VALUES (d.item, d.variant, d.lot, d.lot_id, mock_recall.note, t0,
           -- the caller, not the owner this function runs as: the role SET
           -- ROLE chose, or else the session's
-          CASE WHEN current_setting('role') = 'none' THEN session_user::text
-               ELSE current_setting('role') END,
+          lottrace._actor(),
           session_user, d.elapsed,
           d.lot_count, d.lots, d.customer_count, d.customers,
           d.loaded_qty, d.shipped_qty, d.on_hand_qty, d.unaccounted_qty, d.accounted_pct)
