@@ -278,13 +278,10 @@ COPY (SELECT * FROM lottrace.trace_events('MILK', 'M26320-001')) TO STDOUT WITH 
 \echo 'Each shipment carries its own FSMA 204 traceability record. With the parties and'
 \echo 'places known (names, addresses, GLNs) and the item described:'
 \set ECHO queries
+-- a warehouse that names no place (lottrace.warehouse.place) is the place of its own code
 INSERT INTO lottrace.party (code, kind, name, address, gln) VALUES
-  ('ROSSI', 'party', 'Azienda agricola Rossi', 'Strada Bassa 12, 43122 Parma', '9506000134352'),
-  ('DAIRY', 'place', 'Valley dairy', 'Dairy Lane 1, Springfield', '9506000134369'),
+  ('CELLAR', 'place', 'Valley dairy, ripening cellar', 'Dairy Lane 1, Springfield', '9506000134369'),
   ('SHOP-CENTRAL', 'party', 'Central food shop', 'Market Square 3, Springfield', NULL);
-UPDATE lottrace.warehouse SET place = 'DAIRY' WHERE code IN ('CELLAR', 'COLD', 'SHOP', 'DRY');
-INSERT INTO lottrace.warehouse (code, place) SELECT w, 'DAIRY' FROM unnest(ARRAY['CELLAR', 'COLD', 'SHOP', 'DRY']) w
-    ON CONFLICT (code) DO NOTHING;
 UPDATE lottrace.item SET description = 'Mountain cheese, 5 kg wheel', uom = 'kg' WHERE item = 'CHEESE';
 UPDATE lottrace.reason SET document_type = 'invoice' WHERE code = 'SALE';
 SELECT traceability_lot_code, tlc_source_name, quantity, unit_of_measure, product_description,
