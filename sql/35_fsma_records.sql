@@ -76,6 +76,64 @@ SELECT event_type, traceability_lot_code, quantity, unit_of_measure, gtin, produ
        location_name, location_gln, partner_name, document_type, tlc_source_name, tlc_source_gln
   FROM lottrace.trace_events('TOMATO', 'T-7');
 
+-- ---------------------------------------------------------------- EPCIS 2.0
+-- the lot, its ancestors and descendants as GS1 EPCIS 2.0 JSON-LD (validated
+-- against GS1's JSON schema outside pg_regress: docs/TRACEABILITY.md)
+SELECT lottrace.epcis_document('TOMATO', 'T-7') AS doc \gset
+SELECT :'doc'::jsonb -> '@context' AS context, :'doc'::jsonb ->> 'type' AS type,
+       :'doc'::jsonb ->> 'schemaVersion' AS version,
+       (:'doc'::jsonb ->> 'creationDate') ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$' AS creation_rfc3339;
+SELECT e ->> 'type' AS type, e ->> 'action' AS action, e ->> 'bizStep' AS biz_step, e ->> 'eventTime' AS at,
+       coalesce(e -> 'quantityList', e -> 'outputQuantityList') AS quantities,
+       e -> 'ilmd' AS ilmd, e -> 'sourceList' AS source, e -> 'destinationList' AS destination,
+       e #>> '{bizLocation,id}' AS biz_location
+  FROM jsonb_array_elements(:'doc'::jsonb #> '{epcisBody,eventList}') e;
+SELECT e -> 'inputQuantityList' AS inputs, e ->> 'transformationID' AS transformation
+  FROM jsonb_array_elements(:'doc'::jsonb #> '{epcisBody,eventList}') e
+ WHERE e ->> 'type' = 'TransformationEvent';
+-- event IDs are hashes of the movement: all distinct, the same on every
+-- call and in every document that has the event
+SELECT count(*) AS events, count(DISTINCT e ->> 'eventID') AS ids,
+       bool_and((e ->> 'eventID') ~ '^ni:///sha-256;[0-9a-f]{64}\?ver=CBV2\.0$') AS hashed
+  FROM jsonb_array_elements(:'doc'::jsonb #> '{epcisBody,eventList}') e;
+SELECT (SELECT array_agg(e ->> 'eventID' ORDER BY e ->> 'eventID')
+          FROM jsonb_array_elements(:'doc'::jsonb #> '{epcisBody,eventList}') e)
+     = (SELECT array_agg(e ->> 'eventID' ORDER BY e ->> 'eventID')
+          FROM jsonb_array_elements(lottrace.epcis_document('TOMATO', 'T-7') #> '{epcisBody,eventList}') e) AS same_ids_again,
+       (SELECT array_agg(e ->> 'eventID' ORDER BY e ->> 'eventID')
+          FROM jsonb_array_elements(:'doc'::jsonb #> '{epcisBody,eventList}') e
+         WHERE e #>> '{quantityList,0,epcClass}' LIKE '%/10/S-1')
+     = (SELECT array_agg(e ->> 'eventID' ORDER BY e ->> 'eventID')
+          FROM jsonb_array_elements(lottrace.epcis_document('SAUCE', 'S-1') #> '{epcisBody,eventList}') e
+         WHERE e #>> '{quantityList,0,epcClass}' LIKE '%/10/S-1') AS same_ids_in_the_sauce_document;
+-- a period: only the events from since (inclusive) to until (exclusive)
+SELECT e ->> 'eventTime' AS at, e ->> 'bizStep' AS biz_step
+  FROM jsonb_array_elements(lottrace.epcis_period('2026-07-03 00:00+00', '2026-07-04 00:00+00') #> '{epcisBody,eventList}') e;
+SELECT jsonb_array_length(lottrace.epcis_document('TOMATO', 'T-7', NULL, '2026-07-02 00:00+00', '2026-07-03 00:00+00') #> '{epcisBody,eventList}') AS events_of_july_2;
+-- a code outside GS1's keys is percent-encoded; an item without GTIN gets a lottrace URN
+UPDATE lottrace.item SET gtin = NULL WHERE item = 'TOMATO';
+SELECT lottrace._epc_class('TOMATO', NULL, 'T 7/ü'), lottrace._epc_party('NOWHERE', 'party');
+SELECT * FROM pg_temp.err($$SELECT lottrace.epcis_document('TOMATO', 'NOPE')$$);
+
+-- serials (DSCSA-like): each serial an EPC, shipped to two customers
+CREATE TABLE mvs (id serial PRIMARY KEY, item text NOT NULL, qty numeric NOT NULL, wh text NOT NULL,
+                  lot text, serial text, reason text NOT NULL, doc text, moved_on date NOT NULL, account text);
+SELECT lottrace.attach('mvs', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot', serial => 'serial',
+                       reason => 'reason', doc => 'doc', moved_on => 'moved_on', account => 'account');
+INSERT INTO lottrace.item (item, lot_tracked, serial_tracked, description, gtin, uom)
+VALUES ('VACCINE', true, true, 'Vaccine, 10 doses', '0030001000001' || lottrace.gs1_check_digit('0030001000001'), 'EA');
+INSERT INTO lottrace.party (code, kind, name, gln) VALUES ('PHARMA-A', 'party', 'Pharmacy A', '9506000134376');
+INSERT INTO mvs (item, qty, wh, lot, serial, reason, doc, moved_on, account)
+SELECT 'VACCINE', 1, 'W1', 'V-1', 'SN' || g, 'RECEIPT', 'ASN-1', '2026-08-01', 'FARM-R' FROM generate_series(1, 3) g;
+INSERT INTO mvs (item, qty, wh, lot, serial, reason, doc, moved_on, account) VALUES
+  ('VACCINE', 1, 'W1', 'V-1', 'SN1', 'SHIP', 'INV-7', '2026-08-02', 'PHARMA-A'),
+  ('VACCINE', 1, 'W1', 'V-1', 'SN2', 'SHIP', 'INV-8', '2026-08-02', 'SHOP-X');
+SELECT e ->> 'action' AS action, e ->> 'bizStep' AS biz_step, e -> 'epcList' AS epcs, e -> 'ilmd' AS ilmd,
+       coalesce(e #>> '{sourceList,0,source}', e #>> '{destinationList,0,destination}') AS party
+  FROM jsonb_array_elements(lottrace.epcis_document('VACCINE', 'V-1') #> '{epcisBody,eventList}') e;
+SELECT lottrace.detach('mvs');
+DROP TABLE mvs;
+
 SELECT lottrace.detach('mv');
 DROP TABLE mv;
 DROP EXTENSION lottrace;

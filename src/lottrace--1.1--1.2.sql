@@ -1665,6 +1665,204 @@ COMMENT ON FUNCTION lottrace.trace_events(text, text, text) IS
 --
 
 -- =====================================================================
+-- GS1 EPCIS 2.0 documents (issue 16, point 2)
+-- =====================================================================
+
+-- A text as one segment of a URI: RFC 3986 unreserved characters stay,
+-- every other byte of its UTF-8 form is percent-encoded.
+CREATE FUNCTION lottrace._uri_part(s text)
+RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT coalesce(string_agg(CASE WHEN c ~ '^[A-Za-z0-9._~-]$' THEN c
+                                  ELSE regexp_replace(upper(encode(convert_to(c, 'UTF8'), 'hex')), '(..)', '%\1', 'g') END,
+                             '' ORDER BY n), '')
+    FROM regexp_split_to_table(s, '') WITH ORDINALITY AS x(c, n)
+$$;
+COMMENT ON FUNCTION lottrace._uri_part(text) IS
+  'Internal: a text percent-encoded as one URI path segment (RFC 3986 unreserved characters kept, the UTF-8 bytes of every other one as %XX).';
+
+-- Identifiers: GS1 Digital Link URIs where the GS1 keys are known, a
+-- lottrace URN otherwise (EPCIS takes any URI).
+CREATE FUNCTION lottrace._epc_class(p_item text, p_variant text, p_lot text)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT CASE WHEN g.gtin IS NOT NULL
+              THEN format('https://id.gs1.org/01/%s/10/%s', g.gtin, lottrace._uri_part(p_lot))
+              ELSE format('urn:lottrace:class:%s:%s:%s', lottrace._uri_part(p_item),
+                          lottrace._uri_part(coalesce(p_variant, '')), lottrace._uri_part(p_lot)) END
+    FROM (SELECT coalesce((SELECT v.gtin FROM lottrace.item_variant v WHERE v.item = p_item AND v.variant = p_variant),
+                          (SELECT i.gtin FROM lottrace.item i WHERE i.item = p_item)) AS gtin) g
+$$;
+COMMENT ON FUNCTION lottrace._epc_class(text, text, text) IS
+  'Internal: the EPC class of a lot: a GS1 Digital Link LGTIN (https://id.gs1.org/01/GTIN/10/LOT) when the item or variant has a GTIN, else urn:lottrace:class:ITEM:VARIANT:LOT.';
+CREATE FUNCTION lottrace._epc(p_item text, p_variant text, p_serial text)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT CASE WHEN g.gtin IS NOT NULL
+              THEN format('https://id.gs1.org/01/%s/21/%s', g.gtin, lottrace._uri_part(p_serial))
+              ELSE format('urn:lottrace:epc:%s:%s:%s', lottrace._uri_part(p_item),
+                          lottrace._uri_part(coalesce(p_variant, '')), lottrace._uri_part(p_serial)) END
+    FROM (SELECT coalesce((SELECT v.gtin FROM lottrace.item_variant v WHERE v.item = p_item AND v.variant = p_variant),
+                          (SELECT i.gtin FROM lottrace.item i WHERE i.item = p_item)) AS gtin) g
+$$;
+COMMENT ON FUNCTION lottrace._epc(text, text, text) IS
+  'Internal: the EPC of a serial: a GS1 Digital Link SGTIN (https://id.gs1.org/01/GTIN/21/SERIAL) when the item or variant has a GTIN, else urn:lottrace:epc:ITEM:VARIANT:SERIAL.';
+CREATE FUNCTION lottrace._epc_party(p_code text, p_kind text)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT CASE WHEN p.gln IS NOT NULL
+              THEN format('https://id.gs1.org/%s/%s', CASE WHEN p_kind = 'place' THEN '414' ELSE '417' END, p.gln)
+              ELSE format('urn:lottrace:%s:%s', p_kind, lottrace._uri_part(p_code)) END
+    FROM (SELECT p_code AS c) k LEFT JOIN lottrace.party p ON p.code = k.c
+$$;
+COMMENT ON FUNCTION lottrace._epc_party(text, text) IS
+  'Internal: a party (417, party GLN) or place (414, location GLN) as a GS1 Digital Link URI when lottrace.party gives its GLN, else urn:lottrace:party:CODE / urn:lottrace:place:CODE.';
+
+-- The events of a set of lots (their movements from since to until), as
+-- EPCIS 2.0 events: ObjectEvents for receipts (bizStep receiving),
+-- shipments (shipping) and other moves, TransformationEvents for production
+-- batches.  The first load of a lot (of each serial of a lot) is its
+-- commissioning here (action ADD, with ilmd: lot number and expiry).
+CREATE FUNCTION lottrace._epcis_events(p_lots bigint[], since timestamptz, until timestamptz)
+RETURNS SETOF jsonb
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  WITH mv AS MATERIALIZED (
+    SELECT m.*, l.lot_id, l.expiry_date, r.production, r.document_type,
+           (m.moved_on::timestamp AT TIME ZONE 'UTC') AS at,
+           row_number() OVER (PARTITION BY l.lot_id, m.serial ORDER BY (m.qty < 0), m.moved_on, m.source::oid, m.source_key) = 1
+             AND m.qty > 0 AS first_load
+      FROM lottrace.movements m
+      JOIN lottrace.lot l ON l.item = m.item AND l.code::text = m.lot
+       AND (l.variant = m.variant OR (l.variant IS NULL AND m.variant IS NULL))
+      LEFT JOIN lottrace.reason r ON r.code = m.reason
+     WHERE l.lot_id = ANY (p_lots)),
+  picked AS (
+    SELECT * FROM mv
+     WHERE (since IS NULL OR mv.at >= since) AND (until IS NULL OR mv.at < until)),
+  obj AS (
+    SELECT p.at, p.source, p.source_key, jsonb_strip_nulls(jsonb_build_object(
+             'type', 'ObjectEvent',
+             'eventTime', to_char(p.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+             'eventTimeZoneOffset', '+00:00',
+             'eventID', 'ni:///sha-256;' || encode(sha256(convert_to(concat_ws('|', 'lottrace', p.source::oid::text,
+                          p.source_key, p.warehouse, p.qty::text), 'UTF8')), 'hex') || '?ver=CBV2.0',
+             'action', CASE WHEN p.first_load THEN 'ADD' ELSE 'OBSERVE' END,
+             'bizStep', CASE WHEN p.account IS NULL THEN CASE WHEN p.qty > 0 THEN 'storing' ELSE 'removing' END
+                             WHEN p.qty > 0 THEN 'receiving' ELSE 'shipping' END,
+             'disposition', CASE WHEN p.account IS NOT NULL AND p.qty < 0 THEN 'in_transit' ELSE 'in_progress' END,
+             'epcList', CASE WHEN p.serial IS NOT NULL THEN jsonb_build_array(lottrace._epc(p.item, p.variant, p.serial)) END,
+             'quantityList', CASE WHEN p.serial IS NULL THEN jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+                               'epcClass', lottrace._epc_class(p.item, p.variant, p.lot),
+                               'quantity', abs(p.qty),
+                               'uom', (SELECT i.uom FROM lottrace.item i WHERE i.item = p.item AND i.uom ~ '^[A-Z0-9]{2,3}$')))) END,
+             'readPoint', jsonb_build_object('id', lottrace._epc_party(lottrace._warehouse_place(p.warehouse), 'place')),
+             'bizLocation', jsonb_build_object('id', lottrace._epc_party(lottrace._warehouse_place(p.warehouse), 'place')),
+             'bizTransactionList', CASE WHEN p.doc IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
+                                     'bizTransaction', 'urn:lottrace:doc:' || lottrace._uri_part(p.doc))) END,
+             'sourceList', CASE WHEN p.account IS NOT NULL AND p.qty > 0 THEN jsonb_build_array(jsonb_build_object(
+                             'type', 'owning_party', 'source', lottrace._epc_party(p.account, 'party'))) END,
+             'destinationList', CASE WHEN p.account IS NOT NULL AND p.qty < 0 THEN jsonb_build_array(jsonb_build_object(
+                                  'type', 'owning_party', 'destination', lottrace._epc_party(p.account, 'party'))) END,
+             'ilmd', CASE WHEN p.first_load THEN jsonb_strip_nulls(jsonb_build_object(
+                       'cbvmda:lotNumber', p.lot,
+                       'cbvmda:itemExpirationDate', CASE WHEN isfinite(p.expiry_date) THEN to_char(p.expiry_date, 'YYYY-MM-DD') END)) END
+           )) AS ev
+      FROM picked p
+     WHERE p.production IS NULL OR p.batch_key IS NULL),
+  trf AS (
+    SELECT max(p.at) AS at, min(p.source::oid)::regclass AS source, p.batch_key AS source_key, jsonb_strip_nulls(jsonb_build_object(
+             'type', 'TransformationEvent',
+             'eventTime', to_char(max(p.at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+             'eventTimeZoneOffset', '+00:00',
+             'eventID', 'ni:///sha-256;' || encode(sha256(convert_to(concat_ws('|', 'lottrace', 'batch',
+                          p.batch_key), 'UTF8')), 'hex') || '?ver=CBV2.0',
+             'transformationID', 'urn:lottrace:batch:' || lottrace._uri_part(p.batch_key),
+             'bizStep', 'commissioning',
+             'disposition', 'active',
+             'inputQuantityList', nullif(jsonb_agg(jsonb_build_object('epcClass', lottrace._epc_class(p.item, p.variant, p.lot),
+                                                                     'quantity', -p.qty) ORDER BY p.item, p.lot)
+                                           FILTER (WHERE p.production = 'input' AND p.serial IS NULL), '[]'),
+             'inputEPCList', nullif(jsonb_agg(lottrace._epc(p.item, p.variant, p.serial) ORDER BY p.item, p.serial)
+                                      FILTER (WHERE p.production = 'input' AND p.serial IS NOT NULL), '[]'),
+             'outputQuantityList', nullif(jsonb_agg(jsonb_build_object('epcClass', lottrace._epc_class(p.item, p.variant, p.lot),
+                                                                      'quantity', p.qty) ORDER BY p.item, p.lot)
+                                            FILTER (WHERE p.production = 'output' AND p.serial IS NULL), '[]'),
+             'outputEPCList', nullif(jsonb_agg(lottrace._epc(p.item, p.variant, p.serial) ORDER BY p.item, p.serial)
+                                       FILTER (WHERE p.production = 'output' AND p.serial IS NOT NULL), '[]'),
+             'readPoint', jsonb_build_object('id', lottrace._epc_party(lottrace._warehouse_place(min(p.warehouse)), 'place')),
+             'ilmd', CASE WHEN count(DISTINCT p.lot) FILTER (WHERE p.production = 'output') = 1
+                          THEN jsonb_strip_nulls(jsonb_build_object(
+                                 'cbvmda:lotNumber', min(p.lot) FILTER (WHERE p.production = 'output'),
+                                 'cbvmda:itemExpirationDate', to_char(min(p.expiry_date) FILTER (WHERE p.production = 'output' AND isfinite(p.expiry_date)), 'YYYY-MM-DD'))) END
+           )) AS ev
+      FROM picked p
+     WHERE p.production IS NOT NULL AND p.batch_key IS NOT NULL
+     GROUP BY p.batch_key)
+  SELECT e.ev FROM (SELECT * FROM obj UNION ALL SELECT * FROM trf) e
+   ORDER BY e.at, e.source::oid, e.source_key
+$$;
+COMMENT ON FUNCTION lottrace._epcis_events(bigint[], timestamptz, timestamptz) IS
+  'Internal: the movements of a set of lots from since (inclusive) to until (exclusive) as EPCIS 2.0 events (JSON-LD): ObjectEvents for receipts, shipments and other moves, one TransformationEvent per production batch; event IDs hashed from the movement, so the same movement always gives the same ID.';
+
+CREATE FUNCTION lottrace._epcis_wrap(events jsonb)
+RETURNS jsonb
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT jsonb_build_object(
+           '@context', jsonb_build_array('https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'),
+           'type', 'EPCISDocument',
+           'schemaVersion', '2.0',
+           'creationDate', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           'epcisBody', jsonb_build_object('eventList', coalesce(events, '[]'::jsonb)))
+$$;
+COMMENT ON FUNCTION lottrace._epcis_wrap(jsonb) IS
+  'Internal: an EPCIS 2.0 document (JSON-LD, the GS1 context) around a list of events.';
+
+CREATE FUNCTION lottrace.epcis_document(item text, lot text, variant text DEFAULT NULL,
+                                        since timestamptz DEFAULT NULL, until timestamptz DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT lottrace._epcis_wrap((SELECT jsonb_agg(e) FROM lottrace._epcis_events(
+           ARRAY(SELECT lottrace._find_lot($1, $2, $3)
+                 UNION
+                 SELECT f.lot_id FROM lottrace.trace_forward($1, $2, 2147483647, $3) f
+                 UNION
+                 SELECT b.lot_id FROM lottrace.trace_backward($1, $2, 2147483647, $3) b),
+           $4, $5) e))
+$$;
+COMMENT ON FUNCTION lottrace.epcis_document(text, text, text, timestamptz, timestamptz) IS
+  'The traceability of a lot as a GS1 EPCIS 2.0 JSON-LD document: the events of the lot, its ancestors and its descendants (from since, inclusive, to until, exclusive): receiving, shipping and other moves as ObjectEvents (the first receipt of a lot with action ADD and ilmd lot number and expiry), production batches as TransformationEvents with input and output quantity or EPC lists, source and destination owning parties, GS1 Digital Link identifiers where GTINs and GLNs are known. Event IDs are stable: the same movement gives the same ID.';
+
+CREATE FUNCTION lottrace.epcis_period(since timestamptz, until timestamptz)
+RETURNS jsonb
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT lottrace._epcis_wrap((SELECT jsonb_agg(e) FROM lottrace._epcis_events(
+           ARRAY(SELECT l.lot_id FROM lottrace.lot l), since, until) e))
+$$;
+COMMENT ON FUNCTION lottrace.epcis_period(timestamptz, timestamptz) IS
+  'Every event of a period (since inclusive, until exclusive) as one GS1 EPCIS 2.0 document, for a trading partner''s feed (filter the lots by querying epcis_document per lot for less).';
+
+-- (end of EPCIS documents)
+--
+--
+--
+
+-- =====================================================================
 -- Views (lot_register, lot_stock and the new ones)
 -- =====================================================================
 
