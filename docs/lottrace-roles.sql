@@ -19,7 +19,7 @@ GRANT SELECT ON lottrace.lot_register, lottrace.lot_stock, lottrace.serial_regis
                 lottrace.genealogy, lottrace.expiring_lots, lottrace.unavailable_stock,
                 lottrace.stock_by_item, lottrace.status_history, lottrace.movements,
                 lottrace.serials_by_customer, lottrace.reservations, lottrace.holds,
-                lottrace.recall_drills
+                lottrace.recall_drills, lottrace.receipt_mismatches
   TO lottrace_reader;
 -- trace_forward/backward, recall, mass_balance, trace_events, trace_dot and
 -- suggest_pick run with the caller's rights and read the registers
@@ -76,6 +76,9 @@ GRANT UPDATE (customer_code, supplier_code, supplier, expiry_date, cancelled, fo
 GRANT INSERT (parent_lot_id, child_lot_id, qty), UPDATE (qty), DELETE
   ON lottrace.lot_link TO lottrace_quality;
 GRANT INSERT, UPDATE, DELETE ON lottrace.lot_evaluation TO lottrace_quality;
+-- suppliers' EPCIS shipping data as expected receipts (1.2)
+GRANT EXECUTE ON FUNCTION lottrace.epcis_import(jsonb) TO lottrace_quality;
+GRANT SELECT ON lottrace.expected_receipt TO lottrace_quality;
 -- holds and recall holds (1.2), logged in lottrace.hold_log
 GRANT EXECUTE ON FUNCTION
   lottrace.hold(text, text, text, text, numeric, text, timestamptz),

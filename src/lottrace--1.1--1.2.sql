@@ -1486,8 +1486,10 @@ CREATE TABLE lottrace.party (
     address text,
     gln     text CONSTRAINT party_gln_check
               CHECK (gln ~ '^[0-9]{13}$' AND right(gln, 1)::int = lottrace.gs1_check_digit(left(gln, 12))),
+    own     boolean NOT NULL DEFAULT false,
     note    text
 );
+CREATE UNIQUE INDEX party_own_key ON lottrace.party (own) WHERE own;
 COMMENT ON TABLE lottrace.party IS
   'Parties (suppliers, customers: the account codes of the attached tables) and places (the sites warehouses are at), with name, address and GS1 Global Location Number: the location descriptions of FSMA 204 records and EPCIS documents.';
 COMMENT ON COLUMN lottrace.party.code IS 'The code: an account as the attached tables write it, or any code a warehouse names as its place.';
@@ -1495,6 +1497,7 @@ COMMENT ON COLUMN lottrace.party.kind IS 'party (a business: supplier, customer)
 COMMENT ON COLUMN lottrace.party.name IS 'Name (business name or site name).';
 COMMENT ON COLUMN lottrace.party.address IS 'Postal address, one line or several.';
 COMMENT ON COLUMN lottrace.party.gln IS 'GS1 Global Location Number: 13 digits with a valid check digit (NULL: none).';
+COMMENT ON COLUMN lottrace.party.own IS 'This party is the company whose stock lottrace keeps (at most one): the owning party that ships and receives in EPCIS documents.';
 COMMENT ON COLUMN lottrace.party.note IS 'Free text.';
 COMMENT ON CONSTRAINT party_gln_check ON lottrace.party IS 'A GLN is 13 digits whose last is the GS1 check digit of the first 12.';
 SELECT pg_catalog.pg_extension_config_dump('lottrace.party', '');
@@ -1769,10 +1772,22 @@ AS $$
              'bizLocation', jsonb_build_object('id', lottrace._epc_party(lottrace._warehouse_place(p.warehouse), 'place')),
              'bizTransactionList', CASE WHEN p.doc IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
                                      'bizTransaction', 'urn:lottrace:doc:' || lottrace._uri_part(p.doc))) END,
-             'sourceList', CASE WHEN p.account IS NOT NULL AND p.qty > 0 THEN jsonb_build_array(jsonb_build_object(
-                             'type', 'owning_party', 'source', lottrace._epc_party(p.account, 'party'))) END,
-             'destinationList', CASE WHEN p.account IS NOT NULL AND p.qty < 0 THEN jsonb_build_array(jsonb_build_object(
-                                  'type', 'owning_party', 'destination', lottrace._epc_party(p.account, 'party'))) END,
+             -- receipts come from the supplier to us, shipments go from us to the customer
+             'sourceList', CASE WHEN p.account IS NULL THEN NULL
+                                WHEN p.qty > 0 THEN jsonb_build_array(jsonb_build_object(
+                                       'type', 'owning_party', 'source', lottrace._epc_party(p.account, 'party')))
+                                ELSE (SELECT jsonb_agg(s.x ORDER BY s.k) FROM (VALUES
+                                        (1, (SELECT jsonb_build_object('type', 'owning_party', 'source', lottrace._epc_party(o.code, 'party'))
+                                               FROM lottrace.party o WHERE o.own)),
+                                        (2, jsonb_build_object('type', 'location',
+                                              'source', lottrace._epc_party(lottrace._warehouse_place(p.warehouse), 'place')))) s(k, x)
+                                       WHERE s.x IS NOT NULL) END,
+             'destinationList', CASE WHEN p.account IS NULL THEN NULL
+                                     WHEN p.qty < 0 THEN jsonb_build_array(jsonb_build_object(
+                                            'type', 'owning_party', 'destination', lottrace._epc_party(p.account, 'party')))
+                                     ELSE (SELECT jsonb_build_array(jsonb_build_object('type', 'owning_party',
+                                                    'destination', lottrace._epc_party(o.code, 'party')))
+                                             FROM lottrace.party o WHERE o.own) END,
              'ilmd', CASE WHEN p.first_load THEN jsonb_strip_nulls(jsonb_build_object(
                        'cbvmda:lotNumber', p.lot,
                        'cbvmda:itemExpirationDate', CASE WHEN isfinite(p.expiry_date) THEN to_char(p.expiry_date, 'YYYY-MM-DD') END)) END
@@ -1858,6 +1873,264 @@ COMMENT ON FUNCTION lottrace.epcis_period(timestamptz, timestamptz) IS
   'Every event of a period (since inclusive, until exclusive) as one GS1 EPCIS 2.0 document, for a trading partner''s feed (filter the lots by querying epcis_document per lot for less).';
 
 -- (end of EPCIS documents)
+--
+--
+--
+
+-- =====================================================================
+-- A supplier's EPCIS shipping events as expected receipts (issue 16, point 3)
+-- =====================================================================
+
+-- What a supplier's EPCIS document says is on its way: one row per item,
+-- lot and shipping event.  User data (dumped; a rebuild keeps it).
+CREATE TABLE lottrace.expected_receipt (
+    expected_id bigserial PRIMARY KEY,
+    event_id    text NOT NULL,
+    epc_class   text NOT NULL,
+    supplier    text,
+    item        text,
+    variant     text,
+    lot         text,
+    gtin        text,
+    qty         numeric NOT NULL CHECK (qty > 0),
+    expiry_date date,
+    doc         text,
+    event_time  timestamptz,
+    imported_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    imported_by text NOT NULL DEFAULT lottrace._actor(),
+    CONSTRAINT expected_receipt_event_key UNIQUE (event_id, epc_class)
+);
+CREATE INDEX expected_receipt_lot_idx ON lottrace.expected_receipt (item, lot);
+COMMENT ON TABLE lottrace.expected_receipt IS
+  'Goods a supplier''s EPCIS shipping events announce (lottrace.epcis_import): item, lot, quantity, expiry, GTIN, per event. Receipts of those lots from that supplier are compared with them (lottrace.receipt_mismatches).';
+COMMENT ON COLUMN lottrace.expected_receipt.expected_id IS 'Surrogate key.';
+COMMENT ON COLUMN lottrace.expected_receipt.event_id IS 'The shipping event''s eventID (importing the same event again changes nothing).';
+COMMENT ON COLUMN lottrace.expected_receipt.epc_class IS 'The EPC class (or, for serials, the class their EPCs belong to) as the document gives it.';
+COMMENT ON COLUMN lottrace.expected_receipt.supplier IS 'The shipping party: a lottrace.party code, found by GLN or lottrace URN (NULL: not known here).';
+COMMENT ON COLUMN lottrace.expected_receipt.item IS 'The item, found by GTIN (lottrace.item.gtin, item_variant.gtin) or lottrace URN (NULL: not known here).';
+COMMENT ON COLUMN lottrace.expected_receipt.variant IS 'The variant, when the GTIN is a variant''s.';
+COMMENT ON COLUMN lottrace.expected_receipt.lot IS 'The lot code.';
+COMMENT ON COLUMN lottrace.expected_receipt.gtin IS 'The GTIN of the class (NULL: a lottrace URN).';
+COMMENT ON COLUMN lottrace.expected_receipt.qty IS 'Quantity announced (serials: how many).';
+COMMENT ON COLUMN lottrace.expected_receipt.expiry_date IS 'Expiry the document gives for the lot (ilmd cbvmda:itemExpirationDate of any of its events).';
+COMMENT ON COLUMN lottrace.expected_receipt.doc IS 'The shipping event''s business transaction (as a lottrace URN: the document code).';
+COMMENT ON COLUMN lottrace.expected_receipt.event_time IS 'When the supplier shipped.';
+COMMENT ON COLUMN lottrace.expected_receipt.imported_at IS 'When it was imported.';
+COMMENT ON COLUMN lottrace.expected_receipt.imported_by IS 'Role that imported it.';
+SELECT pg_catalog.pg_extension_config_dump('lottrace.expected_receipt', '');
+SELECT pg_catalog.pg_extension_config_dump('lottrace.expected_receipt_expected_id_seq', '');
+
+ALTER TABLE lottrace.item ADD COLUMN receipt_tolerance_pct numeric
+  CONSTRAINT item_receipt_tolerance_range CHECK (receipt_tolerance_pct BETWEEN 0 AND 100);
+COMMENT ON COLUMN lottrace.item.receipt_tolerance_pct IS
+  'How far (in % of the announced quantity) a receipt of an expected lot may differ from what the supplier''s EPCIS data announced before lottrace.receipt_mismatches reports it (NULL: 0, exact).';
+
+-- A URI of lottrace's or GS1's making, read back: class, EPC, party.
+CREATE FUNCTION lottrace._uri_unpart(s text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  out bytea := ''::bytea;
+  i int := 1;
+  n int := length(s);
+BEGIN
+  WHILE i <= n LOOP
+    IF substr(s, i, 1) = '%' AND substr(s, i + 1, 2) ~ '^[0-9A-Fa-f]{2}$' THEN
+      out := out || decode(substr(s, i + 1, 2), 'hex');
+      i := i + 3;
+    ELSE
+      out := out || convert_to(substr(s, i, 1), 'UTF8');
+      i := i + 1;
+    END IF;
+  END LOOP;
+  RETURN convert_from(out, 'UTF8');
+END
+$$;
+COMMENT ON FUNCTION lottrace._uri_unpart(text) IS
+  'Internal: a percent-encoded URI segment decoded (the inverse of _uri_part).';
+
+COMMENT ON FUNCTION lottrace._uri_unpart(text) IS
+  'Internal: a percent-encoded URI segment decoded (the inverse of _uri_part).';
+
+-- An EPC class or EPC of a document read back: a GS1 Digital Link LGTIN or
+-- SGTIN (the item by its GTIN here), or one of lottrace's URNs.
+CREATE FUNCTION lottrace._epc_parse(uri text, OUT gtin text, OUT lot text, OUT serial text,
+                                    OUT item text, OUT variant text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  m text[];
+BEGIN
+  m := regexp_match(uri, '^https?://[^/]+/01/([0-9]{14})/(10|21)/([^/?#]+)');
+  IF m IS NOT NULL THEN
+    gtin := m[1];
+    IF m[2] = '10' THEN
+      lot := lottrace._uri_unpart(m[3]);
+    ELSE
+      serial := lottrace._uri_unpart(m[3]);
+    END IF;
+    SELECT v.item, v.variant INTO item, variant
+      FROM lottrace.item_variant v WHERE v.gtin = m[1] ORDER BY v.item, v.variant LIMIT 1;
+    IF item IS NULL THEN
+      SELECT i.item INTO item FROM lottrace.item i WHERE i.gtin = m[1] ORDER BY i.item LIMIT 1;
+    END IF;
+    RETURN;
+  END IF;
+  m := regexp_match(uri, '^urn:lottrace:(class|epc):([^:]*):([^:]*):(.*)$');
+  IF m IS NOT NULL THEN
+    item := lottrace._uri_unpart(m[2]);
+    variant := nullif(lottrace._uri_unpart(m[3]), '');
+    IF m[1] = 'class' THEN
+      lot := lottrace._uri_unpart(m[4]);
+    ELSE
+      serial := lottrace._uri_unpart(m[4]);
+    END IF;
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION lottrace._epc_parse(text) IS
+  'Internal: GTIN, lot or serial, and the item (by GTIN in lottrace.item / item_variant) of an EPC class or EPC: a GS1 Digital Link LGTIN or SGTIN, or a urn:lottrace:class / urn:lottrace:epc URN.';
+
+-- A party of a document read back: by GLN (Digital Link 417 / 414), or a
+-- lottrace URN.
+CREATE FUNCTION lottrace._party_parse(uri text)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT coalesce((SELECT p.code FROM lottrace.party p
+                    WHERE p.gln = (regexp_match(uri, '^https?://[^/]+/41[47]/([0-9]{13})'))[1]
+                    ORDER BY p.code LIMIT 1),
+                  lottrace._uri_unpart((regexp_match(uri, '^urn:lottrace:(?:party|place):(.*)$'))[1]))
+$$;
+COMMENT ON FUNCTION lottrace._party_parse(text) IS
+  'Internal: the lottrace.party code of a party or place URI: by its GLN (GS1 Digital Link 417 or 414), or from a urn:lottrace:party / place URN (NULL: not known here).';
+
+-- A supplier's EPCIS document: its shipping ObjectEvents become expected
+-- receipts (the same event imported again changes nothing).  Lots of
+-- serials are found through the events that commissioned them (ilmd), and
+-- so are the expiries.
+CREATE FUNCTION lottrace.epcis_import(doc jsonb)
+RETURNS bigint
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  n bigint;
+BEGIN
+  IF doc ->> 'type' IS DISTINCT FROM 'EPCISDocument' OR jsonb_typeof(doc #> '{epcisBody,eventList}') <> 'array' THEN
+    RAISE EXCEPTION 'not an EPCIS 2.0 document: a JSON object of type EPCISDocument with epcisBody.eventList is expected'
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  WITH ev AS (
+    SELECT e, k FROM jsonb_array_elements(doc #> '{epcisBody,eventList}') WITH ORDINALITY AS x(e, k)),
+  -- lot number and expiry each commissioning says, for the classes and EPCs it names
+  lm AS (
+    SELECT ev.e #>> '{ilmd,cbvmda:lotNumber}' AS lot,
+           (ev.e #>> '{ilmd,cbvmda:itemExpirationDate}')::date AS expiry,
+           c.uri
+      FROM ev
+     CROSS JOIN LATERAL (SELECT q ->> 'epcClass' AS uri FROM jsonb_array_elements(coalesce(ev.e -> 'quantityList', ev.e -> 'outputQuantityList', '[]')) q
+                         UNION ALL
+                         SELECT u #>> '{}' FROM jsonb_array_elements(coalesce(ev.e -> 'epcList', ev.e -> 'outputEPCList', '[]')) u) c
+     WHERE ev.e ? 'ilmd'),
+  ship AS (
+    SELECT ev.e, ev.k FROM ev
+     WHERE ev.e ->> 'type' = 'ObjectEvent'
+       AND ev.e ->> 'bizStep' IN ('shipping', 'urn:epcglobal:cbv:bizstep:shipping')),
+  lines AS (
+    -- quantities of classes
+    SELECT s.e, q ->> 'epcClass' AS class, (q ->> 'quantity')::numeric AS qty, p.gtin, p.lot, p.item, p.variant
+      FROM ship s
+     CROSS JOIN LATERAL jsonb_array_elements(coalesce(s.e -> 'quantityList', '[]')) q
+     CROSS JOIN LATERAL lottrace._epc_parse(q ->> 'epcClass') p
+    UNION ALL
+    -- serials, counted per class of their lot
+    SELECT s.e, min(coalesce(lottrace._epc_class(p.item, p.variant, l.lot), 'https://id.gs1.org/01/' || p.gtin)),
+           count(*), p.gtin, l.lot, p.item, p.variant
+      FROM ship s
+     CROSS JOIN LATERAL jsonb_array_elements(coalesce(s.e -> 'epcList', '[]')) u
+     CROSS JOIN LATERAL lottrace._epc_parse(u #>> '{}') p
+      LEFT JOIN LATERAL (SELECT lm.lot FROM lm WHERE lm.uri = u #>> '{}' AND lm.lot IS NOT NULL LIMIT 1) l ON true
+     GROUP BY s.e, p.gtin, l.lot, p.item, p.variant),
+  ins AS (
+    INSERT INTO lottrace.expected_receipt (event_id, epc_class, supplier, item, variant, lot, gtin, qty,
+                                           expiry_date, doc, event_time)
+    SELECT coalesce(li.e ->> 'eventID', md5(li.e::text)), li.class,
+           coalesce((SELECT lottrace._party_parse(sl ->> 'source') FROM jsonb_array_elements(li.e -> 'sourceList') sl
+                      WHERE sl ->> 'type' IN ('owning_party', 'urn:epcglobal:cbv:sdt:owning_party') LIMIT 1),
+                    (SELECT lottrace._party_parse(sl ->> 'source') FROM jsonb_array_elements(li.e -> 'sourceList') sl
+                      WHERE sl ->> 'type' IN ('possessing_party', 'urn:epcglobal:cbv:sdt:possessing_party') LIMIT 1)),
+           li.item, li.variant, li.lot, li.gtin, li.qty,
+           (SELECT lm.expiry FROM lm
+             WHERE lm.lot = li.lot AND lm.expiry IS NOT NULL
+               AND (lm.uri = li.class OR (lottrace._epc_parse(lm.uri)).gtin = li.gtin
+                    OR (lottrace._epc_parse(lm.uri)).item = li.item)
+             LIMIT 1),
+           lottrace._uri_unpart(coalesce(substring(li.e #>> '{bizTransactionList,0,bizTransaction}' FROM '^urn:lottrace:doc:(.*)$'),
+                                         li.e #>> '{bizTransactionList,0,bizTransaction}')),
+           (li.e ->> 'eventTime')::timestamptz
+      FROM lines li
+     WHERE li.qty > 0
+    ON CONFLICT (event_id, epc_class) DO NOTHING
+    RETURNING 1)
+  SELECT count(*) INTO n FROM ins;
+  RETURN n;
+END
+$$;
+COMMENT ON FUNCTION lottrace.epcis_import(jsonb) IS
+  'Takes in a supplier''s GS1 EPCIS 2.0 document: each shipping ObjectEvent becomes expected receipts (lottrace.expected_receipt) of its lots: item (by GTIN), lot, quantity (serials counted per lot), expiry (from the ilmd of the events that commissioned them), supplier (by GLN), document, time. Importing the same events again adds nothing; returns how many were added.';
+REVOKE EXECUTE ON FUNCTION lottrace.epcis_import(jsonb) FROM PUBLIC;
+
+-- What arrived against what was announced.
+CREATE VIEW lottrace.receipt_mismatches AS
+  WITH exp AS (
+    SELECT e.supplier, e.item, e.variant, e.lot, sum(e.qty) AS expected_qty, min(e.expiry_date) AS expected_expiry,
+           string_agg(DISTINCT e.doc, ', ') AS docs
+      FROM lottrace.expected_receipt e
+     WHERE e.item IS NOT NULL AND e.lot IS NOT NULL
+     GROUP BY e.supplier, e.item, e.variant, e.lot),
+  got AS (
+    SELECT m.account AS supplier, m.item, m.variant, m.lot, sum(m.qty) AS received_qty
+      FROM lottrace.movements m
+      LEFT JOIN lottrace.reason r ON r.code = m.reason
+     WHERE m.qty > 0 AND m.account IS NOT NULL AND r.production IS NULL
+       AND EXISTS (SELECT FROM lottrace.expected_receipt e WHERE e.supplier = m.account AND e.item = m.item)
+     GROUP BY m.account, m.item, m.variant, m.lot)
+  SELECT CASE WHEN exp.lot IS NULL THEN 'unexpected lot'
+              WHEN abs(got.received_qty - exp.expected_qty)
+                   > exp.expected_qty * coalesce(i.receipt_tolerance_pct, 0) / 100 THEN 'quantity'
+              ELSE 'expiry' END AS mismatch,
+         coalesce(got.supplier, exp.supplier) AS supplier, coalesce(got.item, exp.item) AS item,
+         coalesce(got.variant, exp.variant) AS variant, coalesce(got.lot, exp.lot) AS lot,
+         exp.expected_qty, got.received_qty, exp.expected_expiry, l.expiry_date AS lot_expiry, exp.docs
+    FROM got
+    LEFT JOIN exp ON exp.supplier = got.supplier AND exp.item = got.item AND exp.lot = got.lot
+     AND (exp.variant = got.variant OR (exp.variant IS NULL AND got.variant IS NULL))
+    LEFT JOIN lottrace.item i ON i.item = got.item
+    LEFT JOIN lottrace.lot l ON l.item = got.item AND l.code::text = got.lot
+     AND (l.variant = got.variant OR (l.variant IS NULL AND got.variant IS NULL))
+   WHERE exp.lot IS NULL
+      OR abs(got.received_qty - exp.expected_qty) > exp.expected_qty * coalesce(i.receipt_tolerance_pct, 0) / 100
+      OR (exp.expected_expiry IS NOT NULL AND l.expiry_date IS DISTINCT FROM exp.expected_expiry);
+COMMENT ON VIEW lottrace.receipt_mismatches IS
+  'Receipts from a supplier that announced the item by EPCIS (lottrace.expected_receipt) that do not match: a lot it did not announce, a quantity off by more than the item''s receipt_tolerance_pct, or an expiry other than announced. Lots announced and not received yet are not listed.';
+COMMENT ON COLUMN lottrace.receipt_mismatches.mismatch IS 'unexpected lot, quantity, or expiry.';
+COMMENT ON COLUMN lottrace.receipt_mismatches.supplier IS 'The supplier (account).';
+COMMENT ON COLUMN lottrace.receipt_mismatches.item IS 'The item.';
+COMMENT ON COLUMN lottrace.receipt_mismatches.variant IS 'The variant.';
+COMMENT ON COLUMN lottrace.receipt_mismatches.lot IS 'The lot.';
+COMMENT ON COLUMN lottrace.receipt_mismatches.expected_qty IS 'Quantity announced (NULL: the lot was not announced).';
+COMMENT ON COLUMN lottrace.receipt_mismatches.received_qty IS 'Quantity received from that supplier.';
+COMMENT ON COLUMN lottrace.receipt_mismatches.expected_expiry IS 'Expiry announced.';
+COMMENT ON COLUMN lottrace.receipt_mismatches.lot_expiry IS 'The lot''s expiry in the register.';
+COMMENT ON COLUMN lottrace.receipt_mismatches.docs IS 'The documents that announced it.';
+
+-- (end of expected receipts)
 --
 --
 --
