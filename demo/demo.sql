@@ -282,7 +282,7 @@ COPY (SELECT * FROM lottrace.trace_events('MILK', 'M26320-001')) TO STDOUT WITH 
 INSERT INTO lottrace.party (code, kind, name, address, gln) VALUES
   ('CELLAR', 'place', 'Valley dairy, ripening cellar', 'Dairy Lane 1, Springfield', '9506000134369'),
   ('SHOP-CENTRAL', 'party', 'Central food shop', 'Market Square 3, Springfield', NULL);
-UPDATE lottrace.item SET description = 'Mountain cheese, 5 kg wheel', uom = 'kg' WHERE item = 'CHEESE';
+UPDATE lottrace.item SET description = 'Mountain cheese, 5 kg wheel', uom = 'kg', gtin = '09506000134352' WHERE item = 'CHEESE';
 UPDATE lottrace.reason SET document_type = 'invoice' WHERE code = 'SALE';
 SELECT traceability_lot_code, tlc_source_name, quantity, unit_of_measure, product_description,
        ship_from_name, ship_to_name, ship_to_address, ship_date, reference_document_type, reference_document_number
@@ -293,6 +293,23 @@ COPY (SELECT * FROM lottrace.shipment_record('INV-900')) TO STDOUT WITH CSV HEAD
 \o
 \echo 'As CSV, to send along: ' :out'/shipment-INV-900.csv'
 \echo '  COPY (SELECT * FROM lottrace.shipment_record(''INV-900'')) TO STDOUT WITH CSV HEADER'
+\echo
+\echo 'The same traceability for customers and regulators who read GS1 EPCIS 2.0:'
+\echo 'one JSON-LD document with every event of the milk, the cheese made of it and'
+\echo 'the shipments (ObjectEvents, a TransformationEvent for the production order):'
+\set ECHO queries
+SELECT e ->> 'type' AS event, e ->> 'bizStep' AS biz_step, e ->> 'eventTime' AS at,
+       coalesce(e #>> '{quantityList,0,epcClass}', e #>> '{outputQuantityList,0,epcClass}') AS what
+  FROM jsonb_array_elements(lottrace.epcis_document('MILK', 'M26320-001') #> '{epcisBody,eventList}') e;
+\set ECHO none
+\t on
+\pset format unaligned
+\o :out/epcis.json
+SELECT jsonb_pretty(lottrace.epcis_document('MILK', 'M26320-001'));
+\o
+\t off
+\pset format aligned
+\echo 'Written to' :out'/epcis.json'
 \echo
 \echo '== 12. The daily expiry job, and picking by first-expiry-first-out =========='
 \echo 'Scheduled with pg_cron in production (docs/TRACEABILITY.md); run by hand here:'
