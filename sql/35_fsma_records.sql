@@ -131,6 +131,22 @@ INSERT INTO mvs (item, qty, wh, lot, serial, reason, doc, moved_on, account) VAL
 SELECT e ->> 'action' AS action, e ->> 'bizStep' AS biz_step, e -> 'epcList' AS epcs, e -> 'ilmd' AS ilmd,
        coalesce(e #>> '{sourceList,0,source}', e #>> '{destinationList,0,destination}') AS party
   FROM jsonb_array_elements(lottrace.epcis_document('VACCINE', 'V-1') #> '{epcisBody,eventList}') e;
+-- ---------------------------------------------------------------- epcis_import
+-- a document read back as a supplier's: its shipping events become expected
+-- receipts (here the shipper is the farm: it is marked as the own party)
+UPDATE lottrace.party SET own = true WHERE code = 'FARM-R';
+SELECT lottrace.epcis_document('VACCINE', 'V-1') AS vdoc \gset
+SELECT lottrace.epcis_import(:'vdoc'::jsonb) AS imported, lottrace.epcis_import(:'vdoc'::jsonb) AS again;
+SELECT supplier, item, lot, gtin, qty, doc, event_time FROM lottrace.expected_receipt ORDER BY doc;
+SELECT * FROM pg_temp.err($$SELECT lottrace.epcis_import('[1, 2]')$$);
+-- the goods arrive at a customer of the farm (this database, for the test:
+-- the farm's three receipts above count as received too)
+INSERT INTO mvs (item, qty, wh, lot, serial, reason, doc, moved_on, account) VALUES
+  ('VACCINE', 1, 'W2', 'V-1', 'SN1', 'RECEIPT', 'GR-9', '2026-08-03', 'FARM-R');
+SELECT mismatch, supplier, lot, expected_qty, received_qty FROM lottrace.receipt_mismatches;
+UPDATE lottrace.item SET refuse_receipt_mismatch = true WHERE item = 'VACCINE';
+SELECT sqlstate, constraint_name, message
+  FROM pg_temp.err($$INSERT INTO mvs (item, qty, wh, lot, serial, reason, doc, moved_on, account) VALUES ('VACCINE', 1, 'W2', 'V-2', 'SN9', 'RECEIPT', 'GR-9', '2026-08-03', 'FARM-R')$$);
 SELECT lottrace.detach('mvs');
 DROP TABLE mvs;
 

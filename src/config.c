@@ -217,7 +217,8 @@ static LtPlan item_plan = {
 	" block_days, single_supplier, serial_validity_days, item_class, category, item_type,"
 	" coalesce((pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->>) 'gs1_codes')::pg_catalog.bool, true),"
 	" coalesce((pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->>) 'claims_seen')::pg_catalog.bool, false),"
-	" pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->) 'required_attributes'"
+	" pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->) 'required_attributes',"
+	" coalesce((pg_catalog.to_jsonb(i) OPERATOR(pg_catalog.->>) 'refuse_receipt_mismatch')::pg_catalog.bool, false)"
 	" FROM lottrace.item i WHERE i.item OPERATOR(pg_catalog.=) $1",
 	1, {TEXTOID}
 };
@@ -228,7 +229,7 @@ enum
 	ITEM_PICK_POLICY, ITEM_INITIAL_STATUS, ITEM_LOT_VALIDITY_DAYS, ITEM_EXPIRY_RULE,
 	ITEM_EXPIRY_EDITABLE, ITEM_WARN_DAYS, ITEM_BLOCK_DAYS, ITEM_SINGLE_SUPPLIER,
 	ITEM_SERIAL_VALIDITY_DAYS, ITEM_CLASS, ITEM_CATEGORY, ITEM_TYPE, ITEM_GS1_CODES,
-	ITEM_CLAIMS_SEEN, ITEM_REQUIRED_ATTRIBUTES
+	ITEM_CLAIMS_SEEN, ITEM_REQUIRED_ATTRIBUTES, ITEM_REFUSE_RECEIPT_MISMATCH
 };
 
 /*
@@ -382,6 +383,7 @@ lt_item(const char *item, int len)
 		v.gs1_codes = get_bool(t, d, ITEM_GS1_CODES);
 		v.claims_seen = get_bool(t, d, ITEM_CLAIMS_SEEN);
 		read_required(&v, t, d);
+		v.refuse_receipt_mismatch = get_bool(t, d, ITEM_REFUSE_RECEIPT_MISMATCH);
 		SPI_freetuptable(SPI_tuptable);
 		/* these run queries of their own */
 		item_shelf_load(&v, arg);

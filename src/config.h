@@ -54,6 +54,7 @@ typedef struct LtItem
 	bool		ship_rules;		/* lottrace.shelf_life_rule has rules for it or its category */
 	int			nrequired;		/* lottrace.item.required_attributes (1.2) */
 	char	  **required_attributes;
+	bool		refuse_receipt_mismatch;	/* receipts checked against expected receipts (1.2) */
 } LtItem;
 
 #define lt_item_governed(it) ((it)->exists && ((it)->lot_tracked || (it)->serial_tracked))

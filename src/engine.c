@@ -1253,6 +1253,7 @@ lt_engine_finish(LtEngine *e)
 	lte_check_negatives(e);
 	lte_process_serials(e);
 	lte_check_claims(e);
+	lte_check_receipts(e);
 	{
 		bool		need_check = e->need_check;
 

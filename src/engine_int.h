@@ -216,6 +216,14 @@ typedef struct ClaimCand
 	RowRef		ref;
 } ClaimCand;
 
+/* A receipt of a lot of an item that refuses receipt mismatches (EPCIS). */
+typedef struct ReceiptCand
+{
+	int64		lot_id;
+	char	   *account;
+	RowRef		ref;
+} ReceiptCand;
+
 /* What a reserving row (reserve_when) reserves: qty < 0 takes it back. */
 typedef struct RowRes
 {
@@ -298,6 +306,7 @@ struct LtEngine
 	List	   *claims;			/* ClaimCand * */
 	List	   *claim_docs;		/* ClaimDoc * */
 	List	   *row_res;		/* RowRes *: rows that reserve (reserve_when) */
+	List	   *receipts;		/* ReceiptCand *: receipts judged against expected ones */
 	int64	   *created;		/* lot_ids created by this statement */
 	int			ncreated;
 	int			created_cap;
@@ -494,6 +503,7 @@ extern uint32 lte_batchkey_hash(const void *key, Size keysize);
 extern void lte_check_negatives(LtEngine *e);
 extern void lte_check_claims(LtEngine *e);
 extern void lte_apply_row_reservations(LtEngine *e);
+extern void lte_check_receipts(LtEngine *e);
 extern void lte_chunk_reset(LtEngine *e);
 extern void lte_created_add(LtEngine *e, int64 id);
 extern void lte_flush_chunk(LtEngine *e, bool final);

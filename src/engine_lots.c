@@ -662,6 +662,18 @@ check_lot(LtEngine *e, LotEnt *l)
 
 	if (l->claimed && e->mode == LT_STRICT)
 		note_claims(e, l);
+	if (l->has_load && l->account.p && l->it->refuse_receipt_mismatch && e->mode == LT_STRICT)
+	{
+		/* a receipt: judged against what the supplier announced (EPCIS) */
+		MemoryContext old = MemoryContextSwitchTo(e->stmt_cxt);
+		ReceiptCand *c = palloc(sizeof(ReceiptCand));
+
+		c->lot_id = l->lot_id;
+		c->account = str_c(l->account);
+		c->ref = l->load_ref;
+		e->receipts = lappend(e->receipts, c);
+		MemoryContextSwitchTo(old);
+	}
 
 	/* warehouses now below zero: judged at the end of the statement */
 	if (l->inserted && e->mode == LT_STRICT)
@@ -1199,4 +1211,58 @@ lte_apply_row_reservations(LtEngine *e)
 	args[6] = lt_array_numeric(qty, NULL, n);
 	lt_exec(&row_reserve_plan, args, NULL, false, 0);
 	e->row_res = NIL;
+}
+
+/* ------------------------------------------------------------------------
+ * End of statement: receipts against what suppliers announced (EPCIS)
+ * ------------------------------------------------------------------------
+ */
+
+static LtPlan receipt_check_plan = {
+	.sql = "SELECT c.i, c.message, c.hint FROM lottrace._check_receipts($1, $2) c",
+	.args = "pg_catalog.int8[], pg_catalog.text[]"
+};
+
+void
+lte_check_receipts(LtEngine *e)
+{
+	int			n = list_length(e->receipts);
+	int64	   *ids;
+	LtStr	   *accts;
+	ReceiptCand **cs;
+	Datum		args[2];
+	ListCell   *lc;
+	int			i = 0;
+
+	if (n == 0)
+		return;
+	ids = palloc(sizeof(int64) * n);
+	accts = palloc(sizeof(LtStr) * n);
+	cs = palloc(sizeof(ReceiptCand *) * n);
+	foreach(lc, e->receipts)
+	{
+		ReceiptCand *c = lfirst(lc);
+
+		cs[i] = c;
+		ids[i] = c->lot_id;
+		accts[i] = (LtStr) {c->account, (int) strlen(c->account)};
+		i++;
+	}
+	args[0] = lt_array_int8(ids, n);
+	args[1] = lte_str_array(accts, n, TEXTOID);
+	/* not read-only: it must see the statement's own writes */
+	if (lt_exec(&receipt_check_plan, args, NULL, false, 1) > 0)
+	{
+		HeapTuple	t = SPI_tuptable->vals[0];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		int64		k = lt_getint8(t, d, 1, NULL) - 1;
+		char	   *message = pstrdup(lt_getstr(t, d, 2));
+		char	   *hint = lt_getstr(t, d, 3);
+
+		if (hint)
+			hint = pstrdup(hint);
+		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_receipt_mismatch",
+				 (k >= 0 && k < n) ? cs[k]->ref : no_row, NULL, hint, "%s", message);
+	}
+	e->receipts = NIL;
 }

@@ -2130,6 +2130,67 @@ COMMENT ON COLUMN lottrace.receipt_mismatches.expected_expiry IS 'Expiry announc
 COMMENT ON COLUMN lottrace.receipt_mismatches.lot_expiry IS 'The lot''s expiry in the register.';
 COMMENT ON COLUMN lottrace.receipt_mismatches.docs IS 'The documents that announced it.';
 
+ALTER TABLE lottrace.item ADD COLUMN refuse_receipt_mismatch boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN lottrace.item.refuse_receipt_mismatch IS
+  'Receipts of the item from a supplier that announced it by EPCIS (lottrace.expected_receipt) are refused (23514, lottrace_receipt_mismatch) when they do not match: a lot not announced, more than announced beyond receipt_tolerance_pct, another expiry. A short receipt is not refused (the rest may come): lottrace.receipt_mismatches reports it.';
+
+-- The engine's end-of-statement check of receipts of such items
+-- (engine_lots.c, lte_check_receipts): the first refusal, if any.
+CREATE FUNCTION lottrace._check_receipts(lot_ids bigint[], accounts text[])
+RETURNS TABLE (i integer, message text, hint text)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  c record;
+  l lottrace.lot;
+  x record;
+  got numeric;
+  tol numeric;
+BEGIN
+  FOR c IN SELECT u.k, u.lot_id, u.acct FROM unnest(lot_ids, accounts) WITH ORDINALITY AS u(lot_id, acct, k) ORDER BY u.k LOOP
+    SELECT * INTO l FROM lottrace.lot y WHERE y.lot_id = c.lot_id;
+    -- a supplier that sends no EPCIS data for the item is not judged
+    CONTINUE WHEN NOT EXISTS (SELECT FROM lottrace.expected_receipt e WHERE e.supplier = c.acct AND e.item = l.item);
+    SELECT sum(e.qty) AS qty, min(e.expiry_date) AS expiry, string_agg(DISTINCT e.doc, ', ') AS docs INTO x
+      FROM lottrace.expected_receipt e
+     WHERE e.supplier = c.acct AND e.item = l.item AND e.lot = l.code::text
+       AND (e.variant = l.variant OR (e.variant IS NULL AND l.variant IS NULL));
+    i := c.k::integer;
+    IF x.qty IS NULL THEN
+      message := format('lot "%s" of item "%s" from supplier "%s" was not announced: its EPCIS data announce other lots of the item',
+                        l.code, l.item, c.acct);
+      hint := 'See lottrace.expected_receipt; receive the lot the supplier shipped, or import its shipping events (lottrace.epcis_import).';
+      RETURN NEXT;
+      RETURN;
+    END IF;
+    SELECT coalesce(sum(m.qty), 0) INTO got FROM lottrace.movements m
+      LEFT JOIN lottrace.reason r ON r.code = m.reason
+     WHERE m.item = l.item AND m.lot = l.code::text
+       AND (m.variant = l.variant OR (m.variant IS NULL AND l.variant IS NULL))
+       AND m.account = c.acct AND m.qty > 0 AND r.production IS NULL;
+    SELECT coalesce(t.receipt_tolerance_pct, 0) INTO tol FROM lottrace.item t WHERE t.item = l.item;
+    IF got > x.qty * (1 + tol / 100) THEN
+      message := format('lot "%s" of item "%s": %s received from supplier "%s", more than the %s announced (%s; tolerance %s%%)',
+                        l.code, l.item, got, c.acct, x.qty, x.docs, tol);
+      hint := 'Receive what the supplier announced, or raise lottrace.item.receipt_tolerance_pct.';
+      RETURN NEXT;
+      RETURN;
+    END IF;
+    IF x.expiry IS NOT NULL AND l.expiry_date IS DISTINCT FROM x.expiry THEN
+      message := format('lot "%s" of item "%s" from supplier "%s" expires on %s, the supplier announced %s (%s)',
+                        l.code, l.item, c.acct, coalesce(l.expiry_date::text, 'no date'), x.expiry, x.docs);
+      hint := 'Give the receipt the expiry the supplier announced (the expiry column), or check the goods.';
+      RETURN NEXT;
+      RETURN;
+    END IF;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION lottrace._check_receipts(bigint[], text[]) IS
+  'Internal, the engine''s end-of-statement check of receipts of items with refuse_receipt_mismatch: a lot the supplier did not announce, more than announced beyond the tolerance, another expiry; the first refusal (index, message, hint).';
+REVOKE EXECUTE ON FUNCTION lottrace._check_receipts(bigint[], text[]) FROM PUBLIC;
+
 -- (end of expected receipts)
 --
 --

@@ -118,6 +118,32 @@ pgc_psql buyer -q -c "UPDATE lottrace.lot SET expiry_date = '2027-01-01' WHERE c
 [ "$(pgc_psql buyer -At -c "SELECT mismatch FROM lottrace.receipt_mismatches WHERE lot = 'CH-1'")" = expiry ] \
   || fail "a lot with another expiry than announced is not reported"
 echo "ok: another expiry than announced is reported"
+echo "== buyer: the item refuses mismatched receipts"
+pgc_psql buyer -q -c "UPDATE lottrace.item SET refuse_receipt_mismatch = true WHERE item = 'CHEESE'" \
+  -c "UPDATE lottrace.lot l SET expiry_date = e.expiry_date FROM lottrace.expected_receipt e WHERE e.lot = l.code::text AND l.code IN ('CH-1', 'CH-2')"
+try() { pgc_psql buyer -At <<SQL
+CREATE FUNCTION pg_temp.t(s text) RETURNS text LANGUAGE plpgsql AS \$f\$
+DECLARE c text; m text; BEGIN EXECUTE s; RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN GET STACKED DIAGNOSTICS c = CONSTRAINT_NAME, m = MESSAGE_TEXT; RETURN SQLSTATE || ' ' || c || ': ' || m; END \$f\$;
+SELECT pg_temp.t(\$s\$$1\$s\$);
+SQL
+}
+r=$(try "INSERT INTO moves (item, qty, wh, lot, reason, doc, moved_on, account) VALUES ('CHEESE', 3, 'CELLAR', 'CH-8', 'IN', 'GR-2', '2026-11-13', 'CHEESEWORKS')")
+echo "  unexpected lot: $r"
+[[ $r == "23514 lottrace_receipt_mismatch: lot \"CH-8\""* ]] || fail "an unannounced lot was not refused: $r"
+r=$(try "INSERT INTO moves (item, qty, wh, lot, reason, doc, moved_on, account) VALUES ('CHEESE', 5, 'CELLAR', 'CH-1', 'IN', 'GR-2', '2026-11-13', 'CHEESEWORKS')")
+echo "  over the tolerance: $r"
+[[ $r == "23514 lottrace_receipt_mismatch: "*"44 received"*"more than the 40 announced"* ]] || fail "a receipt over the tolerance was not refused: $r"
+r=$(try "INSERT INTO moves (item, qty, wh, lot, reason, doc, moved_on, account) VALUES ('CHEESE', 1, 'CELLAR', 'CH-2', 'IN', 'GR-2', '2026-11-13', 'CHEESEWORKS')")
+echo "  within the tolerance, expiry as announced: $r"
+[ "$r" = ok ] || fail "a receipt within the announcement was refused: $r"
+pgc_psql buyer -q -c "UPDATE lottrace.lot SET expiry_date = '2027-02-02' WHERE code = 'CH-2'"
+r=$(try "INSERT INTO moves (item, qty, wh, lot, reason, doc, moved_on, account) VALUES ('CHEESE', 1, 'CELLAR', 'CH-2', 'IN', 'GR-3', '2026-11-13', 'CHEESEWORKS')")
+echo "  another expiry: $r"
+[[ $r == "23514 lottrace_receipt_mismatch: "*"expires on 2027-02-02, the supplier announced 2027-03-01"* ]] || fail "a receipt with another expiry was not refused: $r"
+r=$(try "INSERT INTO moves (item, qty, wh, lot, reason, doc, moved_on, account) VALUES ('CHEESE', 1, 'CELLAR', 'CH-9', 'IN', 'GR-2', '2026-11-13', 'OTHER-FARM')")
+[ "$r" = ok ] || fail "a receipt from a supplier without EPCIS data was refused: $r"
+echo "ok: refused with 23514 lottrace_receipt_mismatch (a lot not announced, more than announced, another expiry); a receipt that matches, and one from a supplier that sends no EPCIS data, go through"
 bad=$(pgc_psql buyer -At -c "SELECT lottrace.epcis_import('{\"type\": \"nothing\"}')" 2>&1 || true)
 grep -q 'not an EPCIS 2.0 document' <<<"$bad" || fail "a document that is not EPCIS is not refused: $bad"
 echo "epcis round trip: ok"
