@@ -2138,7 +2138,7 @@ COMMENT ON COLUMN lottrace.item.refuse_receipt_mismatch IS
 -- (engine_lots.c, lte_check_receipts): the first refusal, if any.
 CREATE FUNCTION lottrace._check_receipts(lot_ids bigint[], accounts text[])
 RETURNS TABLE (i integer, message text, hint text)
-LANGUAGE plpgsql
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

@@ -484,7 +484,7 @@ if [ "${BENCH_SKIP_GENEALOGY:-0}" != 1 ]; then
   log "GENEALOGY: test/bench/genealogy.sql ..."
   psqlq -d bench_genealogy -A -F'|' -f "$bdir/genealogy.sql" >"$work/genealogy.out" 2>&1 \
     || { cat "$work/genealogy.out" >&2; exit 1; }
-  GEN_TXT=$(grep -E '^(lots:|traced lot:|what\||trace_forward|trace_backward|recall)' "$work/genealogy.out")
+  GEN_TXT=$(grep -E '^(lots:|traced lot:|what\||trace_forward|trace_backward|recall|epcis_document)' "$work/genealogy.out")
   log "GENEALOGY: $(paste -sd';' <<<"$GEN_TXT")"
   dropdb_ bench_genealogy
 fi
