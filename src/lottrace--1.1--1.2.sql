@@ -1678,10 +1678,11 @@ RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT coalesce(string_agg(CASE WHEN c ~ '^[A-Za-z0-9._~-]$' THEN c
-                                  ELSE regexp_replace(upper(encode(convert_to(c, 'UTF8'), 'hex')), '(..)', '%\1', 'g') END,
-                             '' ORDER BY n), '')
-    FROM regexp_split_to_table(s, '') WITH ORDINALITY AS x(c, n)
+  SELECT CASE WHEN s ~ '^[A-Za-z0-9._~-]*$' THEN s
+              ELSE (SELECT coalesce(string_agg(CASE WHEN c ~ '^[A-Za-z0-9._~-]$' THEN c
+                                                    ELSE regexp_replace(upper(encode(convert_to(c, 'UTF8'), 'hex')), '(..)', '%\1', 'g') END,
+                                               '' ORDER BY n), '')
+                      FROM regexp_split_to_table(s, '') WITH ORDINALITY AS x(c, n)) END
 $$;
 COMMENT ON FUNCTION lottrace._uri_part(text) IS
   'Internal: a text percent-encoded as one URI path segment (RFC 3986 unreserved characters kept, the UTF-8 bytes of every other one as %XX).';
@@ -1736,9 +1737,13 @@ COMMENT ON FUNCTION lottrace._epc_party(text, text) IS
 -- commissioning here (action ADD, with ilmd: lot number and expiry).
 CREATE FUNCTION lottrace._epcis_events(p_lots bigint[], since timestamptz, until timestamptz)
 RETURNS SETOF jsonb
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
-AS $$
+AS $fn$
+BEGIN
+  -- planned with the lots and dates as constants (a one-shot plan): the
+  -- generic plan of a SQL function cannot tell 10 lots from 10,000
+  RETURN QUERY EXECUTE $q$
   WITH mv AS MATERIALIZED (
     SELECT m.*, l.lot_id, l.expiry_date, r.production, r.document_type,
            (m.moved_on::timestamp AT TIME ZONE 'UTC') AS at,
@@ -1748,10 +1753,43 @@ AS $$
       JOIN lottrace.lot l ON l.item = m.item AND l.code::text = m.lot
        AND (l.variant = m.variant OR (l.variant IS NULL AND m.variant IS NULL))
       LEFT JOIN lottrace.reason r ON r.code = m.reason
-     WHERE l.lot_id = ANY (p_lots)),
-  picked AS (
+     WHERE l.lot_id = ANY ($1)),
+  picked AS MATERIALIZED (
     SELECT * FROM mv
-     WHERE (since IS NULL OR mv.at >= since) AND (until IS NULL OR mv.at < until)),
+     WHERE ($2 IS NULL OR mv.at >= $2) AND ($3 IS NULL OR mv.at < $3)),
+  -- identifiers, once per lot, warehouse and account rather than per event
+  cls AS MATERIALIZED (
+    SELECT k.item, k.variant, k.lot, g.gtin,
+           CASE WHEN g.gtin IS NOT NULL THEN format('https://id.gs1.org/01/%s/10/%s', g.gtin, lottrace._uri_part(k.lot))
+                ELSE format('urn:lottrace:class:%s:%s:%s', lottrace._uri_part(k.item),
+                            lottrace._uri_part(coalesce(k.variant, '')), lottrace._uri_part(k.lot)) END AS class,
+           CASE WHEN i.uom ~ '^[A-Z0-9]{2,3}$' THEN i.uom END AS uom
+      FROM (SELECT DISTINCT p.item, p.variant, p.lot FROM picked p) k
+      LEFT JOIN lottrace.item i ON i.item = k.item
+      LEFT JOIN lottrace.item_variant v ON v.item = k.item AND v.variant = k.variant
+     CROSS JOIN LATERAL (SELECT coalesce(v.gtin, i.gtin) AS gtin) g),
+  own AS MATERIALIZED (
+    SELECT (SELECT lottrace._epc_party(o.code, 'party') FROM lottrace.party o WHERE o.own) AS uri),
+  ev AS (
+    SELECT p.*, c.class, c.gtin, c.uom,
+           CASE WHEN pl.gln IS NOT NULL THEN 'https://id.gs1.org/414/' || pl.gln
+                ELSE 'urn:lottrace:place:' || lottrace._uri_part(coalesce(wh.place, p.warehouse)) END AS place,
+           CASE WHEN p.account IS NULL THEN NULL
+                WHEN pa.gln IS NOT NULL THEN 'https://id.gs1.org/417/' || pa.gln
+                ELSE 'urn:lottrace:party:' || lottrace._uri_part(p.account) END AS party,
+           own.uri AS own_party,
+           CASE WHEN p.serial IS NULL THEN NULL
+                WHEN c.gtin IS NOT NULL THEN format('https://id.gs1.org/01/%s/21/%s', c.gtin, lottrace._uri_part(p.serial))
+                ELSE format('urn:lottrace:epc:%s:%s:%s', lottrace._uri_part(p.item),
+                            lottrace._uri_part(coalesce(p.variant, '')), lottrace._uri_part(p.serial)) END AS epc
+      FROM picked p
+      -- a variant is never '' (movements read '' as none): coalesce makes the join hashable
+      JOIN cls c ON c.item = p.item AND c.lot = p.lot AND coalesce(c.variant, '') = coalesce(p.variant, '')
+      -- places and parties by plain joins (an URI function per event costs a second on 20,000 events)
+      LEFT JOIN lottrace.warehouse wh ON wh.code = p.warehouse
+      LEFT JOIN lottrace.party pl ON pl.code = coalesce(wh.place, p.warehouse)
+      LEFT JOIN lottrace.party pa ON pa.code = p.account
+     CROSS JOIN own),
   obj AS (
     SELECT p.at, p.source, p.source_key, jsonb_strip_nulls(jsonb_build_object(
              'type', 'ObjectEvent',
@@ -1763,36 +1801,29 @@ AS $$
              'bizStep', CASE WHEN p.account IS NULL THEN CASE WHEN p.qty > 0 THEN 'storing' ELSE 'removing' END
                              WHEN p.qty > 0 THEN 'receiving' ELSE 'shipping' END,
              'disposition', CASE WHEN p.account IS NOT NULL AND p.qty < 0 THEN 'in_transit' ELSE 'in_progress' END,
-             'epcList', CASE WHEN p.serial IS NOT NULL THEN jsonb_build_array(lottrace._epc(p.item, p.variant, p.serial)) END,
-             'quantityList', CASE WHEN p.serial IS NULL THEN jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
-                               'epcClass', lottrace._epc_class(p.item, p.variant, p.lot),
-                               'quantity', abs(p.qty),
-                               'uom', (SELECT i.uom FROM lottrace.item i WHERE i.item = p.item AND i.uom ~ '^[A-Z0-9]{2,3}$')))) END,
-             'readPoint', jsonb_build_object('id', lottrace._epc_party(lottrace._warehouse_place(p.warehouse), 'place')),
-             'bizLocation', jsonb_build_object('id', lottrace._epc_party(lottrace._warehouse_place(p.warehouse), 'place')),
+             'epcList', CASE WHEN p.epc IS NOT NULL THEN jsonb_build_array(p.epc) END,
+             'quantityList', CASE WHEN p.epc IS NULL THEN jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+                               'epcClass', p.class, 'quantity', abs(p.qty), 'uom', p.uom))) END,
+             'readPoint', jsonb_build_object('id', p.place),
+             'bizLocation', jsonb_build_object('id', p.place),
              'bizTransactionList', CASE WHEN p.doc IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
                                      'bizTransaction', 'urn:lottrace:doc:' || lottrace._uri_part(p.doc))) END,
              -- receipts come from the supplier to us, shipments go from us to the customer
              'sourceList', CASE WHEN p.account IS NULL THEN NULL
-                                WHEN p.qty > 0 THEN jsonb_build_array(jsonb_build_object(
-                                       'type', 'owning_party', 'source', lottrace._epc_party(p.account, 'party')))
-                                ELSE (SELECT jsonb_agg(s.x ORDER BY s.k) FROM (VALUES
-                                        (1, (SELECT jsonb_build_object('type', 'owning_party', 'source', lottrace._epc_party(o.code, 'party'))
-                                               FROM lottrace.party o WHERE o.own)),
-                                        (2, jsonb_build_object('type', 'location',
-                                              'source', lottrace._epc_party(lottrace._warehouse_place(p.warehouse), 'place')))) s(k, x)
-                                       WHERE s.x IS NOT NULL) END,
+                                WHEN p.qty > 0 THEN jsonb_build_array(jsonb_build_object('type', 'owning_party', 'source', p.party))
+                                WHEN p.own_party IS NOT NULL THEN jsonb_build_array(
+                                       jsonb_build_object('type', 'owning_party', 'source', p.own_party),
+                                       jsonb_build_object('type', 'location', 'source', p.place))
+                                ELSE jsonb_build_array(jsonb_build_object('type', 'location', 'source', p.place)) END,
              'destinationList', CASE WHEN p.account IS NULL THEN NULL
-                                     WHEN p.qty < 0 THEN jsonb_build_array(jsonb_build_object(
-                                            'type', 'owning_party', 'destination', lottrace._epc_party(p.account, 'party')))
-                                     ELSE (SELECT jsonb_build_array(jsonb_build_object('type', 'owning_party',
-                                                    'destination', lottrace._epc_party(o.code, 'party')))
-                                             FROM lottrace.party o WHERE o.own) END,
+                                     WHEN p.qty < 0 THEN jsonb_build_array(jsonb_build_object('type', 'owning_party', 'destination', p.party))
+                                     WHEN p.own_party IS NOT NULL THEN jsonb_build_array(
+                                            jsonb_build_object('type', 'owning_party', 'destination', p.own_party)) END,
              'ilmd', CASE WHEN p.first_load THEN jsonb_strip_nulls(jsonb_build_object(
                        'cbvmda:lotNumber', p.lot,
                        'cbvmda:itemExpirationDate', CASE WHEN isfinite(p.expiry_date) THEN to_char(p.expiry_date, 'YYYY-MM-DD') END)) END
            )) AS ev
-      FROM picked p
+      FROM ev p
      WHERE p.production IS NULL OR p.batch_key IS NULL),
   trf AS (
     SELECT max(p.at) AS at, min(p.source::oid)::regclass AS source, p.batch_key AS source_key, jsonb_strip_nulls(jsonb_build_object(
@@ -1804,28 +1835,30 @@ AS $$
              'transformationID', 'urn:lottrace:batch:' || lottrace._uri_part(p.batch_key),
              'bizStep', 'commissioning',
              'disposition', 'active',
-             'inputQuantityList', nullif(jsonb_agg(jsonb_build_object('epcClass', lottrace._epc_class(p.item, p.variant, p.lot),
-                                                                     'quantity', -p.qty) ORDER BY p.item, p.lot)
-                                           FILTER (WHERE p.production = 'input' AND p.serial IS NULL), '[]'),
-             'inputEPCList', nullif(jsonb_agg(lottrace._epc(p.item, p.variant, p.serial) ORDER BY p.item, p.serial)
-                                      FILTER (WHERE p.production = 'input' AND p.serial IS NOT NULL), '[]'),
-             'outputQuantityList', nullif(jsonb_agg(jsonb_build_object('epcClass', lottrace._epc_class(p.item, p.variant, p.lot),
-                                                                      'quantity', p.qty) ORDER BY p.item, p.lot)
-                                            FILTER (WHERE p.production = 'output' AND p.serial IS NULL), '[]'),
-             'outputEPCList', nullif(jsonb_agg(lottrace._epc(p.item, p.variant, p.serial) ORDER BY p.item, p.serial)
-                                       FILTER (WHERE p.production = 'output' AND p.serial IS NOT NULL), '[]'),
-             'readPoint', jsonb_build_object('id', lottrace._epc_party(lottrace._warehouse_place(min(p.warehouse)), 'place')),
+             'inputQuantityList', nullif(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('epcClass', p.class, 'quantity', -p.qty, 'uom', p.uom))
+                                                   ORDER BY p.item, p.lot)
+                                           FILTER (WHERE p.production = 'input' AND p.epc IS NULL), '[]'),
+             'inputEPCList', nullif(jsonb_agg(p.epc ORDER BY p.item, p.serial)
+                                      FILTER (WHERE p.production = 'input' AND p.epc IS NOT NULL), '[]'),
+             'outputQuantityList', nullif(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('epcClass', p.class, 'quantity', p.qty, 'uom', p.uom))
+                                                    ORDER BY p.item, p.lot)
+                                            FILTER (WHERE p.production = 'output' AND p.epc IS NULL), '[]'),
+             'outputEPCList', nullif(jsonb_agg(p.epc ORDER BY p.item, p.serial)
+                                       FILTER (WHERE p.production = 'output' AND p.epc IS NOT NULL), '[]'),
+             'readPoint', jsonb_build_object('id', min(p.place)),
              'ilmd', CASE WHEN count(DISTINCT p.lot) FILTER (WHERE p.production = 'output') = 1
                           THEN jsonb_strip_nulls(jsonb_build_object(
                                  'cbvmda:lotNumber', min(p.lot) FILTER (WHERE p.production = 'output'),
                                  'cbvmda:itemExpirationDate', to_char(min(p.expiry_date) FILTER (WHERE p.production = 'output' AND isfinite(p.expiry_date)), 'YYYY-MM-DD'))) END
            )) AS ev
-      FROM picked p
+      FROM ev p
      WHERE p.production IS NOT NULL AND p.batch_key IS NOT NULL
      GROUP BY p.batch_key)
   SELECT e.ev FROM (SELECT * FROM obj UNION ALL SELECT * FROM trf) e
    ORDER BY e.at, e.source::oid, e.source_key
-$$;
+$q$ USING p_lots, since, until;
+END
+$fn$;
 COMMENT ON FUNCTION lottrace._epcis_events(bigint[], timestamptz, timestamptz) IS
   'Internal: the movements of a set of lots from since (inclusive) to until (exclusive) as EPCIS 2.0 events (JSON-LD): ObjectEvents for receipts, shipments and other moves, one TransformationEvent per production batch; event IDs hashed from the movement, so the same movement always gives the same ID.';
 
