@@ -1760,9 +1760,15 @@ BEGIN
   -- identifiers, once per lot, warehouse and account rather than per event
   cls AS MATERIALIZED (
     SELECT k.item, k.variant, k.lot, g.gtin,
-           CASE WHEN g.gtin IS NOT NULL THEN format('https://id.gs1.org/01/%s/10/%s', g.gtin, lottrace._uri_part(k.lot))
-                ELSE format('urn:lottrace:class:%s:%s:%s', lottrace._uri_part(k.item),
-                            lottrace._uri_part(coalesce(k.variant, '')), lottrace._uri_part(k.lot)) END AS class,
+           -- codes that need no escaping (most) skip the function call
+           CASE WHEN g.gtin IS NOT NULL
+                THEN format('https://id.gs1.org/01/%s/10/%s', g.gtin,
+                            CASE WHEN k.lot ~ '^[A-Za-z0-9._~-]*$' THEN k.lot ELSE lottrace._uri_part(k.lot) END)
+                ELSE format('urn:lottrace:class:%s:%s:%s',
+                            CASE WHEN k.item ~ '^[A-Za-z0-9._~-]*$' THEN k.item ELSE lottrace._uri_part(k.item) END,
+                            CASE WHEN coalesce(k.variant, '') ~ '^[A-Za-z0-9._~-]*$' THEN coalesce(k.variant, '')
+                                 ELSE lottrace._uri_part(k.variant) END,
+                            CASE WHEN k.lot ~ '^[A-Za-z0-9._~-]*$' THEN k.lot ELSE lottrace._uri_part(k.lot) END) END AS class,
            CASE WHEN i.uom ~ '^[A-Z0-9]{2,3}$' THEN i.uom END AS uom
       FROM (SELECT DISTINCT p.item, p.variant, p.lot FROM picked p) k
       LEFT JOIN lottrace.item i ON i.item = k.item
@@ -1807,7 +1813,8 @@ BEGIN
              'readPoint', jsonb_build_object('id', p.place),
              'bizLocation', jsonb_build_object('id', p.place),
              'bizTransactionList', CASE WHEN p.doc IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
-                                     'bizTransaction', 'urn:lottrace:doc:' || lottrace._uri_part(p.doc))) END,
+                                     'bizTransaction', 'urn:lottrace:doc:' ||
+                                       CASE WHEN p.doc ~ '^[A-Za-z0-9._~-]*$' THEN p.doc ELSE lottrace._uri_part(p.doc) END)) END,
              -- receipts come from the supplier to us, shipments go from us to the customer
              'sourceList', CASE WHEN p.account IS NULL THEN NULL
                                 WHEN p.qty > 0 THEN jsonb_build_array(jsonb_build_object('type', 'owning_party', 'source', p.party))
