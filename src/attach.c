@@ -1180,6 +1180,30 @@ text_array(char **v, int n)
 	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
+/*
+ * One of attach()'s predicates as the attachment row stores it: its
+ * template at args[tmpl], its attribute numbers at args[atts] and the
+ * columns' names at args[names] (all NULL without a predicate).
+ */
+static void
+pred_args(Datum *args, char *nulls, int tmpl, int atts, int names, const char *text,
+		  const int16 *attnums, int n, Oid relid)
+{
+	Datum		a[LT_PRED_MAX_COLS];
+	char	   *cnames[LT_PRED_MAX_COLS];
+	char		null = text ? ' ' : 'n';
+
+	for (int i = 0; i < n; i++)
+	{
+		a[i] = Int16GetDatum(attnums[i]);
+		cnames[i] = get_attname(relid, attnums[i], false);
+	}
+	args[tmpl] = text ? CStringGetTextDatum(text) : (Datum) 0;
+	args[atts] = PointerGetDatum(construct_array(a, n, INT2OID, 2, true, TYPALIGN_SHORT));
+	args[names] = text_array(cnames, n);
+	nulls[tmpl] = nulls[atts] = nulls[names] = null;
+}
+
 static LtPlan attachment_insert_plan_10 = {
 	"INSERT INTO lottrace.attachment (relid, item_col, qty_col, warehouse_col, lot_col,"
 	"       serial_col, reason_col, doc_col, moved_on_col, location_col, variant_col,"
@@ -1384,13 +1408,11 @@ lt_attach(PG_FUNCTION_ARGS)
 	{
 		Datum		args[38];
 		char		nulls[38];
-		char	   *cnames[LT_PRED_MAX_COLS];
 		char	   *aroles[LC_NCOLS];
 		char	   *acols[LC_NCOLS];
 		int			nalt = 0;
 		char	   *roles[LT_MAX_LOOKUPS];
 		Datum		refs[LT_MAX_LOOKUPS];
-		Datum		atts[LT_PRED_MAX_COLS];
 
 		memset(nulls, ' ', sizeof(nulls));
 		args[0] = ObjectIdGetDatum(relid);
@@ -1408,12 +1430,6 @@ lt_attach(PG_FUNCTION_ARGS)
 			nulls[k] = names[i] ? ' ' : 'n';
 		}
 		args[16] = CStringGetTextDatum(user);
-		args[17] = def.counts_when ? CStringGetTextDatum(def.counts_when) : (Datum) 0;
-		nulls[17] = def.counts_when ? ' ' : 'n';
-		for (int i = 0; i < def.ncounts; i++)
-			atts[i] = Int16GetDatum(def.counts_attnums[i]);
-		args[18] = PointerGetDatum(construct_array(atts, def.ncounts, INT2OID, 2, true, TYPALIGN_SHORT));
-		nulls[18] = def.counts_when ? ' ' : 'n';
 		args[19] = BoolGetDatum(def.signed_qty);
 		args[20] = def.serial_sep ? CStringGetTextDatum(def.serial_sep) : (Datum) 0;
 		nulls[20] = def.serial_sep ? ' ' : 'n';
@@ -1438,31 +1454,10 @@ lt_attach(PG_FUNCTION_ARGS)
 		args[26] = text_array(aroles, nalt);
 		args[27] = text_array(acols, nalt);
 		nulls[26] = nulls[27] = nalt ? ' ' : 'n';
-		args[28] = def.unload_when ? CStringGetTextDatum(def.unload_when) : (Datum) 0;
-		nulls[28] = def.unload_when ? ' ' : 'n';
-		for (int i = 0; i < def.nunload; i++)
-			atts[i] = Int16GetDatum(def.unload_attnums[i]);
-		args[29] = PointerGetDatum(construct_array(atts, def.nunload, INT2OID, 2, true, TYPALIGN_SHORT));
-		nulls[29] = def.unload_when ? ' ' : 'n';
-		/* the predicates' columns by name too (a restore renumbers them) */
-		for (int i = 0; i < def.ncounts; i++)
-			cnames[i] = get_attname(relid, def.counts_attnums[i], false);
-		args[30] = text_array(cnames, def.ncounts);
-		nulls[30] = def.counts_when ? ' ' : 'n';
-		for (int i = 0; i < def.nunload; i++)
-			cnames[i] = get_attname(relid, def.unload_attnums[i], false);
-		args[31] = text_array(cnames, def.nunload);
-		nulls[31] = def.unload_when ? ' ' : 'n';
-		args[35] = def.reserve_when ? CStringGetTextDatum(def.reserve_when) : (Datum) 0;
-		nulls[35] = def.reserve_when ? ' ' : 'n';
-		for (int i = 0; i < def.nreserve; i++)
-			atts[i] = Int16GetDatum(def.reserve_attnums[i]);
-		args[36] = PointerGetDatum(construct_array(atts, def.nreserve, INT2OID, 2, true, TYPALIGN_SHORT));
-		nulls[36] = def.reserve_when ? ' ' : 'n';
-		for (int i = 0; i < def.nreserve; i++)
-			cnames[i] = get_attname(relid, def.reserve_attnums[i], false);
-		args[37] = text_array(cnames, def.nreserve);
-		nulls[37] = def.reserve_when ? ' ' : 'n';
+		/* the predicates: template, columns by number and by name (a restore renumbers them) */
+		pred_args(args, nulls, 17, 18, 30, def.counts_when, def.counts_attnums, def.ncounts, relid);
+		pred_args(args, nulls, 28, 29, 31, def.unload_when, def.unload_attnums, def.nunload, relid);
+		pred_args(args, nulls, 35, 36, 37, def.reserve_when, def.reserve_attnums, def.nreserve, relid);
 		if (schema_10())
 		{
 			/* the 1.0 schema: its columns only (nothing else can be given) */
