@@ -7,6 +7,13 @@
 \set ECHO all
 CREATE EXTENSION lottrace;
 SET datestyle = ISO;
+-- every EPCIS document of this file is also written to :epcis_dir, where
+-- test/shell/epcis_schema.sh validates it against GS1's JSON schema (it
+-- sets epcis_dir; under pg_regress the files land in results/)
+\if :{?epcis_dir}
+\else
+\set epcis_dir results
+\endif
 
 CREATE TABLE mv (
   id       serial PRIMARY KEY,
@@ -77,9 +84,10 @@ SELECT event_type, traceability_lot_code, quantity, unit_of_measure, gtin, produ
   FROM lottrace.trace_events('TOMATO', 'T-7');
 
 -- ---------------------------------------------------------------- EPCIS 2.0
--- the lot, its ancestors and descendants as GS1 EPCIS 2.0 JSON-LD (validated
--- against GS1's JSON schema outside pg_regress: docs/TRACEABILITY.md)
+-- the lot, its ancestors and descendants as GS1 EPCIS 2.0 JSON-LD
 SELECT lottrace.epcis_document('TOMATO', 'T-7') AS doc \gset
+SELECT :'doc' \g (format=unaligned tuples_only=on) :epcis_dir/epcis-tomato-T-7.json
+SELECT lottrace.epcis_document('SAUCE', 'S-1') \g (format=unaligned tuples_only=on) :epcis_dir/epcis-sauce-S-1.json
 SELECT :'doc'::jsonb -> '@context' AS context, :'doc'::jsonb ->> 'type' AS type,
        :'doc'::jsonb ->> 'schemaVersion' AS version,
        (:'doc'::jsonb ->> 'creationDate') ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$' AS creation_rfc3339;
@@ -110,9 +118,12 @@ SELECT (SELECT array_agg(e ->> 'eventID' ORDER BY e ->> 'eventID')
 SELECT e ->> 'eventTime' AS at, e ->> 'bizStep' AS biz_step
   FROM jsonb_array_elements(lottrace.epcis_period('2026-07-03 00:00+00', '2026-07-04 00:00+00') #> '{epcisBody,eventList}') e;
 SELECT jsonb_array_length(lottrace.epcis_document('TOMATO', 'T-7', NULL, '2026-07-02 00:00+00', '2026-07-03 00:00+00') #> '{epcisBody,eventList}') AS events_of_july_2;
+SELECT lottrace.epcis_period('2026-07-03 00:00+00', '2026-07-04 00:00+00') \g (format=unaligned tuples_only=on) :epcis_dir/epcis-period-july-3.json
+SELECT lottrace.epcis_document('TOMATO', 'T-7', NULL, '2026-07-02 00:00+00', '2026-07-03 00:00+00') \g (format=unaligned tuples_only=on) :epcis_dir/epcis-tomato-T-7-july-2.json
 -- a code outside GS1's keys is percent-encoded; an item without GTIN gets a lottrace URN
 UPDATE lottrace.item SET gtin = NULL WHERE item = 'TOMATO';
 SELECT lottrace._epc_class('TOMATO', NULL, 'T 7/ü'), lottrace._epc_party('NOWHERE', 'party');
+SELECT lottrace.epcis_document('TOMATO', 'T-7') \g (format=unaligned tuples_only=on) :epcis_dir/epcis-tomato-T-7-no-gtin.json
 SELECT * FROM pg_temp.err($$SELECT lottrace.epcis_document('TOMATO', 'NOPE')$$);
 
 -- serials (DSCSA-like): each serial an EPC, shipped to two customers
@@ -131,11 +142,13 @@ INSERT INTO mvs (item, qty, wh, lot, serial, reason, doc, moved_on, account) VAL
 SELECT e ->> 'action' AS action, e ->> 'bizStep' AS biz_step, e -> 'epcList' AS epcs, e -> 'ilmd' AS ilmd,
        coalesce(e #>> '{sourceList,0,source}', e #>> '{destinationList,0,destination}') AS party
   FROM jsonb_array_elements(lottrace.epcis_document('VACCINE', 'V-1') #> '{epcisBody,eventList}') e;
+SELECT lottrace.epcis_document('VACCINE', 'V-1') \g (format=unaligned tuples_only=on) :epcis_dir/epcis-vaccine-V-1-farm-foreign.json
 -- ---------------------------------------------------------------- epcis_import
 -- a document read back as a supplier's: its shipping events become expected
 -- receipts (here the shipper is the farm: it is marked as the own party)
 UPDATE lottrace.party SET own = true WHERE code = 'FARM-R';
 SELECT lottrace.epcis_document('VACCINE', 'V-1') AS vdoc \gset
+SELECT :'vdoc' \g (format=unaligned tuples_only=on) :epcis_dir/epcis-vaccine-V-1.json
 SELECT lottrace.epcis_import(:'vdoc'::jsonb) AS imported, lottrace.epcis_import(:'vdoc'::jsonb) AS again;
 SELECT supplier, item, lot, gtin, qty, doc, event_time FROM lottrace.expected_receipt ORDER BY doc;
 SELECT * FROM pg_temp.err($$SELECT lottrace.epcis_import('[1, 2]')$$);

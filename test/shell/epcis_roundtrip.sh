@@ -68,6 +68,8 @@ docs=$(pgc_psql supplier -At -c "SELECT count(*) FROM lottrace.shipment_record('
 [ "$docs" = 4 ] || fail "the supplier's shipment ASN-77 should have 4 lines, has $docs"
 pgc_psql supplier -At -c "SELECT lottrace.epcis_document(item, lot) FROM (VALUES ('CHEESE', 'CH-1'), ('CHEESE', 'CH-2'), ('SCALE', 'SC-9')) v(item, lot)" >"$PGC_BASE/docs.jsonl"
 [ "$(wc -l <"$PGC_BASE/docs.jsonl")" = 3 ] || fail "three EPCIS documents expected"
+split -l 1 -d --additional-suffix=.json "$PGC_BASE/docs.jsonl" "$PGC_BASE/shipped-"
+test/epcis/validate.py "$PGC_BASE"/shipped-*.json || fail "a shipped document violates GS1's EPCIS schema"
 
 echo "== buyer: takes the documents in"
 imported=0

@@ -19,7 +19,7 @@ fail() { echo "FAILED: $*"; bad=$((bad + 1)); }
 # What each purpose runs: its make target's scripts and what they read.
 runs() {
   case "$1" in
-    test)  echo "Makefile scripts/ src/ sql/ expected/ test/shell/ test/isolation/ test/unit/ test/clients/ test/gs1/" ;;
+    test)  echo "Makefile scripts/ src/ sql/ expected/ test/shell/ test/isolation/ test/unit/ test/clients/ test/gs1/ test/epcis/" ;;
     demo)  echo "Makefile scripts/ src/ demo/" ;;
     bench) echo "Makefile scripts/ src/ test/bench/" ;;
     fuzz)  echo "Makefile scripts/ src/ test/fuzz/" ;;   # sqlsmith: build-install, pgcluster
