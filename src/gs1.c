@@ -33,6 +33,7 @@ PG_FUNCTION_INFO_V1(lt_gs1_decimal);
 PG_FUNCTION_INFO_V1(lt_gs1_check_digit);
 PG_FUNCTION_INFO_V1(lt_gs1_digital_link);
 PG_FUNCTION_INFO_V1(lt_gs1_check_pairs);
+PG_FUNCTION_INFO_V1(lt_uri_part);
 
 /* The year of the transaction's start, in the session time zone. */
 static int
@@ -273,6 +274,29 @@ lt_gs1_check_digit(PG_FUNCTION_ARGS)
 					 errdetail("character \"%s\" at position %zu is not a digit",
 							   pnstrdup(s + i, Min((size_t) pg_mblen(s + i), n - i)), i + 1)));
 	PG_RETURN_INT32(gs1_check_digit(s, n));
+}
+
+/*
+ * _uri_part(s text) RETURNS text: s as one percent-encoded URI path segment
+ * (the encoding of Digital Link values, gs1_pct_encode), over the UTF-8
+ * bytes of s whatever the database encoding.  The EPCIS identifiers are
+ * built with it, several per event.
+ */
+Datum
+lt_uri_part(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	const char *s = VARDATA_ANY(t);
+	size_t		n = VARSIZE_ANY_EXHDR(t);
+	char	   *utf8 = pg_server_to_any(s, (int) n, PG_UTF8);
+	text	   *out;
+
+	/* a converted copy is NUL-terminated; the text itself is not */
+	if (utf8 != s)
+		n = strlen(utf8);
+	out = (text *) palloc(VARHDRSZ + 3 * n + 1);
+	SET_VARSIZE(out, VARHDRSZ + gs1_pct_encode(utf8, n, VARDATA(out)));
+	PG_RETURN_TEXT_P(out);
 }
 
 /*

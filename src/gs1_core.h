@@ -223,6 +223,14 @@ extern bool gs1_date(const char *v, size_t n, int current_year,
 extern bool gs1_decimal_ai(const char *ai, int *decimals, int *offset);
 
 /*
+ * s[0..n) percent-encoded as one URI path segment: RFC 3986's unreserved
+ * characters A-Z a-z 0-9 - . _ ~ kept, every other byte as %XX (upper-case
+ * hex).  out needs 3 * n + 1 bytes; returns the length written (without
+ * the NUL it adds).
+ */
+extern size_t gs1_pct_encode(const char *s, size_t n, char *out);
+
+/*
  * Canonical GS1 Digital Link URI for p below stem[0..stemlen) (trailing
  * slashes dropped): the first primary key, its qualifiers in the path in the
  * order the key allows, every other AI as a query parameter ordered by AI.

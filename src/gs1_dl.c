@@ -390,33 +390,39 @@ put(char *out, size_t outsize, size_t *o, const char *s, size_t n)
 	return true;
 }
 
-static bool
-put_encoded(char *out, size_t outsize, size_t *o, const char *s, size_t n)
+size_t
+gs1_pct_encode(const char *s, size_t n, char *out)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	size_t		o = 0;
 	size_t		i;
 
 	for (i = 0; i < n; i++)
 	{
 		unsigned char c = (unsigned char) s[i];
-		char		buf[3];
 
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 			c == '-' || c == '.' || c == '_' || c == '~')
-		{
-			if (!put(out, outsize, o, (const char *) &s[i], 1))
-				return false;
-		}
+			out[o++] = (char) c;
 		else
 		{
-			buf[0] = '%';
-			buf[1] = hex[c >> 4];
-			buf[2] = hex[c & 15];
-			if (!put(out, outsize, o, buf, 3))
-				return false;
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
 		}
 	}
-	return true;
+	out[o] = '\0';
+	return o;
+}
+
+static bool
+put_encoded(char *out, size_t outsize, size_t *o, const char *s, size_t n)
+{
+	char		tmp[3 * GS1_MAX_VALUE + 1];
+
+	if (n > GS1_MAX_VALUE)
+		return false;
+	return put(out, outsize, o, tmp, gs1_pct_encode(s, n, tmp));
 }
 
 /* Index in p of AI [t, te), or -1. */

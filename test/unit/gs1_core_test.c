@@ -113,6 +113,16 @@ test_special(void)
 			  gs1_parse(link, len, 2026, &Q, &err), "'_' and '~' in the stem's path: %s", err.msg);
 	}
 
+	/* percent-encoding of a path segment: unreserved kept, bytes as %XX */
+	{
+		char		enc[3 * 16 + 1];
+		size_t		n = gs1_pct_encode("T 7/\xc3\xbc-._~", 10, enc);
+
+		CHECK(n == 18 && strcmp(enc, "T%207%2F%C3%BC-._~") == 0, "pct_encode: %s", enc);
+		CHECK(gs1_pct_encode("", 0, enc) == 0 && enc[0] == '\0', "pct_encode of nothing");
+		CHECK(gs1_pct_encode("a\0b", 3, enc) == 5 && memcmp(enc, "a%00b", 6) == 0, "pct_encode of NUL");
+	}
+
 	/* check digits */
 	CHECK(gs1_check_digit("0950600013435", 13) == 2, "GTIN check digit");
 	CHECK(gs1_check_digit("", 0) == -1 && gs1_check_digit("1a", 2) == -1, "bad check digit input");
