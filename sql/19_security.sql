@@ -125,9 +125,10 @@ SELECT count(*) AS definer_functions_without_pinned_path
 -- functions in SQL or PL/pgSQL without a pinned search_path: only
 -- lottrace._movements(), which must stay inlinable (a SET clause prevents
 -- inlining, and with it the use of each attached table's indexes),
--- lottrace._blocked_from(), which the register views inline, and the EPCIS
--- identifier builders _gs1_uri and _party_uri, inlined per event (their
--- bodies name every function and operator with its schema)
+-- lottrace._blocked_from(), which the register views inline, the EPCIS
+-- identifier builders _gs1_uri and _party_uri, inlined per event, and
+-- _moment(), inlined per row into lottrace._moves() (their bodies name
+-- every function and operator with its schema)
 SELECT p.oid::regprocedure AS function, l.lanname, p.prosecdef, p.provolatile, p.proisstrict
   FROM pg_proc p
   JOIN pg_language l ON l.oid = p.prolang

@@ -143,6 +143,28 @@ SELECT e ->> 'action' AS action, e ->> 'bizStep' AS biz_step, e -> 'epcList' AS 
        coalesce(e #>> '{sourceList,0,source}', e #>> '{destinationList,0,destination}') AS party
   FROM jsonb_array_elements(lottrace.epcis_document('VACCINE', 'V-1') #> '{epcisBody,eventList}') e;
 SELECT lottrace.epcis_document('VACCINE', 'V-1') \g (format=unaligned tuples_only=on) :epcis_dir/epcis-vaccine-V-1-farm-foreign.json
+-- event times: a timestamp column mapped as moved_on gives the moment (a
+-- timestamp without time zone read as UTC, as Odoo stores stock_move.date;
+-- a timestamptz as it is); a date column its midnight UTC (above)
+CREATE TABLE mvt (id serial PRIMARY KEY, item text NOT NULL, qty numeric NOT NULL, wh text NOT NULL,
+                  lot text, reason text NOT NULL, date timestamp NOT NULL);
+CREATE TABLE mvz (id serial PRIMARY KEY, item text NOT NULL, qty numeric NOT NULL, wh text NOT NULL,
+                  lot text, reason text NOT NULL, done_at timestamptz NOT NULL);
+SELECT lottrace.attach('mvt', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot',
+                       reason => 'reason', moved_on => 'date');
+SELECT lottrace.attach('mvz', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot',
+                       reason => 'reason', moved_on => 'done_at');
+INSERT INTO lottrace.item (item, lot_tracked) VALUES ('BASIL', true);
+INSERT INTO mvt (item, qty, wh, lot, reason, date) VALUES
+  ('BASIL', 5, 'W1', 'B-1', 'RECEIPT', '2026-07-09 14:30:05.25'), ('BASIL', 2, 'W1', 'B-1', 'SHIP', '2026-07-10 08:00:00');
+INSERT INTO mvz (item, qty, wh, lot, reason, done_at) VALUES
+  ('BASIL', 1, 'W1', 'B-1', 'SHIP', '2026-07-10 23:59:59-07');
+SELECT e ->> 'eventTime' AS at, e ->> 'bizStep' AS biz_step, e ->> 'action' AS action
+  FROM jsonb_array_elements(lottrace.epcis_document('BASIL', 'B-1') #> '{epcisBody,eventList}') e;
+SELECT jsonb_array_length(lottrace.epcis_document('BASIL', 'B-1', NULL, '2026-07-10 07:00+00', '2026-07-10 09:00+00') #> '{epcisBody,eventList}') AS events_from_7_to_9_utc;
+SELECT lottrace.epcis_document('BASIL', 'B-1') \g (format=unaligned tuples_only=on) :epcis_dir/epcis-basil-B-1-times.json
+SELECT lottrace.detach('mvt'), lottrace.detach('mvz');
+DROP TABLE mvt, mvz;
 -- ---------------------------------------------------------------- epcis_import
 -- a document read back as a supplier's: its shipping events become expected
 -- receipts (here the shipper is the farm: it is marked as the own party)

@@ -1675,6 +1675,292 @@ COMMENT ON FUNCTION lottrace.trace_events(text, text, text) IS
 --
 
 -- =====================================================================
+-- Event times (issue 16, point 1): the moment of a movement
+-- =====================================================================
+
+-- The moved_on column as a moment: a timestamptz as it is, a timestamp
+-- without time zone read as UTC (what Odoo and most ERPs store), a date as
+-- its midnight UTC.  Chosen by the column's type when the body of
+-- lottrace._moves() is written; inlined (no SET clause, every name
+-- qualified).
+CREATE FUNCTION lottrace._moment(d date)
+RETURNS timestamptz
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$ SELECT pg_catalog.timezone('UTC', d::pg_catalog.timestamp) $$;
+COMMENT ON FUNCTION lottrace._moment(date) IS
+  'Internal: a movement date as a moment, its midnight UTC.';
+CREATE FUNCTION lottrace._moment(ts timestamp)
+RETURNS timestamptz
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$ SELECT pg_catalog.timezone('UTC', ts) $$;
+COMMENT ON FUNCTION lottrace._moment(timestamp) IS
+  'Internal: a movement timestamp without time zone as a moment, read as UTC.';
+CREATE FUNCTION lottrace._moment(ts timestamptz)
+RETURNS timestamptz
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$ SELECT ts $$;
+COMMENT ON FUNCTION lottrace._moment(timestamptz) IS
+  'Internal: a movement timestamptz as a moment, as it is.';
+
+-- The rows as the engine reads them gain moved_at, the moment (the last
+-- column, so that every query over them by name reads as before).
+CREATE OR REPLACE FUNCTION lottrace._rows_sql(a lottrace.attachment, part regclass)
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  roles text[] := ARRAY['item', 'qty', 'warehouse', 'lot', 'serial', 'reason', 'doc', 'moved_on',
+                        'location', 'variant', 'account', 'batch_key', 'expiry', 'supplier_lot',
+                        'to_warehouse'];
+  v     text[] := ARRAY[]::text[];
+  col   text;
+  alt   text;
+  prev  text;
+  k     int;
+  joins text := '';
+  pk    text;
+  qty   text;
+  sq    text;          -- the signed quantity of the row
+  dir   text;          -- its reason's direction as +1 / -1 (NULL: none)
+  wh    text;
+  other text := 'NULL::pg_catalog.text';
+  acct  text;
+  ser   text;
+  cond  text[] := ARRAY[]::text[];
+  role  text;
+  lat   text := '';
+BEGIN
+  -- each role's value: the row's own column, or the referenced row's
+  FOR i IN 1 .. cardinality(roles) LOOP
+    col := to_jsonb(a) ->> (roles[i] || '_col');
+    k := array_position(a.lookup_roles, roles[i]);
+    alt := a.alt_cols[array_position(a.alt_roles, roles[i])];
+    IF col IS NULL THEN
+      v := v || NULL::text;
+    ELSIF k IS NULL THEN
+      v := v || CASE WHEN alt IS NULL THEN format('t.%I', col)
+                     ELSE format('COALESCE(t.%I, t.%I)', col, alt) END;
+    ELSE
+      -- each step of the lookup joins the one before it (the first the row)
+      prev := format('t.%I', col);
+      FOR j IN k .. cardinality(a.lookup_roles) LOOP
+        CONTINUE WHEN a.lookup_roles[j] <> roles[i];
+        joins := joins || format(' LEFT JOIN %s l%s ON l%s.%I OPERATOR(pg_catalog.=) %s',
+                                 a.lookup_refs[j], j, j, a.lookup_keys[j], prev);
+        prev := format('l%s.%I', j, a.lookup_values[j]);
+        k := j;
+      END LOOP;
+      v := v || CASE WHEN alt IS NULL THEN prev
+                     ELSE format('COALESCE(l%1$s.%2$I, l%1$s.%3$I)', k, a.lookup_values[k], alt) END;
+    END IF;
+  END LOOP;
+
+  -- the primary key by its type's output function (see _refresh_movements)
+  SELECT CASE WHEN count(*) = 0 THEN 'NULL::pg_catalog.text'
+              WHEN count(*) = 1 THEN format('pg_catalog.format(%L, t.%I)', '%s', min(k.col))
+              ELSE format('pg_catalog.format(%L, ROW(%s))', '%s',
+                          string_agg(format('t.%I', k.col), ', ' ORDER BY k.ord)) END
+    INTO pk
+    FROM unnest(a.pk_cols) WITH ORDINALITY AS k(col, ord);
+
+  -- the quantity as the engine reads it (floats exactly as they print)
+  WITH RECURSIVE b(oid, base) AS (
+    SELECT t.oid, t.typbasetype FROM pg_attribute att JOIN pg_type t ON t.oid = att.atttypid
+     WHERE att.attrelid = a.relid AND att.attname = a.qty_col AND NOT att.attisdropped
+    UNION ALL
+    SELECT t.oid, t.typbasetype FROM b JOIN pg_type t ON t.oid = b.base WHERE b.base <> 0)
+  SELECT CASE WHEN b.oid = 'pg_catalog.float4'::pg_catalog.regtype
+              THEN format('lottrace._qty((t.%I)::pg_catalog.float4)', a.qty_col)
+              WHEN b.oid = 'pg_catalog.float8'::pg_catalog.regtype
+              THEN format('lottrace._qty((t.%I)::pg_catalog.float8)', a.qty_col) END
+    INTO qty
+    FROM b WHERE b.base = 0;
+  qty := coalesce(qty, format('(t.%I)::pg_catalog.numeric', a.qty_col));
+
+  IF a.reason_col IS NULL THEN
+    dir := 'NULL::pg_catalog.int4';
+    role := 'NULL::pg_catalog.text';
+  ELSE
+    dir := format('(SELECT CASE WHEN r.direction OPERATOR(pg_catalog.=) %L THEN 1 ELSE %L::pg_catalog.int4 END'
+                  ' FROM lottrace.reason r WHERE r.code OPERATOR(pg_catalog.=) (%s)::pg_catalog.text)',
+                  'load', '-1', v[6]);
+    role := format('(SELECT r.production FROM lottrace.reason r'
+                   ' WHERE r.code OPERATOR(pg_catalog.=) (%s)::pg_catalog.text)', v[6]);
+  END IF;
+  -- signed: no reason, or a signed quantity; else the reason's direction
+  IF a.reason_col IS NULL OR a.signed_qty OR a.to_warehouse_col IS NOT NULL THEN
+    sq := qty;
+  ELSE
+    sq := format('(%s OPERATOR(pg_catalog.*) %s)', qty, dir);
+  END IF;
+
+  wh := format('(%s)::pg_catalog.text', v[3]);
+  acct := CASE WHEN v[11] IS NULL THEN 'NULL::pg_catalog.text'
+               ELSE format('(%s)::pg_catalog.text', v[11]) END;
+  IF a.to_warehouse_col IS NOT NULL THEN
+    -- one row per internal side: the source gives, the destination takes;
+    -- the other side is the location, and a supplier or customer the
+    -- account when none is mapped
+    lat := lat || format(
+      ' CROSS JOIN LATERAL (VALUES (%1$s, %2$s, %4$L::pg_catalog.int4), (%2$s, %1$s, 1)) s(wh, other, side)'
+      ' CROSS JOIN LATERAL (SELECT coalesce((SELECT w.kind FROM lottrace.warehouse w'
+      ' WHERE w.code OPERATOR(pg_catalog.=) s.wh), %3$L) AS kind,'
+      ' coalesce((SELECT w.kind FROM lottrace.warehouse w'
+      ' WHERE w.code OPERATOR(pg_catalog.=) s.other), %3$L) AS other_kind) k',
+      wh, format('(%s)::pg_catalog.text', v[15]), 'internal', '-1');
+    cond := cond || format('k.kind OPERATOR(pg_catalog.=) %L', 'internal');
+    sq := format('(%s OPERATOR(pg_catalog.*) s.side)', sq);
+    wh := 's.wh';
+    other := 's.other';
+    acct := format('coalesce(%s, CASE WHEN k.other_kind OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
+                   ' THEN s.other END)', acct, '{supplier,customer}');
+    -- the role by the side's signed quantity: a negative signed quantity
+    -- moves the other way
+    role := format('coalesce(%s, CASE WHEN k.other_kind OPERATOR(pg_catalog.=) %L'
+                   ' THEN CASE WHEN %s OPERATOR(pg_catalog.>) 0 THEN %L ELSE %L END END)',
+                   role, 'production', sq, 'output', 'input');
+    dir := 'NULL::pg_catalog.int4';
+  END IF;
+
+  ser := CASE WHEN v[5] IS NULL THEN 'NULL::pg_catalog.text'
+              ELSE format('(%s)::pg_catalog.text', v[5]) END;
+  IF a.serial_separator IS NOT NULL AND v[5] IS NOT NULL THEN
+    -- a row of n serials and a quantity of n: one row per serial
+    lat := lat || format(
+      ' CROSS JOIN LATERAL (SELECT lottrace._serial_list(%1$s, %2$L) AS arr) sl'
+      ' CROSS JOIN LATERAL (SELECT u.x, true FROM pg_catalog.unnest(sl.arr) u(x)'
+      '   WHERE coalesce(pg_catalog.cardinality(sl.arr) OPERATOR(pg_catalog.=) pg_catalog.abs(%3$s), false)'
+      '  UNION ALL SELECT %1$s, false'
+      '   WHERE NOT coalesce(pg_catalog.cardinality(sl.arr) OPERATOR(pg_catalog.=) pg_catalog.abs(%3$s), false)) sx(serial, split)',
+      ser, a.serial_separator, sq);
+    ser := 'sx.serial';
+    sq := format('CASE WHEN sx.split THEN pg_catalog.sign(%1$s) ELSE %1$s END', sq);
+  END IF;
+
+  IF a.counts_when IS NOT NULL THEN
+    cond := cond || format(a.counts_when, VARIADIC lottrace._attnames(a.relid, a.counts_attnums));
+  END IF;
+
+  RETURN format(
+    'SELECT %s::pg_catalog.regclass AS source, %s AS source_key, (%s)::pg_catalog.text AS item, %s AS variant,'
+    ' %s AS lot, %s AS serial, %s AS warehouse, %s AS location, %s AS qty, %s AS reason, %s AS doc,'
+    ' %s AS account, %s AS batch_key, %s AS moved_on, %s AS expiry, %s AS supplier_lot,'
+    ' CASE WHEN %s OPERATOR(pg_catalog.>) 0 THEN %s ELSE 0 END AS loaded, %s AS role, %s AS bsign,'
+    ' %s AS moved_at'
+    ' FROM %s%s t%s%s%s',
+    a.relid::oid, pk, v[1],
+    CASE WHEN v[10] IS NULL THEN 'NULL::pg_catalog.text'
+         ELSE format('CASE WHEN (%1$s)::pg_catalog.text OPERATOR(pg_catalog.=) %2$L THEN NULL'
+                     ' ELSE (%1$s)::pg_catalog.text END', v[10], '') END,
+    CASE WHEN v[4] IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(%s)::pg_catalog.text', v[4]) END,
+    ser, wh,
+    CASE WHEN a.to_warehouse_col IS NOT NULL THEN other
+         WHEN v[9] IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(%s)::pg_catalog.text', v[9]) END,
+    sq,
+    CASE WHEN v[6] IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(%s)::pg_catalog.text', v[6]) END,
+    CASE WHEN v[7] IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(%s)::pg_catalog.text', v[7]) END,
+    acct,
+    CASE WHEN v[12] IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(%s)::pg_catalog.text', v[12]) END,
+    CASE WHEN v[8] IS NULL THEN 'NULL::pg_catalog.date' ELSE format('(%s)::pg_catalog.date', v[8]) END,
+    CASE WHEN v[13] IS NULL THEN 'NULL::pg_catalog.date' ELSE format('(%s)::pg_catalog.date', v[13]) END,
+    CASE WHEN v[14] IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(%s)::pg_catalog.text', v[14]) END,
+    -- loaded: a load, or a reversed load (a signed quantity against an
+    -- unload reason reverses the unload: nothing is loaded)
+    CASE WHEN dir = 'NULL::pg_catalog.int4' THEN format('pg_catalog.sign(%s)', sq) ELSE dir END,
+    sq, role,
+    CASE WHEN dir = 'NULL::pg_catalog.int4' OR NOT a.signed_qty THEN '1'
+         ELSE format('CASE WHEN pg_catalog.sign(%s) OPERATOR(pg_catalog.=) %s THEN 1 ELSE %L::pg_catalog.int4 END',
+                     sq, dir, '-1') END,
+    -- the moment: the moved_on column as it is, by its type (lottrace._moment)
+    CASE WHEN v[8] IS NULL THEN 'NULL::pg_catalog.timestamptz' ELSE format('lottrace._moment(%s)', v[8]) END,
+    CASE WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = part) = 'p' THEN '' ELSE 'ONLY ' END,
+    part, joins, lat,
+    CASE WHEN cardinality(cond) = 0 THEN ''
+         ELSE ' WHERE ' || array_to_string(cond, ' AND ') END);
+END
+$fn$;
+COMMENT ON FUNCTION lottrace._rows_sql(lottrace.attachment, regclass) IS
+  'Internal: a query over an attached table or one of its partitions giving its rows as the engine reads them: the columns of lottrace._movements(), then loaded (the part of loaded_qty), role (production input/output), bsign (-1 for a reversal) and moved_at (the moment of the movement, lottrace._moment).';
+
+-- lottrace._moves() with moved_at.  Executable by everyone, as
+-- lottrace.movements is (both read the attached tables with the caller's
+-- rights): lottrace.epcis_document reads the moments through it.
+DROP FUNCTION lottrace._moves();
+CREATE FUNCTION lottrace._moves()
+RETURNS TABLE (source pg_catalog.regclass, source_key text, item text, variant text, lot text,
+               serial text, warehouse text, location text, qty numeric, reason text, doc text,
+               account text, batch_key text, moved_on date, expiry date, supplier_lot text,
+               loaded numeric, role text, bsign int, moved_at timestamptz)
+LANGUAGE sql STABLE
+AS 'SELECT NULL::pg_catalog.regclass, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.numeric, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.date, NULL::pg_catalog.date, NULL::pg_catalog.text, NULL::pg_catalog.numeric, NULL::pg_catalog.text, NULL::pg_catalog.int4, NULL::pg_catalog.timestamptz WHERE false';
+COMMENT ON FUNCTION lottrace._moves() IS
+  'Internal: the rows of every attached table as the engine reads them, with what the registers derive from each (loaded, role, bsign) and the moment of each (moved_at); its body is re-written with lottrace._movements().';
+
+CREATE OR REPLACE FUNCTION lottrace._refresh_movements()
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  a     lottrace.attachment;
+  parts text[] := '{}';
+  q     text;
+  full_ text;
+  none  text := 'SELECT NULL::pg_catalog.regclass, NULL::pg_catalog.text, NULL::pg_catalog.text,'
+                ' NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,'
+                ' NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.numeric,'
+                ' NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text,'
+                ' NULL::pg_catalog.text, NULL::pg_catalog.date, NULL::pg_catalog.date,'
+                ' NULL::pg_catalog.text';
+BEGIN
+  -- one query per table (lottrace._rows_sql: the key by its output
+  -- function, mapped columns cast, lookups joined); the planner flattens
+  -- the UNION ALL, so filters reach each table's own indexes
+  FOR a IN SELECT * FROM lottrace.attachment ORDER BY relid::oid LOOP
+    parts := parts || lottrace._rows_sql(a, a.relid);
+  END LOOP;
+  IF cardinality(parts) = 0 THEN
+    q := none || ' WHERE false';
+    full_ := none || ', NULL::pg_catalog.numeric, NULL::pg_catalog.text, NULL::pg_catalog.int4,'
+                     ' NULL::pg_catalog.timestamptz WHERE false';
+  ELSE
+    full_ := array_to_string(parts, ' UNION ALL ');
+    q := 'SELECT x.source, x.source_key, x.item, x.variant, x.lot, x.serial, x.warehouse, x.location,'
+         ' x.qty, x.reason, x.doc, x.account, x.batch_key, x.moved_on, x.expiry, x.supplier_lot'
+         ' FROM (' || full_ || ') x';
+  END IF;
+  -- only when it changed: it is called on every ALTER TABLE / SCHEMA, and by
+  -- verify() and rebuild() (concurrent replacements of one function fail)
+  IF q IS DISTINCT FROM (SELECT p.prosrc FROM pg_proc p
+                          WHERE p.oid = 'lottrace._movements()'::regprocedure) THEN
+    EXECUTE format(
+      'CREATE OR REPLACE FUNCTION lottrace._movements()'
+      ' RETURNS TABLE (source pg_catalog.regclass, source_key text, item text, variant text,'
+      ' lot text, serial text, warehouse text, location text, qty numeric, reason text, doc text,'
+      ' account text, batch_key text, moved_on date, expiry date, supplier_lot text)'
+      ' LANGUAGE sql STABLE AS %L', q);
+  END IF;
+  IF full_ IS DISTINCT FROM (SELECT p.prosrc FROM pg_proc p
+                              WHERE p.oid = 'lottrace._moves()'::regprocedure) THEN
+    EXECUTE format(
+      'CREATE OR REPLACE FUNCTION lottrace._moves()'
+      ' RETURNS TABLE (source pg_catalog.regclass, source_key text, item text, variant text,'
+      ' lot text, serial text, warehouse text, location text, qty numeric, reason text, doc text,'
+      ' account text, batch_key text, moved_on date, expiry date, supplier_lot text,'
+      ' loaded numeric, role text, bsign int, moved_at timestamptz)'
+      ' LANGUAGE sql STABLE AS %L', full_);
+  END IF;
+END
+$fn$;
+SELECT lottrace._refresh_movements();
+
+-- (end of event times)
+--
+--
+--
+
+-- =====================================================================
 -- GS1 EPCIS 2.0 documents (issue 16, point 2)
 -- =====================================================================
 
@@ -1752,6 +2038,9 @@ DECLARE
   -- the movements of a lot
   of_lot constant text := 'l.item = m.item AND l.code::text = m.lot'
                           ' AND (l.variant = m.variant OR (l.variant IS NULL AND m.variant IS NULL))';
+  -- what the events read of them (not what only the registers derive)
+  cols   constant text := 'm.source, m.source_key, m.item, m.variant, m.lot, m.serial, m.warehouse,'
+                          ' m.qty, m.reason, m.doc, m.account, m.batch_key, m.moved_at';
 BEGIN
   -- planned with the lots and dates as constants (a one-shot plan): the
   -- generic plan of a SQL function cannot tell 10 lots from 10,000.  Given
@@ -1761,11 +2050,11 @@ BEGIN
   -- every lot (p_lots NULL) by a join
   RETURN QUERY EXECUTE format($q$
   WITH mv AS MATERIALIZED (
-    SELECT m.*, l.lot_id, l.expiry_date, r.production, r.document_type,
-           (m.moved_on::timestamp AT TIME ZONE 'UTC') AS at,
-           row_number() OVER (PARTITION BY l.lot_id, m.serial ORDER BY (m.qty < 0), m.moved_on, m.source::oid, m.source_key) = 1
+    SELECT %1$s, l.lot_id, l.expiry_date, r.production, r.document_type,
+           m.moved_at AS at,
+           row_number() OVER (PARTITION BY l.lot_id, m.serial ORDER BY (m.qty < 0), m.moved_at, m.source::oid, m.source_key) = 1
              AND m.qty > 0 AS first_load
-      FROM %s
+      FROM %2$s
       LEFT JOIN lottrace.reason r ON r.code = m.reason
      WHERE $1 IS NULL OR l.lot_id = ANY ($1)),
   picked AS MATERIALIZED (
@@ -1861,9 +2150,10 @@ BEGIN
      GROUP BY p.batch_key)
   SELECT e.ev FROM (SELECT * FROM obj UNION ALL SELECT * FROM trf) e
    ORDER BY e.at, e.source::oid, e.source_key
-$q$, CASE WHEN p_lots IS NULL THEN 'lottrace.movements m JOIN lottrace.lot l ON ' || of_lot
-          ELSE 'lottrace.lot l CROSS JOIN LATERAL (SELECT * FROM lottrace.movements m WHERE '
-               || of_lot || ' OFFSET 0) m' END)
+$q$, cols,
+     CASE WHEN p_lots IS NULL THEN 'lottrace._moves() m JOIN lottrace.lot l ON ' || of_lot
+          ELSE format('lottrace.lot l CROSS JOIN LATERAL (SELECT %s FROM lottrace._moves() m WHERE %s OFFSET 0) m',
+                      cols, of_lot) END)
   USING p_lots, since, until;
 END
 $fn$;
