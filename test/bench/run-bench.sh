@@ -5,6 +5,8 @@
 #
 #   W1   bulk import: ~1,000,000 ERP rows in 10 \copy batches (loads first)
 #   W2   OLTP: pgbench, 2 clients, 15 s, one single-row unload per transaction
+#   W3   W1 and W2 on an Odoo-shaped table (two locations, state = 'done',
+#        the lot through lot_id -> stock_lot), bare and attached
 #   MEM  one 10,000,000-row COPY into the attached table: peak backend memory
 #   MICRO lotcode input vs text, matches() vs the equivalent regex (1M codes)
 #   GEN  the genealogy benchmark (test/bench/genealogy.sql): trace medians
@@ -29,7 +31,7 @@ SCALE=${BENCH_SCALE:-1}
 ROUNDS=${BENCH_ROUNDS:-3}
 W2_SECONDS=${BENCH_W2_SECONDS:-15}
 W2_CLIENTS=2
-VARIANTS=(bare lottrace plpgsql plain)
+VARIANTS=(bare lottrace plpgsql plain odoo_bare odoo)
 if awk -v s="$SCALE" 'BEGIN { exit !(s == 1) }'; then
   RESULTS=${BENCH_RESULTS:-$bdir/RESULTS.md}
 else
@@ -109,16 +111,27 @@ NS=$(calc "int(100000 * $SCALE + 0.5)")     # serials
 NU=$(calc "int(25000 * $SCALE + 0.5)")      # untracked loads (and as many unloads)
 W1_ROWS=$(calc "8 * $NL + $NS + int($NS / 2) + 2 * $NU")
 awk -v nl="$NL" -v ns="$NS" -v nu="$NU" -v nb=10 -v out="$work/batch-" -f "$bdir/gen-data.awk"
+for k in 01 02 03 04 05 06 07 08 09 10; do    # the same rows for W3's Odoo-shaped table
+  awk -F, -v nl="$NL" -f "$bdir/odoo-rows.awk" "$work/batch-$k.csv" >"$work/odoo-batch-$k.csv"
+done
 log "W1 data: $W1_ROWS rows ($NL lots x 4 warehouses, $NS serials, $NU untracked) in 10 files"
 
 COLS="erp_stock (item, wh, lot, serial, qty, reason, doc, moved_on)"
+ODOO_COLS="stock_move (product_id, location_id, location_dest_id, lot_id, product_qty, state, reference, date)"
 
+# Variants bare, lottrace, plpgsql and plain share the ERP table
+# (schema.sql); W3's odoo_bare and odoo share the Odoo-shaped one
+# (schema-odoo.sql, with its master data: products, locations, lots).
 setup_variant() {   # setup_variant DB VARIANT
-  psqlq -d "$1" -f "$bdir/schema.sql"
+  case $2 in
+    odoo*) psqlq -d "$1" -v nl="$NL" -v ns="$NS" -f "$bdir/schema-odoo.sql" ;;
+    *) psqlq -d "$1" -f "$bdir/schema.sql" ;;
+  esac
   case $2 in
     lottrace) psqlq -d "$1" -f "$bdir/setup-lottrace.sql" >/dev/null ;;
     plpgsql) psqlq -d "$1" -f "$bdir/setup-plpgsql.sql" ;;
     plain) psqlq -d "$1" -f "$bdir/setup-plain.sql" ;;
+    odoo) psqlq -d "$1" -f "$bdir/setup-odoo.sql" >/dev/null ;;
   esac
 }
 
@@ -126,8 +139,9 @@ setup_variant() {   # setup_variant DB VARIANT
 # and on-hand totals, serials in stock, and digests of every (lot,
 # warehouse) balance and every in-stock serial.  Each variant gives n (rows,
 # lots), lb (item, lot, wh, loaded, on_hand) and sr (item, serial, wh); the
-# bare variant computes them from the ERP rows themselves (an independent
-# derivation).
+# bare variants compute them from the ERP rows themselves (an independent
+# derivation), the odoo variant maps product and location ids back to the
+# codes of the other variants.
 summary_sql() {
   case $1 in
     bare) cat <<'EOF'
@@ -158,6 +172,31 @@ WITH lb AS (SELECT item, lot, wh, loaded_qty AS loaded, on_hand FROM plain.balan
      n AS (SELECT (SELECT count(*) FROM erp_stock) AS rows, (SELECT count(*) FROM plain.lot) AS lots)
 EOF
     ;;
+    odoo_bare) cat <<'EOF'
+WITH mv AS (SELECT p.default_code AS item, p.tracking, sl.name::text AS code, l.name AS wh,
+                  CASE WHEN m.location_id = 11 THEN m.product_qty ELSE -m.product_qty END AS qty
+             FROM stock_move m JOIN product_product p ON p.id = m.product_id
+             JOIN stock_lot sl ON sl.id = m.lot_id
+             JOIN stock_location l ON l.id = CASE WHEN m.location_id = 11 THEN m.location_dest_id ELSE m.location_id END
+            WHERE m.state = 'done'),
+     lb AS (SELECT item, code AS lot, wh, sum(qty) FILTER (WHERE qty > 0) AS loaded, sum(qty) AS on_hand
+              FROM mv WHERE tracking = 'lot' GROUP BY 1, 2, 3),
+     sr AS (SELECT item, code AS serial, wh FROM mv WHERE tracking = 'serial' GROUP BY 1, 2, 3 HAVING sum(qty) > 0),
+     n AS (SELECT (SELECT count(*) FROM stock_move) AS rows, (SELECT count(DISTINCT (item, lot)) FROM lb) AS lots)
+EOF
+    ;;
+    odoo) cat <<'EOF'
+WITH lb AS (SELECT coalesce(p.default_code, '?' || s.item) AS item, s.lot::text AS lot,
+                   coalesce(l.name, '?' || s.warehouse) AS wh, s.loaded_qty AS loaded, s.on_hand
+              FROM lottrace.lot_stock s LEFT JOIN product_product p ON p.id::text = s.item
+              LEFT JOIN stock_location l ON l.id::text = s.warehouse),
+     sr AS (SELECT coalesce(p.default_code, '?' || s.item) AS item, s.code::text AS serial,
+                   coalesce(l.name, '?' || s.warehouse) AS wh
+              FROM lottrace.serial s LEFT JOIN product_product p ON p.id::text = s.item
+              LEFT JOIN stock_location l ON l.id::text = s.warehouse WHERE s.state = 'in_stock'),
+     n AS (SELECT (SELECT count(*) FROM stock_move) AS rows, (SELECT count(*) FROM lottrace.lot) AS lots)
+EOF
+    ;;
   esac
   cat <<'EOF'
 SELECT (SELECT rows FROM n), (SELECT lots FROM n),
@@ -172,6 +211,7 @@ EOF
 # W1: the 10 batches in one session, each timed by psql (\timing).
 run_w1() {   # run_w1 DB VARIANT -> prints the 10 batch times in seconds
   local db=$1 f k cols=$COLS files=$work/batch-
+  case $2 in odoo*) cols=$ODOO_COLS files=$work/odoo-batch- ;; esac
   f=$work/w1-$db.sql
   {
     echo '\timing on'
@@ -183,11 +223,16 @@ run_w1() {   # run_w1 DB VARIANT -> prints the 10 batch times in seconds
 }
 
 # W2: candidates = every (item, lot, warehouse) the import loaded (each has
-# 40 units or more left), unloaded 30 days after its load date.
+# 40 units or more left), unloaded 30 days after its load date.  W3's are
+# the same (product, lot, location), numbered in the same order.
 W2_CANDIDATES="SELECT row_number() OVER (ORDER BY lot, wh)::int AS k, item, lot, wh, moved_on + 30 AS moved_on
         FROM erp_stock WHERE reason = 'RCV' AND lot IS NOT NULL"
+W3_CANDIDATES="SELECT row_number() OVER (ORDER BY lot_id, location_dest_id)::int AS k, product_id, lot_id,
+               location_dest_id AS location_id, date::date + 30 AS moved_on
+        FROM stock_move WHERE location_id = 11 AND product_id <= 1500"
 run_w2() {   # run_w2 DB VARIANT -> prints tps
   local db=$1 n out cand=$W2_CANDIDATES script=$bdir/w2-unload.sql
+  case $2 in odoo*) cand=$W3_CANDIDATES script=$bdir/w3-unload.sql ;; esac
   psqlq -d "$db" -c "CREATE TABLE w2_candidate AS $cand" -c "ALTER TABLE w2_candidate ADD PRIMARY KEY (k)"
   psqlq -d "$db" -c "VACUUM ANALYZE" -c "CHECKPOINT"
   n=$(val "$db" -c "SELECT count(*) FROM w2_candidate")
@@ -501,12 +546,16 @@ fi
 LOADAVG_END=$(cut -d" " -f1-3 /proc/loadavg)
 verdict() { awk "BEGIN { print ($1) ? \"PASS\" : \"MISS\" }"; }
 a=$(best_w1 bare); b=$(best_w1 lottrace); c=$(best_w1 plpgsql); d=$(best_w1 plain)
+e=$(best_w1 odoo_bare); f=$(best_w1 odoo)
 ta=$(best_w2 bare); tb=$(best_w2 lottrace); tc=$(best_w2 plpgsql); td=$(best_w2 plain)
+te=$(best_w2 odoo_bare); tf=$(best_w2 odoo)
 ratio() { calc "sprintf(\"%.2f\", $1 / $2)"; }
 r_ba=$(ratio "$b" "$a"); r_cb=$(ratio "$c" "$b"); r_ca=$(ratio "$c" "$a")
 r_db=$(ratio "$d" "$b"); r_da=$(ratio "$d" "$a"); r_dc=$(ratio "$d" "$c")
+r_fb=$(ratio "$f" "$b"); r_fe=$(ratio "$f" "$e"); r_ea=$(ratio "$e" "$a")
 t_ba=$(ratio "$tb" "$ta"); t_ca=$(ratio "$tc" "$ta"); t_bc=$(ratio "$tb" "$tc")
 t_bd=$(ratio "$tb" "$td"); t_da=$(ratio "$td" "$ta")
+t_bf=$(ratio "$tb" "$tf"); t_fe=$(ratio "$tf" "$te"); t_ea=$(ratio "$te" "$ta")
 rps() { calc "sprintf(\"%.0f\", $W1_ROWS / $1)"; }
 
 {
@@ -532,6 +581,8 @@ rps() { calc "sprintf(\"%.0f\", $W1_ROWS / $1)"; }
   echo "| W1 plain PL/pgSQL vs lottrace | | | | | d/b = $r_db (d/a = $r_da, d/c = $r_dc) | d/b >= 3 | $(verdict "$r_db >= 3") |"
   echo "| W2 OLTP, tps | $ta | $tb | $tc | $td | b/a = $t_ba (c/a = $t_ca, b/c = $t_bc) | b/a >= 0.75 | $(verdict "$t_ba >= 0.75") |"
   echo "| W2 lottrace vs plain PL/pgSQL | | | | | b/d = $t_bd (d/a = $t_da) | b/d >= 1.5 | $(verdict "$t_bd >= 1.5") |"
+  echo "| W3 Odoo-shaped W1, s: (a) bare, (b) attached | $e ($(rps "$e")) | $f ($(rps "$f")) | | | W3/W1 lottrace = $r_fb (W3 b/a = $r_fe; W3/W1 bare = $r_ea) | W3/W1 <= 1.3 | $(verdict "$r_fb <= 1.3") |"
+  echo "| W3 Odoo-shaped W2, tps: (a) bare, (b) attached | $te | $tf | | | W1/W3 lottrace = $t_bf (W3 b/a = $t_fe; W3/W1 bare = $t_ea) | W1/W3 <= 1.3 | $(verdict "$t_bf <= 1.3") |"
   if [ -n "$MEM_ROWS" ]; then
     echo "| MEM single COPY of $MEM_ROWS rows (shared_buffers $MEM_SHARED_BUFFERS): VmHWM, MB | | $MEM_HWM | | | | < 256 | $(verdict "$MEM_HWM < 256") |"
     echo "| MEM same COPY: peak private memory (RssAnon), MB | | $MEM_ANON | | | | < 256 | $(verdict "$MEM_ANON < 256") |"
@@ -545,7 +596,7 @@ rps() { calc "sprintf(\"%.0f\", $W1_ROWS / $1)"; }
   echo
   echo "For comparison, the issue's reference measured earlier with the same workload: W1 bare ≈ 9.9 s, PL/pgSQL ≈ 61 s (6.2x); W2 bare ≈ 17,000 tps, PL/pgSQL ≈ 6,600 tps (other machine state and settings)."
   echo
-  echo "Register check after W1 (rows, lots, loaded, on hand, serials in stock, digest of every lot/warehouse balance, digest of in-stock serials): **$REG_CHECK** — identical in all variants (bare: derived from the ERP rows)."
+  echo "Register check after W1 (rows, lots, loaded, on hand, serials in stock, digest of every lot/warehouse balance, digest of in-stock serials): **$REG_CHECK** — identical in all variants (bare and odoo_bare: derived from the ERP rows; odoo: product and location ids mapped back to their codes)."
   echo
   echo '```'
   for v in "${VARIANTS[@]}"; do printf '%-9s %s\n' "$v" "${SUMMARY[$v]}"; done
