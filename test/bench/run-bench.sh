@@ -7,14 +7,17 @@
 #   W2   OLTP: pgbench, 2 clients, 15 s, one single-row unload per transaction
 #   W3   W1 and W2 on an Odoo-shaped table (two locations, state = 'done',
 #        the lot through lot_id -> stock_lot), bare and attached
+#   BIG  one INSERT ... SELECT (2M rows over 50,000 lots in random order),
+#        one UPDATE and one DELETE (1M rows each), attached vs bare
 #   MEM  one 10,000,000-row COPY into the attached table: peak backend memory
 #   MICRO lotcode input vs text, matches() vs the equivalent regex (1M codes)
 #   GEN  the genealogy benchmark (test/bench/genealogy.sql): trace medians
 #
 # Environment (all optional):
-#   BENCH_SCALE=1          size factor of W1, MEM and MICRO (0.1 while developing)
+#   BENCH_SCALE=1          size factor of W1, BIG, MEM and MICRO (0.1 while developing)
 #   BENCH_ROUNDS=3         rounds of W1+W2 over the variants (order alternates)
 #   BENCH_W2_SECONDS=15    pgbench duration
+#   BENCH_SKIP_BIG=1       skip the three big statements
 #   BENCH_SKIP_MEMORY=1    skip the 10M-row COPY
 #   BENCH_SKIP_GENEALOGY=1 skip the genealogy part
 #   BENCH_SKIP_MICRO=1     skip the micro-benchmarks
@@ -351,6 +354,74 @@ best_w2() { local v=$1 r b=; for ((r = 1; r <= ROUNDS; r++)); do
               b=$(awk -v a="$b" -v x="${W2_TPS[$v,$r]}" 'BEGIN { print (a == "" || x + 0 > a + 0) ? x : a }'); done; echo "$b"; }
 
 # ---------------------------------------------------------------------------
+# BIG: three large statements, each one statement, on the attached table and
+# on the bare one (fresh databases): an INSERT ... SELECT of 2M rows (at
+# scale 1) over 50,000 lots in random order (row g is lot (g - 1) % lots + 1
+# with id g, the rows ordered by hashint4(g): every lot's rows are spread
+# over the whole statement), an UPDATE of the rows of even rounds (g - 1) /
+# lots (qty + 1) and a DELETE of the odd ones: half the rows each, every lot
+# touched by every statement, none emptied.  The number of lots is not
+# scaled (the cliff is about distinct lots, not rows), only the rows (at
+# least 4 per lot).  After each statement: lottrace.lot's row versions
+# written (n_tup_ins + n_tup_upd, read in the same session after
+# pg_stat_force_next_flush()) and size, and the registers checked against
+# what the bare table's rows give.
+# ---------------------------------------------------------------------------
+BIG_STMTS=(insert update delete)
+declare -A BIG_S BIG_SQL BIG_STAT BIG_SUM BIG_LABEL
+BIG_ROWS= BIG_CHECK=
+if [ "${BENCH_SKIP_BIG:-0}" != 1 ]; then
+  BIG_ROWS=$(calc "int(2000000 * $SCALE + 0.5)")
+  BIG_LOTS=$(calc "($BIG_ROWS >= 200000) ? 50000 : int($BIG_ROWS / 4)")
+  BIG_LABEL[insert]="\`INSERT ... SELECT\` of $BIG_ROWS rows over $BIG_LOTS lots, random order"
+  BIG_LABEL[update]="\`UPDATE\` of $((BIG_ROWS / 2)) rows"
+  BIG_LABEL[delete]="\`DELETE\` of $((BIG_ROWS / 2)) rows"
+  BIG_SQL[insert]="INSERT INTO erp_stock (id, item, wh, lot, qty, reason, doc, moved_on)
+    SELECT g, 'LOT' || lpad(((k - 1) % 1500 + 1)::text, 4, '0'), 'W' || lpad((k % 10 + 1)::text, 2, '0'),
+           'L' || lpad(k::text, 7, '0'), 1 + g % 7, 'RCV', 'BIG', date '2025-03-01'
+      FROM generate_series(1, $BIG_ROWS) g, LATERAL (SELECT (g - 1) % $BIG_LOTS + 1 AS k) x
+     ORDER BY hashint4(g)"
+  BIG_SQL[update]="UPDATE erp_stock SET qty = qty + 1 WHERE (id - 1) / $BIG_LOTS % 2 = 0"
+  BIG_SQL[delete]="DELETE FROM erp_stock WHERE (id - 1) / $BIG_LOTS % 2 = 1"
+  BIG_CHECK=PASS
+  for v in bare lottrace; do
+    db=bench_big_$v
+    newdb "$db"
+    setup_variant "$db" "$v"
+    prev=0 prev_hot=0
+    for st in "${BIG_STMTS[@]}"; do
+      psqlq -d "$db" -c "CHECKPOINT"
+      log "BIG: $st on $v ..."
+      out=$({
+        echo '\timing on'; echo "${BIG_SQL[$st]};"; echo '\timing off'
+        if [ "$v" = lottrace ]; then
+          echo "SELECT pg_stat_force_next_flush();"
+          echo "SELECT 'lot', n_tup_ins + n_tup_upd, n_tup_hot_upd, pg_relation_size(relid), pg_total_relation_size(relid),
+                       (SELECT count(*) FROM lottrace.lot) FROM pg_stat_user_tables WHERE relid = 'lottrace.lot'::regclass;"
+        fi
+      } | psqlq -d "$db" -At -F' ')
+      BIG_S[$v,$st]=$(awk '/^Time: / { printf "%.3f", $2 / 1000 }' <<<"$out")
+      if [ "$v" = lottrace ]; then
+        read -r _ written hot heap total lots < <(grep '^lot ' <<<"$out")
+        BIG_STAT[$st]="$((written - prev)) $((hot - prev_hot)) $(calc "sprintf(\"%.1f\", $heap / 1048576)") $(calc "sprintf(\"%.1f\", $total / 1048576)") $lots"
+        prev=$written prev_hot=$hot
+      fi
+      BIG_SUM[$v,$st]=$(summary_sql "$v" | val "$db" -F' ')
+      log "BIG: $st on $v: ${BIG_S[$v,$st]} s${BIG_STAT[$st]:+ (lottrace.lot: versions written, of them HOT, heap MB, total MB, lots: ${BIG_STAT[$st]})}"
+    done
+    dropdb_ "$db"
+  done
+  for st in "${BIG_STMTS[@]}"; do
+    if [ "${BIG_SUM[bare,$st]}" != "${BIG_SUM[lottrace,$st]}" ]; then
+      BIG_CHECK=FAIL
+      echo "BIG: registers after the $st differ: bare ${BIG_SUM[bare,$st]} / lottrace ${BIG_SUM[lottrace,$st]}" >&2
+    fi
+  done
+  log "BIG: register check: $BIG_CHECK"
+  [ "$BIG_CHECK" = PASS ] || exit 1
+fi
+
+# ---------------------------------------------------------------------------
 # MEM: one COPY of 10x the W1 rows (10,000,000 at scale 1) into the attached
 # table, in a single statement.  The backend's /proc/<pid>/status is read by
 # the same session after the COPY (VmHWM, the peak resident set, which also
@@ -583,6 +654,12 @@ rps() { calc "sprintf(\"%.0f\", $W1_ROWS / $1)"; }
   echo "| W2 lottrace vs plain PL/pgSQL | | | | | b/d = $t_bd (d/a = $t_da) | b/d >= 1.5 | $(verdict "$t_bd >= 1.5") |"
   echo "| W3 Odoo-shaped W1, s: (a) bare, (b) attached | $e ($(rps "$e")) | $f ($(rps "$f")) | | | W3/W1 lottrace = $r_fb (W3 b/a = $r_fe; W3/W1 bare = $r_ea) | W3/W1 <= 1.3 | $(verdict "$r_fb <= 1.3") |"
   echo "| W3 Odoo-shaped W2, tps: (a) bare, (b) attached | $te | $tf | | | W1/W3 lottrace = $t_bf (W3 b/a = $t_fe; W3/W1 bare = $t_ea) | W1/W3 <= 1.3 | $(verdict "$t_bf <= 1.3") |"
+  if [ -n "$BIG_ROWS" ]; then
+    for st in "${BIG_STMTS[@]}"; do
+      r=$(ratio "${BIG_S[lottrace,$st]}" "${BIG_S[bare,$st]}"); lim=$([ "$st" = insert ] && echo 2 || echo 3)
+      echo "| BIG ${BIG_LABEL[$st]}, s | ${BIG_S[bare,$st]} | ${BIG_S[lottrace,$st]} | | | b/a = $r | b/a <= $lim | $(verdict "$r <= $lim") |"
+    done
+  fi
   if [ -n "$MEM_ROWS" ]; then
     echo "| MEM single COPY of $MEM_ROWS rows (shared_buffers $MEM_SHARED_BUFFERS): VmHWM, MB | | $MEM_HWM | | | | < 256 | $(verdict "$MEM_HWM < 256") |"
     echo "| MEM same COPY: peak private memory (RssAnon), MB | | $MEM_ANON | | | | < 256 | $(verdict "$MEM_ANON < 256") |"
@@ -610,6 +687,19 @@ rps() { calc "sprintf(\"%.0f\", $W1_ROWS / $1)"; }
     IFS='|' read -r label want stmt <<<"${RULES[$i]}"
     echo "| $label | $want | ${RULE_GOT[lottrace,$i]} | ${RULE_GOT[plpgsql,$i]} | ${RULE_GOT[plain,$i]} |"
   done
+  if [ -n "$BIG_ROWS" ]; then
+    echo
+    echo "## Big statements"
+    echo
+    echo "One statement each, on the attached table and on the bare one (fresh databases, a CHECKPOINT before each): $BIG_ROWS rows over $BIG_LOTS lots in random order, then half of them updated, then the other half deleted (every lot touched by every statement). lottrace.lot after each statement: the row versions it wrote (n_tup_ins + n_tup_upd of pg_stat_user_tables, after pg_stat_force_next_flush(); n_tup_upd counts the HOT updates too), its size and its lots. Registers checked against the bare table's rows after each statement: **$BIG_CHECK**."
+    echo
+    echo "| statement | bare, s | lottrace, s | lottrace/bare | lottrace.lot versions written (HOT) | per lot | lottrace.lot heap / with indexes, MB | lots |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    for st in "${BIG_STMTS[@]}"; do
+      read -r written hot heap total lots <<<"${BIG_STAT[$st]}"
+      echo "| ${BIG_LABEL[$st]} | ${BIG_S[bare,$st]} | ${BIG_S[lottrace,$st]} | $(ratio "${BIG_S[lottrace,$st]}" "${BIG_S[bare,$st]}") | $written ($hot) | $(ratio "$written" "$BIG_LOTS") | $heap / $total | $lots |"
+    done
+  fi
   echo
   echo "## Every round"
   echo
