@@ -2030,7 +2030,7 @@ COMMENT ON FUNCTION lottrace._epc_party(text, text) IS
 -- batches.  The first load of a lot (of each serial of a lot) is its
 -- commissioning here (action ADD, with ilmd: lot number and expiry).
 CREATE FUNCTION lottrace._epcis_events(p_lots bigint[], since timestamptz, until timestamptz)
-RETURNS SETOF jsonb
+RETURNS json
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
@@ -2041,6 +2041,7 @@ DECLARE
   -- what the events read of them (not what only the registers derive)
   cols   constant text := 'm.source, m.source_key, m.item, m.variant, m.lot, m.serial, m.warehouse,'
                           ' m.qty, m.reason, m.doc, m.account, m.batch_key, m.moved_at';
+  events json;
 BEGIN
   -- planned with the lots and dates as constants (a one-shot plan): the
   -- generic plan of a SQL function cannot tell 10 lots from 10,000.  Given
@@ -2048,44 +2049,50 @@ BEGIN
   -- 0: the index on the table's lot column, 0.2 s for 10,000 lots where the
   -- planner's own choice, a hash join over the whole table, took 0.8 s);
   -- every lot (p_lots NULL) by a join
-  RETURN QUERY EXECUTE format($q$
+  -- the events are built as json, text, and the document is read into
+  -- jsonb once (lottrace._epcis_wrap): jsonb_build_object, jsonb_strip_nulls
+  -- and jsonb_agg re-serialise every value they are given, so a 12 MB
+  -- document of 20,000 events was written out several times over.  One
+  -- array, aggregated in memory (as a set, the events went through a
+  -- tuplestore, written to disk beyond work_mem)
+  EXECUTE format($q$
   WITH mv AS MATERIALIZED (
     SELECT %1$s, l.lot_id, l.expiry_date, r.production, r.document_type,
+           coalesce(v.gtin, i.gtin) AS gtin, CASE WHEN i.uom ~ '^[A-Z0-9]{2,3}$' THEN i.uom END AS uom,
            m.moved_at AS at,
            row_number() OVER (PARTITION BY l.lot_id, m.serial ORDER BY (m.qty < 0), m.moved_at, m.source::oid, m.source_key) = 1
              AND m.qty > 0 AS first_load
       FROM %2$s
       LEFT JOIN lottrace.reason r ON r.code = m.reason
+      LEFT JOIN lottrace.item i ON i.item = l.item
+      LEFT JOIN lottrace.item_variant v ON v.item = l.item AND v.variant = l.variant
      WHERE $1 IS NULL OR l.lot_id = ANY ($1)),
   picked AS MATERIALIZED (
     SELECT * FROM mv
      WHERE ($2 IS NULL OR mv.at >= $2) AND ($3 IS NULL OR mv.at < $3)),
-  -- identifiers, once per lot
-  cls AS MATERIALIZED (
-    SELECT k.item, k.variant, k.lot, g.gtin, lottrace._gs1_uri(g.gtin, '10', k.item, k.variant, k.lot) AS class,
-           CASE WHEN i.uom ~ '^[A-Z0-9]{2,3}$' THEN i.uom END AS uom
-      FROM (SELECT DISTINCT p.item, p.variant, p.lot FROM picked p) k
-      LEFT JOIN lottrace.item i ON i.item = k.item
-      LEFT JOIN lottrace.item_variant v ON v.item = k.item AND v.variant = k.variant
-     CROSS JOIN LATERAL (SELECT coalesce(v.gtin, i.gtin) AS gtin) g),
+  -- places and parties once each (a lookup per event costs more than the
+  -- rest of the event), joined by hash
+  places AS MATERIALIZED (
+    SELECT k.warehouse, lottrace._party_uri(pl.gln, 'place', coalesce(wh.place, k.warehouse)) AS uri
+      FROM (SELECT DISTINCT p.warehouse FROM picked p) k
+      LEFT JOIN lottrace.warehouse wh ON wh.code = k.warehouse
+      LEFT JOIN lottrace.party pl ON pl.code = coalesce(wh.place, k.warehouse)),
+  parties AS MATERIALIZED (
+    SELECT k.account, lottrace._party_uri(pa.gln, 'party', k.account) AS uri
+      FROM (SELECT DISTINCT p.account FROM picked p WHERE p.account IS NOT NULL) k
+      LEFT JOIN lottrace.party pa ON pa.code = k.account),
   own AS MATERIALIZED (
     SELECT (SELECT lottrace._epc_party(o.code, 'party') FROM lottrace.party o WHERE o.own) AS uri),
   ev AS (
-    SELECT p.*, c.class, c.gtin, c.uom,
-           lottrace._party_uri(pl.gln, 'place', coalesce(wh.place, p.warehouse)) AS place,
-           CASE WHEN p.account IS NOT NULL THEN lottrace._party_uri(pa.gln, 'party', p.account) END AS party,
-           own.uri AS own_party,
-           CASE WHEN p.serial IS NOT NULL THEN lottrace._gs1_uri(c.gtin, '21', p.item, p.variant, p.serial) END AS epc
+    SELECT p.*, lottrace._gs1_uri(p.gtin, '10', p.item, p.variant, p.lot) AS class,
+           pl.uri AS place, pa.uri AS party, own.uri AS own_party,
+           CASE WHEN p.serial IS NOT NULL THEN lottrace._gs1_uri(p.gtin, '21', p.item, p.variant, p.serial) END AS epc
       FROM picked p
-      -- a variant is never '' (movements read '' as none): coalesce makes the join hashable
-      JOIN cls c ON c.item = p.item AND c.lot = p.lot AND coalesce(c.variant, '') = coalesce(p.variant, '')
-      -- places and parties by plain joins (a lookup function per event costs a second on 20,000 events)
-      LEFT JOIN lottrace.warehouse wh ON wh.code = p.warehouse
-      LEFT JOIN lottrace.party pl ON pl.code = coalesce(wh.place, p.warehouse)
-      LEFT JOIN lottrace.party pa ON pa.code = p.account
+      JOIN places pl ON pl.warehouse = p.warehouse
+      LEFT JOIN parties pa ON pa.account = p.account
      CROSS JOIN own),
   obj AS (
-    SELECT p.at, p.source, p.source_key, jsonb_strip_nulls(jsonb_build_object(
+    SELECT p.at, p.source, p.source_key, json_strip_nulls(json_build_object(
              'type', 'ObjectEvent',
              'eventTime', to_char(p.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
              'eventTimeZoneOffset', '+00:00',
@@ -2095,32 +2102,32 @@ BEGIN
              'bizStep', CASE WHEN p.account IS NULL THEN CASE WHEN p.qty > 0 THEN 'storing' ELSE 'removing' END
                              WHEN p.qty > 0 THEN 'receiving' ELSE 'shipping' END,
              'disposition', CASE WHEN p.account IS NOT NULL AND p.qty < 0 THEN 'in_transit' ELSE 'in_progress' END,
-             'epcList', CASE WHEN p.epc IS NOT NULL THEN jsonb_build_array(p.epc) END,
-             'quantityList', CASE WHEN p.epc IS NULL THEN jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+             'epcList', CASE WHEN p.epc IS NOT NULL THEN json_build_array(p.epc) END,
+             'quantityList', CASE WHEN p.epc IS NULL THEN json_build_array(json_strip_nulls(json_build_object(
                                'epcClass', p.class, 'quantity', abs(p.qty), 'uom', p.uom))) END,
-             'readPoint', jsonb_build_object('id', p.place),
-             'bizLocation', jsonb_build_object('id', p.place),
-             'bizTransactionList', CASE WHEN p.doc IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
+             'readPoint', json_build_object('id', p.place),
+             'bizLocation', json_build_object('id', p.place),
+             'bizTransactionList', CASE WHEN p.doc IS NOT NULL THEN json_build_array(json_build_object(
                                      'bizTransaction', 'urn:lottrace:doc:' || lottrace._uri_part(p.doc))) END,
              -- receipts come from the supplier to us, shipments go from us to the customer
              'sourceList', CASE WHEN p.account IS NULL THEN NULL
-                                WHEN p.qty > 0 THEN jsonb_build_array(jsonb_build_object('type', 'owning_party', 'source', p.party))
-                                WHEN p.own_party IS NOT NULL THEN jsonb_build_array(
-                                       jsonb_build_object('type', 'owning_party', 'source', p.own_party),
-                                       jsonb_build_object('type', 'location', 'source', p.place))
-                                ELSE jsonb_build_array(jsonb_build_object('type', 'location', 'source', p.place)) END,
+                                WHEN p.qty > 0 THEN json_build_array(json_build_object('type', 'owning_party', 'source', p.party))
+                                WHEN p.own_party IS NOT NULL THEN json_build_array(
+                                       json_build_object('type', 'owning_party', 'source', p.own_party),
+                                       json_build_object('type', 'location', 'source', p.place))
+                                ELSE json_build_array(json_build_object('type', 'location', 'source', p.place)) END,
              'destinationList', CASE WHEN p.account IS NULL THEN NULL
-                                     WHEN p.qty < 0 THEN jsonb_build_array(jsonb_build_object('type', 'owning_party', 'destination', p.party))
-                                     WHEN p.own_party IS NOT NULL THEN jsonb_build_array(
-                                            jsonb_build_object('type', 'owning_party', 'destination', p.own_party)) END,
-             'ilmd', CASE WHEN p.first_load THEN jsonb_strip_nulls(jsonb_build_object(
+                                     WHEN p.qty < 0 THEN json_build_array(json_build_object('type', 'owning_party', 'destination', p.party))
+                                     WHEN p.own_party IS NOT NULL THEN json_build_array(
+                                            json_build_object('type', 'owning_party', 'destination', p.own_party)) END,
+             'ilmd', CASE WHEN p.first_load THEN json_strip_nulls(json_build_object(
                        'cbvmda:lotNumber', p.lot,
                        'cbvmda:itemExpirationDate', CASE WHEN isfinite(p.expiry_date) THEN to_char(p.expiry_date, 'YYYY-MM-DD') END)) END
            )) AS ev
       FROM ev p
      WHERE p.production IS NULL OR p.batch_key IS NULL),
   trf AS (
-    SELECT max(p.at) AS at, min(p.source::oid)::regclass AS source, p.batch_key AS source_key, jsonb_strip_nulls(jsonb_build_object(
+    SELECT max(p.at) AS at, min(p.source::oid)::regclass AS source, p.batch_key AS source_key, json_strip_nulls(json_build_object(
              'type', 'TransformationEvent',
              'eventTime', to_char(max(p.at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
              'eventTimeZoneOffset', '+00:00',
@@ -2129,51 +2136,52 @@ BEGIN
              'transformationID', 'urn:lottrace:batch:' || lottrace._uri_part(p.batch_key),
              'bizStep', 'commissioning',
              'disposition', 'active',
-             'inputQuantityList', nullif(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('epcClass', p.class, 'quantity', -p.qty, 'uom', p.uom))
+             'inputQuantityList', json_agg(json_strip_nulls(json_build_object('epcClass', p.class, 'quantity', -p.qty, 'uom', p.uom))
                                                    ORDER BY p.item, p.lot)
-                                           FILTER (WHERE p.production = 'input' AND p.epc IS NULL), '[]'),
-             'inputEPCList', nullif(jsonb_agg(p.epc ORDER BY p.item, p.serial)
-                                      FILTER (WHERE p.production = 'input' AND p.epc IS NOT NULL), '[]'),
-             'outputQuantityList', nullif(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('epcClass', p.class, 'quantity', p.qty, 'uom', p.uom))
+                                           FILTER (WHERE p.production = 'input' AND p.epc IS NULL),
+             'inputEPCList', json_agg(p.epc ORDER BY p.item, p.serial)
+                                      FILTER (WHERE p.production = 'input' AND p.epc IS NOT NULL),
+             'outputQuantityList', json_agg(json_strip_nulls(json_build_object('epcClass', p.class, 'quantity', p.qty, 'uom', p.uom))
                                                     ORDER BY p.item, p.lot)
-                                            FILTER (WHERE p.production = 'output' AND p.epc IS NULL), '[]'),
-             'outputEPCList', nullif(jsonb_agg(p.epc ORDER BY p.item, p.serial)
-                                       FILTER (WHERE p.production = 'output' AND p.epc IS NOT NULL), '[]'),
-             'readPoint', jsonb_build_object('id', min(p.place)),
+                                            FILTER (WHERE p.production = 'output' AND p.epc IS NULL),
+             'outputEPCList', json_agg(p.epc ORDER BY p.item, p.serial)
+                                       FILTER (WHERE p.production = 'output' AND p.epc IS NOT NULL),
+             'readPoint', json_build_object('id', min(p.place)),
              'ilmd', CASE WHEN count(DISTINCT p.lot) FILTER (WHERE p.production = 'output') = 1
-                          THEN jsonb_strip_nulls(jsonb_build_object(
+                          THEN json_strip_nulls(json_build_object(
                                  'cbvmda:lotNumber', min(p.lot) FILTER (WHERE p.production = 'output'),
                                  'cbvmda:itemExpirationDate', to_char(min(p.expiry_date) FILTER (WHERE p.production = 'output' AND isfinite(p.expiry_date)), 'YYYY-MM-DD'))) END
            )) AS ev
       FROM ev p
      WHERE p.production IS NOT NULL AND p.batch_key IS NOT NULL
      GROUP BY p.batch_key)
-  SELECT e.ev FROM (SELECT * FROM obj UNION ALL SELECT * FROM trf) e
-   ORDER BY e.at, e.source::oid, e.source_key
+  SELECT json_agg(e.ev ORDER BY e.at, e.source::oid, e.source_key)
+    FROM (SELECT * FROM obj UNION ALL SELECT * FROM trf) e
 $q$, cols,
      CASE WHEN p_lots IS NULL THEN 'lottrace._moves() m JOIN lottrace.lot l ON ' || of_lot
           ELSE format('lottrace.lot l CROSS JOIN LATERAL (SELECT %s FROM lottrace._moves() m WHERE %s OFFSET 0) m',
                       cols, of_lot) END)
-  USING p_lots, since, until;
+  INTO events USING p_lots, since, until;
+  RETURN events;
 END
 $fn$;
 COMMENT ON FUNCTION lottrace._epcis_events(bigint[], timestamptz, timestamptz) IS
-  'Internal: the movements of a set of lots (NULL: every lot) from since (inclusive) to until (exclusive) as EPCIS 2.0 events (JSON-LD): ObjectEvents for receipts, shipments and other moves, one TransformationEvent per production batch; event IDs hashed from the movement, so the same movement always gives the same ID.';
+  'Internal: the movements of a set of lots (NULL: every lot) from since (inclusive) to until (exclusive) as a json array of EPCIS 2.0 events in time order (NULL: none) (JSON-LD): ObjectEvents for receipts, shipments and other moves, one TransformationEvent per production batch; event IDs hashed from the movement, so the same movement always gives the same ID.';
 
-CREATE FUNCTION lottrace._epcis_wrap(events jsonb)
+CREATE FUNCTION lottrace._epcis_wrap(events json)
 RETURNS jsonb
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT jsonb_build_object(
-           '@context', jsonb_build_array('https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'),
+  SELECT json_build_object(
+           '@context', json_build_array('https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'),
            'type', 'EPCISDocument',
            'schemaVersion', '2.0',
            'creationDate', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           'epcisBody', jsonb_build_object('eventList', coalesce(events, '[]'::jsonb)))
+           'epcisBody', json_build_object('eventList', coalesce(events, '[]'::json)))::jsonb
 $$;
-COMMENT ON FUNCTION lottrace._epcis_wrap(jsonb) IS
-  'Internal: an EPCIS 2.0 document (JSON-LD, the GS1 context) around a list of events.';
+COMMENT ON FUNCTION lottrace._epcis_wrap(json) IS
+  'Internal: an EPCIS 2.0 document (JSON-LD, the GS1 context) around a json array of events, as jsonb.';
 
 CREATE FUNCTION lottrace.epcis_document(item text, lot text, variant text DEFAULT NULL,
                                         since timestamptz DEFAULT NULL, until timestamptz DEFAULT NULL)
@@ -2181,13 +2189,13 @@ RETURNS jsonb
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT lottrace._epcis_wrap((SELECT jsonb_agg(e) FROM lottrace._epcis_events(
+  SELECT lottrace._epcis_wrap(lottrace._epcis_events(
            ARRAY(SELECT lottrace._find_lot($1, $2, $3)
                  UNION
                  SELECT f.lot_id FROM lottrace.trace_forward($1, $2, 2147483647, $3) f
                  UNION
                  SELECT b.lot_id FROM lottrace.trace_backward($1, $2, 2147483647, $3) b),
-           $4, $5) e))
+           $4, $5))
 $$;
 COMMENT ON FUNCTION lottrace.epcis_document(text, text, text, timestamptz, timestamptz) IS
   'The traceability of a lot as a GS1 EPCIS 2.0 JSON-LD document: the events of the lot, its ancestors and its descendants (from since, inclusive, to until, exclusive): receiving, shipping and other moves as ObjectEvents (the first receipt of a lot with action ADD and ilmd lot number and expiry), production batches as TransformationEvents with input and output quantity or EPC lists, source and destination owning parties, GS1 Digital Link identifiers where GTINs and GLNs are known. Event IDs are stable: the same movement gives the same ID.';
@@ -2197,7 +2205,7 @@ RETURNS jsonb
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT lottrace._epcis_wrap((SELECT jsonb_agg(e) FROM lottrace._epcis_events(NULL, since, until) e))
+  SELECT lottrace._epcis_wrap(lottrace._epcis_events(NULL, since, until))
 $$;
 COMMENT ON FUNCTION lottrace.epcis_period(timestamptz, timestamptz) IS
   'Every event of a period (since inclusive, until exclusive) as one GS1 EPCIS 2.0 document, for a trading partner''s feed (filter the lots by querying epcis_document per lot for less).';
