@@ -119,12 +119,59 @@ SELECT sqlstate, constraint_name FROM pg_temp.refused($$INSERT INTO moves (id, i
   UNION ALL SELECT 8999, 'SER', 1, 'W1', 'S150', 'OUT'$$);
 SELECT count(*) FILTER (WHERE state = 'in_stock') AS in_stock FROM lottrace.serial_register WHERE item = 'SER';
 
+-- ===================================================== lot passes
+-- A statement whose lots fill a chunk, in an order that keeps coming back
+-- to them, is read again once per pass; each pass takes its own lots, so
+-- each lot is written once (engine.c, lot passes).  lottrace.debug_lot_passes
+-- = 3 reads the rows after the first chunk (100 rows) in three passes: the
+-- first goes on with the chunk's lots and judges every row, the other two
+-- take the other lots, split by hash.  Rows below come back to each of 300
+-- lots three times, far apart.
+SET lottrace.debug_lot_passes = 3;
+INSERT INTO lottrace.item (item, lot_tracked, serial_tracked, single_supplier) VALUES
+  ('PAS', true, false, true);
+INSERT INTO moves (id, item, qty, wh, lot, reason, acct)
+SELECT 10000 + g, 'PAS', 1, 'W1', 'Q' || ((g - 1) % 300 + 1), 'IN', 'A' FROM generate_series(1, 900) g;
+SELECT count(*) AS lots, sum(on_hand) AS on_hand, min(on_hand), max(on_hand)
+  FROM lottrace.lot_stock WHERE item = 'PAS';
+-- Refusals wherever the offending row is, whichever pass takes its lot:
+-- negative stock, an unknown lot, a second supplier, a serial shipped twice.
+SELECT g AS bad, r.sqlstate, r.constraint_name
+  FROM unnest(ARRAY[1, 150, 300]) AS g,
+       pg_temp.refused(format($$INSERT INTO moves (id, item, qty, wh, lot, reason)
+                            SELECT 11000 + l, 'PAS', CASE WHEN l = 600 + %s THEN 2 ELSE 1 END, 'W1',
+                                   'Q' || ((l - 1) %% 300 + 1), 'OUT'
+                              FROM generate_series(1, 900) l$$, g)) AS r;
+SELECT sqlstate, constraint_name FROM pg_temp.refused($$INSERT INTO moves (id, item, qty, wh, lot, reason)
+  SELECT 11000 + l, 'PAS', 1, 'W1', CASE WHEN l = 750 THEN 'NOPE' ELSE 'Q' || ((l - 1) % 300 + 1) END, 'OUT'
+    FROM generate_series(1, 900) l$$);
+SELECT sqlstate, constraint_name FROM pg_temp.refused($$INSERT INTO moves (id, item, qty, wh, lot, reason, acct)
+  SELECT 11000 + l, 'PAS', 1, 'W1', 'Q' || ((l - 1) % 300 + 1), 'IN', CASE WHEN l = 820 THEN 'B' ELSE 'A' END
+    FROM generate_series(1, 900) l$$);
+SELECT sqlstate, constraint_name FROM pg_temp.refused($$INSERT INTO moves (id, item, qty, wh, lot, serial, reason)
+  SELECT 11000 + l, 'PAS', 1, 'W1', 'Q' || ((l - 1) % 300 + 1), NULL, 'IN' FROM generate_series(1, 900) l
+  UNION ALL SELECT 12000, 'SER', 1, 'W1', NULL, 'S7', 'OUT'
+  UNION ALL SELECT 12001, 'SER', 1, 'W1', NULL, 'S7', 'OUT'$$);
+-- Serials and lots in one statement read in passes: each serial taken once.
+INSERT INTO moves (id, item, qty, wh, lot, serial, reason)
+SELECT 11000 + l, 'PAS', 1, 'W1', 'Q' || ((l - 1) % 300 + 1), NULL, 'OUT' FROM generate_series(1, 600) l
+UNION ALL SELECT 12000 + g, 'SER', 1, 'W1', NULL, 'S' || g, 'OUT' FROM generate_series(1, 10) g;
+SELECT count(*) FILTER (WHERE state = 'in_stock') AS in_stock FROM lottrace.serial_register WHERE item = 'SER';
+SELECT sum(on_hand) AS on_hand, min(on_hand), max(on_hand) FROM lottrace.lot_stock WHERE item = 'PAS';
+-- UPDATE and DELETE of every row, read in passes.
+UPDATE moves SET qty = 2 WHERE item = 'PAS' AND reason = 'IN';
+SELECT sum(on_hand) AS on_hand, min(on_hand), max(on_hand) FROM lottrace.lot_stock WHERE item = 'PAS';
+DELETE FROM moves WHERE item = 'PAS' AND reason = 'OUT';
+SELECT sum(on_hand) AS on_hand, min(on_hand), max(on_hand) FROM lottrace.lot_stock WHERE item = 'PAS';
+RESET lottrace.debug_lot_passes;
+
 RESET lottrace.debug_chunk_rows;
 SELECT count(*) AS disagreements FROM lottrace.verify();
 -- The setting is the superuser's: an ordinary role cannot make chunks small.
 CREATE ROLE regress_lt_chunks;
 SET ROLE regress_lt_chunks;
 SELECT sqlstate FROM pg_temp.err($$SET lottrace.debug_chunk_rows = 1$$);
+SELECT sqlstate FROM pg_temp.err($$SET lottrace.debug_lot_passes = 2$$);
 RESET ROLE;
 DROP ROLE regress_lt_chunks;
 

@@ -76,7 +76,16 @@ col_qty(LtEngine *e, TupleTableSlot *slot, Datum *qty)
 {
 	LtCol	   *c = &e->ri->col[LC_QTY];
 
-	return lt_col_qty(c, slot->tts_values[c->attnum - 1], slot->tts_isnull[c->attnum - 1], qty);
+	if (!lt_col_qty(c, slot->tts_values[c->attnum - 1], slot->tts_isnull[c->attnum - 1], qty))
+		return false;
+
+	/*
+	 * Unpacked here, in the row's memory: a numeric of the row is stored
+	 * with a short header, and every numeric_add would otherwise unpack a
+	 * copy of it in the chunk's memory, which lives as long as the chunk.
+	 */
+	*qty = PointerGetDatum(PG_DETOAST_DATUM(*qty));
+	return true;
 }
 
 static bool
@@ -249,6 +258,83 @@ lot_entry(LtEngine *e, LtMove *m)
 		l->load_ref = l->nlo_ref = l->acct2_ref = l->max_unload_ref = l->unload_ref = no_row;
 	}
 	return l;
+}
+
+/* ------------------------------------------------------------------------
+ * Lot passes
+ *
+ * A chunk holds some tens of thousands of lots.  A statement with more, in
+ * an order that keeps coming back to them (an import in document order, a
+ * mass update), would write each lot once per chunk it appears in.  When a
+ * chunk is three quarters full, lt_engine_run counts the lots of the rows
+ * left (estimate_lot, plan_passes) and, where it saves writes, reads those
+ * rows once per pass: the first pass goes on with the chunk's lots, each
+ * later one takes the lots of one hash partition of the others.  Each
+ * pass's chunk then holds every move of its lots, so each lot is written
+ * once.  The first pass judges every row and takes the serials and
+ * reservations; later passes skip the rows of other lots before judging.
+ * ------------------------------------------------------------------------
+ */
+
+/* The move's lot, by a hash mixed apart from the one the chunk's own
+ * table uses (which takes its low bits). */
+static uint32
+move_lot_hash(LtMove *m)
+{
+	LotKey		key = {m->item, m->variant, m->lot};
+
+	return murmurhash32(lte_lotkey_hash(&key, sizeof(key)));
+}
+
+static bool
+first_lot(LtEngine *e, uint32 h)
+{
+	bool		found;
+
+	hash_search(e->first_lots, &h, HASH_FIND, &found);
+	return found;
+}
+
+/* The pass that takes the move's lot. */
+static int
+lot_pass(LtEngine *e, LtMove *m)
+{
+	uint32		h = move_lot_hash(m);
+
+	return first_lot(e, h) ? 0 : 1 + (int) (h % (uint32) (e->npass - 1));
+}
+
+static HTAB *
+hash_set(LtEngine *e, const char *name, long n)
+{
+	HASHCTL		ctl;
+
+	ctl.keysize = ctl.entrysize = sizeof(uint32);
+	ctl.hcxt = e->stmt_cxt;
+	return hash_create(name, n, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+/*
+ * Count a lot of the rows left: the distinct ones outside the first pass,
+ * and the writes chunks would make of them all as the rows come.
+ */
+static void
+estimate_lot(LtEngine *e, LtMove *m)
+{
+	uint32		h = move_lot_hash(m);
+	bool		found;
+
+	e->est_rows++;
+	if (!first_lot(e, h))
+		addHyperLogLog(&e->est_lots, h);
+	hash_search(e->est_chunk, &h, HASH_ENTER, &found);
+	if (!found && hash_get_num_entries(e->est_chunk) >= e->est_cap)
+	{
+		/* a chunk this full is written: start the next one */
+		e->est_writes += hash_get_num_entries(e->est_chunk);
+		hash_destroy(e->est_chunk);
+		e->est_chunk = hash_set(e, "lottrace lot estimate", e->est_cap);
+	}
 }
 
 /* Put one move into the chunk's aggregates. */
@@ -692,16 +778,22 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	int			nserials = 0;
 
 	bool		reserving = false;
+	bool		lot_here = true;	/* this pass takes the row's lot */
 
 	if (e->pred_state && !holds(e, e->pred_state, slot))
 	{
-		/* not a movement (yet); maybe a row that reserves (reserve_when) */
-		if (e->reserve_state == NULL || !holds(e, e->reserve_state, slot))
+		/*
+		 * not a movement (yet); maybe a row that reserves (reserve_when),
+		 * taken in the first pass only
+		 */
+		if (e->reserve_state == NULL || e->pass > 0 || e->estimating ||
+			!holds(e, e->reserve_state, slot))
 			return;
 		reserving = true;
 	}
 	CHECK_FOR_INTERRUPTS();
-	e->nrows++;
+	if (!e->estimating)
+		e->nrows++;
 	MemoryContextReset(e->row_cxt);
 	old = MemoryContextSwitchTo(e->row_cxt);
 
@@ -772,6 +864,22 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 		m.wh.p = NULL;
 	m.variant = col_str(e, slot, LC_VARIANT);
 	m.lot = col_str(e, slot, LC_LOT);
+	if (e->estimating)
+	{
+		if (m.it->lot_tracked && m.lot.p != NULL)
+			estimate_lot(e, &m);
+		goto done;
+	}
+	if (e->npass > 1)
+	{
+		/*
+		 * Lot passes: the first pass judges every row and takes its serials;
+		 * each pass takes the lots of its partition.
+		 */
+		lot_here = m.it->lot_tracked && m.lot.p != NULL && lot_pass(e, &m) == e->pass;
+		if (e->pass > 0 && !lot_here)
+			goto done;
+	}
 	m.serial = col_str(e, slot, LC_SERIAL);
 	m.doc = col_str(e, slot, LC_DOC);
 	m.account = col_str(e, slot, LC_ACCOUNT);
@@ -1077,7 +1185,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 		m.dir = side_dir[side];
 		if (nsides == 2 && m.dir < 0)
 			m.ungated = true;	/* a transfer moves a lot whatever its status */
-		if (m.it->lot_tracked)
+		if (m.it->lot_tracked && lot_here)
 		{
 			add_lot_move(e, &m);
 			if (lte_shelf_item(m.it))
@@ -1085,10 +1193,17 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 			if (lt_debug_chunk_rows > 0
 				? (e->nrows % lt_debug_chunk_rows) == 0
 				: ((e->nrows % LT_CHUNK_CHECK) == 0 &&
-				   MemoryContextMemAllocated(e->chunk_cxt, true) > LT_CHUNK_BYTES))
-				lte_flush_chunk(e, false);
+				   MemoryContextMemAllocated(e->chunk_cxt, true) >
+				   (e->passes_ok ? LT_PLAN_FILL : 1.0) * LT_CHUNK_BYTES))
+			{
+				/* lt_engine_run may read the rest in lot passes */
+				if (e->passes_ok)
+					e->overflow = true;
+				else
+					lte_flush_chunk(e, false);
+			}
 		}
-		if (m.it->serial_tracked && !m.skip_serial)
+		if (m.it->serial_tracked && !m.skip_serial && e->pass == 0)
 			for (int k = 0; k < nserials; k++)
 			{
 				m.serial = serials[k];
@@ -1164,15 +1279,147 @@ same_row(LtRelInfo *ri, TupleDesc desc, TupleTableSlot *a, TupleTableSlot *b)
 }
 
 
+/* The statement's rows, as lt_engine_run reads them, pass after pass. */
+typedef struct LtFeed
+{
+	Tuplestorestate *newt,
+			   *oldt;
+	TupleDesc	desc;
+	TupleTableSlot *ns,
+			   *os;
+} LtFeed;
+
+/* Read a source from row `from` on, with a read pointer of its own. */
+static int
+feed_start(Tuplestorestate *ts, int64 from)
+{
+	int			ptr = lte_start_scan(ts);
+
+	if (from > 0)
+		tuplestore_skiptuples(ts, from, true);
+	return ptr;
+}
+
+/*
+ * Feed the rows from row `from` on.  Stops after a row that filled the chunk
+ * when lot passes may follow (e->overflow), returning the next row to read;
+ * -1 at the end.
+ */
+static int64
+feed_rows(LtEngine *e, LtFeed *f, int64 from)
+{
+	int64		row = from;
+
+	if (f->newt && f->oldt)
+	{
+		/* UPDATE: rows whose mapped columns did not change cost nothing */
+		int			np = feed_start(f->newt, from);
+		int			op = feed_start(f->oldt, from);
+
+		for (;;)
+		{
+			bool		hn,
+						ho;
+
+			/* (error messages read the sources with pointers of their own) */
+			tuplestore_select_read_pointer(f->newt, np);
+			hn = tuplestore_gettupleslot(f->newt, true, false, f->ns);
+			tuplestore_select_read_pointer(f->oldt, op);
+			ho = tuplestore_gettupleslot(f->oldt, true, false, f->os);
+			if (!hn && !ho)
+				break;
+			if (hn && ho && same_row(e->ri, f->desc, f->os, f->ns))
+			{
+				row++;
+				continue;
+			}
+			/* unload_when: a counting row that stops counting, into it */
+			e->exit_row = (ho && hn && e->unload_state &&
+						   !holds(e, e->pred_state, f->ns) &&
+						   holds(e, e->unload_state, f->ns));
+			if (ho)
+				lt_engine_add(e, f->os, LT_SRC_OLD, row);
+			e->exit_row = false;
+			if (hn)
+				lt_engine_add(e, f->ns, LT_SRC_NEW, row);
+			row++;
+			if (e->overflow)
+				return row;
+		}
+	}
+	else
+	{
+		Tuplestorestate *ts = f->newt ? f->newt : f->oldt;
+		TupleTableSlot *slot = f->newt ? f->ns : f->os;
+		int			src = f->newt ? LT_SRC_NEW : LT_SRC_OLD;
+		int			ptr = feed_start(ts, from);
+
+		for (;;)
+		{
+			tuplestore_select_read_pointer(ts, ptr);
+			if (!tuplestore_gettupleslot(ts, true, false, slot))
+				break;
+			lt_engine_add(e, slot, src, row++);
+			if (e->overflow)
+				return row;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The chunk is three quarters full at row `from`, with nlots lots in bytes:
+ * how many lot passes should read the rest?  Counts the lots of the rows
+ * left and the writes chunks would make of them.  Passes when the other
+ * lots need chunks of their own and the writes saved outweigh reading the
+ * rows again; 1 otherwise (chunks, as the rows come).
+ */
+static int
+plan_passes(LtEngine *e, LtFeed *f, int64 from, long nlots, Size bytes)
+{
+	double		others,
+				per_lot = (double) bytes / Max(nlots, 1);
+	int64		saved;
+	int			k;
+
+	if (lt_debug_lot_passes > 0)
+		return lt_debug_lot_passes;
+	e->estimating = true;
+	e->est_cap = Max((long) (nlots / LT_PLAN_FILL), 1);
+	e->est_rows = 0;
+	e->est_writes = nlots;
+	initHyperLogLog(&e->est_lots, 10);
+	e->est_chunk = hash_set(e, "lottrace lot estimate", e->est_cap);
+	feed_rows(e, f, from);
+	e->estimating = false;
+	e->est_writes += hash_get_num_entries(e->est_chunk);
+	hash_destroy(e->est_chunk);
+	e->est_chunk = NULL;
+	others = estimateHyperLogLog(&e->est_lots);
+	freeHyperLogLog(&e->est_lots);
+
+	/* the passes after the first; a quarter to spare (the estimate is
+	 * within a few percent) */
+	k = 1 + (int) ceil(others * per_lot * 1.25 / LT_CHUNK_BYTES);
+	saved = e->est_writes - nlots - (int64) others;
+	elog(DEBUG1, "lottrace: %lld rows left, %ld lots in the chunk, about %.0f others (%.0f bytes each), %lld lot writes in chunks, %d passes would write them once",
+		 (long long) e->est_rows, nlots, others, per_lot, (long long) e->est_writes, k);
+	if (k < 2 || k > LT_MAX_PASSES ||
+		saved * LT_WRITE_PER_ROW_READ <= (int64) (k - 1) * e->est_rows)
+		return 1;
+	return k;
+}
+
 void
 lt_engine_run(LtRelInfo *ri, LtMode mode, Tuplestorestate *newt, Tuplestorestate *oldt,
 			  TupleDesc desc)
 {
 	LtEngine   *e = lt_engine_begin(ri, mode);
-	TupleTableSlot *ns = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
-	TupleTableSlot *os = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
-	int64		row = 0;
+	LtFeed		f = {newt, oldt, desc, NULL, NULL};
+	int64		stop;
 
+	f.ns = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	f.os = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	if (newt)
 		lt_engine_source(e, LT_SRC_NEW, newt, desc);
 	if (oldt)
@@ -1182,62 +1429,56 @@ lt_engine_run(LtRelInfo *ri, LtMode mode, Tuplestorestate *newt, Tuplestorestate
 	/* rows that move between partitions by DELETE and INSERT (moves.c) */
 	if (mode == LT_STRICT)
 		lt_engine_partition_moves(e, oldt && !newt, newt && !oldt);
+	/* rows judged as they come (partition moves) are read once */
+	e->passes_ok = !e->deferring && !e->matching &&
+		(lt_debug_chunk_rows == 0 || lt_debug_lot_passes > 0);
 
-	if (newt && oldt)
+	stop = feed_rows(e, &f, 0);
+	if (stop >= 0)
 	{
-		/* UPDATE: rows whose mapped columns did not change cost nothing */
-		int			np = lte_start_scan(newt);
-		int			op = lte_start_scan(oldt);
+		long		nlots = hash_get_num_entries(e->lots);
+		Size		bytes = MemoryContextMemAllocated(e->chunk_cxt, true);
+		HASH_SEQ_STATUS hs;
+		LotEnt	   *l;
+		int			k;
 
-		for (;;)
+		e->overflow = false;
+		e->passes_ok = false;
+		/* the chunk's lots stay in it, for the first pass */
+		e->first_lots = hash_set(e, "lottrace first pass lots", nlots);
+		hash_seq_init(&hs, e->lots);
+		while ((l = hash_seq_search(&hs)) != NULL)
 		{
-			bool		hn,
-						ho;
+			uint32		h = murmurhash32(lte_lotkey_hash(&l->key, sizeof(LotKey)));
 
-			tuplestore_select_read_pointer(newt, np);
-			hn = tuplestore_gettupleslot(newt, true, false, ns);
-			tuplestore_select_read_pointer(oldt, op);
-			ho = tuplestore_gettupleslot(oldt, true, false, os);
-			if (!hn && !ho)
-				break;
-			if (hn && ho && same_row(ri, desc, os, ns))
-			{
-				row++;
-				continue;
-			}
-			/* unload_when: a counting row that stops counting, into it */
-			e->exit_row = (ho && hn && e->unload_state &&
-						   !holds(e, e->pred_state, ns) && holds(e, e->unload_state, ns));
-			if (ho)
-				lt_engine_add(e, os, LT_SRC_OLD, row);
-			e->exit_row = false;
-			if (hn)
-				lt_engine_add(e, ns, LT_SRC_NEW, row);
-			row++;
+			hash_search(e->first_lots, &h, HASH_ENTER, NULL);
 		}
-	}
-	else if (newt)
-	{
-		lte_start_scan(newt);
-		while (tuplestore_gettupleslot(newt, true, false, ns))
-			lt_engine_add(e, ns, LT_SRC_NEW, row++);
-	}
-	else if (oldt)
-	{
-		lte_start_scan(oldt);
-		while (tuplestore_gettupleslot(oldt, true, false, os))
-			lt_engine_add(e, os, LT_SRC_OLD, row++);
+		k = plan_passes(e, &f, stop, nlots, bytes);
+		if (k > 1)
+		{
+			elog(DEBUG1, "lottrace: reading rows %lld on in %d lot passes",
+				 (long long) stop, k);
+			e->npass = k;
+			for (e->pass = 0; e->pass < k; e->pass++)
+			{
+				feed_rows(e, &f, stop);
+				if (e->pass < k - 1)
+					lte_flush_chunk(e, false);
+			}
+			e->pass = 0;
+		}
+		else
+			feed_rows(e, &f, stop);
 	}
 	lt_engine_finish(e);
-	ExecDropSingleTupleTableSlot(ns);
-	ExecDropSingleTupleTableSlot(os);
+	ExecDropSingleTupleTableSlot(f.ns);
+	ExecDropSingleTupleTableSlot(f.os);
 }
-
 
 void
 lt_engine_finish(LtEngine *e)
 {
-	elog(DEBUG1, "lottrace: %lld rows, %d chunks", (long long) e->nrows, e->nflush + 1);
+	elog(DEBUG1, "lottrace: %lld rows read, %d chunks", (long long) e->nrows, e->nflush + 1);
 	lte_flush_chunk(e, e->carry == NIL);
 	if (e->carry != NIL)
 	{

@@ -74,8 +74,8 @@ lte_errconstraint(LtEngine *e, const char *conname)
  * ------------------------------------------------------------------------
  */
 
-static uint32
-lotkey_hash(const void *key, Size keysize)
+uint32
+lte_lotkey_hash(const void *key, Size keysize)
 {
 	const LotKey *k = key;
 
@@ -148,7 +148,7 @@ lte_chunk_reset(LtEngine *e)
 {
 	MemoryContextReset(e->chunk_cxt);
 	e->lots = lte_chunk_hash(e, "lottrace lots", sizeof(LotKey), sizeof(LotEnt),
-						 lotkey_hash, lotkey_match);
+						 lte_lotkey_hash, lotkey_match);
 	e->bals = NULL;
 	e->batches = NULL;
 	e->shelf = NULL;

@@ -17,6 +17,7 @@
 #include "common/hashfn.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
+#include "lib/hyperloglog.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -52,6 +53,17 @@
  */
 #define LT_CHUNK_BYTES (24 * 1024 * 1024)
 #define LT_CHUNK_CHECK 4096
+/*
+ * Lot passes (engine.c, plan_passes): a statement whose lots do not fit one
+ * chunk is read again once per pass, each pass taking the lots of one hash
+ * partition, when that saves register writes.  A lot write costs about
+ * LT_WRITE_PER_ROW_READ times reading a row again; at most LT_MAX_PASSES.
+ */
+#define LT_WRITE_PER_ROW_READ 50
+#define LT_MAX_PASSES 64
+/* Passes are planned when a chunk is this full (of LT_CHUNK_BYTES), so
+ * that the first pass can go on with its lots in the same chunk. */
+#define LT_PLAN_FILL 0.75
 /*
  * Lots per register statement when a chunk is written: bounds the memory of
  * the arrays and of the results (each slice has its own memory context).
@@ -300,6 +312,18 @@ struct LtEngine
 	LotEnt	   *last_lot;		/* the previous row's lot: rows come in runs */
 	long		nbal;
 	int			nflush;
+	/* lot passes (engine.c): the statement's rows read once per partition */
+	bool		passes_ok;		/* its rows can be read again: lt_engine_run */
+	bool		overflow;		/* the chunk is full: lt_engine_run plans passes */
+	int			npass;			/* 0: one pass, all lots */
+	int			pass;			/* this pass takes the lots of partition pass */
+	HTAB	   *first_lots;		/* pass 0's lots: those of the full chunk */
+	bool		estimating;		/* counting the lots of the rows left (plan_passes) */
+	hyperLogLogState est_lots;	/* their distinct lots */
+	HTAB	   *est_chunk;		/* the lots a chunk would hold, as it fills */
+	long		est_cap;		/* lots a chunk holds */
+	int64		est_writes;		/* lot writes in chunks */
+	int64		est_rows;
 	/* the statement */
 	List	   *carry;			/* LtMove * of lots not found yet */
 	List	   *negs;			/* NegCand * */
@@ -498,6 +522,7 @@ extern char * lte_row_desc(LtEngine *e, RowRef ref, const char *key);
 extern int lte_balkey_match(const void *a, const void *b, Size keysize);
 extern int lte_batchkey_match(const void *a, const void *b, Size keysize);
 extern int lte_errconstraint(LtEngine *e, const char *conname);
+extern uint32 lte_lotkey_hash(const void *key, Size keysize);
 extern uint32 lte_balkey_hash(const void *key, Size keysize);
 extern uint32 lte_batchkey_hash(const void *key, Size keysize);
 extern void lte_check_negatives(LtEngine *e);

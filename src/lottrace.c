@@ -22,6 +22,7 @@ char	   *lt_default_status = NULL;
 char	   *lt_expired_status = NULL;
 char	   *lt_status_note = NULL;
 int			lt_debug_chunk_rows = 0;
+int			lt_debug_lot_passes = 0;
 
 void		_PG_init(void);
 
@@ -59,6 +60,13 @@ _PG_init(void)
 							"Tests use it to cut small statements into many chunks, the way a statement of tens of thousands of lots is cut.",
 							&lt_debug_chunk_rows,
 							0, 0, INT_MAX,
+							PGC_SUSET, GUC_NOT_IN_SAMPLE,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("lottrace.debug_lot_passes",
+							"Developer setting: a statement whose lots fill a chunk is read again in this many lot passes (0: as many as memory needs, when they save writes).",
+							"Tests use it with lottrace.debug_chunk_rows to read small statements in passes, the way a statement of many lots in random order is read.",
+							&lt_debug_lot_passes,
+							0, 0, 64,
 							PGC_SUSET, GUC_NOT_IN_SAMPLE,
 							NULL, NULL, NULL);
 #if PG_VERSION_NUM >= 150000

@@ -11,5 +11,6 @@ extern char *lt_default_status;
 extern char *lt_expired_status;
 extern char *lt_status_note;
 extern int	lt_debug_chunk_rows;
+extern int	lt_debug_lot_passes;
 
 #endif							/* LOTTRACE_H */

@@ -17,7 +17,7 @@ q() { pgc_psql big -At -c "$1"; }
 MIN_CHUNKS=${MIN_CHUNKS:-3}
 expect_refused() {
   local out con chunks
-  out=$(pgc_psql big -At -c "SET client_min_messages = debug1" -c "DO \$\$ DECLARE c text; m text;
+  out=$(pgc_psql big -At -c "SET client_min_messages = debug1" ${SETTING:+-c "$SETTING"} -c "DO \$\$ DECLARE c text; m text;
       BEGIN EXECUTE \$q\$$3\$q\$; RAISE NOTICE 'result=taken';
       EXCEPTION WHEN OTHERS THEN GET STACKED DIAGNOSTICS c = CONSTRAINT_NAME, m = MESSAGE_TEXT;
         RAISE NOTICE 'result=% (%)', c, m; END \$\$" 2>&1)
@@ -52,9 +52,42 @@ expect_refused "DELETE of $N partly shipped receipts" lottrace_negative_stock "D
 expect_refused "UPDATE lowering $N receipts below what was shipped" lottrace_negative_stock "UPDATE moves SET qty = 1 WHERE id <= $N"
 expect_refused "a NEW load into an existing lot at the end of $N new lots" lottrace_new_lot_only \
   "INSERT INTO moves SELECT 3000000 + g, 'LOT', 1, 'W1', CASE WHEN g = $N THEN 'LOT-' || lpad(g::text, 8, '0') ELSE 'NEW-' || g END, 'NEW' FROM generate_series(1, $N) g"
+# (rows as they come, in chunks: read in lot passes, each lot's loads from A
+# and from B would be in one chunk; sql/23_chunks.sql has that case)
+SETTING="SET lottrace.debug_lot_passes = 1" \
 expect_refused "$N single-supplier lots from A, then from B, in one statement" lottrace_single_supplier \
   "INSERT INTO moves SELECT 4000000 + g, 'SUP', 1, 'W1', 'SUP-' || g, 'IN', 'A' FROM generate_series(1, $N) g UNION ALL SELECT 5000000 + g, 'SUP', 1, 'W1', 'SUP-' || g, 'IN', 'B' FROM generate_series(1, $N) g"
 [ "$(q "SELECT count(*) FROM lottrace.lot WHERE item = 'SUP'")" = 0 ] || fail "refused SUP loads left lots"
+
+# Lot passes (engine.c): rows that keep coming back to more lots than a chunk
+# holds are read again in passes, and each lot is written once per
+# statement, whatever the order of the rows.  M lots, R rows in random order.
+M=${PASS_LOTS:-60000}
+R=$((M * 4))
+q "INSERT INTO lottrace.item (item, lot_tracked) VALUES ('RND', true)" >/dev/null
+writes() {
+  q "SELECT n_tup_ins + n_tup_upd FROM pg_stat_user_tables WHERE relid = 'lottrace.lot'::regclass"
+}
+# one_write NAME SQL: the statement writes each of its lots once
+one_write() {
+  local before after out lots
+  before=$(writes)
+  out=$(pgc_psql big -At -c "SET client_min_messages = debug1" -c "$2" 2>&1) || fail "$1: $out"
+  sleep 1   # the session's statistics are sent when it ends
+  after=$(writes)
+  lots=$(q "SELECT count(*) FROM lottrace.lot WHERE item = 'RND'")
+  echo "$out" | grep -q 'lot passes' || fail "$1: not read in lot passes: $(echo "$out" | grep lottrace | head -5)"
+  [ $((after - before)) -eq "$lots" ] ||
+    fail "$1: $((after - before)) lot row versions written for $lots lots"
+  echo "ok: $1: $lots lots written once each ($(echo "$out" | sed -n 's/.*lottrace: reading rows [0-9]* on in \([0-9]*\) lot passes/\1 passes/p'))"
+}
+one_write "INSERT of $R rows over $M lots in random order" \
+  "INSERT INTO moves SELECT 6000000 + g, 'RND', 1, 'W1', 'RND-' || (g * 7919) % $M, 'IN' FROM generate_series(1, $R) g ORDER BY hashint4(g)"
+one_write "UPDATE of those rows" "UPDATE moves SET qty = 2 WHERE item = 'RND'"
+[ "$(q "SELECT sum(on_hand) FROM lottrace.lot_stock WHERE item = 'RND'")" = "$((R * 2))" ] || fail "RND stock after the UPDATE"
+one_write "DELETE of those rows" "DELETE FROM moves WHERE item = 'RND'"
+[ "$(q "SELECT coalesce(sum(on_hand), 0) FROM lottrace.lot_stock WHERE item = 'RND'")" = 0 ] || fail "RND stock after the DELETE"
+
 bad=$(q "SELECT count(*) FROM lottrace.verify()")
 [ "$bad" = 0 ] || fail "verify(): $bad problems"
 echo "ok: verify() clean; $(state)"
