@@ -295,13 +295,16 @@ first_lot(LtEngine *e, uint32 h)
 	return found;
 }
 
-/* The pass that takes the move's lot. */
-static int
-lot_pass(LtEngine *e, LtMove *m)
+/* Does this pass take the move's lot? */
+static bool
+lot_in_pass(LtEngine *e, LtMove *m)
 {
 	uint32		h = move_lot_hash(m);
 
-	return first_lot(e, h) ? 0 : 1 + (int) (h % (uint32) (e->npass - 1));
+	/* a later pass looks up the first pass's lots only for its own */
+	if (e->pass > 0 && 1 + (int) (h % (uint32) (e->npass - 1)) != e->pass)
+		return false;
+	return first_lot(e, h) == (e->pass == 0);
 }
 
 static HTAB *
@@ -876,7 +879,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 		 * Lot passes: the first pass judges every row and takes its serials;
 		 * each pass takes the lots of its partition.
 		 */
-		lot_here = m.it->lot_tracked && m.lot.p != NULL && lot_pass(e, &m) == e->pass;
+		lot_here = m.it->lot_tracked && m.lot.p != NULL && lot_in_pass(e, &m);
 		if (e->pass > 0 && !lot_here)
 			goto done;
 	}
