@@ -276,14 +276,20 @@ lot_entry(LtEngine *e, LtMove *m)
  * ------------------------------------------------------------------------
  */
 
-/* The move's lot, by a hash mixed apart from the one the chunk's own
- * table uses (which takes its low bits). */
+/* A lot, by a hash mixed apart from the one the chunk's own table uses
+ * (which takes its low bits). */
+static uint32
+pass_hash(const LotKey *key)
+{
+	return murmurhash32(lte_lotkey_hash(key, sizeof(LotKey)));
+}
+
 static uint32
 move_lot_hash(LtMove *m)
 {
 	LotKey		key = {m->item, m->variant, m->lot};
 
-	return murmurhash32(lte_lotkey_hash(&key, sizeof(key)));
+	return pass_hash(&key);
 }
 
 static bool
@@ -1401,9 +1407,8 @@ plan_passes(LtEngine *e, LtFeed *f, int64 from, long nlots, Size bytes)
 	others = estimateHyperLogLog(&e->est_lots);
 	freeHyperLogLog(&e->est_lots);
 
-	/* the passes after the first; a quarter to spare (the estimate is
-	 * within a few percent) */
-	k = 1 + (int) ceil(others * per_lot * 1.25 / LT_CHUNK_BYTES);
+	/* the passes after the first, each filling LT_PASS_FILL of a chunk */
+	k = 1 + (int) ceil(others * per_lot / (LT_PASS_FILL * LT_CHUNK_BYTES));
 	saved = e->est_writes - nlots - (int64) others;
 	elog(DEBUG1, "lottrace: %lld rows left, %ld lots in the chunk, about %.0f others (%.0f bytes each), %lld lot writes in chunks, %d passes would write them once",
 		 (long long) e->est_rows, nlots, others, per_lot, (long long) e->est_writes, k);
@@ -1452,7 +1457,7 @@ lt_engine_run(LtRelInfo *ri, LtMode mode, Tuplestorestate *newt, Tuplestorestate
 		hash_seq_init(&hs, e->lots);
 		while ((l = hash_seq_search(&hs)) != NULL)
 		{
-			uint32		h = murmurhash32(lte_lotkey_hash(&l->key, sizeof(LotKey)));
+			uint32		h = pass_hash(&l->key);
 
 			hash_search(e->first_lots, &h, HASH_ENTER, NULL);
 		}

@@ -64,6 +64,9 @@
 /* Passes are planned when a chunk is this full (of LT_CHUNK_BYTES), so
  * that the first pass can go on with its lots in the same chunk. */
 #define LT_PLAN_FILL 0.75
+/* A later pass's lots are sized to fill this much of a chunk: room for the
+ * error of the lot count (a few percent) and for lots growing as they go. */
+#define LT_PASS_FILL 0.8
 /*
  * Lots per register statement when a chunk is written: bounds the memory of
  * the arrays and of the results (each slice has its own memory context).
