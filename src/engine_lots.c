@@ -8,6 +8,7 @@
 #include "postgres.h"
 
 #include "engine_int.h"
+#include "register_write.h"
 
 /* ------------------------------------------------------------------------
  * Writing a chunk
@@ -488,6 +489,21 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 	SPI_freetuptable(SPI_tuptable);
 }
 
+/* Take update_lots' answer row for lots[i] (i from the row's first column). */
+static void
+take_updated(LtEngine *e, LotEnt **lots, int n, HeapTuple t, TupleDesc d)
+{
+	int64		i = lt_getint8(t, d, UPD_I, NULL) - 1;
+	LotEnt	   *l;
+
+	if (i < 0 || i >= n)
+		return;
+	l = lots[i];
+	l->lot_id = lt_getint8(t, d, UPD_LOT_ID, NULL);
+	l->existed = !lte_created_has(e, l->lot_id);
+	read_lot_row(e, l, t, d, UPD_LOT);
+}
+
 /* Lots without a load: they must exist; add to their stock. */
 static void
 update_lots(LtEngine *e, LotEnt **lots, int n)
@@ -509,6 +525,9 @@ update_lots(LtEngine *e, LotEnt **lots, int n)
 	if (n == 1)
 	{
 		char		nulls[4] = {' ', ' ', ' ', ' '};
+		HeapTuple	t;
+		TupleDesc	d;
+		int			direct;
 
 		args[0] = str_text(items[0]);
 		if (variants[0].p)
@@ -520,6 +539,15 @@ update_lots(LtEngine *e, LotEnt **lots, int n)
 		}
 		args[2] = str_text(codes[0]);	/* a lotcode is laid out as text */
 		args[3] = delta[0];
+		/* the one-line document: without SPI when the lot table allows */
+		direct = lt_lot_update1_direct(args[0], args[1], nulls[1] == 'n', args[2],
+									   DatumGetJsonbP(args[3]), &t, &d);
+		if (direct >= 0)
+		{
+			if (direct > 0)
+				take_updated(e, lots, n, t, d);
+			return;
+		}
 		nr = lt_exec(lt_schema_has_claims() ? &lot_update1_plan : &lot_update1_plan_11,
 					 args, nulls, false, 0);
 	}
@@ -533,19 +561,7 @@ update_lots(LtEngine *e, LotEnt **lots, int n)
 						   args, NULL, false);
 	}
 	for (uint64 r = 0; r < nr; r++)
-	{
-		HeapTuple	t = SPI_tuptable->vals[r];
-		TupleDesc	d = SPI_tuptable->tupdesc;
-		int64		i = lt_getint8(t, d, UPD_I, NULL) - 1;
-		LotEnt	   *l;
-
-		if (i < 0 || i >= n)
-			continue;
-		l = lots[i];
-		l->lot_id = lt_getint8(t, d, UPD_LOT_ID, NULL);
-		l->existed = !lte_created_has(e, l->lot_id);
-		read_lot_row(e, l, t, d, UPD_LOT);
-	}
+		take_updated(e, lots, n, SPI_tuptable->vals[r], SPI_tuptable->tupdesc);
 	SPI_freetuptable(SPI_tuptable);
 }
 

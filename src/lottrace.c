@@ -23,6 +23,7 @@ char	   *lt_expired_status = NULL;
 char	   *lt_status_note = NULL;
 int			lt_debug_chunk_rows = 0;
 int			lt_debug_lot_passes = 0;
+bool		lt_direct_writes = true;
 
 void		_PG_init(void);
 
@@ -69,6 +70,13 @@ _PG_init(void)
 							0, 0, 64,
 							PGC_SUSET, GUC_NOT_IN_SAMPLE,
 							NULL, NULL, NULL);
+	DefineCustomBoolVariable("lottrace.direct_writes",
+							 "Write a statement's one-lot stock update with the table AM instead of an SPI UPDATE.",
+							 "Off: every register write goes through SPI. The two write the same rows with the same locks and triggers; benchmarks compare them.",
+							 &lt_direct_writes,
+							 true,
+							 PGC_SUSET, GUC_NOT_IN_SAMPLE,
+							 NULL, NULL, NULL);
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("lottrace");
 #else

@@ -12,5 +12,6 @@ extern char *lt_expired_status;
 extern char *lt_status_note;
 extern int	lt_debug_chunk_rows;
 extern int	lt_debug_lot_passes;
+extern bool lt_direct_writes;
 
 #endif							/* LOTTRACE_H */

@@ -172,20 +172,16 @@ find_wh(LtStockEntry *e, int n, const char *wh, int len)
 }
 
 /*
- * lottrace._stock_add(stock jsonb, delta jsonb) RETURNS jsonb
- *
- *   SELECT lottrace._stock_add('{"W1": [10, 10]}', '{"W1": [0, -3], "W2": [5, 5]}');
- *   -- {"W1": [10, 7], "W2": [5, 5]}
+ * stock plus delta, per warehouse (either may be NULL: none).  what names
+ * the caller in errors about malformed objects.
  */
-Datum
-lt_stock_add(PG_FUNCTION_ARGS)
+Jsonb *
+lt_stock_sum(Jsonb *stock, Jsonb *delta, const char *what_stock, const char *what_delta)
 {
-	Jsonb	   *stock = PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0);
-	Jsonb	   *delta = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 	LtStockEntry *s,
 			   *d;
-	int			ns = lt_stock_read(stock, "argument \"stock\" of lottrace._stock_add", &s);
-	int			nd = lt_stock_read(delta, "argument \"delta\" of lottrace._stock_add", &d);
+	int			ns = lt_stock_read(stock, what_stock, &s);
+	int			nd = lt_stock_read(delta, what_delta, &d);
 	LtStockEntry *r = palloc(sizeof(LtStockEntry) * (ns + nd + 1));
 	int			nr = ns;
 
@@ -202,24 +198,20 @@ lt_stock_add(PG_FUNCTION_ARGS)
 			r[k].on_hand = DirectFunctionCall2(numeric_add, r[k].on_hand, d[i].on_hand);
 		}
 	}
-	PG_RETURN_JSONB_P(lt_stock_build(r, nr, false));
+	return lt_stock_build(r, nr, false);
 }
 
 /*
- * lottrace._stock_negative(stock jsonb, delta jsonb) RETURNS jsonb
- *
  * {"<wh>": on_hand} for each warehouse named in delta whose on-hand
  * quantity in stock is below zero; NULL when there is none.
  */
-Datum
-lt_stock_negative(PG_FUNCTION_ARGS)
+Jsonb *
+lt_stock_negatives(Jsonb *stock, Jsonb *delta, const char *what_stock, const char *what_delta)
 {
-	Jsonb	   *stock = PG_GETARG_JSONB_P(0);
-	Jsonb	   *delta = PG_GETARG_JSONB_P(1);
 	LtStockEntry *s,
 			   *d;
-	int			ns = lt_stock_read(stock, "argument \"stock\" of lottrace._stock_negative", &s);
-	int			nd = lt_stock_read(delta, "argument \"delta\" of lottrace._stock_negative", &d);
+	int			ns = lt_stock_read(stock, what_stock, &s);
+	int			nd = lt_stock_read(delta, what_delta, &d);
 	JsonbParseState *state = NULL;
 	JsonbValue *res;
 	bool		any = false;
@@ -243,7 +235,33 @@ lt_stock_negative(PG_FUNCTION_ARGS)
 		any = true;
 	}
 	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	if (!any)
+	return any ? JsonbValueToJsonb(res) : NULL;
+}
+
+/*
+ * lottrace._stock_add(stock jsonb, delta jsonb) RETURNS jsonb
+ *
+ *   SELECT lottrace._stock_add('{"W1": [10, 10]}', '{"W1": [0, -3], "W2": [5, 5]}');
+ *   -- {"W1": [10, 7], "W2": [5, 5]}
+ */
+Datum
+lt_stock_add(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_JSONB_P(lt_stock_sum(PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0),
+								   PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1),
+								   "argument \"stock\" of lottrace._stock_add",
+								   "argument \"delta\" of lottrace._stock_add"));
+}
+
+/* lottrace._stock_negative(stock jsonb, delta jsonb) RETURNS jsonb: lt_stock_negatives */
+Datum
+lt_stock_negative(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *r = lt_stock_negatives(PG_GETARG_JSONB_P(0), PG_GETARG_JSONB_P(1),
+									   "argument \"stock\" of lottrace._stock_negative",
+									   "argument \"delta\" of lottrace._stock_negative");
+
+	if (r == NULL)
 		PG_RETURN_NULL();
-	PG_RETURN_JSONB_P(JsonbValueToJsonb(res));
+	PG_RETURN_JSONB_P(r);
 }

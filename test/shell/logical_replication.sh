@@ -7,7 +7,8 @@
 # the subscriber's lottrace triggers do not fire on applied rows (the apply
 # worker runs with session_replication_role = replica), and when the guard
 # is made to fire there (ENABLE ALWAYS) it stops replication until it is
-# switched back.
+# switched back.  The one-line unload there is written without SPI (the
+# direct path, src/register_write.c) and replicates like the others.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/pgcluster.sh
@@ -120,7 +121,11 @@ pgc_psql sub -d reporting -c "SELECT tgname, tgenabled FROM pg_trigger
 
 echo "== with the guard made to fire on applied rows (ENABLE ALWAYS), replication stops"
 pgc_psql sub -d reporting -c "ALTER TABLE lottrace.lot ENABLE ALWAYS TRIGGER guard"
-pgc_psql pub -c "INSERT INTO stock_moves (wh, item, lot, qty, reason, partner) VALUES ('W1', 'MILK', 'M0001', 5, 'SHIP', 'SHOP')"
+# a one-line unload: lottrace writes the lot's stock without SPI
+# (src/register_write.c); the update is decoded and applied all the same
+out=$(pgc_psql pub -c "SET client_min_messages = debug1" \
+        -c "INSERT INTO stock_moves (wh, item, lot, qty, reason, partner) VALUES ('W1', 'MILK', 'M0001', 5, 'SHIP', 'SHOP')" 2>&1)
+grep -q "one lot's stock written without SPI" <<<"$out" || fail "the one-line unload did not take the direct path: $out"
 # the applied UPDATE changes lot.stock, which the guard refuses: the apply
 # worker errors and retries, and the subscriber falls behind
 for _ in $(seq 1 100); do

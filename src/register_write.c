@@ -1,0 +1,400 @@
+/*
+ * register_write.c — the engine's one-lot stock update without SPI.
+ *
+ * The statement an ERP posts most is one document line: one row, one lot,
+ * no load.  Its only register write is
+ *
+ *     UPDATE lottrace.lot l SET stock = lottrace._stock_add(l.stock, $delta)
+ *      WHERE (l.item, l.code, l.variant) = ($item, $code, $variant)
+ *     RETURNING ...
+ *
+ * and through SPI the executor's start-up and shut-down of that UPDATE cost
+ * more than the update itself.  lt_lot_update1_direct() does the same with
+ * the table AM and the executor's own routines for one row
+ * (ExecSimpleRelationUpdate, the routine logical replication uses):
+ *
+ *   - the snapshot and command counter as SPI gives a non-read-only
+ *     statement (a new snapshot in READ COMMITTED, the transaction's in
+ *     REPEATABLE READ and SERIALIZABLE; CommandCounterIncrement before and
+ *     after);
+ *   - the row found through lot_item_code_variant_key with that snapshot
+ *     (so SERIALIZABLE takes the same predicate locks as the UPDATE's index
+ *     scan);
+ *   - the row locked FOR NO KEY UPDATE, the lock the UPDATE takes.  When a
+ *     concurrent transaction updated or deleted it: in READ COMMITTED, the
+ *     newest version is locked and its key checked again (as EvalPlanQual
+ *     does); in REPEATABLE READ and SERIALIZABLE, the same serialization
+ *     failure as the UPDATE's;
+ *   - the new stock from the locked version, then ExecSimpleRelationUpdate:
+ *     BEFORE and AFTER ROW triggers (the guard, the status log, and any a
+ *     DBA added), constraints, indexes, and the WAL logical replication
+ *     decodes, as the UPDATE would.
+ *
+ * It runs as the caller runs the UPDATE: as the extension owner (the guard
+ * tells lottrace's own writes by that), where row security does not apply.
+ * What ExecSimpleRelationUpdate does not do, it is not asked to: a
+ * lottrace.lot with rules, statement-level UPDATE triggers or transition
+ * tables (a DBA's audit trigger, say), or BEFORE ROW UPDATE triggers other
+ * than the guard (one may skip the row, which the UPDATE reports and
+ * ExecSimpleRelationUpdate does not), goes through SPI, as does every build
+ * before PostgreSQL 14 and a session with lottrace.direct_writes off.
+ * AFTER ROW triggers of a DBA's own fire on the direct path.
+ * See docs/ENGINE.md, "Direct register writes".
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_trigger.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/executor.h"
+#include "nodes/makefuncs.h"
+#include "nodes/parsenodes.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include "lottrace.h"
+#include "register_write.h"
+#include "spi_util.h"
+#include "stock.h"
+
+/* the columns of lottrace.lot the update reads or writes */
+enum
+{
+	C_LOT_ID, C_ITEM, C_VARIANT, C_CODE, C_STATUS, C_SALEABLE, C_FORCE_CLOSED,
+	C_EXPIRY, C_SUPPLIER, C_STOCK, C_CLAIMS, NCOLS
+};
+static const char *const col_names[NCOLS] = {
+	"lot_id", "item", "variant", "code", "status", "saleable", "force_closed",
+	"expiry_date", "supplier", "stock", "claims"
+};
+
+/* Can ExecSimpleRelationUpdate stand for an UPDATE of this relation? */
+static bool
+direct_ok(Relation rel)
+{
+	TriggerDesc *td = rel->trigdesc;
+
+	if (!lt_direct_writes || rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rules != NULL)
+		return false;
+	if (td == NULL)
+		return true;
+	if (td->trig_update_before_statement || td->trig_update_after_statement ||
+		td->trig_update_old_table || td->trig_update_new_table)
+		return false;
+
+	/*
+	 * BEFORE ROW triggers other than lottrace's guard: one may skip the row
+	 * (return NULL), which the UPDATE reports as no row updated (an unknown
+	 * lot) and ExecSimpleRelationUpdate does not tell.
+	 */
+	for (int i = 0; i < td->numtriggers; i++)
+	{
+		Trigger    *t = &td->triggers[i];
+		char	   *fn;
+
+		if (!TRIGGER_FOR_ROW(t->tgtype) || !TRIGGER_FOR_BEFORE(t->tgtype) ||
+			!TRIGGER_FOR_UPDATE(t->tgtype))
+			continue;
+		fn = get_func_name(t->tgfoid);
+		if (fn == NULL || strcmp(fn, "_lot_guard") != 0 ||
+			get_func_namespace(t->tgfoid) != RelationGetNamespace(rel))
+			return false;
+	}
+	return true;
+}
+
+/* attribute numbers of col_names in rel (0: not there, e.g. claims before 1.2) */
+static void
+find_columns(Relation rel, AttrNumber *att)
+{
+	TupleDesc	d = RelationGetDescr(rel);
+
+	for (int c = 0; c < NCOLS; c++)
+	{
+		att[c] = InvalidAttrNumber;
+		for (int i = 0; i < d->natts; i++)
+		{
+			Form_pg_attribute a = TupleDescAttr(d, i);
+
+			if (!a->attisdropped && strcmp(NameStr(a->attname), col_names[c]) == 0)
+			{
+				att[c] = a->attnum;
+				break;
+			}
+		}
+		if (att[c] == InvalidAttrNumber && c != C_CLAIMS)
+			elog(ERROR, "lottrace: column lottrace.lot.%s not found", col_names[c]);
+	}
+}
+
+/* key k of the index scan: index column k + 1 = value, or IS NULL */
+static void
+scan_key(ScanKey key, Relation idx, int k, Datum value, bool isnull)
+{
+	if (isnull)
+	{
+		ScanKeyEntryInitialize(key, SK_ISNULL | SK_SEARCHNULL, k + 1, InvalidStrategy,
+							   InvalidOid, InvalidOid, InvalidOid, (Datum) 0);
+		return;
+	}
+	{
+		Oid			optype = idx->rd_opcintype[k];
+		Oid			op = get_opfamily_member(idx->rd_opfamily[k], optype, optype,
+											 BTEqualStrategyNumber);
+
+		if (!OidIsValid(op))
+			elog(ERROR, "lottrace: no equality operator for column %d of %s", k + 1,
+				 RelationGetRelationName(idx));
+		ScanKeyEntryInitialize(key, 0, k + 1, BTEqualStrategyNumber, optype,
+							   idx->rd_indcollation[k], get_opcode(op), value);
+	}
+}
+
+/* Does the (newer) row version still have the key searched for? */
+static bool
+same_key(TupleTableSlot *slot, const AttrNumber *att, Datum item, Datum variant,
+		 bool variant_null, Datum code)
+{
+	bool		isnull;
+	Datum		v;
+
+	v = slot_getattr(slot, att[C_ITEM], &isnull);
+	if (isnull || !datum_image_eq(v, item, false, -1))
+		return false;
+	v = slot_getattr(slot, att[C_CODE], &isnull);
+	if (isnull || !datum_image_eq(v, code, false, -1))
+		return false;
+	v = slot_getattr(slot, att[C_VARIANT], &isnull);
+	if (isnull || variant_null)
+		return isnull && variant_null;
+	return datum_image_eq(v, variant, false, -1);
+}
+
+/* A range table of lottrace.lot that updates `stock` (triggers read it). */
+static void
+init_range_table(EState *estate, Relation rel, AttrNumber stock)
+{
+	RangeTblEntry *rte = makeNode(RangeTblEntry);
+	Bitmapset  *cols = bms_make_singleton(stock - FirstLowInvalidHeapAttributeNumber);
+
+	rte->rtekind = RTE_RELATION;
+	rte->relid = RelationGetRelid(rel);
+	rte->relkind = rel->rd_rel->relkind;
+	rte->rellockmode = RowExclusiveLock;
+#if PG_VERSION_NUM >= 160000
+	{
+		RTEPermissionInfo *perm = makeNode(RTEPermissionInfo);
+
+		perm->relid = rte->relid;
+		perm->requiredPerms = ACL_UPDATE;
+		perm->updatedCols = cols;
+		rte->perminfoindex = 1;
+		ExecInitRangeTable(estate, list_make1(rte), list_make1(perm));
+	}
+#else
+	rte->requiredPerms = ACL_UPDATE;
+	rte->updatedCols = cols;
+	ExecInitRangeTable(estate, list_make1(rte));
+#endif
+}
+
+/* Lock the row version found; false when it is gone (READ COMMITTED). */
+static bool
+lock_row(Relation rel, TupleTableSlot *slot, EState *estate)
+{
+	TM_FailureData tmfd;
+	TM_Result	res;
+
+	res = table_tuple_lock(rel, &slot->tts_tid, estate->es_snapshot, slot,
+						   estate->es_output_cid, LockTupleNoKeyExclusive, LockWaitBlock,
+						   IsolationUsesXactSnapshot() ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
+						   &tmfd);
+	switch (res)
+	{
+		case TM_Ok:
+			return true;
+		case TM_SelfModified:
+			/* as ExecUpdate: a later command of this transaction changed it */
+			if (tmfd.cmax != estate->es_output_cid)
+				ereport(ERROR,
+						(errcode(ERRCODE_TRIGGERED_DATA_CHANGE_VIOLATION),
+						 errmsg("tuple to be updated was already modified by an operation triggered by the current command"),
+						 errhint("Consider using an AFTER trigger instead of a BEFORE trigger to propagate changes to other rows.")));
+			return false;
+		case TM_Updated:
+			if (IsolationUsesXactSnapshot())
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent update")));
+			elog(ERROR, "lottrace: lot row updated concurrently after it was locked");
+			break;
+		case TM_Deleted:
+			if (IsolationUsesXactSnapshot())
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent delete")));
+			return false;
+		default:
+			elog(ERROR, "lottrace: unexpected table_tuple_lock status %d", (int) res);
+	}
+	return false;
+}
+
+/* The answer, in the shape of lot_update1_plan's RETURNING list. */
+static HeapTuple
+answer(Relation rel, const AttrNumber *att, TupleTableSlot *row, Jsonb *delta,
+	   TupleDesc *desc)
+{
+	static const int cols[] = {C_LOT_ID, C_STATUS, C_SALEABLE, C_FORCE_CLOSED, C_EXPIRY, C_SUPPLIER};
+	TupleDesc	d = CreateTemplateTupleDesc(1 + lengthof(cols) + 2);
+	Datum		v[1 + lengthof(cols) + 2];
+	bool		n[1 + lengthof(cols) + 2];
+	int			k = 0;
+	bool		isnull;
+	Jsonb	   *neg;
+
+	TupleDescInitEntry(d, ++k, "i", INT8OID, -1, 0);
+	v[k - 1] = Int64GetDatum(1);
+	n[k - 1] = false;
+	for (int c = 0; c < lengthof(cols); c++)
+	{
+		TupleDescCopyEntry(d, ++k, RelationGetDescr(rel), att[cols[c]]);
+		v[k - 1] = slot_getattr(row, att[cols[c]], &n[k - 1]);
+	}
+	neg = lt_stock_negatives(DatumGetJsonbP(slot_getattr(row, att[C_STOCK], &isnull)), delta,
+							 "lottrace.lot.stock", "the statement's stock delta");
+	TupleDescInitEntry(d, ++k, "negatives", JSONBOID, -1, 0);
+	v[k - 1] = PointerGetDatum(neg);
+	n[k - 1] = neg == NULL;
+	TupleDescInitEntry(d, ++k, "claimed", BOOLOID, -1, 0);
+	v[k - 1] = BoolGetDatum(false);
+	n[k - 1] = false;
+	if (att[C_CLAIMS] != InvalidAttrNumber)
+	{
+		Datum		c = slot_getattr(row, att[C_CLAIMS], &isnull);
+
+		v[k - 1] = BoolGetDatum(!isnull && DatumGetInt32(c) > 0);
+	}
+	*desc = d;
+	return heap_form_tuple(d, v, n);
+}
+
+int
+lt_lot_update1_direct(Datum item, Datum variant, bool variant_null, Datum code,
+					  Jsonb *delta, HeapTuple *result, TupleDesc *result_desc)
+{
+#if PG_VERSION_NUM < 140000
+	return -1;					/* ExecSimpleRelationUpdate's older interface */
+#else
+	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext cxt;
+	Relation	rel = table_open(lt_relid("lot"), RowExclusiveLock);
+	Relation	idx;
+	AttrNumber	att[NCOLS];
+	ScanKeyData keys[3];
+	EState	   *estate;
+	ResultRelInfo *rri;
+	EPQState	epq;
+	IndexScanDesc scan;
+	TupleTableSlot *row,
+			   *newrow;
+	bool		found;
+	int			nr = 0;
+
+	if (!direct_ok(rel))
+	{
+		elog(DEBUG1, "lottrace: one lot's stock written through SPI (lottrace.direct_writes is off, or lottrace.lot has rules, statement triggers or BEFORE ROW triggers of its own)");
+		table_close(rel, NoLock);
+		return -1;
+	}
+	cxt = AllocSetContextCreate(caller, "lottrace direct write", ALLOCSET_SMALL_SIZES);
+	MemoryContextSwitchTo(cxt);
+	find_columns(rel, att);
+	idx = index_open(lt_relid("lot_item_code_variant_key"), RowExclusiveLock);
+
+	/* the snapshot and command id SPI gives a statement that writes */
+	PushActiveSnapshot(GetTransactionSnapshot());
+	CommandCounterIncrement();
+	UpdateActiveSnapshotCommandId();
+
+	estate = CreateExecutorState();
+	init_range_table(estate, rel, att[C_STOCK]);
+	estate->es_snapshot = GetActiveSnapshot();
+	estate->es_output_cid = GetCurrentCommandId(true);
+	rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	/* ExecCloseResultRelations closes it, and what AFTER triggers open */
+	estate->es_opened_result_relations = lappend(estate->es_opened_result_relations, rri);
+	ExecOpenIndices(rri, false);
+	EvalPlanQualInit(&epq, estate, NULL, NIL, -1);
+	AfterTriggerBeginQuery();
+
+	scan_key(&keys[0], idx, 0, item, false);
+	scan_key(&keys[1], idx, 1, code, false);
+	scan_key(&keys[2], idx, 2, variant, variant_null);
+	row = table_slot_create(rel, &estate->es_tupleTable);
+	scan = index_beginscan(rel, idx, estate->es_snapshot, 3, 0);
+	index_rescan(scan, keys, 3, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, row);
+	index_endscan(scan);
+
+	if (found && lock_row(rel, row, estate) &&
+		same_key(row, att, item, variant, variant_null, code))
+	{
+		TupleDesc	d = RelationGetDescr(rel);
+		bool		isnull;
+		Jsonb	   *stock;
+
+		newrow = ExecInitExtraTupleSlot(estate, d, &TTSOpsVirtual);
+		slot_getallattrs(row);
+		ExecClearTuple(newrow);
+		memcpy(newrow->tts_values, row->tts_values, sizeof(Datum) * d->natts);
+		memcpy(newrow->tts_isnull, row->tts_isnull, sizeof(bool) * d->natts);
+		stock = lt_stock_sum(DatumGetJsonbP(slot_getattr(row, att[C_STOCK], &isnull)), delta,
+							 "lottrace.lot.stock", "the statement's stock delta");
+		newrow->tts_values[att[C_STOCK] - 1] = JsonbPGetDatum(stock);
+		newrow->tts_isnull[att[C_STOCK] - 1] = false;
+		ExecStoreVirtualTuple(newrow);
+
+		ExecSimpleRelationUpdate(rri, estate, &epq, row, newrow);
+
+		/* the row as written (after BEFORE triggers), as RETURNING sees it */
+		{
+			TupleDesc	rd;
+			HeapTuple	t = answer(rel, att, newrow, delta, &rd);
+
+			MemoryContextSwitchTo(caller);
+			*result_desc = CreateTupleDescCopy(rd);
+			*result = heap_copytuple(t);
+			MemoryContextSwitchTo(cxt);
+		}
+		nr = 1;
+		elog(DEBUG1, "lottrace: one lot's stock written without SPI");
+	}
+
+	AfterTriggerEndQuery(estate);
+	EvalPlanQualEnd(&epq);
+	ExecCloseResultRelations(estate);
+	ExecResetTupleTable(estate->es_tupleTable, false);
+	FreeExecutorState(estate);
+	index_close(idx, NoLock);
+	table_close(rel, NoLock);
+	PopActiveSnapshot();
+	CommandCounterIncrement();
+	MemoryContextSwitchTo(caller);
+	MemoryContextDelete(cxt);
+	return nr;
+#endif
+}
