@@ -252,7 +252,7 @@ lock_row(Relation rel, TupleTableSlot *slot, EState *estate)
 	return false;
 }
 
-/* The answer, in the shape of lot_update1_plan's RETURNING list. */
+/* The answer, in the shape of lot_update1_plan's RETURNING list (in CurrentMemoryContext). */
 static HeapTuple
 answer(Relation rel, const AttrNumber *att, TupleTableSlot *row, Jsonb *delta,
 	   TupleDesc *desc)
@@ -371,15 +371,9 @@ lt_lot_update1_direct(Datum item, Datum variant, bool variant_null, Datum code,
 		ExecSimpleRelationUpdate(rri, estate, &epq, row, newrow);
 
 		/* the row as written (after BEFORE triggers), as RETURNING sees it */
-		{
-			TupleDesc	rd;
-			HeapTuple	t = answer(rel, att, newrow, delta, &rd);
-
-			MemoryContextSwitchTo(caller);
-			*result_desc = CreateTupleDescCopy(rd);
-			*result = heap_copytuple(t);
-			MemoryContextSwitchTo(cxt);
-		}
+		MemoryContextSwitchTo(caller);
+		*result = answer(rel, att, newrow, delta, result_desc);
+		MemoryContextSwitchTo(cxt);
 		nr = 1;
 		elog(DEBUG1, "lottrace: one lot's stock written without SPI");
 	}
