@@ -1288,6 +1288,55 @@ same_row(LtRelInfo *ri, TupleDesc desc, TupleTableSlot *a, TupleTableSlot *b)
 }
 
 
+/*
+ * Does a statement touch a governed row?  Not when its transition tables
+ * are empty (an UPDATE or DELETE that matched nothing), nor when it is an
+ * UPDATE that changed none of the columns the engine reads (same_row): an
+ * ERP writing its own bookkeeping columns.  The trigger then does no
+ * statement-level work at all.  Stops at the first changed row.
+ */
+bool
+lt_engine_touches(LtRelInfo *ri, Tuplestorestate *newt, Tuplestorestate *oldt,
+				  TupleDesc desc)
+{
+	int64		nn = newt ? tuplestore_tuple_count(newt) : 0;
+	int64		no = oldt ? tuplestore_tuple_count(oldt) : 0;
+	TupleTableSlot *ns,
+			   *os;
+	int			np,
+				op;
+	bool		touches = false;
+
+	if (nn == 0 && no == 0)
+		return false;
+	if (!newt || !oldt || nn != no)
+		return true;
+	ns = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	os = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	np = lte_start_scan(newt);
+	op = lte_start_scan(oldt);
+	for (;;)
+	{
+		bool		hn,
+					ho;
+
+		tuplestore_select_read_pointer(newt, np);
+		hn = tuplestore_gettupleslot(newt, true, false, ns);
+		tuplestore_select_read_pointer(oldt, op);
+		ho = tuplestore_gettupleslot(oldt, true, false, os);
+		if (!hn && !ho)
+			break;
+		if (hn != ho || !same_row(ri, desc, os, ns))
+		{
+			touches = true;
+			break;
+		}
+	}
+	ExecDropSingleTupleTableSlot(ns);
+	ExecDropSingleTupleTableSlot(os);
+	return touches;
+}
+
 /* The statement's rows, as lt_engine_run reads them, pass after pass. */
 typedef struct LtFeed
 {

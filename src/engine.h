@@ -45,6 +45,10 @@ typedef struct LtEngine LtEngine;
 extern void lt_engine_run(LtRelInfo *ri, LtMode mode, Tuplestorestate *newt,
 						  Tuplestorestate *oldt, TupleDesc desc);
 
+/* Whether a statement touches a governed row (engine.c): not when empty or unchanged. */
+extern bool lt_engine_touches(LtRelInfo *ri, Tuplestorestate *newt,
+							  Tuplestorestate *oldt, TupleDesc desc);
+
 /* The commit-time check: apply held serial moves (LtHeld *), judged now. */
 extern void lt_engine_apply_held(LtRelInfo *ri, List *held);
 

@@ -81,6 +81,13 @@ run_statement(TriggerData *td)
 	Relation	rel = td->tg_relation;
 	LtRelInfo  *ri = lt_relinfo(RelationGetRelid(rel));
 
+	/* a statement that touches no governed row costs nothing more */
+	if (!lt_engine_touches(ri, td->tg_newtable, td->tg_oldtable, RelationGetDescr(rel)))
+	{
+		elog(DEBUG1, "lottrace: the statement touches no governed row of %s",
+			 RelationGetRelationName(rel));
+		return;
+	}
 	/* a table judged at commit: its rows wait (held_rows.c) */
 	if (ri->judge_commit)
 		lt_held_add(ri, RelationGetDescr(rel), td->tg_newtable, td->tg_oldtable);
