@@ -45,3 +45,6 @@ UPDATE qs SET state = 'cancel' WHERE id = 2;
 RESET client_min_messages;
 SELECT code, stock FROM lottrace.lot ORDER BY code;
 SELECT * FROM lottrace.verify();
+SELECT lottrace.detach('qs');
+DROP TABLE qs;
+DROP EXTENSION lottrace;
