@@ -301,16 +301,27 @@ first_lot(LtEngine *e, uint32 h)
 	return found;
 }
 
-/* Does this pass take the move's lot? */
-static bool
-lot_in_pass(LtEngine *e, LtMove *m)
+/* The pass that takes the move's lot: 0 for the full chunk's lots. */
+static int
+lot_pass(LtEngine *e, LtMove *m)
 {
 	uint32		h = move_lot_hash(m);
 
-	/* a later pass looks up the first pass's lots only for its own */
-	if (e->pass > 0 && 1 + (int) (h % (uint32) (e->npass - 1)) != e->pass)
-		return false;
-	return first_lot(e, h) == (e->pass == 0);
+	return first_lot(e, h) ? 0 : 1 + (int) (h % (uint32) (e->npass - 1));
+}
+
+/*
+ * Does a later pass read row `row`?  Pass 0 wrote down the pass of each
+ * row's lots (old and new version), so the others skip the rows of other
+ * lots without decoding them.
+ */
+static bool
+row_in_pass(LtEngine *e, int64 row)
+{
+	for (int s = 0; s < 2; s++)
+		if (e->pass_of[s] && e->pass_of[s][row - e->pass_from] == e->pass)
+			return true;
+	return false;
 }
 
 static HTAB *
@@ -885,9 +896,15 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 		 * Lot passes: the first pass judges every row and takes its serials;
 		 * each pass takes the lots of its partition.
 		 */
-		lot_here = m.it->lot_tracked && m.lot.p != NULL && lot_in_pass(e, &m);
-		if (e->pass > 0 && !lot_here)
-			goto done;
+		if (e->pass == 0)
+		{
+			int			p = (m.it->lot_tracked && m.lot.p != NULL)
+				? lot_pass(e, &m) : LT_PASS_NONE;
+
+			e->pass_of[src][rowno - e->pass_from] = (uint8) p;
+			lot_here = (p == 0);
+		}
+		/* else: feed_rows brings only the rows of this pass's lots */
 	}
 	m.serial = col_str(e, slot, LC_SERIAL);
 	m.doc = col_str(e, slot, LC_DOC);
@@ -1386,7 +1403,8 @@ feed_rows(LtEngine *e, LtFeed *f, int64 from)
 			ho = tuplestore_gettupleslot(f->oldt, true, false, f->os);
 			if (!hn && !ho)
 				break;
-			if (hn && ho && same_row(e->ri, f->desc, f->os, f->ns))
+			if ((e->pass > 0 && !row_in_pass(e, row)) ||
+				(hn && ho && same_row(e->ri, f->desc, f->os, f->ns)))
 			{
 				row++;
 				continue;
@@ -1417,6 +1435,11 @@ feed_rows(LtEngine *e, LtFeed *f, int64 from)
 			tuplestore_select_read_pointer(ts, ptr);
 			if (!tuplestore_gettupleslot(ts, true, false, slot))
 				break;
+			if (e->pass > 0 && !row_in_pass(e, row))
+			{
+				row++;
+				continue;
+			}
 			lt_engine_add(e, slot, src, row++);
 			if (e->overflow)
 				return row;
@@ -1516,6 +1539,18 @@ lt_engine_run(LtRelInfo *ri, LtMode mode, Tuplestorestate *newt, Tuplestorestate
 			elog(DEBUG1, "lottrace: reading rows %lld on in %d lot passes",
 				 (long long) stop, k);
 			e->npass = k;
+			e->pass_from = stop;
+			for (int s = 0; s < 2; s++)
+			{
+				Tuplestorestate *ts = s == LT_SRC_NEW ? newt : oldt;
+				int64		n = ts ? tuplestore_tuple_count(ts) - stop : 0;
+
+				if (n > 0)
+				{
+					e->pass_of[s] = MemoryContextAllocHuge(e->stmt_cxt, n);
+					memset(e->pass_of[s], LT_PASS_NONE, n);
+				}
+			}
 			for (e->pass = 0; e->pass < k; e->pass++)
 			{
 				feed_rows(e, &f, stop);

@@ -67,6 +67,8 @@
 /* A later pass's lots are sized to fill this much of a chunk: room for the
  * error of the lot count (a few percent) and for lots growing as they go. */
 #define LT_PASS_FILL 0.8
+/* In pass_of: a row no pass after the first reads (no lot, or not governed). */
+#define LT_PASS_NONE 0xFF
 /*
  * Lots per register statement when a chunk is written: bounds the memory of
  * the arrays and of the results (each slice has its own memory context).
@@ -321,6 +323,9 @@ struct LtEngine
 	int			npass;			/* 0: one pass, all lots */
 	int			pass;			/* this pass takes the lots of partition pass */
 	HTAB	   *first_lots;		/* pass 0's lots: those of the full chunk */
+	uint8	   *pass_of[2];		/* per source, row - pass_from: the pass that
+								 * takes its lot (LT_PASS_NONE: none), from pass 0 */
+	int64		pass_from;
 	bool		estimating;		/* counting the lots of the rows left (plan_passes) */
 	hyperLogLogState est_lots;	/* their distinct lots */
 	HTAB	   *est_chunk;		/* the lots a chunk would hold, as it fills */
