@@ -104,7 +104,12 @@ read_slice(LtEngine *e, LtLookup *lk, HTAB *h, Datum *keys, int n, Oid elemtype)
 	if (lk->plan == NULL)
 	{
 		Oid			argtype = get_array_type(elemtype);
-		SPIPlanPtr	p = SPI_prepare(lk->sql, 1, &argtype);
+		/*
+		 * Generic: its one plan (an index scan of the key with = ANY) suits
+		 * one key as well as a slice of them, and a custom plan would be
+		 * planned again for every statement.
+		 */
+		SPIPlanPtr	p = SPI_prepare_cursor(lk->sql, 1, &argtype, CURSOR_OPT_GENERIC_PLAN);
 
 		if (p == NULL)
 			elog(ERROR, "lottrace: could not prepare \"%s\": %s", lk->sql,
