@@ -58,7 +58,8 @@ typedef struct LtLookup
 	Oid			valtype;
 	FmgrInfo	keyout;			/* the row's key column, as text for hashing */
 	char	   *sql;			/* the statement that reads a statement's keys */
-	void	   *plan;			/* SPIPlanPtr, kept */
+	void	   *plan;			/* SPIPlanPtr, kept: slices of many keys */
+	void	   *plan_few;		/* the same, generic: LT_LOOKUP_FEW keys or fewer */
 	bool		guarded;		/* a role whose value change the ref's trigger refuses */
 	struct LtLookup *next;		/* the next step: value is its key ('k -> a.b -> c.d') */
 } LtLookup;

@@ -19,6 +19,8 @@
 
 /* Keys per lookup statement. */
 #define LT_LOOKUP_SLICE 10000
+/* Slices of at most this many keys take the generic plan. */
+#define LT_LOOKUP_FEW 64
 
 static uint32
 lk_hash(const void *key, Size keysize)
@@ -96,30 +98,38 @@ read_slice(LtEngine *e, LtLookup *lk, HTAB *h, Datum *keys, int n, Oid elemtype)
 				valout;
 	bool		isvarlena;
 	FmgrInfo	kout;
+	SPIPlanPtr	plan;
 	int16		vlen;
 	bool		vbyval;
 
 	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
 	arr = PointerGetDatum(construct_array(keys, n, elemtype, typlen, typbyval, typalign));
-	if (lk->plan == NULL)
 	{
-		Oid			argtype = get_array_type(elemtype);
 		/*
-		 * Generic: its one plan (an index scan of the key with = ANY) suits
-		 * one key as well as a slice of them, and a custom plan would be
-		 * planned again for every statement.
+		 * A few keys (a one-line document): a generic plan, an index scan of
+		 * the key, so that the statement is not planned again each time.
+		 * Many: custom plans, which may rather read the table once.
 		 */
-		SPIPlanPtr	p = SPI_prepare_cursor(lk->sql, 1, &argtype, CURSOR_OPT_GENERIC_PLAN);
+		bool		few = (n <= LT_LOOKUP_FEW);
+		void	  **slot = few ? &lk->plan_few : &lk->plan;
 
-		if (p == NULL)
-			elog(ERROR, "lottrace: could not prepare \"%s\": %s", lk->sql,
-				 SPI_result_code_string(SPI_result));
-		SPI_keepplan(p);
-		lk->plan = p;
+		if (*slot == NULL)
+		{
+			Oid			argtype = get_array_type(elemtype);
+			SPIPlanPtr	p = SPI_prepare_cursor(lk->sql, 1, &argtype,
+											   few ? CURSOR_OPT_GENERIC_PLAN : 0);
+
+			if (p == NULL)
+				elog(ERROR, "lottrace: could not prepare \"%s\": %s", lk->sql,
+					 SPI_result_code_string(SPI_result));
+			SPI_keepplan(p);
+			*slot = p;
+		}
+		plan = (SPIPlanPtr) *slot;
 	}
 	GetUserIdAndSecContext(&user, &sec);
 	SetUserIdAndSecContext(e->ri->owner, sec | SECURITY_LOCAL_USERID_CHANGE);
-	if (SPI_execute_plan((SPIPlanPtr) lk->plan, &arr, NULL, false, 0) != SPI_OK_SELECT)
+	if (SPI_execute_plan(plan, &arr, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "lottrace: lookup in %s failed", lk->refname);
 	SetUserIdAndSecContext(user, sec);
 
