@@ -973,9 +973,9 @@ run_over_table(Oid relid, const LtDef *def, LtMode mode)
 	SPI_cursor_close(portal);
 	/* the rows, read in one snapshot, go through the engine as one statement */
 	if (mode == LT_REMOVE)
-		lt_engine_run(ri, mode, NULL, ts, desc);
+		lt_engine_run(ri, mode, NULL, ts, desc, 0);
 	else
-		lt_engine_run(ri, mode, ts, NULL, desc);
+		lt_engine_run(ri, mode, ts, NULL, desc, 0);
 	if (rowno >= LT_PROGRESS_ROWS)
 		ereport(NOTICE,
 				(errmsg("lottrace %s of %s: done, %lld rows",

@@ -1310,9 +1310,10 @@ same_row(LtRelInfo *ri, TupleDesc desc, TupleTableSlot *a, TupleTableSlot *b)
  * are empty (an UPDATE or DELETE that matched nothing), nor when it is an
  * UPDATE that changed none of the columns the engine reads (same_row): an
  * ERP writing its own bookkeeping columns.  The trigger then does no
- * statement-level work at all.  Stops at the first changed row.
+ * statement-level work at all.  Returns the first row the engine must read
+ * (the first changed one; 0 for an INSERT or DELETE), -1 for none.
  */
-bool
+int64
 lt_engine_touches(LtRelInfo *ri, Tuplestorestate *newt, Tuplestorestate *oldt,
 				  TupleDesc desc)
 {
@@ -1322,12 +1323,13 @@ lt_engine_touches(LtRelInfo *ri, Tuplestorestate *newt, Tuplestorestate *oldt,
 			   *os;
 	int			np,
 				op;
-	bool		touches = false;
+	int64		row = 0,
+				first = -1;
 
 	if (nn == 0 && no == 0)
-		return false;
+		return -1;
 	if (!newt || !oldt || nn != no)
-		return true;
+		return 0;
 	ns = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	os = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	np = lte_start_scan(newt);
@@ -1345,13 +1347,14 @@ lt_engine_touches(LtRelInfo *ri, Tuplestorestate *newt, Tuplestorestate *oldt,
 			break;
 		if (hn != ho || !same_row(ri, desc, os, ns))
 		{
-			touches = true;
+			first = row;
 			break;
 		}
+		row++;
 	}
 	ExecDropSingleTupleTableSlot(ns);
 	ExecDropSingleTupleTableSlot(os);
-	return touches;
+	return first;
 }
 
 /* The statement's rows, as lt_engine_run reads them, pass after pass. */
@@ -1492,7 +1495,7 @@ plan_passes(LtEngine *e, LtFeed *f, int64 from, long nlots, Size bytes)
 
 void
 lt_engine_run(LtRelInfo *ri, LtMode mode, Tuplestorestate *newt, Tuplestorestate *oldt,
-			  TupleDesc desc)
+			  TupleDesc desc, int64 from)
 {
 	LtEngine   *e = lt_engine_begin(ri, mode);
 	LtFeed		f = {newt, oldt, desc, NULL, NULL};
@@ -1513,7 +1516,7 @@ lt_engine_run(LtRelInfo *ri, LtMode mode, Tuplestorestate *newt, Tuplestorestate
 	e->passes_ok = !e->deferring && !e->matching &&
 		(lt_debug_chunk_rows == 0 || lt_debug_lot_passes > 0);
 
-	stop = feed_rows(e, &f, 0);
+	stop = feed_rows(e, &f, from);
 	if (stop >= 0)
 	{
 		long		nlots = hash_get_num_entries(e->lots);

@@ -41,12 +41,13 @@ typedef struct LtEngine LtEngine;
  * columns are equal costs nothing.  Under LT_STRICT, a DELETE or INSERT on
  * a partitioned table takes part in partition moves (moves.c).  Rules are
  * judged on the state at the end; errors name the row by its primary key.
+ * Rows before `from` are known to cost nothing (lt_engine_touches).
  */
 extern void lt_engine_run(LtRelInfo *ri, LtMode mode, Tuplestorestate *newt,
-						  Tuplestorestate *oldt, TupleDesc desc);
+						  Tuplestorestate *oldt, TupleDesc desc, int64 from);
 
-/* Whether a statement touches a governed row (engine.c): not when empty or unchanged. */
-extern bool lt_engine_touches(LtRelInfo *ri, Tuplestorestate *newt,
+/* The first row of a statement that touches a governed row; -1: none (engine.c). */
+extern int64 lt_engine_touches(LtRelInfo *ri, Tuplestorestate *newt,
 							  Tuplestorestate *oldt, TupleDesc desc);
 
 /* The commit-time check: apply held serial moves (LtHeld *), judged now. */

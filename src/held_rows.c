@@ -193,7 +193,7 @@ judge_table(LtRelInfo *ri)
 			h->judged = GetCurrentSubTransactionId();
 	}
 	if (newt || oldt)
-		lt_engine_run(ri, LT_STRICT, newt, oldt, desc);
+		lt_engine_run(ri, LT_STRICT, newt, oldt, desc, 0);
 	table_close(rel, NoLock);
 }
 

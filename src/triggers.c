@@ -80,9 +80,11 @@ run_statement(TriggerData *td)
 {
 	Relation	rel = td->tg_relation;
 	LtRelInfo  *ri = lt_relinfo(RelationGetRelid(rel));
+	int64		first = lt_engine_touches(ri, td->tg_newtable, td->tg_oldtable,
+										  RelationGetDescr(rel));
 
 	/* a statement that touches no governed row costs nothing more */
-	if (!lt_engine_touches(ri, td->tg_newtable, td->tg_oldtable, RelationGetDescr(rel)))
+	if (first < 0)
 	{
 		elog(DEBUG1, "lottrace: the statement touches no governed row of %s",
 			 RelationGetRelationName(rel));
@@ -92,7 +94,8 @@ run_statement(TriggerData *td)
 	if (ri->judge_commit)
 		lt_held_add(ri, RelationGetDescr(rel), td->tg_newtable, td->tg_oldtable);
 	else
-		lt_engine_run(ri, LT_STRICT, td->tg_newtable, td->tg_oldtable, RelationGetDescr(rel));
+		lt_engine_run(ri, LT_STRICT, td->tg_newtable, td->tg_oldtable, RelationGetDescr(rel),
+					  first);
 }
 
 /*
