@@ -120,6 +120,6 @@ GRANT EXECUTE ON FUNCTION lottrace.verify(), lottrace.rebuild(),
 ------------------------------------------------------------------------------
 GRANT EXECUTE ON FUNCTION
   lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text,
-                  text, text, text, text, boolean, text, text, boolean, text, text, text, text, text, text, text),
+                  text, text, text, text, boolean, text, text, boolean, text, text, text, text, text, text, text, boolean),
   lottrace.detach(regclass)
   TO erp_owner;

@@ -842,7 +842,7 @@ CREATE ROLE regress_lt_erp2;
 GRANT CREATE ON SCHEMA public TO regress_lt_erp2;
 GRANT EXECUTE ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text,
                                           text, text, text, text, text, text, boolean,
-                                          text, text, boolean, text, text, text, text, text, text, text),
+                                          text, text, boolean, text, text, text, text, text, text, text, boolean),
                           lottrace.detach(regclass)
   TO regress_lt_erp2;
 SET ROLE regress_lt_erp2;
@@ -951,7 +951,7 @@ RESET client_min_messages;
 GRANT CREATE ON SCHEMA public TO regress_lt_erp3;
 GRANT EXECUTE ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text,
                                           text, text, text, text, text, text, boolean,
-                                          text, text, boolean, text, text, text, text, text, text, text),
+                                          text, text, boolean, text, text, text, text, text, text, text, boolean),
                           lottrace.detach(regclass)
   TO regress_lt_erp3;
 INSERT INTO lottrace.item (item, lot_tracked) VALUES ('MILK', true);

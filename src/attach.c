@@ -64,13 +64,13 @@ const char *const lt_col_arg[LC_NCOLS] = {
 /*
  * Positions of attach()'s arguments: tbl, the column roles LC_ITEM ..
  * LC_SUPPLIER_LOT, backfill, then the arguments added in 1.1, then those
- * of 1.2 (lot master data).
+ * of 1.2 (lot master data, reserve_when, generate).
  */
 enum
 {
 	ARG_BACKFILL = LC_TO_WAREHOUSE + 1, ARG_TO_WAREHOUSE, ARG_COUNTS_WHEN, ARG_SIGNED_QTY,
 	ARG_SERIAL_SEP, ARG_JUDGE, ARG_UNLOAD_WHEN, ARG_PRODUCTION_DATE, ARG_BEST_BEFORE,
-	ARG_ATTRIBUTES, ARG_RESERVE_WHEN
+	ARG_ATTRIBUTES, ARG_RESERVE_WHEN, ARG_GENERATE
 };
 
 /* The attach() argument of a column role. */
@@ -117,6 +117,7 @@ typedef struct LtDef
 	char	   *lk_key[LT_MAX_LOOKUPS];
 	char	   *lk_value[LT_MAX_LOOKUPS];
 	char	   *alt[LC_NCOLS];	/* 'a | b': the column read when the first is NULL */
+	bool		no_generate;	/* attach(generate => false) (1.2) */
 } LtDef;
 
 /* Roles whose value decides stock: a lookup of one is read FOR SHARE and guarded. */
@@ -556,7 +557,7 @@ static LtPlan attachment_plan = {
 	"       counts_when, counts_attnums, signed_qty, serial_separator,"
 	"       judge OPERATOR(pg_catalog.=) 'commit', lookup_roles, lookup_refs::pg_catalog.oid[],"
 	"       lookup_keys, lookup_values, alt_roles, alt_cols,"
-	"       unload_when, unload_attnums, reserve_when, reserve_attnums"
+	"       unload_when, unload_attnums, reserve_when, reserve_attnums, generates"
 	"  FROM lottrace.attachment WHERE relid OPERATOR(pg_catalog.=) $1",
 	1, {OIDOID}
 };
@@ -566,7 +567,7 @@ enum
 {
 	AT_COUNTS_WHEN = LC_NCOLS + 1, AT_COUNTS_ATTNUMS, AT_SIGNED_QTY, AT_SERIAL_SEP,
 	AT_JUDGE_COMMIT, AT_LK_ROLES, AT_LK_REFS, AT_LK_KEYS, AT_LK_VALUES, AT_ALT_ROLES, AT_ALT_COLS,
-	AT_UNLOAD_WHEN, AT_UNLOAD_ATTNUMS, AT_RESERVE_WHEN, AT_RESERVE_ATTNUMS
+	AT_UNLOAD_WHEN, AT_UNLOAD_ATTNUMS, AT_RESERVE_WHEN, AT_RESERVE_ATTNUMS, AT_GENERATES
 };
 
 static int
@@ -677,6 +678,9 @@ attachment_def(Oid relid, LtDef *def)
 		for (int i = 0; i < def->nunload; i++)
 			def->unload_attnums[i] = DatumGetInt16(el[i]);
 		def->reserve_when = lt_getstr(t, d, AT_RESERVE_WHEN);
+		/* the plans of older schemas end before it: they generate */
+		if (d->natts >= AT_GENERATES)
+			def->no_generate = !DatumGetBool(SPI_getbinval(t, d, AT_GENERATES, &isnull)) && !isnull;
 		array_elems(t, d, AT_RESERVE_ATTNUMS, INT2OID, &el, &n);
 		def->nreserve = Min(n, LT_PRED_MAX_COLS);
 		for (int i = 0; i < def->nreserve; i++)
@@ -790,6 +794,7 @@ build_relinfo(Relation rel, TupleDesc desc, const LtDef *def, Oid root, bool wit
 		resolve_pk(ri, rel, desc);
 		ri->signed_qty = def->signed_qty;
 		ri->judge_commit = def->judge_commit;
+		ri->no_generate = def->no_generate;
 
 		if (def->serial_sep)
 		{
@@ -1007,10 +1012,10 @@ static LtPlan attachment_insert_plan = {
 	"       attached_by, counts_when, counts_attnums, signed_qty, serial_separator, judge,"
 	"       lookup_roles, lookup_refs, lookup_keys, lookup_values, alt_roles, alt_cols, unload_when,"
 	"       unload_attnums, counts_cols, unload_cols, production_date_col, best_before_col,"
-	"       attributes_col, reserve_when, reserve_attnums, reserve_cols)"
+	"       attributes_col, reserve_when, reserve_attnums, reserve_cols, generates)"
 	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
 	"         $17, $18, $19, $20, $21, $22, $23, $24::pg_catalog.regclass[], $25, $26, $27, $28,"
-	"         $29, $30, $31, $32, $33, $34, $35, $36, $37, $38)",
+	"         $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39)",
 	.args = "pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
 	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
 	" pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text,"
@@ -1018,7 +1023,7 @@ static LtPlan attachment_insert_plan = {
 	" pg_catalog.bool, pg_catalog.text, pg_catalog.text, pg_catalog.text[], pg_catalog.oid[],"
 	" pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], pg_catalog.text[], pg_catalog.text,"
 	" pg_catalog.int2[], pg_catalog.text[], pg_catalog.text[], pg_catalog.text, pg_catalog.text,"
-	" pg_catalog.text, pg_catalog.text, pg_catalog.int2[], pg_catalog.text[]"
+	" pg_catalog.text, pg_catalog.text, pg_catalog.int2[], pg_catalog.text[], pg_catalog.bool"
 };
 
 /* The 1.1 schema: no master-data columns (nor can attach() be given any). */
@@ -1238,6 +1243,7 @@ lt_attach(PG_FUNCTION_ARGS)
 	char	   *unload_when = NULL;
 	char	   *reserve_when = NULL;
 	char	   *judge;
+	bool		generate;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -1287,6 +1293,10 @@ lt_attach(PG_FUNCTION_ARGS)
 				 errdetail("It says which rows that stop counting leave as unloads.")));
 	if (PG_NARGS() > ARG_RESERVE_WHEN && !PG_ARGISNULL(ARG_RESERVE_WHEN))
 		reserve_when = text_to_cstring(PG_GETARG_TEXT_PP(ARG_RESERVE_WHEN));
+	/* no code generation: no BEFORE ROW trigger, so COPY keeps multi-insert */
+	generate = PG_NARGS() <= ARG_GENERATE || PG_ARGISNULL(ARG_GENERATE) ||
+		PG_GETARG_BOOL(ARG_GENERATE);
+	def.no_generate = !generate;
 	if (reserve_when && counts_when == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1406,8 +1416,8 @@ lt_attach(PG_FUNCTION_ARGS)
 									  CurrentMemoryContext)->cxt);
 
 	{
-		Datum		args[38];
-		char		nulls[38];
+		Datum		args[39];
+		char		nulls[39];
 		char	   *aroles[LC_NCOLS];
 		char	   *acols[LC_NCOLS];
 		int			nalt = 0;
@@ -1458,6 +1468,8 @@ lt_attach(PG_FUNCTION_ARGS)
 		pred_args(args, nulls, 17, 18, 30, def.counts_when, def.counts_attnums, def.ncounts, relid);
 		pred_args(args, nulls, 28, 29, 31, def.unload_when, def.unload_attnums, def.nunload, relid);
 		pred_args(args, nulls, 35, 36, 37, def.reserve_when, def.reserve_attnums, def.nreserve, relid);
+		args[38] = BoolGetDatum(!def.no_generate);
+		nulls[38] = ' ';
 		if (schema_10())
 		{
 			/* the 1.0 schema: its columns only (nothing else can be given) */
@@ -1477,7 +1489,11 @@ lt_attach(PG_FUNCTION_ARGS)
 	 * the triggers, created by the table's owner (the caller); the mapped
 	 * code columns are passed in, so the caller needs no privilege on
 	 * lottrace.attachment.  Codes are generated only into the row's own
-	 * columns, for an item the row names itself.
+	 * columns, for an item the row names itself, and not at all with
+	 * generate => false: then the table has no BEFORE ROW trigger of
+	 * lottrace's, which keeps COPY's multi-insert (CopyFrom falls back to
+	 * one row at a time for any BEFORE ROW INSERT trigger, whatever its WHEN
+	 * clause), and a row without a code is refused like any other.
 	 */
 	{
 		Oid			argtypes[4] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID};
@@ -1489,7 +1505,7 @@ lt_attach(PG_FUNCTION_ARGS)
 			own[i] = names[i] != NULL;
 		for (int k = 0; k < def.nlk; k++)
 			own[def.lk_role[k]] = false;
-		if (!own[LC_ITEM])
+		if (!own[LC_ITEM] || !generate)
 			own[LC_LOT] = own[LC_SERIAL] = false;
 		args[0] = ObjectIdGetDatum(relid);
 		args[1] = CStringGetTextDatum(names[LC_ITEM]);

@@ -108,6 +108,8 @@ typedef struct LtRelInfo
 	bool		has_lot_data;	/* a lot master-data column is mapped */
 	Expr	   *reserve_pred;	/* reserve_when: a row that does not count but
 								 * reserves what it would unload (1.2) */
+	bool		no_generate;	/* attach(generate => false): no codes are
+								 * generated into its rows (1.2) */
 } LtRelInfo;
 
 /* The mapping of an attached table (cached); error if it is not attached. */

@@ -1109,9 +1109,11 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 			if (checks && !m.lenient)
 				LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_lot_required", m.ref,
 						 lt_row_key(ri, slot),
-						 m.dir > 0
-						 ? "Give a lot code, or give the item a lot code type (lottrace.item.lot_code_type) so loads get one."
-						 : "Unloads of a lot-tracked item must name the lot.",
+						 m.dir <= 0
+						 ? "Unloads of a lot-tracked item must name the lot."
+						 : ri->no_generate
+						 ? "Give a lot code: the table is attached with generate => false, so lottrace makes none for its rows."
+						 : "Give a lot code, or give the item a lot code type (lottrace.item.lot_code_type) so loads get one.",
 						 "the movement of %s needs a lot code: the item is lot-tracked",
 						 mv_what(&m));
 			goto done;
@@ -1137,7 +1139,9 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 			if (checks && !m.lenient)
 				LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_serial_required", m.ref,
 						 lt_row_key(ri, slot),
-						 "Give a serial, or use a reason with create_serials and give the item a serial code type.",
+						 ri->no_generate
+						 ? "Give a serial: the table is attached with generate => false, so lottrace makes none for its rows."
+						 : "Give a serial, or use a reason with create_serials and give the item a serial code type.",
 						 "the movement of %s needs a serial: the item is serial-tracked",
 						 mv_what(&m));
 			goto done;

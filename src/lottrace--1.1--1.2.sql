@@ -1446,7 +1446,7 @@ BEGIN
 END
 $$;
 
--- attach() with the master-data arguments and reserve_when (after
+-- attach() with the master-data arguments, reserve_when and generate (after
 -- unload_when, so calls by position keep their meaning)
 DROP FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text,
                               text, text, text, text, boolean, text, text, boolean, text, text, text);
@@ -1465,13 +1465,14 @@ CREATE FUNCTION lottrace.attach(tbl regclass, item text, qty text, warehouse tex
                                 production_date text DEFAULT NULL,
                                 best_before text DEFAULT NULL,
                                 attributes text DEFAULT NULL,
-                                reserve_when text DEFAULT NULL)
+                                reserve_when text DEFAULT NULL,
+                                generate boolean DEFAULT true)
 RETURNS void
 AS 'MODULE_PATHNAME', 'lt_attach'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text, text, text, text, text, boolean, text, text, boolean, text, text, text, text, text, text, text) IS
-  'Governs an ERP stock-movement table: the text arguments name its columns (or, as ''col -> table.column'', a value read through a foreign key). to_warehouse: a destination column (warehouse is then the source); counts_when: only rows for which it holds are movements; signed_qty: with a reason, the sign gives the direction; serial_separator: several serials in one column; judge: ''statement'' or ''commit''; unload_when: rows that stop counting into it leave as unloads; production_date, best_before, attributes: the master data of the lots loads create; reserve_when: rows that do not count yet but reserve, for their document, what they will unload. Creates the triggers and (backfill) takes existing rows into the registers. Only the table''s owner may attach it.';
-REVOKE EXECUTE ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text, text, text, text, text, boolean, text, text, boolean, text, text, text, text, text, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text, text, text, text, text, boolean, text, text, boolean, text, text, text, text, text, text, text, boolean) IS
+  'Governs an ERP stock-movement table: the text arguments name its columns (or, as ''col -> table.column'', a value read through a foreign key). to_warehouse: a destination column (warehouse is then the source); counts_when: only rows for which it holds are movements; signed_qty: with a reason, the sign gives the direction; serial_separator: several serials in one column; judge: ''statement'' or ''commit''; unload_when: rows that stop counting into it leave as unloads; production_date, best_before, attributes: the master data of the lots loads create; reserve_when: rows that do not count yet but reserve, for their document, what they will unload; generate => false: no codes are generated (a row without its code is refused), so the table has no BEFORE ROW trigger and COPY keeps its multi-insert. Creates the triggers and (backfill) takes existing rows into the registers. Only the table''s owner may attach it.';
+REVOKE EXECUTE ON FUNCTION lottrace.attach(regclass, text, text, text, text, text, text, text, text, text, text, text, text, text, text, boolean, text, text, boolean, text, text, text, text, text, text, text, boolean) FROM PUBLIC;
 
 -- (end of lot master data)
 --
@@ -2899,3 +2900,72 @@ COMMENT ON COLUMN lottrace.recall_drills.on_hand_qty IS 'Quantity still in stock
 COMMENT ON COLUMN lottrace.recall_drills.note IS 'The drill''s note.';
 
 -- (end of recall drills)
+
+-- =====================================================================
+-- attach(generate => false) and new partitions
+-- =====================================================================
+
+-- Whether lottrace generates the codes of an attached table's rows:
+-- attach(generate => false) makes no BEFORE ROW trigger, and the engine's
+-- hint for a row without its code says so.
+ALTER TABLE lottrace.attachment
+  ADD COLUMN generates boolean NOT NULL DEFAULT true;
+COMMENT ON COLUMN lottrace.attachment.generates IS
+  'False when attached with generate => false: lottrace generates no lot or serial codes into the table''s rows (it has no lottrace_generate trigger, so COPY into it keeps its multi-insert) and a row without its code is refused.';
+
+-- New partitions get the statement triggers only.  lottrace_generate is a
+-- row trigger of the attached table, which PostgreSQL clones onto every
+-- partition created or attached below it; it is never made here, so a
+-- table attached with generate => false (or whose codes come through a
+-- lookup) stays without one.
+CREATE OR REPLACE FUNCTION lottrace._govern_new_partitions()
+RETURNS event_trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  root record;
+  part regclass;
+  with_rows text[];
+BEGIN
+  FOR root IN
+    SELECT DISTINCT a.relid, a.item_col
+      FROM pg_event_trigger_ddl_commands() c
+      JOIN lottrace.attachment a
+        ON a.relid IN (SELECT relid FROM pg_partition_ancestors(c.objid))
+        OR c.objid IN (SELECT relid FROM pg_partition_tree(a.relid))
+     WHERE c.classid = 'pg_class'::regclass
+  LOOP
+    -- an attached table always has its own triggers, except while pg_restore
+    -- re-creates it: then the dump re-creates every trigger itself (after the
+    -- ALTER TABLEs of its post-data section), and triggers made here would
+    -- make the dump's CREATE TRIGGER fail
+    CONTINUE WHEN NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = root.relid AND tgname = 'lottrace_insert');
+    with_rows := '{}';
+    FOR part IN
+      SELECT p.relid FROM pg_partition_tree(root.relid) p
+       WHERE p.isleaf
+         AND NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = p.relid AND tgname = 'lottrace_insert')
+    LOOP
+      IF lottrace._has_rows(part) THEN
+        with_rows := with_rows || part::text;
+      END IF;
+    END LOOP;
+    IF EXISTS (SELECT FROM pg_partition_tree(root.relid) p
+                WHERE NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = p.relid AND tgname = 'lottrace_insert')) THEN
+      PERFORM lottrace._govern(root.relid, ARRAY[root.item_col, NULL, NULL]);
+      IF cardinality(with_rows) > 0 THEN
+        RAISE NOTICE 'lottrace: new partitions of % are governed', root.relid
+          USING DETAIL = format('Rows that were already in %s are not in the registers.',
+                                array_to_string(with_rows, ', ')),
+                HINT = 'Run SELECT lottrace.rebuild().';
+      ELSE
+        RAISE NOTICE 'lottrace: new partitions of % are governed', root.relid;
+      END IF;
+    END IF;
+  END LOOP;
+END
+$$;
+
+-- (end of attach(generate => false))
