@@ -34,7 +34,7 @@ SCALE=${BENCH_SCALE:-1}
 ROUNDS=${BENCH_ROUNDS:-3}
 W2_SECONDS=${BENCH_W2_SECONDS:-15}
 W2_CLIENTS=2
-VARIANTS=(bare lottrace plpgsql plain odoo_bare odoo)
+VARIANTS=(bare lottrace lottrace_own plpgsql plain odoo_bare odoo)
 if awk -v s="$SCALE" 'BEGIN { exit !(s == 1) }'; then
   RESULTS=${BENCH_RESULTS:-$bdir/RESULTS.md}
 else
@@ -132,6 +132,7 @@ setup_variant() {   # setup_variant DB VARIANT
   esac
   case $2 in
     lottrace) psqlq -d "$1" -f "$bdir/setup-lottrace.sql" >/dev/null ;;
+    lottrace_own) psqlq -d "$1" -v own_codes=1 -f "$bdir/setup-lottrace.sql" >/dev/null ;;
     plpgsql) psqlq -d "$1" -f "$bdir/setup-plpgsql.sql" ;;
     plain) psqlq -d "$1" -f "$bdir/setup-plain.sql" ;;
     odoo) psqlq -d "$1" -f "$bdir/setup-odoo.sql" >/dev/null ;;
@@ -156,7 +157,7 @@ WITH lb AS (SELECT item, lot, wh, sum(qty) FILTER (WHERE reason = 'RCV') AS load
      n AS (SELECT (SELECT count(*) FROM erp_stock) AS rows, (SELECT count(DISTINCT (item, lot)) FROM lb) AS lots)
 EOF
     ;;
-    lottrace) cat <<'EOF'
+    lottrace|lottrace_own) cat <<'EOF'
 WITH lb AS (SELECT item, lot::text AS lot, warehouse AS wh, loaded_qty AS loaded, on_hand FROM lottrace.lot_stock),
      sr AS (SELECT item, code::text AS serial, warehouse AS wh FROM lottrace.serial WHERE state = 'in_stock'),
      n AS (SELECT (SELECT count(*) FROM erp_stock) AS rows, (SELECT count(*) FROM lottrace.lot) AS lots)
@@ -617,9 +618,9 @@ fi
 LOADAVG_END=$(cut -d" " -f1-3 /proc/loadavg)
 verdict() { awk "BEGIN { print ($1) ? \"PASS\" : \"MISS\" }"; }
 a=$(best_w1 bare); b=$(best_w1 lottrace); c=$(best_w1 plpgsql); d=$(best_w1 plain)
-e=$(best_w1 odoo_bare); f=$(best_w1 odoo)
+e=$(best_w1 odoo_bare); f=$(best_w1 odoo); g=$(best_w1 lottrace_own)
 ta=$(best_w2 bare); tb=$(best_w2 lottrace); tc=$(best_w2 plpgsql); td=$(best_w2 plain)
-te=$(best_w2 odoo_bare); tf=$(best_w2 odoo)
+te=$(best_w2 odoo_bare); tf=$(best_w2 odoo); tg=$(best_w2 lottrace_own)
 ratio() { calc "sprintf(\"%.2f\", $1 / $2)"; }
 r_ba=$(ratio "$b" "$a"); r_cb=$(ratio "$c" "$b"); r_ca=$(ratio "$c" "$a")
 r_db=$(ratio "$d" "$b"); r_da=$(ratio "$d" "$a"); r_dc=$(ratio "$d" "$c")
@@ -650,8 +651,10 @@ rps() { calc "sprintf(\"%.0f\", $W1_ROWS / $1)"; }
   echo "| W1 bulk import, s (rows/s) | $a ($(rps "$a")) | $b ($(rps "$b")) | $c ($(rps "$c")) | $d ($(rps "$d")) | b/a = $r_ba | b/a <= 1.5 (stretch 1.25) | $(verdict "$r_ba <= 1.5")$( [ "$(verdict "$r_ba <= 1.25")" = PASS ] && echo ', stretch PASS' || echo ', stretch MISS') |"
   echo "| W1 PL/pgSQL vs lottrace | | | | | c/b = $r_cb (c/a = $r_ca) | c/b >= 4 | $(verdict "$r_cb >= 4") |"
   echo "| W1 plain PL/pgSQL vs lottrace | | | | | d/b = $r_db (d/a = $r_da, d/c = $r_dc) | d/b >= 3 | $(verdict "$r_db >= 3") |"
+  echo "| W1 lottrace attached with generate => false (b2), s | | $g ($(rps "$g")) | | | b2/a = $(ratio "$g" "$a") (b2/b = $(ratio "$g" "$b")) | b2/a <= 1.5 | $(verdict "$(ratio "$g" "$a") <= 1.5") |"
   echo "| W2 OLTP, tps | $ta | $tb | $tc | $td | b/a = $t_ba (c/a = $t_ca, b/c = $t_bc) | b/a >= 0.75 | $(verdict "$t_ba >= 0.75") |"
   echo "| W2 lottrace vs plain PL/pgSQL | | | | | b/d = $t_bd (d/a = $t_da) | b/d >= 1.5 | $(verdict "$t_bd >= 1.5") |"
+  echo "| W2 lottrace attached with generate => false (b2), tps | | $tg | | | b2/a = $(ratio "$tg" "$ta") (b2/b = $(ratio "$tg" "$tb")) | (reported) | |"
   echo "| W3 Odoo-shaped W1, s: (a) bare, (b) attached | $e ($(rps "$e")) | $f ($(rps "$f")) | | | W3/W1 lottrace = $r_fb (W3 b/a = $r_fe; W3/W1 bare = $r_ea) | W3/W1 <= 1.3 | $(verdict "$r_fb <= 1.3") |"
   echo "| W3 Odoo-shaped W2, tps: (a) bare, (b) attached | $te | $tf | | | W1/W3 lottrace = $t_bf (W3 b/a = $t_fe; W3/W1 bare = $t_ea) | W1/W3 <= 1.3 | $(verdict "$t_bf <= 1.3") |"
   if [ -n "$BIG_ROWS" ]; then

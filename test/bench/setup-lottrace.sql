@@ -12,5 +12,14 @@ INSERT INTO lottrace.item (item)
   SELECT 'UNT' || lpad(n::text, 3, '0') FROM generate_series(1, 300) n;
 INSERT INTO lottrace.reason (code, direction) VALUES ('RCV', 'load'), ('SHIP', 'unload');
 INSERT INTO lottrace.warehouse (code) SELECT 'W' || lpad(n::text, 2, '0') FROM generate_series(1, 10) n;
+-- Variant (b2), psql -v own_codes=1: attached with generate => false, as
+-- for an ERP that makes its own codes (every W1 row brings its code): no
+-- BEFORE ROW trigger, so COPY keeps its multi-insert.
+\if :{?own_codes}
+SELECT lottrace.attach('erp_stock', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot',
+                       serial => 'serial', reason => 'reason', doc => 'doc', moved_on => 'moved_on',
+                       generate => false);
+\else
 SELECT lottrace.attach('erp_stock', item => 'item', qty => 'qty', warehouse => 'wh', lot => 'lot',
                        serial => 'serial', reason => 'reason', doc => 'doc', moved_on => 'moved_on');
+\endif
