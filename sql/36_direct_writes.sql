@@ -95,6 +95,29 @@ SELECT * FROM lot_stmts;
 DROP TRIGGER stmts ON lottrace.lot;
 SELECT * FROM lottrace.verify();
 
+-- Each backend keeps what it found about lottrace.lot (its CHECK
+-- constraints compiled, whether the direct path may write it) until the
+-- table's relcache entry is invalidated: a rule or a CHECK constraint added
+-- in this session counts from the next write on, and so does its removal.
+CREATE RULE dw_notify AS ON UPDATE TO lottrace.lot DO ALSO NOTIFY dw_lot_changed;
+SET client_min_messages = debug1;
+INSERT INTO dw (item, qty, wh, lot, reason) VALUES ('DW', 1, 'W1', 'L1', 'OUT');
+RESET client_min_messages;
+DROP RULE dw_notify ON lottrace.lot;
+SELECT stock FROM lottrace.lot WHERE item = 'DW';
+ALTER TABLE lottrace.lot ADD CONSTRAINT regress_dw_w1_above_1
+  CHECK (item <> 'DW' OR (stock -> 'W1' ->> 1)::numeric > 1);
+SET client_min_messages = debug1;
+SELECT sqlstate, constraint_name, message  -- (the failing row shows today's date)
+  FROM pg_temp.err($$INSERT INTO dw (item, qty, wh, lot, reason) VALUES ('DW', 1, 'W1', 'L1', 'OUT')$$);
+RESET client_min_messages;
+ALTER TABLE lottrace.lot DROP CONSTRAINT regress_dw_w1_above_1;
+SET client_min_messages = debug1;
+INSERT INTO dw (item, qty, wh, lot, reason) VALUES ('DW', 1, 'W1', 'L1', 'OUT');
+RESET client_min_messages;
+SELECT stock FROM lottrace.lot WHERE item = 'DW';
+SELECT * FROM lottrace.verify();
+
 -- the setting is the superuser's
 CREATE ROLE dw_clerk;
 SET ROLE dw_clerk;

@@ -3,8 +3,8 @@
 -- generates none, so the attached table has no BEFORE ROW trigger of
 -- lottrace's.  PostgreSQL's COPY then keeps its multi-insert: CopyFrom()
 -- falls back to one row at a time for any BEFORE ROW INSERT trigger,
--- whatever its WHEN clause says.  docs/ENGINE.md, "COPY and code
--- generation".
+-- whatever its WHEN clause says.  docs/ENGINE.md, "`generate => false`:
+-- COPY keeps its multi-insert".
 --
 -- The multi-insert is checked where it shows: in the WAL, a COPY that
 -- inserts in batches writes Heap2 MULTI_INSERT records, one that inserts

@@ -9,9 +9,10 @@
  * mapped columns, check the per-row rules, add the quantity to a hash of
  * (lot, warehouse) balances, queue serial moves in a tuplesort and add
  * production members to a hash of batches.  The registers are written in
- * chunks of at most LT_CHUNK_KEYS balances, each chunk with a handful of
+ * chunks of at most LT_CHUNK_BYTES of memory, each chunk with a handful of
  * batch statements (unnest() of arrays), so memory stays bounded however
- * large the statement is.
+ * large the statement is; a statement whose lots do not fit one chunk is
+ * read in lot passes (below), so each lot is written once.
  *
  * Stock rules are judged on the final state of the statement:
  *  - a balance that is negative after some chunk is remembered and read

@@ -15,6 +15,7 @@
 #include "lottrace.h"
 #include "moves.h"
 #include "held_rows.h"
+#include "register_write.h"
 
 PG_MODULE_MAGIC;
 
@@ -87,4 +88,5 @@ _PG_init(void)
 	lt_attach_init();
 	lt_moves_init();
 	lt_held_init();
+	lt_register_write_init();
 }

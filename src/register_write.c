@@ -56,12 +56,14 @@
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
+#include "optimizer/optimizer.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/inval.h"
 #include "utils/snapmgr.h"
 
 #include "lottrace.h"
@@ -80,13 +82,54 @@ static const char *const col_names[NCOLS] = {
 	"expiry_date", "supplier", "stock", "claims"
 };
 
+/*
+ * What every write finds out about lottrace.lot the same way, kept per
+ * backend until a relcache invalidation of the table or of its key index:
+ * their OIDs, whether the direct path may write the table (its triggers and
+ * rules: CREATE TRIGGER and CREATE RULE invalidate it), the attribute
+ * numbers of the columns, and its CHECK constraints compiled as
+ * ExecRelCheck compiles them for every new ResultRelInfo (stringToNode,
+ * expression_planner, ExecInitExpr with no parent: nothing in them points
+ * to an executor state, so they serve every statement).
+ */
+typedef struct LotWriteCache
+{
+	bool		valid;
+	Oid			relid;
+	Oid			idxid;
+	bool		direct;
+	AttrNumber	att[NCOLS];
+	int			ncheck;			/* as rd_att->constr->num_check */
+	ExprState **checks;			/* NULL where the constraint is not valid */
+	MemoryContext cxt;
+} LotWriteCache;
+
+static LotWriteCache wc;
+static uint64 wc_invals;		/* invalidations seen, to tell one during a fill */
+
+static void
+write_cache_callback(Datum arg, Oid relid)
+{
+	if (!OidIsValid(relid) || relid == wc.relid || relid == wc.idxid)
+	{
+		wc.valid = false;
+		wc_invals++;
+	}
+}
+
+void
+lt_register_write_init(void)
+{
+	CacheRegisterRelcacheCallback(write_cache_callback, (Datum) 0);
+}
+
 /* Can ExecSimpleRelationUpdate stand for an UPDATE of this relation? */
 static bool
 direct_ok(Relation rel)
 {
 	TriggerDesc *td = rel->trigdesc;
 
-	if (!lt_direct_writes || rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rules != NULL)
+	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rules != NULL)
 		return false;
 	if (td == NULL)
 		return true;
@@ -137,6 +180,54 @@ find_columns(Relation rel, AttrNumber *att)
 		if (att[c] == InvalidAttrNumber && c != C_CLAIMS)
 			elog(ERROR, "lottrace: column lottrace.lot.%s not found", col_names[c]);
 	}
+}
+
+/* The CHECK constraints of rel, compiled in cxt (see LotWriteCache). */
+static ExprState **
+compile_checks(Relation rel, MemoryContext cxt, int *ncheck)
+{
+	TupleConstr *constr = RelationGetDescr(rel)->constr;
+	MemoryContext old;
+	ExprState **checks;
+
+	*ncheck = constr ? constr->num_check : 0;
+	if (*ncheck == 0)
+		return NULL;
+	old = MemoryContextSwitchTo(cxt);
+	checks = palloc0(sizeof(ExprState *) * *ncheck);
+	for (int i = 0; i < *ncheck; i++)
+		if (constr->check[i].ccvalid)
+			checks[i] = ExecInitExpr(expression_planner(stringToNode(constr->check[i].ccbin)),
+									 NULL);
+	MemoryContextSwitchTo(old);
+	return checks;
+}
+
+/*
+ * lottrace.lot as the writes need it, from wc or found again.  wc becomes
+ * valid only when filled to the end (an error leaves it invalid) with no
+ * invalidation of the table while it was (the syscache reads below may
+ * take one in); either way this write uses what was found.
+ */
+static void
+write_cache_fill(Relation rel)
+{
+	uint64		invals = wc_invals;
+
+	if (wc.valid && wc.relid == RelationGetRelid(rel))
+		return;
+	wc.valid = false;
+	if (wc.cxt == NULL)
+		wc.cxt = AllocSetContextCreate(CacheMemoryContext, "lottrace lot writes",
+									   ALLOCSET_SMALL_SIZES);
+	else
+		MemoryContextReset(wc.cxt);
+	wc.relid = RelationGetRelid(rel);
+	wc.idxid = lt_relid("lot_item_code_variant_key");
+	wc.direct = direct_ok(rel);
+	find_columns(rel, wc.att);
+	wc.checks = compile_checks(rel, wc.cxt, &wc.ncheck);
+	wc.valid = (invals == wc_invals);
 }
 
 /* key k of the index scan: index column k + 1 = value, or IS NULL */
@@ -302,7 +393,7 @@ lt_lot_update1_direct(Datum item, Datum variant, bool variant_null, Datum code,
 	MemoryContext cxt;
 	Relation	rel = table_open(lt_relid("lot"), RowExclusiveLock);
 	Relation	idx;
-	AttrNumber	att[NCOLS];
+	AttrNumber *att;
 	ScanKeyData keys[3];
 	EState	   *estate;
 	ResultRelInfo *rri;
@@ -313,7 +404,8 @@ lt_lot_update1_direct(Datum item, Datum variant, bool variant_null, Datum code,
 	bool		found;
 	int			nr = 0;
 
-	if (!direct_ok(rel))
+	write_cache_fill(rel);
+	if (!lt_direct_writes || !wc.direct)
 	{
 		elog(DEBUG1, "lottrace: one lot's stock written through SPI (lottrace.direct_writes is off, or lottrace.lot has rules, statement triggers or BEFORE ROW triggers of its own)");
 		table_close(rel, NoLock);
@@ -321,8 +413,8 @@ lt_lot_update1_direct(Datum item, Datum variant, bool variant_null, Datum code,
 	}
 	cxt = AllocSetContextCreate(caller, "lottrace direct write", ALLOCSET_SMALL_SIZES);
 	MemoryContextSwitchTo(cxt);
-	find_columns(rel, att);
-	idx = index_open(lt_relid("lot_item_code_variant_key"), RowExclusiveLock);
+	att = wc.att;
+	idx = index_open(wc.idxid, RowExclusiveLock);
 
 	/* the snapshot and command id SPI gives a statement that writes */
 	PushActiveSnapshot(GetTransactionSnapshot());
@@ -335,6 +427,10 @@ lt_lot_update1_direct(Datum item, Datum variant, bool variant_null, Datum code,
 	estate->es_output_cid = GetCurrentCommandId(true);
 	rri = makeNode(ResultRelInfo);
 	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	/* as ExecRelCheck would make them, made once (ExecConstraints only reads them) */
+	if (wc.ncheck > 0 && RelationGetDescr(rel)->constr &&
+		wc.ncheck == RelationGetDescr(rel)->constr->num_check)
+		rri->ri_ConstraintExprs = wc.checks;
 	/* ExecCloseResultRelations closes it, and what AFTER triggers open */
 	estate->es_opened_result_relations = lappend(estate->es_opened_result_relations, rri);
 	ExecOpenIndices(rri, false);

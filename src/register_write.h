@@ -20,4 +20,7 @@
 extern int	lt_lot_update1_direct(Datum item, Datum variant, bool variant_null, Datum code,
 								  Jsonb *delta, HeapTuple *result, TupleDesc *result_desc);
 
+/* Registers the invalidation of what the writes keep about lottrace.lot (_PG_init). */
+extern void lt_register_write_init(void);
+
 #endif							/* LOTTRACE_REGISTER_WRITE_H */
