@@ -54,6 +54,7 @@
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
+#include "executor/nodeModifyTable.h"
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "optimizer/optimizer.h"
@@ -101,10 +102,13 @@ typedef struct LotWriteCache
 	AttrNumber	att[NCOLS];
 	int			ncheck;			/* as rd_att->constr->num_check */
 	ExprState **checks;			/* NULL where the constraint is not valid */
+	TupleDesc	answer;			/* the shape of what the writes return */
 	MemoryContext cxt;
 } LotWriteCache;
 
 static LotWriteCache wc;
+
+static TupleDesc answer_desc(Relation rel, const AttrNumber *att, MemoryContext cxt);
 static uint64 wc_invals;		/* invalidations seen, to tell one during a fill */
 
 static void
@@ -227,6 +231,7 @@ write_cache_fill(Relation rel)
 	wc.direct = direct_ok(rel);
 	find_columns(rel, wc.att);
 	wc.checks = compile_checks(rel, wc.cxt, &wc.ncheck);
+	wc.answer = answer_desc(rel, wc.att, wc.cxt);
 	wc.valid = (invals == wc_invals);
 }
 
@@ -343,48 +348,99 @@ lock_row(Relation rel, TupleTableSlot *slot, EState *estate)
 	return false;
 }
 
-/* The answer, in the shape of lot_update1_plan's RETURNING list (in CurrentMemoryContext). */
-static HeapTuple
-answer(Relation rel, const AttrNumber *att, TupleTableSlot *row, Jsonb *delta,
-	   TupleDesc *desc)
+/*
+ * ExecSimpleRelationUpdate, step by step as PostgreSQL 15's: the replica
+ * identity check, BEFORE ROW triggers, generated columns, constraints, the
+ * table AM's update, index entries, AFTER ROW triggers.  One step differs:
+ * the indexes are opened only when the update is not HOT.  lottrace.lot's
+ * stock is in no index, so most stock updates are HOT, and opening and
+ * closing the table's four indexes was a sixth of the write.  On other
+ * versions (their trigger and table AM calls differ) the indexes are opened
+ * first and ExecSimpleRelationUpdate itself is called.
+ */
+static void
+update_row(ResultRelInfo *rri, EState *estate, EPQState *epq, TupleTableSlot *searchslot,
+		   TupleTableSlot *slot)
 {
-	static const int cols[] = {C_LOT_ID, C_STATUS, C_SALEABLE, C_FORCE_CLOSED, C_EXPIRY, C_SUPPLIER};
-	TupleDesc	d = CreateTemplateTupleDesc(1 + lengthof(cols) + 2);
-	Datum		v[1 + lengthof(cols) + 2];
-	bool		n[1 + lengthof(cols) + 2];
+#if PG_VERSION_NUM >= 150000 && PG_VERSION_NUM < 160000
+	Relation	rel = rri->ri_RelationDesc;
+	ItemPointer tid = &searchslot->tts_tid;
+	List	   *recheck = NIL;
+	bool		update_indexes;
+
+	CheckCmdReplicaIdentity(rel, CMD_UPDATE);
+	/* the guard never skips the row (direct_ok admits no other BEFORE ROW trigger) */
+	if (rri->ri_TrigDesc && rri->ri_TrigDesc->trig_update_before_row &&
+		!ExecBRUpdateTriggers(estate, epq, rri, tid, NULL, slot, NULL))
+		return;
+	if (rel->rd_att->constr && rel->rd_att->constr->has_generated_stored)
+		ExecComputeStoredGenerated(rri, estate, slot, CMD_UPDATE);
+	if (rel->rd_att->constr)
+		ExecConstraints(rri, slot, estate);
+	simple_table_tuple_update(rel, tid, slot, estate->es_snapshot, &update_indexes);
+	if (update_indexes)
+	{
+		ExecOpenIndices(rri, false);
+		if (rri->ri_NumIndices > 0)
+			recheck = ExecInsertIndexTuples(rri, slot, estate, true, false, NULL, NIL);
+	}
+	ExecARUpdateTriggers(estate, rri, NULL, NULL, tid, NULL, slot, recheck, NULL, false);
+	list_free(recheck);
+#else
+	ExecSimpleRelationUpdate(rri, estate, epq, searchslot, slot);
+#endif
+}
+
+/* The columns of lottrace.lot the answer has after its "i" (see answer_desc). */
+static const int answer_cols[] = {C_LOT_ID, C_STATUS, C_SALEABLE, C_FORCE_CLOSED, C_EXPIRY, C_SUPPLIER};
+#define ANSWER_NATTS (1 + lengthof(answer_cols) + 2)
+
+/* The shape of lot_update1_plan's RETURNING list, built in cxt. */
+static TupleDesc
+answer_desc(Relation rel, const AttrNumber *att, MemoryContext cxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	TupleDesc	d = CreateTemplateTupleDesc(ANSWER_NATTS);
 	int			k = 0;
-	bool		isnull;
-	Jsonb	   *neg;
 
 	TupleDescInitEntry(d, ++k, "i", INT8OID, -1, 0);
-	v[k - 1] = Int64GetDatum(1);
-	n[k - 1] = false;
-	for (int c = 0; c < lengthof(cols); c++)
-	{
-		TupleDescCopyEntry(d, ++k, RelationGetDescr(rel), att[cols[c]]);
-		v[k - 1] = slot_getattr(row, att[cols[c]], &n[k - 1]);
-	}
-	neg = lt_stock_negatives(DatumGetJsonbP(slot_getattr(row, att[C_STOCK], &isnull)), delta,
-							 "lottrace.lot.stock", "the statement's stock delta");
+	for (int c = 0; c < lengthof(answer_cols); c++)
+		TupleDescCopyEntry(d, ++k, RelationGetDescr(rel), att[answer_cols[c]]);
 	TupleDescInitEntry(d, ++k, "negatives", JSONBOID, -1, 0);
-	v[k - 1] = PointerGetDatum(neg);
-	n[k - 1] = neg == NULL;
 	TupleDescInitEntry(d, ++k, "claimed", BOOLOID, -1, 0);
-	v[k - 1] = BoolGetDatum(false);
-	n[k - 1] = false;
+	MemoryContextSwitchTo(old);
+	return d;
+}
+
+/* The answer, in the shape of wc.answer (in CurrentMemoryContext). */
+static HeapTuple
+answer(const AttrNumber *att, TupleTableSlot *row, Jsonb *negatives)
+{
+	Datum		v[ANSWER_NATTS];
+	bool		n[ANSWER_NATTS];
+	int			k = 0;
+	bool		isnull;
+
+	v[k] = Int64GetDatum(1);
+	n[k++] = false;
+	for (int c = 0; c < lengthof(answer_cols); c++, k++)
+		v[k] = slot_getattr(row, att[answer_cols[c]], &n[k]);
+	v[k] = PointerGetDatum(negatives);
+	n[k++] = negatives == NULL;
+	v[k] = BoolGetDatum(false);
+	n[k] = false;
 	if (att[C_CLAIMS] != InvalidAttrNumber)
 	{
 		Datum		c = slot_getattr(row, att[C_CLAIMS], &isnull);
 
-		v[k - 1] = BoolGetDatum(!isnull && DatumGetInt32(c) > 0);
+		v[k] = BoolGetDatum(!isnull && DatumGetInt32(c) > 0);
 	}
-	*desc = d;
-	return heap_form_tuple(d, v, n);
+	return heap_form_tuple(wc.answer, v, n);
 }
 
 int
 lt_lot_update1_direct(Datum item, Datum variant, bool variant_null, Datum code,
-					  Jsonb *delta, HeapTuple *result, TupleDesc *result_desc)
+					  LtStockEntry *delta, int ndelta, HeapTuple *result, TupleDesc *result_desc)
 {
 #if PG_VERSION_NUM < 140000
 	return -1;					/* ExecSimpleRelationUpdate's older interface */
@@ -433,7 +489,9 @@ lt_lot_update1_direct(Datum item, Datum variant, bool variant_null, Datum code,
 		rri->ri_ConstraintExprs = wc.checks;
 	/* ExecCloseResultRelations closes it, and what AFTER triggers open */
 	estate->es_opened_result_relations = lappend(estate->es_opened_result_relations, rri);
+#if PG_VERSION_NUM < 150000 || PG_VERSION_NUM >= 160000
 	ExecOpenIndices(rri, false);
+#endif
 	EvalPlanQualInit(&epq, estate, NULL, NIL, -1);
 	AfterTriggerBeginQuery();
 
@@ -450,25 +508,33 @@ lt_lot_update1_direct(Datum item, Datum variant, bool variant_null, Datum code,
 		same_key(row, att, item, variant, variant_null, code))
 	{
 		TupleDesc	d = RelationGetDescr(rel);
-		bool		isnull;
+		Datum	   *values = palloc(sizeof(Datum) * d->natts);
+		bool	   *isnull = palloc(sizeof(bool) * d->natts);
 		Jsonb	   *stock;
+		Jsonb	   *negatives;
 
-		newrow = ExecInitExtraTupleSlot(estate, d, &TTSOpsVirtual);
+		/*
+		 * The new version formed once, in a heap-tuple slot: the BEFORE
+		 * triggers and the table AM take it as it is, where a virtual
+		 * slot would be formed into a heap tuple by each of them.
+		 */
 		slot_getallattrs(row);
-		ExecClearTuple(newrow);
-		memcpy(newrow->tts_values, row->tts_values, sizeof(Datum) * d->natts);
-		memcpy(newrow->tts_isnull, row->tts_isnull, sizeof(bool) * d->natts);
-		stock = lt_stock_sum(DatumGetJsonbP(slot_getattr(row, att[C_STOCK], &isnull)), delta,
-							 "lottrace.lot.stock", "the statement's stock delta");
-		newrow->tts_values[att[C_STOCK] - 1] = JsonbPGetDatum(stock);
-		newrow->tts_isnull[att[C_STOCK] - 1] = false;
-		ExecStoreVirtualTuple(newrow);
+		memcpy(values, row->tts_values, sizeof(Datum) * d->natts);
+		memcpy(isnull, row->tts_isnull, sizeof(bool) * d->natts);
+		stock = lt_stock_add_entries(isnull[att[C_STOCK] - 1] ? NULL
+									 : DatumGetJsonbP(values[att[C_STOCK] - 1]),
+									 "lottrace.lot.stock", delta, ndelta, &negatives);
+		values[att[C_STOCK] - 1] = JsonbPGetDatum(stock);
+		isnull[att[C_STOCK] - 1] = false;
+		newrow = ExecInitExtraTupleSlot(estate, d, &TTSOpsHeapTuple);
+		ExecStoreHeapTuple(heap_form_tuple(d, values, isnull), newrow, true);
 
-		ExecSimpleRelationUpdate(rri, estate, &epq, row, newrow);
+		update_row(rri, estate, &epq, row, newrow);
 
 		/* the row as written (after BEFORE triggers), as RETURNING sees it */
 		MemoryContextSwitchTo(caller);
-		*result = answer(rel, att, newrow, delta, result_desc);
+		*result = answer(att, newrow, negatives);
+		*result_desc = wc.answer;
 		MemoryContextSwitchTo(cxt);
 		nr = 1;
 		elog(DEBUG1, "lottrace: one lot's stock written without SPI");

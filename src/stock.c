@@ -171,21 +171,10 @@ find_wh(LtStockEntry *e, int n, const char *wh, int len)
 	return -1;
 }
 
-/*
- * stock plus delta, per warehouse (either may be NULL: none).  what names
- * the caller in errors about malformed objects.
- */
-Jsonb *
-lt_stock_sum(Jsonb *stock, Jsonb *delta, const char *what_stock, const char *what_delta)
+/* r (nr entries, room for nd more) plus the entries of d; returns the new count. */
+static int
+add_entries(LtStockEntry *r, int nr, LtStockEntry *d, int nd)
 {
-	LtStockEntry *s,
-			   *d;
-	int			ns = lt_stock_read(stock, what_stock, &s);
-	int			nd = lt_stock_read(delta, what_delta, &d);
-	LtStockEntry *r = palloc(sizeof(LtStockEntry) * (ns + nd + 1));
-	int			nr = ns;
-
-	memcpy(r, s, sizeof(LtStockEntry) * ns);
 	for (int i = 0; i < nd; i++)
 	{
 		int			k = find_wh(r, nr, d[i].wh, d[i].whlen);
@@ -198,6 +187,70 @@ lt_stock_sum(Jsonb *stock, Jsonb *delta, const char *what_stock, const char *wha
 			r[k].on_hand = DirectFunctionCall2(numeric_add, r[k].on_hand, d[i].on_hand);
 		}
 	}
+	return nr;
+}
+
+/*
+ * {"<wh>": on_hand} for each warehouse of d whose on-hand quantity in s is
+ * below zero; NULL when there is none.
+ */
+static Jsonb *
+negatives_of(LtStockEntry *s, int ns, LtStockEntry *d, int nd)
+{
+	JsonbParseState *state = NULL;
+	bool		any = false;
+
+	for (int i = 0; i < nd; i++)
+	{
+		int			k = find_wh(s, ns, d[i].wh, d[i].whlen);
+		JsonbValue	kv,
+					q;
+
+		if (k < 0 || cmp_zero(DatumGetNumeric(s[k].on_hand)) >= 0)
+			continue;
+		if (!any)
+			pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		any = true;
+		kv.type = jbvString;
+		kv.val.string.val = (char *) s[k].wh;
+		kv.val.string.len = s[k].whlen;
+		pushJsonbValue(&state, WJB_KEY, &kv);
+		q.type = jbvNumeric;
+		q.val.numeric = DatumGetNumeric(s[k].on_hand);
+		pushJsonbValue(&state, WJB_VALUE, &q);
+	}
+	return any ? JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)) : NULL;
+}
+
+/*
+ * stock plus delta, per warehouse (either may be NULL: none).  what names
+ * the caller in errors about malformed objects.  With negatives, also
+ * *negatives: as lt_stock_negatives of the sum, from the same reading.
+ */
+Jsonb *
+lt_stock_sum(Jsonb *stock, Jsonb *delta, const char *what_stock, const char *what_delta,
+			 Jsonb **negatives)
+{
+	LtStockEntry *d;
+	int			nd = lt_stock_read(delta, what_delta, &d);
+
+	return lt_stock_add_entries(stock, what_stock, d, nd, negatives);
+}
+
+/* lt_stock_sum with the delta as entries (nd of them). */
+Jsonb *
+lt_stock_add_entries(Jsonb *stock, const char *what_stock, LtStockEntry *d, int nd,
+					 Jsonb **negatives)
+{
+	LtStockEntry *s;
+	int			ns = lt_stock_read(stock, what_stock, &s);
+	LtStockEntry *r = palloc(sizeof(LtStockEntry) * (ns + nd + 1));
+	int			nr;
+
+	memcpy(r, s, sizeof(LtStockEntry) * ns);
+	nr = add_entries(r, ns, d, nd);
+	if (negatives)
+		*negatives = negatives_of(r, nr, d, nd);
 	return lt_stock_build(r, nr, false);
 }
 
@@ -212,30 +265,8 @@ lt_stock_negatives(Jsonb *stock, Jsonb *delta, const char *what_stock, const cha
 			   *d;
 	int			ns = lt_stock_read(stock, what_stock, &s);
 	int			nd = lt_stock_read(delta, what_delta, &d);
-	JsonbParseState *state = NULL;
-	JsonbValue *res;
-	bool		any = false;
 
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	for (int i = 0; i < nd; i++)
-	{
-		int			k = find_wh(s, ns, d[i].wh, d[i].whlen);
-		JsonbValue	kv,
-					q;
-
-		if (k < 0 || cmp_zero(DatumGetNumeric(s[k].on_hand)) >= 0)
-			continue;
-		kv.type = jbvString;
-		kv.val.string.val = (char *) s[k].wh;
-		kv.val.string.len = s[k].whlen;
-		pushJsonbValue(&state, WJB_KEY, &kv);
-		q.type = jbvNumeric;
-		q.val.numeric = DatumGetNumeric(s[k].on_hand);
-		pushJsonbValue(&state, WJB_VALUE, &q);
-		any = true;
-	}
-	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	return any ? JsonbValueToJsonb(res) : NULL;
+	return negatives_of(s, ns, d, nd);
 }
 
 /*
@@ -250,7 +281,7 @@ lt_stock_add(PG_FUNCTION_ARGS)
 	PG_RETURN_JSONB_P(lt_stock_sum(PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0),
 								   PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1),
 								   "argument \"stock\" of lottrace._stock_add",
-								   "argument \"delta\" of lottrace._stock_add"));
+								   "argument \"delta\" of lottrace._stock_add", NULL));
 }
 
 /* lottrace._stock_negative(stock jsonb, delta jsonb) RETURNS jsonb: lt_stock_negatives */

@@ -25,8 +25,14 @@ extern int	lt_stock_read(Jsonb *j, const char *what, LtStockEntry **out);
 /* A stock object from entries; keep_zero keeps all-zero entries (deltas). */
 extern Jsonb *lt_stock_build(LtStockEntry *e, int n, bool keep_zero);
 
-/* stock plus delta (NULL: none), and the warehouses of delta below zero (NULL: none) */
-extern Jsonb *lt_stock_sum(Jsonb *stock, Jsonb *delta, const char *what_stock, const char *what_delta);
+/*
+ * stock plus delta (NULL: none), and the warehouses of delta below zero
+ * (NULL: none); lt_stock_sum gives the latter of its sum too, when asked.
+ */
+extern Jsonb *lt_stock_sum(Jsonb *stock, Jsonb *delta, const char *what_stock, const char *what_delta,
+						   Jsonb **negatives);
+extern Jsonb *lt_stock_add_entries(Jsonb *stock, const char *what_stock, LtStockEntry *d, int nd,
+								   Jsonb **negatives);
 extern Jsonb *lt_stock_negatives(Jsonb *stock, Jsonb *delta, const char *what_stock, const char *what_delta);
 
 #endif							/* LOTTRACE_STOCK_H */
