@@ -139,7 +139,13 @@ lte_chunk_hash(LtEngine *e, const char *name, Size keysize, Size entrysize,
 	ctl.hash = hash;
 	ctl.match = match;
 	ctl.hcxt = e->chunk_cxt;
-	return hash_create(name, 256, &ctl,
+
+	/*
+	 * Few buckets to begin with: a one-line statement scans its tables a
+	 * few times (hash_seq_search visits every bucket), and dynahash adds
+	 * buckets one at a time as a big statement's entries come.
+	 */
+	return hash_create(name, 16, &ctl,
 					   HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
 }
 

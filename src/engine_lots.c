@@ -211,9 +211,9 @@ lot_name(LotEnt *l)
 	return psprintf("lot \"%s\" of item \"%s\"", str_show(l->key.code), str_show(l->key.item));
 }
 
-/* The chunk's change to a lot's stock, as a stock object of deltas. */
-static Datum
-lot_delta(LotEnt *l)
+/* The chunk's change to a lot's stock, one entry per warehouse (*nent of them). */
+static LtStockEntry *
+lot_delta_entries(LotEnt *l, int *nent)
 {
 	int			n = 0;
 	LtStockEntry *ent;
@@ -230,6 +230,17 @@ lot_delta(LotEnt *l)
 		ent[n].on_hand = b->net;
 		n++;
 	}
+	*nent = n;
+	return ent;
+}
+
+/* ... as the jsonb the register statements add to a lot's stock. */
+static Datum
+lot_delta(LotEnt *l)
+{
+	int			n;
+	LtStockEntry *ent = lot_delta_entries(l, &n);
+
 	return JsonbPGetDatum(lt_stock_build(ent, n, true));
 }
 
@@ -520,7 +531,7 @@ update_lots(LtEngine *e, LotEnt **lots, int n)
 		items[i] = lots[i]->key.item;
 		variants[i] = lots[i]->key.variant;
 		codes[i] = lots[i]->key.code;
-		delta[i] = lot_delta(lots[i]);
+		delta[i] = n > 1 ? lot_delta(lots[i]) : (Datum) 0;
 	}
 	if (n == 1)
 	{
@@ -528,6 +539,8 @@ update_lots(LtEngine *e, LotEnt **lots, int n)
 		HeapTuple	t;
 		TupleDesc	d;
 		int			direct;
+		int			nent;
+		LtStockEntry *ent = lot_delta_entries(lots[0], &nent);
 
 		args[0] = str_text(items[0]);
 		if (variants[0].p)
@@ -538,16 +551,16 @@ update_lots(LtEngine *e, LotEnt **lots, int n)
 			nulls[1] = 'n';
 		}
 		args[2] = str_text(codes[0]);	/* a lotcode is laid out as text */
-		args[3] = delta[0];
 		/* the one-line document: without SPI when the lot table allows */
 		direct = lt_lot_update1_direct(args[0], args[1], nulls[1] == 'n', args[2],
-									   DatumGetJsonbP(args[3]), &t, &d);
+									   ent, nent, &t, &d);
 		if (direct >= 0)
 		{
 			if (direct > 0)
 				take_updated(e, lots, n, t, d);
 			return;
 		}
+		args[3] = JsonbPGetDatum(lt_stock_build(ent, nent, true));
 		nr = lt_exec(lt_schema_has_claims() ? &lot_update1_plan : &lot_update1_plan_11,
 					 args, nulls, false, 0);
 	}
@@ -941,11 +954,10 @@ lte_flush_chunk(LtEngine *e, bool final)
 			l->carried = true;	/* nothing to take out of a lot that is gone */
 	}
 
-	/* 3. rules on each lot */
-	hash_seq_init(&hs, e->lots);
-	while ((l = hash_seq_search(&hs)) != NULL)
-		if (!l->carried)
-			check_lot(e, l);
+	/* 3. rules on each lot, in key order (which lot a refusal names does not hang on the hash) */
+	for (int i = 0; i < n; i++)
+		if (!all[i]->carried)
+			check_lot(e, all[i]);
 
 	/* 4. production batch members */
 	{
