@@ -36,7 +36,9 @@ SELECT tgrelid::regclass AS tbl, tgname,
 
 -- A COPY of 200 rows into each, codes given: a row of cm_gen generates
 -- nothing either, but its COPY goes row by row
--- (pg_walinspect reads the WAL up to what is flushed: the COPY commits first)
+-- (pg_walinspect reads the WAL up to what is flushed: the COPY commits first,
+-- and its commit flushes the WAL whatever the cluster's setting)
+SET synchronous_commit = on;
 CREATE FUNCTION pg_temp.heap_records(tbl regclass, since pg_lsn)
 RETURNS TABLE (record_type text, one_per_row boolean)
 LANGUAGE sql AS $$
