@@ -16,7 +16,8 @@
 #     under callgrind running P passes over N candidates (one transaction
 #     each), for P = 1 and P = 2.  Per transaction: (Ir(2) - Ir(1)) / N, so
 #     start-up, cache loading and the first pass's warm-up cancel out;
-#   * the bare table the same way (with the first build loaded).
+#   * the bare table and the plain PL/pgSQL trigger of variant (d)
+#     (setup-plain.sql) the same way, with the first build loaded.
 #
 # Usage: test/bench/w2-instructions.sh [SO ...]
 #   SO: lottrace.so files to compare (default: ./lottrace.so).  Each is
@@ -54,11 +55,14 @@ chmod -R a+rX "$PGC_BASE/data-w1"
 cp "${sos[0]}" "$lib/lottrace.so"
 pgc_init w2i "autovacuum = off"
 pgc_start w2i
-for v in bare lottrace; do
+for v in bare plain lottrace; do
   db=w2_$v
   pgc_psql w2i -q -c "CREATE DATABASE $db"
   pgc_psql w2i -q -d "$db" -f "$bdir/schema.sql"
-  [ "$v" = lottrace ] && pgc_psql w2i -q -d "$db" -f "$bdir/setup-lottrace.sql" >/dev/null
+  case $v in
+    lottrace) pgc_psql w2i -q -d "$db" -f "$bdir/setup-lottrace.sql" >/dev/null ;;
+    plain) pgc_psql w2i -q -d "$db" -f "$bdir/setup-plain.sql" >/dev/null ;;
+  esac
   for f in "$PGC_BASE"/data-w1/batch-*.csv; do
     pgc_psql w2i -q -d "$db" -c "\\copy erp_stock (item, wh, lot, serial, qty, reason, doc, moved_on) FROM '$f' WITH (FORMAT csv)"
   done
@@ -96,10 +100,14 @@ count() {   # count SO DB P -> instructions of the whole single-user run
 per_txn() { local a b; a=$(count "$1" "$2" 1); b=$(count "$1" "$2" 2); echo $(((b - a) / N)); }
 
 echo "W2 transaction, instructions (callgrind), scale $SCALE, $N transactions per pass"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 bare=$(per_txn "${sos[0]}" w2_bare)
+plain=$(per_txn "${sos[0]}" w2_plain)
 printf '%-40s %10s\n' "bare table" "$bare"
+printf '%-40s %10s   plain/bare %s   extra %s\n' "plain PL/pgSQL trigger (d)" "$plain" \
+  "$(ratio "$plain" "$bare")" "$((plain - bare))"
 for so in "${sos[@]}"; do
   t=$(per_txn "$so" w2_lottrace)
-  printf '%-40s %10s   lottrace/bare %s   lottrace extra %s\n' "$so" "$t" \
-    "$(awk -v a="$t" -v b="$bare" 'BEGIN { printf "%.3f", a / b }')" "$((t - bare))"
+  printf '%-40s %10s   lottrace/bare %s   extra %s   plain/lottrace %s\n' "$so" "$t" \
+    "$(ratio "$t" "$bare")" "$((t - bare))" "$(ratio "$plain" "$t")"
 done
