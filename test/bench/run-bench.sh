@@ -45,6 +45,9 @@ LOADAVG_START=$(cut -d" " -f1-3 /proc/loadavg)
 
 scripts/setup.sh bench || exit 1
 scripts/build-install.sh || exit 1
+# the build measured: the source as it was built, not as it is at the end
+# of the run (a developer may edit src/ meanwhile)
+BUILT=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$top" diff --quiet HEAD -- src 2>/dev/null || echo ' (+ uncommitted changes in src/)')
 
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 export PGBIN=${PGBIN:-$("$PG_CONFIG" --bindir)}
@@ -640,7 +643,7 @@ rps() { calc "sprintf(\"%.0f\", $W1_ROWS / $1)"; }
   echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
   echo "| machine | $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), $(free -g | awk '/^Mem:/ { print $2 }') GB memory (\`free -g\`), load average (1, 5, 15 min) before the run: $LOADAVG_START, after: $LOADAVG_END |"
   echo "| PostgreSQL | $pg_version |"
-  echo "| lottrace | $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$top" diff --quiet HEAD -- src 2>/dev/null || echo ' (+ uncommitted changes in src/)') |"
+  echo "| lottrace | $BUILT |"
   echo "| scale | $SCALE (W1 $W1_ROWS rows; $ROUNDS round(s), best of rounds reported) |"
   echo "| settings | $(printf '%s, ' "${SETTINGS[@]}" | sed 's/, $//'); plus scripts/pgcluster.sh: max_connections = 60, Unix socket only |"
   echo
