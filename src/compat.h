@@ -31,4 +31,13 @@
 #define lt_qualified_name_list(s) stringToQualifiedNameList(s)
 #endif
 
+/* A memory context's own totals (MemoryContextMethods.stats), printing nothing. */
+#if PG_VERSION_NUM >= 140000
+#define lt_context_totals(cxt, totals) \
+	(cxt)->methods->stats((cxt), NULL, NULL, (totals), false)
+#else
+#define lt_context_totals(cxt, totals) \
+	(cxt)->methods->stats((cxt), NULL, NULL, (totals))
+#endif
+
 #endif							/* LOTTRACE_COMPAT_H */

@@ -252,11 +252,12 @@ lot_entry(LtEngine *e, LtMove *m)
 		LotKey		k = l->key;
 
 		memset(l, 0, sizeof(*l));
-		l->key.item = str_copy(e->chunk_cxt, k.item);
-		l->key.variant = str_copy(e->chunk_cxt, k.variant);
-		l->key.code = str_copy(e->chunk_cxt, k.code);
+		l->key.item = str_keep(e, k.item);
+		l->key.variant = str_keep(e, k.variant);
+		l->key.code = str_keep(e, k.code);
 		l->it = m->it;
-		l->load_ref = l->nlo_ref = l->acct2_ref = l->max_unload_ref = l->unload_ref = no_row;
+		l->ld = (LotLoad *) &lte_no_load;
+		l->max_unload_ref = l->unload_ref = no_row;
 	}
 	return l;
 }
@@ -387,9 +388,9 @@ add_lot_move(LtEngine *e, LtMove *m)
 	}
 	if (!found)
 	{
-		b = MemoryContextAlloc(e->chunk_cxt, sizeof(BalEnt));
+		b = lte_keep(e, sizeof(BalEnt), true);
 		b->key.lot = l;
-		b->key.wh = str_copy(e->chunk_cxt, m->wh);
+		b->key.wh = str_keep(e, m->wh);
 		b->loaded = b->net = e->zero;
 		b->out_ref = no_row;
 		b->matched_out = false;
@@ -431,42 +432,44 @@ add_lot_move(LtEngine *e, LtMove *m)
 		if (!l->has_load)
 		{
 			l->has_load = true;
-			l->load_ref = m->ref;
-			l->start = m->moved_on;
-			l->has_expiry = m->has_expiry;
-			l->expiry = m->expiry;
+			l->ld = lte_keep(e, sizeof(LotLoad), true);
+			*l->ld = lte_no_load;
+			l->ld->load_ref = m->ref;
+			l->ld->start = m->moved_on;
+			l->ld->has_expiry = m->has_expiry;
+			l->ld->expiry = m->expiry;
 			/* a load coming back says nothing about the supplier */
-			l->account = m->matched ? (LtStr) {NULL, 0} : str_copy(e->chunk_cxt, m->account);
-			l->supplier_lot = str_copy(e->chunk_cxt, m->supplier_lot);
-			l->load_wh = b->key.wh;
-			l->first_qty = datumCopy(m->qty, false, -1);
+			l->ld->account = m->matched ? (LtStr) {NULL, 0} : str_keep(e, m->account);
+			l->ld->supplier_lot = str_keep(e, m->supplier_lot);
+			l->ld->load_wh = b->key.wh;
+			l->ld->first_qty = datumCopy(m->qty, false, -1);
 			if (e->ri->has_lot_data)
 			{
-				l->has_production_date = m->has_production_date;
-				l->production_date = m->production_date;
-				l->has_best_before = m->has_best_before;
-				l->best_before = m->best_before;
-				l->attributes = m->attributes ? DatumGetJsonbPCopy(m->attributes) : NULL;
+				l->ld->has_production_date = m->has_production_date;
+				l->ld->production_date = m->production_date;
+				l->ld->has_best_before = m->has_best_before;
+				l->ld->best_before = m->best_before;
+				l->ld->attributes = m->attributes ? DatumGetJsonbPCopy(m->attributes) : NULL;
 			}
 		}
 		else if (m->matched)
 			;					/* judged when it was first written */
-		else if (m->it->single_supplier && m->account.p && l->account.p &&
-				 !str_eq(m->account, l->account) && l->acct2.p == NULL)
+		else if (m->it->single_supplier && m->account.p && l->ld->account.p &&
+				 !str_eq(m->account, l->ld->account) && l->ld->acct2.p == NULL)
 		{
-			l->acct2 = str_copy(e->chunk_cxt, m->account);
-			l->acct2_ref = m->ref;
-			l->acct2_wh = b->key.wh;
+			l->ld->acct2 = str_keep(e, m->account);
+			l->ld->acct2_ref = m->ref;
+			l->ld->acct2_wh = b->key.wh;
 		}
-		else if (m->it->single_supplier && m->account.p && l->account.p == NULL)
-			l->account = str_copy(e->chunk_cxt, m->account);
-		if (m->reason && m->reason->new_lot_only && !l->new_lot_only && !m->matched &&
+		else if (m->it->single_supplier && m->account.p && l->ld->account.p == NULL)
+			l->ld->account = str_keep(e, m->account);
+		if (m->reason && m->reason->new_lot_only && !l->ld->new_lot_only && !m->matched &&
 			!m->lenient)
 		{
-			l->new_lot_only = true;
-			l->nlo_ref = m->ref;
-			l->nlo_reason = m->reason->code;
-			l->nlo_wh = b->key.wh;
+			l->ld->new_lot_only = true;
+			l->ld->nlo_ref = m->ref;
+			l->ld->nlo_reason = m->reason->code;
+			l->ld->nlo_wh = b->key.wh;
 		}
 	}
 	else if (m->sign > 0 && m->dir < 0)
@@ -1224,7 +1227,7 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 			if (lt_debug_chunk_rows > 0
 				? (e->nrows % lt_debug_chunk_rows) == 0
 				: ((e->nrows % LT_CHUNK_CHECK) == 0 &&
-				   MemoryContextMemAllocated(e->chunk_cxt, true) >
+				   lte_chunk_used(e) >
 				   (e->passes_ok ? LT_PLAN_FILL : 1.0) * LT_CHUNK_BYTES))
 			{
 				/* lt_engine_run may read the rest in lot passes */
@@ -1487,8 +1490,14 @@ plan_passes(LtEngine *e, LtFeed *f, int64 from, long nlots, Size bytes)
 	others = estimateHyperLogLog(&e->est_lots);
 	freeHyperLogLog(&e->est_lots);
 
-	/* the passes after the first, each filling LT_PASS_FILL of a chunk */
-	k = 1 + (int) ceil(others * per_lot / (LT_PASS_FILL * LT_CHUNK_BYTES));
+	/*
+	 * The passes after the first, each filling LT_PASS_FILL of a chunk; none
+	 * when the other lots fit in what is left of this one.
+	 */
+	if (bytes + others * per_lot <= LT_ONE_CHUNK_FILL * LT_CHUNK_BYTES)
+		k = 1;
+	else
+		k = 1 + (int) ceil(others * per_lot / (LT_PASS_FILL * LT_CHUNK_BYTES));
 	saved = e->est_writes - nlots - (int64) others;
 	elog(DEBUG1, "lottrace: %lld rows left, %ld lots in the chunk, about %.0f others (%.0f bytes each), %lld lot writes in chunks, %d passes would write them once",
 		 (long long) e->est_rows, nlots, others, per_lot, (long long) e->est_writes, k);
@@ -1525,7 +1534,7 @@ lt_engine_run(LtRelInfo *ri, LtMode mode, Tuplestorestate *newt, Tuplestorestate
 	if (stop >= 0)
 	{
 		long		nlots = hash_get_num_entries(e->lots);
-		Size		bytes = MemoryContextMemAllocated(e->chunk_cxt, true);
+		Size		bytes = lte_chunk_used(e);
 		HASH_SEQ_STATUS hs;
 		LotEnt	   *l;
 		int			k;

@@ -6,6 +6,7 @@
  */
 #include "postgres.h"
 
+#include "compat.h"
 #include "engine_int.h"
 
 /* ------------------------------------------------------------------------
@@ -149,10 +150,69 @@ lte_chunk_hash(LtEngine *e, const char *name, Size keysize, Size entrysize,
 					   HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
 }
 
+const LotLoad lte_no_load = {.load_ref = {-1, 0}, .nlo_ref = {-1, 0}, .acct2_ref = {-1, 0}};
+
+/*
+ * Memory that lives as long as the chunk and is never freed on its own (a
+ * lot's key strings, its balances, its first load), carved from blocks of
+ * LT_KEEP_BLOCK bytes.  Unlike a palloc chunk, a piece has no header and is
+ * not rounded up to a power of two: a lot and its balance take about half
+ * the memory, so that about twice as many lots fit one chunk.
+ */
+#define LT_KEEP_BLOCK (64 * 1024)
+
+void *
+lte_keep(LtEngine *e, Size size, bool align)
+{
+	char	   *p = e->keep_ptr;
+
+	if (align)
+		p = (char *) MAXALIGN(p);
+	if (p == NULL || size > (Size) (e->keep_end - p))
+	{
+		if (size > LT_KEEP_BLOCK / 8)
+			return MemoryContextAlloc(e->chunk_cxt, size);
+		p = MemoryContextAlloc(e->chunk_cxt, LT_KEEP_BLOCK);
+		e->keep_end = p + LT_KEEP_BLOCK;
+	}
+	e->keep_ptr = p + size;
+	return p;
+}
+
+/* What a context and its children use: their blocks less the free parts. */
+static Size
+context_used(MemoryContext cxt)
+{
+	MemoryContextCounters totals;
+	Size		used;
+
+	memset(&totals, 0, sizeof(totals));
+	lt_context_totals(cxt, &totals);
+	used = totals.totalspace - totals.freespace;
+	for (MemoryContext c = cxt->firstchild; c != NULL; c = c->nextchild)
+		used += context_used(c);
+	return used;
+}
+
+/*
+ * The memory the chunk uses, against LT_CHUNK_BYTES.  Not the memory its
+ * contexts have allocated: an AllocSet's blocks double up to 8 MB, so
+ * while a big statement fills its hash table of lots, the last block of
+ * that table's context stays mostly empty (8 MB of 16 MB allocated, in one
+ * measured DELETE), and untouched pages of a malloc'd block are not
+ * resident memory.
+ */
+Size
+lte_chunk_used(LtEngine *e)
+{
+	return context_used(e->chunk_cxt);
+}
+
 void
 lte_chunk_reset(LtEngine *e)
 {
 	MemoryContextReset(e->chunk_cxt);
+	e->keep_ptr = e->keep_end = NULL;
 	e->lots = lte_chunk_hash(e, "lottrace lots", sizeof(LotKey), sizeof(LotEnt),
 						 lte_lotkey_hash, lotkey_match);
 	e->bals = NULL;

@@ -63,10 +63,13 @@
 #define LT_MAX_PASSES 64
 /* Passes are planned when a chunk is this full (of LT_CHUNK_BYTES), so
  * that the first pass can go on with its lots in the same chunk. */
-#define LT_PLAN_FILL 0.75
+#define LT_PLAN_FILL 0.85
 /* A later pass's lots are sized to fill this much of a chunk: room for the
  * error of the lot count (a few percent) and for lots growing as they go. */
 #define LT_PASS_FILL 0.8
+/* No passes when the rest of the statement's lots would fill the chunk to
+ * no more than this (of LT_CHUNK_BYTES): it goes on in one chunk. */
+#define LT_ONE_CHUNK_FILL 0.95
 /* In pass_of: a row no pass after the first reads (no lot, or not governed). */
 #define LT_PASS_NONE 0xFF
 /*
@@ -142,15 +145,14 @@ typedef struct LotKey
 	LtStr		item, variant, code;
 } LotKey;
 
-typedef struct LotEnt
+/*
+ * What the first load of a lot among the new rows says (LotEnt.ld).  Kept
+ * apart from LotEnt, and only for lots that have a load, so that the lots
+ * of a statement that only takes stock out stay small and more of them fit
+ * one chunk.
+ */
+typedef struct LotLoad
 {
-	LotKey		key;
-	LtItem	   *it;
-	int64		lot_id;			/* 0: not resolved */
-	bool		existed;		/* existed before this statement */
-	bool		carried;		/* moved to the end of the statement */
-	/* first load among the new rows: creates the lot */
-	bool		has_load;
 	RowRef		load_ref;
 	DateADT		start;
 	bool		has_expiry;
@@ -166,31 +168,45 @@ typedef struct LotEnt
 	LtStr		acct2;
 	RowRef		acct2_ref;
 	LtStr		acct2_wh;
-	/* unloads subject to status and expiry (reason without allow_unavailable) */
-	bool		gated;
-	DateADT		max_unload;
-	RowRef		max_unload_ref;
-	LtStr		max_unload_wh;
-	RowRef		unload_ref;		/* any unload: for "lot does not exist" */
-	LtStr		unload_wh;
-	/* read from the register */
-	char	   *status;
-	bool		saleable;
-	bool		force_closed;
-	bool		has_db_expiry;
-	DateADT		db_expiry;
-	char	   *supplier;
-	Jsonb	   *negatives;		/* {"wh": on_hand} below zero after the write */
-	bool		inserted;		/* created by this chunk: its stock is the delta */
-	bool		claimed;		/* the register has reservations or holds on it */
-	struct BalEnt *bals;		/* this lot's balances in the chunk */
-	int			nbals;			/* how many; beyond LT_BAL_LIST also in e->bals */
 	/* lot master data of the first load (copied in the chunk's memory) */
 	bool		has_production_date;
 	DateADT		production_date;
 	bool		has_best_before;
 	DateADT		best_before;
 	Jsonb	   *attributes;		/* NULL: none */
+} LotLoad;
+
+/* A lot's LotLoad before its first load: read only. */
+extern const LotLoad lte_no_load;
+
+typedef struct LotEnt
+{
+	LotKey		key;
+	LtItem	   *it;
+	LotLoad    *ld;				/* &lte_no_load until the first load */
+	int64		lot_id;			/* 0: not resolved */
+	/* unloads subject to status and expiry (reason without allow_unavailable) */
+	RowRef		max_unload_ref;
+	LtStr		max_unload_wh;
+	RowRef		unload_ref;		/* any unload: for "lot does not exist" */
+	LtStr		unload_wh;
+	/* read from the register */
+	char	   *status;
+	char	   *supplier;
+	Jsonb	   *negatives;		/* {"wh": on_hand} below zero after the write */
+	struct BalEnt *bals;		/* this lot's balances in the chunk */
+	DateADT		max_unload;
+	DateADT		db_expiry;
+	int			nbals;			/* how many; beyond LT_BAL_LIST also in e->bals */
+	bool		existed;		/* existed before this statement */
+	bool		carried;		/* moved to the end of the statement */
+	bool		has_load;		/* a load among the new rows: creates the lot */
+	bool		gated;
+	bool		saleable;
+	bool		force_closed;
+	bool		has_db_expiry;
+	bool		inserted;		/* created by this chunk: its stock is the delta */
+	bool		claimed;		/* the register has reservations or holds on it */
 } LotEnt;
 
 typedef struct BalKey
@@ -315,6 +331,8 @@ struct LtEngine
 	HTAB	   *bals;			/* balances of lots in many warehouses; lazily */
 	HTAB	   *batches;		/* created lazily */
 	LotEnt	   *last_lot;		/* the previous row's lot: rows come in runs */
+	char	   *keep_ptr;		/* lte_keep: the free part of its block */
+	char	   *keep_end;
 	long		nbal;
 	int			nflush;
 	/* lot passes (engine.c): the statement's rows read once per partition */
@@ -405,6 +423,26 @@ str_copy(MemoryContext cxt, LtStr s)
 	if (s.p != NULL)
 	{
 		char	   *c = MemoryContextAlloc(cxt, s.len + 1);
+
+		memcpy(c, s.p, s.len);
+		c[s.len] = '\0';
+		r.p = c;
+	}
+	return r;
+}
+
+extern void *lte_keep(LtEngine *e, Size size, bool align);
+extern Size lte_chunk_used(LtEngine *e);
+
+/* Copy into the chunk as a NUL-terminated string, with no header (lte_keep). */
+static inline LtStr
+str_keep(LtEngine *e, LtStr s)
+{
+	LtStr		r = s;
+
+	if (s.p != NULL)
+	{
+		char	   *c = lte_keep(e, s.len + 1, false);
 
 		memcpy(c, s.p, s.len);
 		c[s.len] = '\0';

@@ -255,7 +255,7 @@ new_lot_status(LtEngine *e, LotEnt *l)
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("status \"%s\" for new %s is not in lottrace.lot_status",
 						lt_show(st, -1), lot_name(l)),
-				 errdetail("%s", lte_row_desc(e, l->load_ref, NULL)),
+				 errdetail("%s", lte_row_desc(e, l->ld->load_ref, NULL)),
 				 errhint("%s", l->it->initial_status
 						 ? "Correct lottrace.item.initial_status."
 						 : "Correct the setting lottrace.default_status."),
@@ -275,10 +275,10 @@ check_lot_format(LtEngine *e, LotEnt *l)
 	lt_cf_item_context(&ctx, l->it, l->key.item.p, l->key.item.len,
 					   l->key.variant.p, l->key.variant.len);
 	if (!cf_match(ct->fmt, l->key.code.p, l->key.code.len, &ctx))
-		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_code_format", l->load_ref, NULL,
+		LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_code_format", l->ld->load_ref, NULL,
 				 psprintf("Codes of code type \"%s\" have the format %s.", ct->code, ct->fmt_text),
 				 "%s in warehouse \"%s\" does not match code type \"%s\"",
-				 lot_name(l), str_show(l->load_wh), lt_show(ct->code, -1));
+				 lot_name(l), str_show(l->ld->load_wh), lt_show(ct->code, -1));
 }
 
 /*
@@ -303,12 +303,12 @@ lot_data_args(LotEnt **lots, int n, Datum *args)
 	{
 		LotEnt	   *l = lots[i];
 
-		dn[0][i] = !l->has_production_date;
-		d[0][i] = DateADTGetDatum(l->production_date);
-		dn[1][i] = !l->has_best_before;
-		d[1][i] = DateADTGetDatum(l->best_before);
-		an[i] = (l->attributes == NULL);
-		attrs[i] = an[i] ? (Datum) 0 : JsonbPGetDatum(l->attributes);
+		dn[0][i] = !l->ld->has_production_date;
+		d[0][i] = DateADTGetDatum(l->ld->production_date);
+		dn[1][i] = !l->ld->has_best_before;
+		d[1][i] = DateADTGetDatum(l->ld->best_before);
+		an[i] = (l->ld->attributes == NULL);
+		attrs[i] = an[i] ? (Datum) 0 : JsonbPGetDatum(l->ld->attributes);
 	}
 	args[0] = lt_array_date(d[0], dn[0], n);
 	args[1] = lt_array_date(d[1], dn[1], n);
@@ -329,12 +329,12 @@ check_lot_attributes(LtEngine *e, LotEnt *l)
 		JsonbValue	kv;
 		JsonbValue *v = NULL;
 
-		if (l->attributes != NULL)
+		if (l->ld->attributes != NULL)
 		{
 			kv.type = jbvString;
 			kv.val.string.val = (char *) key;
 			kv.val.string.len = strlen(key);
-			v = findJsonbValueFromContainer(&l->attributes->root, JB_FOBJECT, &kv);
+			v = findJsonbValueFromContainer(&l->ld->attributes->root, JB_FOBJECT, &kv);
 		}
 		if (v == NULL || v->type == jbvNull)
 		{
@@ -344,11 +344,11 @@ check_lot_attributes(LtEngine *e, LotEnt *l)
 			for (int j = 0; j < l->it->nrequired; j++)
 				appendStringInfo(&keys, "%s%s", j ? ", " : "",
 								 lt_show(l->it->required_attributes[j], -1));
-			LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_lot_attributes", l->load_ref, NULL,
+			LT_ERROR(e, ERRCODE_NOT_NULL_VIOLATION, "lottrace_lot_attributes", l->ld->load_ref, NULL,
 					 psprintf("Item \"%s\" requires the lot attributes %s (lottrace.item.required_attributes): give them in the attributes column of the load that creates the lot.",
 							  str_show(l->key.item), keys.data),
 					 "new %s in warehouse \"%s\" lacks the required attribute \"%s\"",
-					 lot_name(l), str_show(l->load_wh), lt_show(key, -1));
+					 lot_name(l), str_show(l->ld->load_wh), lt_show(key, -1));
 		}
 	}
 }
@@ -422,28 +422,28 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 		s[1][i] = l->key.variant;
 		s[2][i] = l->key.code;
 		s[3][i] = (LtStr) {ct ? ct->code : NULL, ct ? (int) strlen(ct->code) : 0};
-		s[4][i] = l->account;
-		s[5][i] = l->supplier_lot;
+		s[4][i] = l->ld->account;
+		s[5][i] = l->ld->supplier_lot;
 		s[6][i] = (LtStr) {st, (int) strlen(st)};
-		dates[0][i] = DateADTGetDatum(l->start);
+		dates[0][i] = DateADTGetDatum(l->ld->start);
 		dnull[0][i] = false;
 		dnull[1][i] = false;
-		if (l->has_expiry)
-			dates[1][i] = DateADTGetDatum(l->expiry);
+		if (l->ld->has_expiry)
+			dates[1][i] = DateADTGetDatum(l->ld->expiry);
 		else if (l->it->lot_validity_days >= 0)
 		{
 			DateADT		x;
 
-			if (!lt_lot_expiry(l->it, l->start, &x))
-				LT_ERROR(e, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, "lottrace_date_range", l->load_ref, NULL,
+			if (!lt_lot_expiry(l->it, l->ld->start, &x))
+				LT_ERROR(e, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, "lottrace_date_range", l->ld->load_ref, NULL,
 						 "Correct the movement date, or give the expiry date in the row.",
 						 "expiry date of %s in warehouse \"%s\" is out of range: start date %s + %d days of shelf life is past 5874897-12-31",
-						 lot_name(l), str_c(l->load_wh), date_str(l->start), l->it->lot_validity_days);
+						 lot_name(l), str_c(l->ld->load_wh), date_str(l->ld->start), l->it->lot_validity_days);
 			dates[1][i] = DateADTGetDatum(x);
 		}
 		else
 			dnull[1][i] = true;
-		qty[i] = l->first_qty;
+		qty[i] = l->ld->first_qty;
 		delta[i] = lot_delta(l);
 	}
 	args[0] = lte_str_array(s[0], n, TEXTOID);
@@ -639,28 +639,28 @@ check_lot(LtEngine *e, LotEnt *l)
 {
 	if (e->mode == LT_STRICT)
 	{
-		if (l->new_lot_only && l->existed)
-			LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_new_lot_only", l->nlo_ref, NULL,
+		if (l->ld->new_lot_only && l->existed)
+			LT_ERROR(e, ERRCODE_UNIQUE_VIOLATION, "lottrace_new_lot_only", l->ld->nlo_ref, NULL,
 					 "Loads with this reason must create a new lot: give a new lot code, or none to have one generated.",
 					 "%s already exists: reason \"%s\" only creates new lots (load into warehouse \"%s\")",
-					 lot_name(l), lt_show(l->nlo_reason, -1), str_show(l->nlo_wh));
+					 lot_name(l), lt_show(l->ld->nlo_reason, -1), str_show(l->ld->nlo_wh));
 		if (l->it->single_supplier)
 		{
-			if (l->acct2.p)
-				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_single_supplier", l->acct2_ref, NULL,
+			if (l->ld->acct2.p)
+				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_single_supplier", l->ld->acct2_ref, NULL,
 						 "The item allows one supplier per lot (lottrace.item.single_supplier).",
 						 "%s comes from supplier \"%s\": load from account \"%s\" into warehouse \"%s\" refused",
-						 lot_name(l), str_show(l->account), str_show(l->acct2), str_show(l->acct2_wh));
+						 lot_name(l), str_show(l->ld->account), str_show(l->ld->acct2), str_show(l->ld->acct2_wh));
 			/*
 			 * The lot's supplier as written: before the statement, or by an
 			 * earlier chunk of it (so not only when the lot "existed").
 			 */
-			if (l->has_load && l->account.p && l->supplier &&
-				strcmp(l->supplier, str_c(l->account)) != 0)
-				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_single_supplier", l->load_ref, NULL,
+			if (l->has_load && l->ld->account.p && l->supplier &&
+				strcmp(l->supplier, str_c(l->ld->account)) != 0)
+				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_single_supplier", l->ld->load_ref, NULL,
 						 "The item allows one supplier per lot (lottrace.item.single_supplier).",
 						 "%s comes from supplier \"%s\": load from account \"%s\" into warehouse \"%s\" refused",
-						 lot_name(l), lt_show(l->supplier, -1), str_show(l->account), str_show(l->load_wh));
+						 lot_name(l), lt_show(l->supplier, -1), str_show(l->ld->account), str_show(l->ld->load_wh));
 		}
 		if (l->gated)
 		{
@@ -691,15 +691,15 @@ check_lot(LtEngine *e, LotEnt *l)
 
 	if (l->claimed && e->mode == LT_STRICT)
 		note_claims(e, l);
-	if (l->has_load && l->account.p && l->it->refuse_receipt_mismatch && e->mode == LT_STRICT)
+	if (l->has_load && l->ld->account.p && l->it->refuse_receipt_mismatch && e->mode == LT_STRICT)
 	{
 		/* a receipt: judged against what the supplier announced (EPCIS) */
 		MemoryContext old = MemoryContextSwitchTo(e->stmt_cxt);
 		ReceiptCand *c = palloc(sizeof(ReceiptCand));
 
 		c->lot_id = l->lot_id;
-		c->account = str_c(l->account);
-		c->ref = l->load_ref;
+		c->account = str_c(l->ld->account);
+		c->ref = l->ld->load_ref;
 		e->receipts = lappend(e->receipts, c);
 		MemoryContextSwitchTo(old);
 	}

@@ -391,7 +391,7 @@ lte_shelf_chunk(LtEngine *e)
 		if (l->inserted)
 		{
 			has_start[n] = true;
-			start[n] = l->start;
+			start[n] = l->ld->start;
 		}
 		ents[n++] = s;
 	}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rules judged at the end of a statement, at full size: statements of 90,000
+# Rules judged at the end of a statement, at full size: statements of 150,000
 # lots, which the engine writes in several chunks of about 24 MB (no
 # lottrace.debug_chunk_rows here; sql/23_chunks.sql covers the same rules
 # with small chunks).  Each refused statement must leave nothing behind,
@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source test/shell/include/cluster-test.bash
 
-N=${BIG_LOTS:-90000}
+N=${BIG_LOTS:-150000}
 pgc_init big >/dev/null
 pgc_start big
 q() { pgc_psql big -At -c "$1"; }
@@ -62,7 +62,7 @@ expect_refused "$N single-supplier lots from A, then from B, in one statement" l
 # Lot passes (engine.c): rows that keep coming back to more lots than a chunk
 # holds are read again in passes, and each lot is written once per
 # statement, whatever the order of the rows.  M lots, R rows in random order.
-M=${PASS_LOTS:-60000}
+M=${PASS_LOTS:-100000}
 R=$((M * 4))
 q "INSERT INTO lottrace.item (item, lot_tracked) VALUES ('RND', true)" >/dev/null
 writes() {
@@ -82,7 +82,7 @@ one_write() {
   echo "ok: $1: $lots lots written once each ($(echo "$out" | sed -n 's/.*lottrace: reading rows [0-9]* on in \([0-9]*\) lot passes/\1 passes/p'))"
 }
 one_write "INSERT of $R rows over $M lots in random order" \
-  "INSERT INTO moves SELECT 6000000 + g, 'RND', 1, 'W1', 'RND-' || (g * 7919) % $M, 'IN' FROM generate_series(1, $R) g ORDER BY hashint4(g)"
+  "INSERT INTO moves SELECT 6000000 + g, 'RND', 1, 'W1', 'RND-' || (g::bigint * 7919) % $M, 'IN' FROM generate_series(1, $R) g ORDER BY hashint4(g)"
 one_write "UPDATE of those rows" "UPDATE moves SET qty = 2 WHERE item = 'RND'"
 [ "$(q "SELECT sum(on_hand) FROM lottrace.lot_stock WHERE item = 'RND'")" = "$((R * 2))" ] || fail "RND stock after the UPDATE"
 one_write "DELETE of those rows" "DELETE FROM moves WHERE item = 'RND'"
