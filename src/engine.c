@@ -391,7 +391,8 @@ add_lot_move(LtEngine *e, LtMove *m)
 		b = lte_keep(e, sizeof(BalEnt), true);
 		b->key.lot = l;
 		b->key.wh = str_keep(e, m->wh);
-		b->loaded = b->net = e->zero;
+		memset(&b->loaded, 0, sizeof(LtSum));
+		memset(&b->net, 0, sizeof(LtSum));
 		b->out_ref = no_row;
 		b->matched_out = false;
 		b->gated_ref = no_row;
@@ -418,9 +419,9 @@ add_lot_move(LtEngine *e, LtMove *m)
 	}
 
 	old = MemoryContextSwitchTo(e->chunk_cxt);
-	num_acc(&b->net, m->qty, m->dir * m->sign < 0, e->zero);
+	sum_acc(&b->net, m->qty, m->dir * m->sign < 0);
 	if (m->dir > 0)
-		num_acc(&b->loaded, m->qty, m->sign < 0, e->zero);
+		sum_acc(&b->loaded, m->qty, m->sign < 0);
 	if (m->dir * m->sign < 0 && b->out_ref.src < 0)
 		b->out_ref = m->ref;
 	if (m->dir * m->sign < 0 && m->matched)

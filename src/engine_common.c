@@ -179,6 +179,94 @@ lte_keep(LtEngine *e, Size size, bool align)
 	return p;
 }
 
+/*
+ * Is the numeric x an integer of at most 16 digits?  Then *v is its value
+ * and *dscale its display scale.  Reads the numeric's stored form, which
+ * pg_upgrade keeps as it is: a 16-bit header, short (flag bits 10, sign,
+ * 6-bit display scale, 7-bit weight) or long (sign and 14-bit display
+ * scale, then a 16-bit weight), then base-10000 digits, most significant
+ * first, with no trailing zero digit; flag bits 11 mark NaN and infinities.
+ */
+bool
+lte_num_small(Datum x, int64 *v, int *dscale)
+{
+	struct varlena *p = (struct varlena *) DatumGetPointer(x);
+	const char *data;
+	const int16 *dig;
+	Size		len;
+	uint16		h;
+	int			weight,
+				ndig;
+	int64		r = 0;
+	bool		neg;
+
+	if (VARATT_IS_EXTENDED(p))
+		return false;			/* not unpacked: numeric_add reads it */
+	data = VARDATA(p);
+	len = VARSIZE(p) - VARHDRSZ;
+	if (len < sizeof(uint16))
+		return false;
+	memcpy(&h, data, sizeof(uint16));
+	switch (h & 0xC000)
+	{
+		case 0x8000:			/* short */
+			neg = (h & 0x2000) != 0;
+			*dscale = (h & 0x1F80) >> 7;
+			weight = (h & 0x0040) ? (int) (h & 0x003F) - 64 : (int) (h & 0x003F);
+			dig = (const int16 *) (data + sizeof(uint16));
+			ndig = (len - sizeof(uint16)) / sizeof(int16);
+			break;
+		case 0x0000:			/* long, positive */
+		case 0x4000:			/* long, negative */
+			{
+				int16		w;
+
+				if (len < 2 * sizeof(uint16))
+					return false;
+				neg = (h & 0xC000) == 0x4000;
+				*dscale = h & 0x3FFF;
+				memcpy(&w, data + sizeof(uint16), sizeof(int16));
+				weight = w;
+				dig = (const int16 *) (data + 2 * sizeof(uint16));
+				ndig = (len - 2 * sizeof(uint16)) / sizeof(int16);
+			}
+			break;
+		default:				/* NaN, infinity */
+			return false;
+	}
+	if (ndig == 0)
+	{
+		*v = 0;
+		return true;
+	}
+	/* a digit after the point, or more than four digits before it */
+	if (weight > 3 || ndig > weight + 1)
+		return false;
+	for (int k = 0; k <= weight; k++)
+		r = r * 10000 + (k < ndig ? dig[k] : 0);
+	*v = neg ? -r : r;
+	return true;
+}
+
+/* Make s->n the sum as a numeric of its display scale (numeric_add's result). */
+void
+lte_sum_fix(LtSum *s)
+{
+	Datum		n;
+
+	if (s->n != 0)
+		return;
+	n = NumericGetDatum(int64_to_numeric(s->i));
+	if (s->dscale > 0)
+	{
+		Datum		r = DirectFunctionCall2(numeric_round, n, Int32GetDatum(s->dscale));
+
+		pfree(DatumGetPointer(n));
+		n = r;
+	}
+	s->n = n;
+}
+
 /* What a context and its children use: their blocks less the free parts. */
 static Size
 context_used(MemoryContext cxt)

@@ -37,6 +37,7 @@
 #include "config.h"
 #include "cset.h"
 #include "next_code.h"
+#include "common/int.h"
 #include "engine.h"
 #include "lotcode.h"
 #include "lotcode_core.h"
@@ -215,12 +216,25 @@ typedef struct BalKey
 	LtStr		wh;
 } BalKey;
 
+/*
+ * A sum of quantities (numeric) as the rows come: an int64 while every term
+ * is an integer of at most 16 digits, the common case, and a numeric from
+ * the first term that is not.  lte_sum_fix turns it into the numeric, n,
+ * that numeric_add would have made of the same terms, scale included.
+ */
+typedef struct LtSum
+{
+	int64		i;				/* the sum, while n is 0 */
+	int32		dscale;			/* the largest display scale of the terms */
+	Datum		n;				/* numeric; (Datum) 0 until needed */
+} LtSum;
+
 typedef struct BalEnt
 {
 	BalKey		key;
 	struct BalEnt *next;		/* next balance of the same lot */
-	Datum		loaded;			/* numeric delta of loaded_qty */
-	Datum		net;			/* numeric delta of on_hand */
+	LtSum		loaded;			/* delta of loaded_qty (.n once the chunk is written) */
+	LtSum		net;			/* delta of on_hand (likewise) */
 	RowRef		out_ref;		/* a row that takes stock out, for messages */
 	bool		matched_out;	/* a row coming back takes stock out */
 	RowRef		gated_ref;		/* the first unload here subject to status (and holds) */
@@ -505,6 +519,30 @@ num_acc(Datum *acc, Datum x, bool subtract, Datum zero)
 	*acc = subtract ? num_sub(old, x) : num_add(old, x);
 	if (old != zero)
 		pfree(DatumGetPointer(old));
+}
+
+extern bool lte_num_small(Datum x, int64 *v, int *dscale);
+extern void lte_sum_fix(LtSum *s);
+
+/* *s += x (or -= x), in the current memory context (the chunk's). */
+static inline void
+sum_acc(LtSum *s, Datum x, bool subtract)
+{
+	int64		v,
+				r;
+	int			sc;
+
+	if (s->n == 0 && lte_num_small(x, &v, &sc) &&
+		!pg_add_s64_overflow(s->i, subtract ? -v : v, &r))
+	{
+		s->i = r;
+		if (sc > s->dscale)
+			s->dscale = sc;
+		return;
+	}
+	if (s->n == 0)
+		lte_sum_fix(s);
+	num_acc(&s->n, x, subtract, (Datum) 0);
 }
 
 static inline int

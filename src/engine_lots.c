@@ -226,8 +226,8 @@ lot_delta_entries(LotEnt *l, int *nent)
 	{
 		ent[n].wh = b->key.wh.p;
 		ent[n].whlen = b->key.wh.len;
-		ent[n].loaded = b->loaded;
-		ent[n].on_hand = b->net;
+		ent[n].loaded = b->loaded.n;
+		ent[n].on_hand = b->net.n;
 		n++;
 	}
 	*nent = n;
@@ -589,7 +589,7 @@ note_claims(LtEngine *e, LotEnt *l)
 	bool		took = false;
 
 	for (BalEnt *b = l->bals; b; b = b->next)
-		if (num_cmp(b->net, e->zero) < 0 || b->gated_ref.src >= 0 || b->docs)
+		if (num_cmp(b->net.n, e->zero) < 0 || b->gated_ref.src >= 0 || b->docs)
 			took = true;
 	if (!took)
 		return;
@@ -608,13 +608,13 @@ note_claims(LtEngine *e, LotEnt *l)
 	{
 		/* rows moving between partitions: they come back at commit */
 		if (!e->deferring && !b->matched_out &&
-			(num_cmp(b->net, e->zero) < 0 || b->gated_ref.src >= 0))
+			(num_cmp(b->net.n, e->zero) < 0 || b->gated_ref.src >= 0))
 		{
 			ClaimCand  *c = palloc(sizeof(ClaimCand));
 
 			c->lot_id = l->lot_id;
 			c->wh = str_c(b->key.wh);
-			c->net = datumCopy(b->net, false, -1);
+			c->net = datumCopy(b->net.n, false, -1);
 			c->gated = b->gated_ref.src >= 0;
 			c->ref = c->gated ? b->gated_ref : (b->out_ref.src >= 0 ? b->out_ref : l->unload_ref);
 			e->claims = lappend(e->claims, c);
@@ -714,7 +714,7 @@ check_lot(LtEngine *e, LotEnt *l)
 		{
 			NegCand    *c;
 
-			if (num_cmp(b->net, e->zero) >= 0 || lt_warehouse_allows_negative(b->key.wh.p))
+			if (num_cmp(b->net.n, e->zero) >= 0 || lt_warehouse_allows_negative(b->key.wh.p))
 				continue;
 			c = palloc(sizeof(NegCand));
 			c->lot_id = l->lot_id;
@@ -722,7 +722,7 @@ check_lot(LtEngine *e, LotEnt *l)
 			c->item = str_c(l->key.item);
 			c->code = str_c(l->key.code);
 			c->variant = l->key.variant.p ? str_c(l->key.variant) : NULL;
-			c->on_hand = datumCopy(b->net, false, -1);
+			c->on_hand = datumCopy(b->net.n, false, -1);
 			c->ref = b->out_ref.src >= 0 ? b->out_ref : l->unload_ref;
 			c->matched = b->matched_out;
 			e->negs = lappend(e->negs, c);
@@ -798,7 +798,7 @@ carry_lot(LtEngine *e, LotEnt *l)
 	for (BalEnt *b = l->bals; b; b = b->next)
 	{
 		LtMove	   *m;
-		int			c = num_cmp(b->net, e->zero);
+		int			c = num_cmp(b->net.n, e->zero);
 
 		if (c == 0)
 			continue;
@@ -808,7 +808,7 @@ carry_lot(LtEngine *e, LotEnt *l)
 		m->variant = str_copy(e->stmt_cxt, l->key.variant);
 		m->lot = str_copy(e->stmt_cxt, l->key.code);
 		m->wh = str_copy(e->stmt_cxt, b->key.wh);
-		m->qty = datumCopy(c > 0 ? b->net : DirectFunctionCall1(numeric_uminus, b->net), false, -1);
+		m->qty = datumCopy(c > 0 ? b->net.n : DirectFunctionCall1(numeric_uminus, b->net.n), false, -1);
 		m->dir = c;
 		m->sign = 1;
 		m->moved_on = l->gated ? l->max_unload : e->today;
@@ -905,6 +905,15 @@ lte_flush_chunk(LtEngine *e, bool final)
 	old = MemoryContextSwitchTo(e->chunk_cxt);
 	e->nflush++;
 	elog(DEBUG1, "lottrace: writing chunk %d (%ld lots)", e->nflush, nlots);
+
+	/* 0. the balances' sums as numerics */
+	hash_seq_init(&hs, e->lots);
+	while ((l = hash_seq_search(&hs)) != NULL)
+		for (BalEnt *b = l->bals; b; b = b->next)
+		{
+			lte_sum_fix(&b->net);
+			lte_sum_fix(&b->loaded);
+		}
 
 	/*
 	 * 1. write every lot, in key order: upsert the loaded ones, update the
