@@ -256,7 +256,7 @@ lte_sum_fix(LtSum *s)
 
 	if (s->n != 0)
 		return;
-	n = NumericGetDatum(int64_to_numeric(s->i));
+	n = DirectFunctionCall1(int8_numeric, Int64GetDatum(s->i));
 	if (s->dscale > 0)
 	{
 		Datum		r = DirectFunctionCall2(numeric_round, n, Int32GetDatum(s->dscale));
