@@ -118,6 +118,34 @@ RESET client_min_messages;
 SELECT stock FROM lottrace.lot WHERE item = 'DW';
 SELECT * FROM lottrace.verify();
 
+-- Several lots without a load in one statement: each written in turn, in
+-- key order, in one statement; the same through SPI (lot_update_plan).
+-- The audit trigger sees each lot once per statement; a CHECK constraint
+-- refuses the statement whichever lot breaks it, and leaves no lot written.
+CREATE TRIGGER audit AFTER UPDATE ON lottrace.lot FOR EACH ROW EXECUTE FUNCTION audit_lot();
+DELETE FROM lot_audit;
+SET client_min_messages = debug1;
+INSERT INTO dw (item, variant, qty, wh, lot, reason) VALUES
+  ('DWV', 'RED', 1, 'W1', 'L1', 'OUT'), ('DW', NULL, 1, 'W2', 'L1', 'OUT'),
+  ('DWV', 'BLUE', 1, 'W1', 'L1', 'OUT'), ('DW', NULL, 1, 'W1', 'L1', 'OUT');
+SET lottrace.direct_writes = off;
+INSERT INTO dw (item, variant, qty, wh, lot, reason) VALUES
+  ('DWV', 'RED', 1, 'W1', 'L1', 'OUT'), ('DWV', 'BLUE', 1, 'W1', 'L1', 'OUT');
+RESET lottrace.direct_writes;
+RESET client_min_messages;
+SELECT l.item, l.variant, a.old_stock, a.new_stock
+  FROM lot_audit a JOIN lottrace.lot l USING (lot_id) ORDER BY a.new_stock::text, l.item, l.variant;
+DROP TRIGGER audit ON lottrace.lot;
+ALTER TABLE lottrace.lot ADD CONSTRAINT regress_dwv_red_above_2
+  CHECK (item <> 'DWV' OR variant <> 'RED' OR (stock -> 'W1' ->> 1)::numeric > 2);
+SELECT sqlstate, constraint_name, message  -- (the failing row shows today's date)
+  FROM pg_temp.err($$INSERT INTO dw (item, variant, qty, wh, lot, reason) VALUES
+       ('DW', NULL, 1, 'W1', 'L1', 'OUT'), ('DWV', 'RED', 1, 'W1', 'L1', 'OUT'),
+       ('DWV', 'BLUE', 1, 'W1', 'L1', 'OUT')$$);
+ALTER TABLE lottrace.lot DROP CONSTRAINT regress_dwv_red_above_2;
+SELECT item, variant, stock FROM lottrace.lot ORDER BY item, variant;
+SELECT * FROM lottrace.verify();
+
 -- the setting is the superuser's
 CREATE ROLE dw_clerk;
 SET ROLE dw_clerk;

@@ -515,57 +515,65 @@ take_updated(LtEngine *e, LotEnt **lots, int n, HeapTuple t, TupleDesc d)
 	read_lot_row(e, l, t, d, UPD_LOT);
 }
 
-/* Lots without a load: they must exist; add to their stock. */
+/*
+ * Lots without a load: they must exist; add to their stock.  Without SPI
+ * when the lot table allows (register_write.c), else by lot_update_plan, or
+ * by lot_update1_plan for one lot.
+ */
 static void
 update_lots(LtEngine *e, LotEnt **lots, int n)
 {
-	LtStr	   *items = palloc(sizeof(LtStr) * n);
-	LtStr	   *variants = palloc(sizeof(LtStr) * n);
-	LtStr	   *codes = palloc(sizeof(LtStr) * n);
-	Datum	   *delta = palloc(sizeof(Datum) * n);
+	LtDirectLot *dl = palloc(sizeof(LtDirectLot) * n);
+	HeapTuple  *res = palloc(sizeof(HeapTuple) * n);
+	TupleDesc	d;
 	Datum		args[4];
 	uint64		nr;
+	int			direct;
 
 	for (int i = 0; i < n; i++)
 	{
-		items[i] = lots[i]->key.item;
-		variants[i] = lots[i]->key.variant;
-		codes[i] = lots[i]->key.code;
-		delta[i] = n > 1 ? lot_delta(lots[i]) : (Datum) 0;
+		LotEnt	   *l = lots[i];
+
+		dl[i].item = str_text(l->key.item);
+		dl[i].variant_null = (l->key.variant.p == NULL);
+		dl[i].variant = dl[i].variant_null ? (Datum) 0 : str_text(l->key.variant);
+		dl[i].code = str_text(l->key.code);	/* a lotcode is laid out as text */
+		dl[i].delta = lot_delta_entries(l, &dl[i].ndelta);
+	}
+	direct = lt_lot_update_direct(dl, n, res, &d);
+	if (direct >= 0)
+	{
+		for (int i = 0; i < n; i++)
+			if (res[i] != NULL)
+				take_updated(e, lots, n, res[i], d);
+		return;
 	}
 	if (n == 1)
 	{
 		char		nulls[4] = {' ', ' ', ' ', ' '};
-		HeapTuple	t;
-		TupleDesc	d;
-		int			direct;
-		int			nent;
-		LtStockEntry *ent = lot_delta_entries(lots[0], &nent);
 
-		args[0] = str_text(items[0]);
-		if (variants[0].p)
-			args[1] = str_text(variants[0]);
-		else
-		{
-			args[1] = (Datum) 0;
-			nulls[1] = 'n';
-		}
-		args[2] = str_text(codes[0]);	/* a lotcode is laid out as text */
-		/* the one-line document: without SPI when the lot table allows */
-		direct = lt_lot_update1_direct(args[0], args[1], nulls[1] == 'n', args[2],
-									   ent, nent, &t, &d);
-		if (direct >= 0)
-		{
-			if (direct > 0)
-				take_updated(e, lots, n, t, d);
-			return;
-		}
-		args[3] = JsonbPGetDatum(lt_stock_build(ent, nent, true));
+		args[0] = dl[0].item;
+		args[1] = dl[0].variant;
+		nulls[1] = dl[0].variant_null ? 'n' : ' ';
+		args[2] = dl[0].code;
+		args[3] = JsonbPGetDatum(lt_stock_build(dl[0].delta, dl[0].ndelta, true));
 		nr = lt_exec(lt_schema_has_claims() ? &lot_update1_plan : &lot_update1_plan_11,
 					 args, nulls, false, 0);
 	}
 	else
 	{
+		LtStr	   *items = palloc(sizeof(LtStr) * n);
+		LtStr	   *variants = palloc(sizeof(LtStr) * n);
+		LtStr	   *codes = palloc(sizeof(LtStr) * n);
+		Datum	   *delta = palloc(sizeof(Datum) * n);
+
+		for (int i = 0; i < n; i++)
+		{
+			items[i] = lots[i]->key.item;
+			variants[i] = lots[i]->key.variant;
+			codes[i] = lots[i]->key.code;
+			delta[i] = lot_delta(lots[i]);
+		}
 		args[0] = lte_str_array(items, n, TEXTOID);
 		args[1] = lte_str_array(variants, n, TEXTOID);
 		args[2] = lte_str_array(codes, n, lt_lotcode_oid());

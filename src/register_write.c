@@ -1,5 +1,6 @@
 /*
- * register_write.c — the engine's one-lot stock update without SPI.
+ * register_write.c — the engine's stock updates of existing lots without
+ * SPI.
  *
  * The statement an ERP posts most is one document line: one row, one lot,
  * no load.  Its only register write is
@@ -9,9 +10,13 @@
  *     RETURNING ...
  *
  * and through SPI the executor's start-up and shut-down of that UPDATE cost
- * more than the update itself.  lt_lot_update1_direct() does the same with
+ * more than the update itself.  A big statement's lots without a load are
+ * the same UPDATE for each lot of a slice of its chunk (lot_update_plan:
+ * the lots locked in key order, then each found again and updated).
+ * lt_lot_update_direct() does the same for n lots, in one statement, with
  * the table AM and the executor's own routines for one row
- * (ExecSimpleRelationUpdate, the routine logical replication uses):
+ * (ExecSimpleRelationUpdate, the routine logical replication uses), each
+ * lot in turn in the order given:
  *
  *   - the snapshot and command counter as SPI gives a non-read-only
  *     statement (a new snapshot in READ COMMITTED, the transaction's in
@@ -369,9 +374,15 @@ update_row(ResultRelInfo *rri, EState *estate, EPQState *epq, TupleTableSlot *se
 	bool		update_indexes;
 
 	CheckCmdReplicaIdentity(rel, CMD_UPDATE);
-	/* the guard never skips the row (direct_ok admits no other BEFORE ROW trigger) */
+	/*
+	 * The guard never skips the row (direct_ok admits no other BEFORE ROW
+	 * trigger).  The row version given is the one lock_row locked, as
+	 * ExecBRUpdateTriggers takes an FDW's: otherwise it would lock it again
+	 * (GetTupleForTrigger) and find it unchanged.
+	 */
 	if (rri->ri_TrigDesc && rri->ri_TrigDesc->trig_update_before_row &&
-		!ExecBRUpdateTriggers(estate, epq, rri, tid, NULL, slot, NULL))
+		!ExecBRUpdateTriggers(estate, epq, rri, tid,
+							  ExecFetchSlotHeapTuple(searchslot, false, NULL), slot, NULL))
 		return;
 	if (rel->rd_att->constr && rel->rd_att->constr->has_generated_stored)
 		ExecComputeStoredGenerated(rri, estate, slot, CMD_UPDATE);
@@ -380,7 +391,14 @@ update_row(ResultRelInfo *rri, EState *estate, EPQState *epq, TupleTableSlot *se
 	simple_table_tuple_update(rel, tid, slot, estate->es_snapshot, &update_indexes);
 	if (update_indexes)
 	{
-		ExecOpenIndices(rri, false);
+		/* opened at the first update that is not HOT, for the statement */
+		if (rri->ri_IndexRelationDescs == NULL)
+		{
+			MemoryContext old = MemoryContextSwitchTo(estate->es_query_cxt);
+
+			ExecOpenIndices(rri, false);
+			MemoryContextSwitchTo(old);
+		}
 		if (rri->ri_NumIndices > 0)
 			recheck = ExecInsertIndexTuples(rri, slot, estate, true, false, NULL, NIL);
 	}
@@ -412,16 +430,16 @@ answer_desc(Relation rel, const AttrNumber *att, MemoryContext cxt)
 	return d;
 }
 
-/* The answer, in the shape of wc.answer (in CurrentMemoryContext). */
+/* The answer for the i-th lot (from 1), in the shape of wc.answer (in CurrentMemoryContext). */
 static HeapTuple
-answer(const AttrNumber *att, TupleTableSlot *row, Jsonb *negatives)
+answer(const AttrNumber *att, TupleTableSlot *row, Jsonb *negatives, int64 i)
 {
 	Datum		v[ANSWER_NATTS];
 	bool		n[ANSWER_NATTS];
 	int			k = 0;
 	bool		isnull;
 
-	v[k] = Int64GetDatum(1);
+	v[k] = Int64GetDatum(i);
 	n[k++] = false;
 	for (int c = 0; c < lengthof(answer_cols); c++, k++)
 		v[k] = slot_getattr(row, att[answer_cols[c]], &n[k]);
@@ -439,35 +457,43 @@ answer(const AttrNumber *att, TupleTableSlot *row, Jsonb *negatives)
 }
 
 int
-lt_lot_update1_direct(Datum item, Datum variant, bool variant_null, Datum code,
-					  LtStockEntry *delta, int ndelta, HeapTuple *result, TupleDesc *result_desc)
+lt_lot_update_direct(const LtDirectLot *lots, int n, HeapTuple *results, TupleDesc *result_desc)
 {
 #if PG_VERSION_NUM < 140000
 	return -1;					/* ExecSimpleRelationUpdate's older interface */
 #else
 	MemoryContext caller = CurrentMemoryContext;
-	MemoryContext cxt;
-	Relation	rel = table_open(lt_relid("lot"), RowExclusiveLock);
+	MemoryContext cxt,
+				lotcxt;
+	/* the table's OID as the cache has it, not looked up by name for each
+	 * write; write_cache_fill checks it again once the table is open */
+	Relation	rel = table_open(wc.valid ? wc.relid : lt_relid("lot"), RowExclusiveLock);
 	Relation	idx;
+	TupleDesc	d = RelationGetDescr(rel);
 	AttrNumber *att;
-	ScanKeyData keys[3];
+	ScanKeyData tmpl[3];
 	EState	   *estate;
 	ResultRelInfo *rri;
 	EPQState	epq;
 	IndexScanDesc scan;
 	TupleTableSlot *row,
 			   *newrow;
-	bool		found;
+	Datum	   *values;
+	bool	   *isnull;
 	int			nr = 0;
 
 	write_cache_fill(rel);
 	if (!lt_direct_writes || !wc.direct)
 	{
-		elog(DEBUG1, "lottrace: one lot's stock written through SPI (lottrace.direct_writes is off, or lottrace.lot has rules, statement triggers or BEFORE ROW triggers of its own)");
+		if (n == 1)
+			elog(DEBUG1, "lottrace: one lot's stock written through SPI (lottrace.direct_writes is off, or lottrace.lot has rules, statement triggers or BEFORE ROW triggers of its own)");
+		else
+			elog(DEBUG1, "lottrace: %d lots' stock written through SPI (lottrace.direct_writes is off, or lottrace.lot has rules, statement triggers or BEFORE ROW triggers of its own)", n);
 		table_close(rel, NoLock);
 		return -1;
 	}
 	cxt = AllocSetContextCreate(caller, "lottrace direct write", ALLOCSET_SMALL_SIZES);
+	lotcxt = AllocSetContextCreate(cxt, "lottrace direct write, one lot", ALLOCSET_DEFAULT_SIZES);
 	MemoryContextSwitchTo(cxt);
 	att = wc.att;
 	idx = index_open(wc.idxid, RowExclusiveLock);
@@ -484,8 +510,7 @@ lt_lot_update1_direct(Datum item, Datum variant, bool variant_null, Datum code,
 	rri = makeNode(ResultRelInfo);
 	InitResultRelInfo(rri, rel, 1, NULL, 0);
 	/* as ExecRelCheck would make them, made once (ExecConstraints only reads them) */
-	if (wc.ncheck > 0 && RelationGetDescr(rel)->constr &&
-		wc.ncheck == RelationGetDescr(rel)->constr->num_check)
+	if (wc.ncheck > 0 && d->constr && wc.ncheck == d->constr->num_check)
 		rri->ri_ConstraintExprs = wc.checks;
 	/* ExecCloseResultRelations closes it, and what AFTER triggers open */
 	estate->es_opened_result_relations = lappend(estate->es_opened_result_relations, rri);
@@ -495,50 +520,78 @@ lt_lot_update1_direct(Datum item, Datum variant, bool variant_null, Datum code,
 	EvalPlanQualInit(&epq, estate, NULL, NIL, -1);
 	AfterTriggerBeginQuery();
 
-	scan_key(&keys[0], idx, 0, item, false);
-	scan_key(&keys[1], idx, 1, code, false);
-	scan_key(&keys[2], idx, 2, variant, variant_null);
+	/* the keys' operators looked up once; each lot sets the values */
+	for (int k = 0; k < 3; k++)
+		scan_key(&tmpl[k], idx, k, (Datum) 0, false);
 	row = table_slot_create(rel, &estate->es_tupleTable);
+	newrow = ExecInitExtraTupleSlot(estate, d, &TTSOpsHeapTuple);
+	values = palloc(sizeof(Datum) * d->natts);
+	isnull = palloc(sizeof(bool) * d->natts);
 	scan = index_beginscan(rel, idx, estate->es_snapshot, 3, 0);
-	index_rescan(scan, keys, 3, NULL, 0);
-	found = index_getnext_slot(scan, ForwardScanDirection, row);
-	index_endscan(scan);
 
-	if (found && lock_row(rel, row, estate) &&
-		same_key(row, att, item, variant, variant_null, code))
+	/* in the order given (the engine's key order): one statement's row locks */
+	for (int i = 0; i < n; i++)
 	{
-		TupleDesc	d = RelationGetDescr(rel);
-		Datum	   *values = palloc(sizeof(Datum) * d->natts);
-		bool	   *isnull = palloc(sizeof(bool) * d->natts);
-		Jsonb	   *stock;
-		Jsonb	   *negatives;
+		const LtDirectLot *l = &lots[i];
+		ScanKeyData keys[3];
 
-		/*
-		 * The new version formed once, in a heap-tuple slot: the BEFORE
-		 * triggers and the table AM take it as it is, where a virtual
-		 * slot would be formed into a heap tuple by each of them.
-		 */
-		slot_getallattrs(row);
-		memcpy(values, row->tts_values, sizeof(Datum) * d->natts);
-		memcpy(isnull, row->tts_isnull, sizeof(bool) * d->natts);
-		stock = lt_stock_add_entries(isnull[att[C_STOCK] - 1] ? NULL
-									 : DatumGetJsonbP(values[att[C_STOCK] - 1]),
-									 "lottrace.lot.stock", delta, ndelta, &negatives);
-		values[att[C_STOCK] - 1] = JsonbPGetDatum(stock);
-		isnull[att[C_STOCK] - 1] = false;
-		newrow = ExecInitExtraTupleSlot(estate, d, &TTSOpsHeapTuple);
-		ExecStoreHeapTuple(heap_form_tuple(d, values, isnull), newrow, true);
+		/* the scan, the lock and the update in the statement's memory
+		 * (the index AM and the executor keep some of theirs); the new
+		 * version in the lot's */
+		results[i] = NULL;
+		memcpy(keys, tmpl, sizeof(keys));
+		keys[0].sk_argument = l->item;
+		keys[1].sk_argument = l->code;
+		if (l->variant_null)
+			scan_key(&keys[2], idx, 2, (Datum) 0, true);
+		else
+			keys[2].sk_argument = l->variant;
+		index_rescan(scan, keys, 3, NULL, 0);
+		if (index_getnext_slot(scan, ForwardScanDirection, row) &&
+			lock_row(rel, row, estate) &&
+			same_key(row, att, l->item, l->variant, l->variant_null, l->code))
+		{
+			Jsonb	   *stock;
+			Jsonb	   *negatives;
 
-		update_row(rri, estate, &epq, row, newrow);
+			/*
+			 * The new version formed once, in a heap-tuple slot: the BEFORE
+			 * triggers and the table AM take it as it is, where a virtual
+			 * slot would be formed into a heap tuple by each of them.
+			 */
+			MemoryContextSwitchTo(lotcxt);
+			slot_getallattrs(row);
+			memcpy(values, row->tts_values, sizeof(Datum) * d->natts);
+			memcpy(isnull, row->tts_isnull, sizeof(bool) * d->natts);
+			stock = lt_stock_add_entries(isnull[att[C_STOCK] - 1] ? NULL
+										 : DatumGetJsonbP(values[att[C_STOCK] - 1]),
+										 "lottrace.lot.stock", l->delta, l->ndelta, &negatives);
+			values[att[C_STOCK] - 1] = JsonbPGetDatum(stock);
+			isnull[att[C_STOCK] - 1] = false;
+			ExecStoreHeapTuple(heap_form_tuple(d, values, isnull), newrow, false);
+			MemoryContextSwitchTo(cxt);
 
-		/* the row as written (after BEFORE triggers), as RETURNING sees it */
-		MemoryContextSwitchTo(caller);
-		*result = answer(att, newrow, negatives);
-		*result_desc = wc.answer;
-		MemoryContextSwitchTo(cxt);
-		nr = 1;
-		elog(DEBUG1, "lottrace: one lot's stock written without SPI");
+			update_row(rri, estate, &epq, row, newrow);
+
+			/* the row as written (after BEFORE triggers), as RETURNING sees it */
+			MemoryContextSwitchTo(caller);
+			results[i] = answer(att, newrow, negatives, i + 1);
+			MemoryContextSwitchTo(cxt);
+			nr++;
+		}
+		ExecClearTuple(newrow);
+		ExecClearTuple(row);
+		ResetPerTupleExprContext(estate);
+		MemoryContextReset(lotcxt);
 	}
+	index_endscan(scan);
+	if (n == 1)
+	{
+		if (nr == 1)
+			elog(DEBUG1, "lottrace: one lot's stock written without SPI");
+	}
+	else
+		elog(DEBUG1, "lottrace: %d lots' stock written without SPI", nr);
 
 	AfterTriggerEndQuery(estate);
 	EvalPlanQualEnd(&epq);
@@ -551,6 +604,7 @@ lt_lot_update1_direct(Datum item, Datum variant, bool variant_null, Datum code,
 	CommandCounterIncrement();
 	MemoryContextSwitchTo(caller);
 	MemoryContextDelete(cxt);
+	*result_desc = wc.answer;
 	return nr;
 #endif
 }

@@ -7,8 +7,9 @@
 # the subscriber's lottrace triggers do not fire on applied rows (the apply
 # worker runs with session_replication_role = replica), and when the guard
 # is made to fire there (ENABLE ALWAYS) it stops replication until it is
-# switched back.  The one-line unload there is written without SPI (the
-# direct path, src/register_write.c) and replicates like the others.
+# switched back.  The one-line unload there, and a two-lot one after it,
+# are written without SPI (the direct path, src/register_write.c) and
+# replicate like the others.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/pgcluster.sh
@@ -142,6 +143,15 @@ echo "publisher stock $p, subscriber stock $s"
 pgc_psql sub -d reporting -c "ALTER TABLE lottrace.lot ENABLE TRIGGER guard"
 wait_for sub reporting "SELECT stock FROM lottrace.lot WHERE code = 'M0001'" "$p"
 echo "after ENABLE TRIGGER guard the subscriber caught up: $p"
+
+echo "== a statement of two lots, also written without SPI, replicates"
+out=$(pgc_psql pub -c "SET client_min_messages = debug1" \
+        -c "INSERT INTO stock_moves (wh, item, lot, qty, reason, partner) VALUES
+              ('W1', 'MILK', 'M0001', 1, 'SHIP', 'SHOP'), ('W1', 'CHEESE', 'C0001', 1, 'SHIP', 'SHOP')" 2>&1)
+grep -q "2 lots' stock written without SPI" <<<"$out" || fail "the two-lot unload did not take the direct path: $out"
+p=$(pgc_psql pub -At -c "SELECT string_agg(code::text || ':' || stock::text, ',' ORDER BY code) FROM lottrace.lot WHERE code IN ('M0001', 'C0001')")
+wait_for sub reporting "SELECT string_agg(code::text || ':' || stock::text, ',' ORDER BY code) FROM lottrace.lot WHERE code IN ('M0001', 'C0001')" "$p"
+echo "both lots arrived: $p"
 
 echo "== the subscriber's own users are still guarded"
 out=$(pgc_psql sub -d reporting -c "UPDATE lottrace.lot SET stock = '{}' WHERE code = 'M0001'" 2>&1 || true)
