@@ -419,9 +419,9 @@ add_lot_move(LtEngine *e, LtMove *m)
 	}
 
 	old = MemoryContextSwitchTo(e->chunk_cxt);
-	sum_acc(&b->net, m->qty, m->dir * m->sign < 0);
+	sum_acc(&b->net, m->qty, m->dir * m->sign < 0, e->zero);
 	if (m->dir > 0)
-		sum_acc(&b->loaded, m->qty, m->sign < 0);
+		sum_acc(&b->loaded, m->qty, m->sign < 0, e->zero);
 	if (m->dir * m->sign < 0 && b->out_ref.src < 0)
 		b->out_ref = m->ref;
 	if (m->dir * m->sign < 0 && m->matched)

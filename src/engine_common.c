@@ -155,11 +155,14 @@ const LotLoad lte_no_load = {.load_ref = {-1, 0}, .nlo_ref = {-1, 0}, .acct2_ref
 /*
  * Memory that lives as long as the chunk and is never freed on its own (a
  * lot's key strings, its balances, its first load), carved from blocks of
- * LT_KEEP_BLOCK bytes.  Unlike a palloc chunk, a piece has no header and is
+ * up to LT_KEEP_BLOCK bytes, each twice the size of the one before.  Unlike a palloc chunk, a piece has no header and is
  * not rounded up to a power of two: a lot and its balance take about half
  * the memory, so that about twice as many lots fit one chunk.
  */
 #define LT_KEEP_BLOCK (64 * 1024)
+/* The first block of a chunk: a one-line statement's lot fits it, and it
+ * comes from the context's own block rather than from malloc. */
+#define LT_KEEP_FIRST 1024
 
 void *
 lte_keep(LtEngine *e, Size size, bool align)
@@ -170,10 +173,13 @@ lte_keep(LtEngine *e, Size size, bool align)
 		p = (char *) MAXALIGN(p);
 	if (p == NULL || size > (Size) (e->keep_end - p))
 	{
-		if (size > LT_KEEP_BLOCK / 8)
+		Size		blk = p == NULL ? LT_KEEP_FIRST : Min(e->keep_block * 2, LT_KEEP_BLOCK);
+
+		if (size > blk / 8)
 			return MemoryContextAlloc(e->chunk_cxt, size);
-		p = MemoryContextAlloc(e->chunk_cxt, LT_KEEP_BLOCK);
-		e->keep_end = p + LT_KEEP_BLOCK;
+		p = MemoryContextAlloc(e->chunk_cxt, blk);
+		e->keep_block = blk;
+		e->keep_end = p + blk;
 	}
 	e->keep_ptr = p + size;
 	return p;
@@ -248,15 +254,42 @@ lte_num_small(Datum x, int64 *v, int *dscale)
 	return true;
 }
 
-/* Make s->n the sum as a numeric of its display scale (numeric_add's result). */
+/*
+ * Make s->n the sum as a numeric of its display scale (numeric_add's
+ * result); a sum of nothing, or of integers that came to 0, is the shared
+ * zero, which num_acc never frees.
+ */
 void
-lte_sum_fix(LtSum *s)
+lte_sum_fix(LtSum *s, Datum zero)
 {
 	Datum		n;
 
 	if (s->n != 0)
 		return;
+	if (s->i == 0 && s->dscale == 0)
+	{
+		s->n = zero;
+		return;
+	}
+#if PG_VERSION_NUM >= 140000
+	/* i * 10^dscale / 10^dscale: made with its display scale at once */
+	if (s->dscale <= 18)
+	{
+		int64		scaled = s->i;
+		bool		overflow = false;
+
+		for (int k = 0; k < s->dscale && !overflow; k++)
+			overflow = pg_mul_s64_overflow(scaled, 10, &scaled);
+		if (!overflow)
+		{
+			s->n = NumericGetDatum(int64_div_fast_to_numeric(scaled, s->dscale));
+			return;
+		}
+	}
+	n = NumericGetDatum(int64_to_numeric(s->i));
+#else
 	n = DirectFunctionCall1(int8_numeric, Int64GetDatum(s->i));
+#endif
 	if (s->dscale > 0)
 	{
 		Datum		r = DirectFunctionCall2(numeric_round, n, Int32GetDatum(s->dscale));

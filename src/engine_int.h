@@ -347,6 +347,7 @@ struct LtEngine
 	LotEnt	   *last_lot;		/* the previous row's lot: rows come in runs */
 	char	   *keep_ptr;		/* lte_keep: the free part of its block */
 	char	   *keep_end;
+	Size		keep_block;		/* the size of its last block */
 	long		nbal;
 	int			nflush;
 	/* lot passes (engine.c): the statement's rows read once per partition */
@@ -522,11 +523,12 @@ num_acc(Datum *acc, Datum x, bool subtract, Datum zero)
 }
 
 extern bool lte_num_small(Datum x, int64 *v, int *dscale);
-extern void lte_sum_fix(LtSum *s);
+extern void lte_sum_fix(LtSum *s, Datum zero);
 
-/* *s += x (or -= x), in the current memory context (the chunk's). */
+/* *s += x (or -= x), in the current memory context (the chunk's); zero is
+ * the shared constant. */
 static inline void
-sum_acc(LtSum *s, Datum x, bool subtract)
+sum_acc(LtSum *s, Datum x, bool subtract, Datum zero)
 {
 	int64		v,
 				r;
@@ -541,8 +543,8 @@ sum_acc(LtSum *s, Datum x, bool subtract)
 		return;
 	}
 	if (s->n == 0)
-		lte_sum_fix(s);
-	num_acc(&s->n, x, subtract, (Datum) 0);
+		lte_sum_fix(s, zero);
+	num_acc(&s->n, x, subtract, zero);
 }
 
 static inline int

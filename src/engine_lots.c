@@ -919,8 +919,8 @@ lte_flush_chunk(LtEngine *e, bool final)
 	while ((l = hash_seq_search(&hs)) != NULL)
 		for (BalEnt *b = l->bals; b; b = b->next)
 		{
-			lte_sum_fix(&b->net);
-			lte_sum_fix(&b->loaded);
+			lte_sum_fix(&b->net, e->zero);
+			lte_sum_fix(&b->loaded, e->zero);
 		}
 
 	/*
