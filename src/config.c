@@ -58,6 +58,9 @@ static HTAB *code_types = NULL;
 static HTAB *warehouses = NULL;
 static HTAB *statuses = NULL;
 static bool cfg_stale = true;
+/* items_load_all: tried since the caches were made; every item is in items */
+static bool items_tried = false;
+static bool items_complete = false;
 /* lottrace.warehouse has its 1.1 column kind: -1 not known yet */
 static int	warehouse_has_kind = -1;
 /* lottrace.lot has its 1.2 column claims: -1 not known yet */
@@ -164,6 +167,7 @@ lt_config_refresh(void)
 													  get_rel_namespace(table_oids[T_ITEM]));
 
 	items = make_cache("lottrace items", sizeof(ItemEnt));
+	items_tried = items_complete = false;
 	reasons = make_cache("lottrace reasons", sizeof(ReasonEnt));
 	code_types = make_cache("lottrace code types", sizeof(CodeTypeEnt));
 	warehouses = make_cache("lottrace warehouses", sizeof(FlagEnt));
@@ -338,6 +342,137 @@ lt_item_peek(const char *item, int len)
 	return e ? &e->v : NULL;
 }
 
+/* An item lottrace.item does not have (or not yet read): defaults. */
+static void
+item_defaults(LtItem *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->lot_validity_days = v->warn_days = v->serial_validity_days = -1;
+	v->min_shelf_days = -1;
+	v->min_shelf_pct = -1;
+	v->ship_rules = false;
+}
+
+/*
+ * An item's settings from a row of item12_plan or item_plan (or of
+ * items_all_plan, which has the same columns first).  Its code types are
+ * left in *lct and *sct, for the caller to look up once it is done with
+ * the result (lt_code_type may run a query).
+ */
+static void
+read_item(LtItem *v, HeapTuple t, TupleDesc d, char **lct, char **sct)
+{
+	char	   *s;
+
+	*lct = lt_getstr(t, d, ITEM_LOT_CODE_TYPE);
+	*sct = lt_getstr(t, d, ITEM_SERIAL_CODE_TYPE);
+	v->exists = true;
+	v->lot_tracked = get_bool(t, d, ITEM_LOT_TRACKED);
+	v->serial_tracked = get_bool(t, d, ITEM_SERIAL_TRACKED);
+	s = lt_getstr(t, d, ITEM_PICK_POLICY);
+	v->pick_policy = (strcmp(s, "fefo") == 0) ? 'e' : (strcmp(s, "manual") == 0) ? 'm' : 'f';
+	v->initial_status = cache_str(t, d, ITEM_INITIAL_STATUS);
+	v->lot_validity_days = get_int4(t, d, ITEM_LOT_VALIDITY_DAYS, -1);
+	s = lt_getstr(t, d, ITEM_EXPIRY_RULE);
+	v->expiry_rule = (strcmp(s, "month_end") == 0) ? 'e' : (strcmp(s, "month_start") == 0) ? 's'
+		: (strcmp(s, "from_components") == 0) ? 'c' : 'x';
+	v->expiry_editable = get_bool(t, d, ITEM_EXPIRY_EDITABLE);
+	v->warn_days = get_int4(t, d, ITEM_WARN_DAYS, -1);
+	v->block_days = get_int4(t, d, ITEM_BLOCK_DAYS, 0);
+	v->single_supplier = get_bool(t, d, ITEM_SINGLE_SUPPLIER);
+	v->serial_validity_days = get_int4(t, d, ITEM_SERIAL_VALIDITY_DAYS, -1);
+	v->item_class = cache_str(t, d, ITEM_CLASS);
+	v->category = cache_str(t, d, ITEM_CATEGORY);
+	v->item_type = cache_str(t, d, ITEM_TYPE);
+	v->gs1_codes = get_bool(t, d, ITEM_GS1_CODES);
+	v->claims_seen = get_bool(t, d, ITEM_CLAIMS_SEEN);
+	read_required(v, t, d);
+	v->refuse_receipt_mismatch = get_bool(t, d, ITEM_REFUSE_RECEIPT_MISMATCH);
+	if (OidIsValid(table_oids[T_SHELF_LIFE_RULE]))
+		read_shelf(v, t, d, ITEM_SHELF_DAYS);
+}
+
+/* Enter an item read (or known absent) into the cache. */
+static LtItem *
+enter_item(StrKey key, LtItem *v)
+{
+	bool		found;
+	ItemEnt    *e = hash_search(items, &key, HASH_ENTER, &found);
+
+	e->v = *v;
+	e->v.item = (char *) e->key.p;
+	return &e->v;
+}
+
+/*
+ * Every item at once (1.2 schemas), the first time one is looked for after
+ * the caches were (re)made, when lottrace.item has at most LT_ITEMS_ALL
+ * rows: one query instead of one per item, which a session's first big
+ * statement paid for each item it met (about 130,000 instructions each).
+ * items_complete then says a miss is an item lottrace.item does not have.
+ * Bigger item masters are read item by item, as they are met.
+ */
+#define LT_ITEMS_ALL 10000
+
+static LtPlan items_all_plan = {
+	"SELECT lot_tracked, serial_tracked, lot_code_type, serial_code_type, pick_policy,"
+	" initial_status, lot_validity_days, expiry_rule, expiry_editable, warn_days,"
+	" block_days, single_supplier, serial_validity_days, item_class, category, item_type,"
+	" gs1_codes, claims_seen, pg_catalog.to_jsonb(required_attributes), refuse_receipt_mismatch,"
+	" min_shelf_life_days, min_shelf_life_pct::pg_catalog.float8,"
+	" EXISTS (SELECT FROM lottrace.shelf_life_rule r WHERE r.item OPERATOR(pg_catalog.=) i.item)"
+	" OR EXISTS (SELECT FROM lottrace.shelf_life_rule r"
+	"             WHERE r.category OPERATOR(pg_catalog.=) i.category AND r.item IS NULL),"
+	" i.item"
+	" FROM lottrace.item i",
+	0, {InvalidOid}
+};
+#define ITEM_ALL_KEY (ITEM_SHELF_DAYS + 3)
+
+static void
+items_load_all(void)
+{
+	SPITupleTable *tt;
+	uint64		n;
+	LtItem	   *vs;
+	char	  **lct,
+			  **sct;
+
+	items_tried = true;
+	if (!OidIsValid(table_oids[T_SHELF_LIFE_RULE]))
+		return;
+	n = lt_exec(&items_all_plan, NULL, NULL, true, LT_ITEMS_ALL + 1);
+	tt = SPI_tuptable;
+	if (n > LT_ITEMS_ALL)
+	{
+		SPI_freetuptable(tt);
+		elog(DEBUG1, "lottrace: lottrace.item has more than %d items: each read when first met", LT_ITEMS_ALL);
+		return;
+	}
+	vs = palloc(sizeof(LtItem) * Max(n, 1));
+	lct = palloc(sizeof(char *) * Max(n, 1));
+	sct = palloc(sizeof(char *) * Max(n, 1));
+	for (uint64 r = 0; r < n; r++)
+	{
+		item_defaults(&vs[r]);
+		read_item(&vs[r], tt->vals[r], tt->tupdesc, &lct[r], &sct[r]);
+	}
+	/* each entered with its code types (lt_code_type may run a query) */
+	for (uint64 r = 0; r < n; r++)
+	{
+		char	   *code = SPI_getvalue(tt->vals[r], tt->tupdesc, ITEM_ALL_KEY);
+		StrKey		key = {code, strlen(code)};
+
+		vs[r].lot_ct = lct[r] ? lt_code_type(lct[r]) : NULL;
+		vs[r].serial_ct = sct[r] ? lt_code_type(sct[r]) : NULL;
+		if (hash_search(items, &key, HASH_FIND, NULL) == NULL)
+			enter_item(key, &vs[r]);
+	}
+	SPI_freetuptable(tt);
+	items_complete = true;
+	elog(DEBUG1, "lottrace: all %llu items read", (unsigned long long) n);
+}
+
 LtItem *
 lt_item(const char *item, int len)
 {
@@ -345,60 +480,34 @@ lt_item(const char *item, int len)
 	ItemEnt    *e = hash_search(items, &key, HASH_FIND, NULL);
 	LtItem		v;
 	Datum		arg;
-	bool		found;
 
 	if (e != NULL)
 		return &e->v;
+	if (!items_tried)
+	{
+		items_load_all();
+		if ((e = hash_search(items, &key, HASH_FIND, NULL)) != NULL)
+			return &e->v;
+	}
 
 	/* Query first, enter afterwards: an error leaves no half-made entry. */
-	memset(&v, 0, sizeof(v));
-	v.lot_validity_days = v.warn_days = v.serial_validity_days = -1;
-	v.min_shelf_days = -1;
-	v.min_shelf_pct = -1;
-	v.ship_rules = false;
+	item_defaults(&v);
+	if (items_complete)
+		return enter_item(key, &v);
 	arg = key_text(item, len);
 	if (lt_exec(OidIsValid(table_oids[T_SHELF_LIFE_RULE]) ? &item12_plan : &item_plan,
 				&arg, NULL, true, 1) == 1)
 	{
-		HeapTuple	t = SPI_tuptable->vals[0];
-		TupleDesc	d = SPI_tuptable->tupdesc;
-		char	   *s;
-		char	   *lct = lt_getstr(t, d, ITEM_LOT_CODE_TYPE);
-		char	   *sct = lt_getstr(t, d, ITEM_SERIAL_CODE_TYPE);
+		char	   *lct,
+				   *sct;
 
-		v.exists = true;
-		v.lot_tracked = get_bool(t, d, ITEM_LOT_TRACKED);
-		v.serial_tracked = get_bool(t, d, ITEM_SERIAL_TRACKED);
-		s = lt_getstr(t, d, ITEM_PICK_POLICY);
-		v.pick_policy = (strcmp(s, "fefo") == 0) ? 'e' : (strcmp(s, "manual") == 0) ? 'm' : 'f';
-		v.initial_status = cache_str(t, d, ITEM_INITIAL_STATUS);
-		v.lot_validity_days = get_int4(t, d, ITEM_LOT_VALIDITY_DAYS, -1);
-		s = lt_getstr(t, d, ITEM_EXPIRY_RULE);
-		v.expiry_rule = (strcmp(s, "month_end") == 0) ? 'e' : (strcmp(s, "month_start") == 0) ? 's'
-			: (strcmp(s, "from_components") == 0) ? 'c' : 'x';
-		v.expiry_editable = get_bool(t, d, ITEM_EXPIRY_EDITABLE);
-		v.warn_days = get_int4(t, d, ITEM_WARN_DAYS, -1);
-		v.block_days = get_int4(t, d, ITEM_BLOCK_DAYS, 0);
-		v.single_supplier = get_bool(t, d, ITEM_SINGLE_SUPPLIER);
-		v.serial_validity_days = get_int4(t, d, ITEM_SERIAL_VALIDITY_DAYS, -1);
-		v.item_class = cache_str(t, d, ITEM_CLASS);
-		v.category = cache_str(t, d, ITEM_CATEGORY);
-		v.item_type = cache_str(t, d, ITEM_TYPE);
-		v.gs1_codes = get_bool(t, d, ITEM_GS1_CODES);
-		v.claims_seen = get_bool(t, d, ITEM_CLAIMS_SEEN);
-		read_required(&v, t, d);
-		v.refuse_receipt_mismatch = get_bool(t, d, ITEM_REFUSE_RECEIPT_MISMATCH);
-		if (OidIsValid(table_oids[T_SHELF_LIFE_RULE]))
-			read_shelf(&v, t, d, ITEM_SHELF_DAYS);
+		read_item(&v, SPI_tuptable->vals[0], SPI_tuptable->tupdesc, &lct, &sct);
 		SPI_freetuptable(SPI_tuptable);
 		/* these run queries of their own */
 		v.lot_ct = lct ? lt_code_type(lct) : NULL;
 		v.serial_ct = sct ? lt_code_type(sct) : NULL;
 	}
-	e = hash_search(items, &key, HASH_ENTER, &found);
-	e->v = v;
-	e->v.item = (char *) e->key.p;
-	return &e->v;
+	return enter_item(key, &v);
 }
 
 static LtPlan reason_plan = {
