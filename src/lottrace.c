@@ -72,7 +72,7 @@ _PG_init(void)
 							PGC_SUSET, GUC_NOT_IN_SAMPLE,
 							NULL, NULL, NULL);
 	DefineCustomBoolVariable("lottrace.direct_writes",
-							 "Write a statement's one-lot stock update with the table AM instead of an SPI UPDATE.",
+							 "Write the stock updates of lots without a load with the table AM instead of an SPI UPDATE.",
 							 "Off: every register write goes through SPI. The two write the same rows with the same locks and triggers; benchmarks compare them.",
 							 &lt_direct_writes,
 							 true,

@@ -31,20 +31,12 @@ cd "$(dirname "$0")/../.."
 top=$(pwd)
 bdir=$top/test/bench
 source scripts/pgcluster.sh
-PG_CONFIG=${PG_CONFIG:-$PGBIN/pg_config}
+source test/bench/include/callgrind.bash
 SCALE=${BENCH_SCALE:-0.1}
 N=${W2I_N:-1200}
-command -v valgrind >/dev/null || { echo "w2-instructions: valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
-lib=$("$PG_CONFIG" --pkglibdir)
-[ -w "$lib" ] || { echo "w2-instructions: $lib is not writable (run as root)" >&2; exit 1; }
 sos=("$@")
 [ ${#sos[@]} -gt 0 ] || sos=("$top/lottrace.so")
-for so in "${sos[@]}"; do [ -f "$so" ] || { echo "w2-instructions: no such file: $so" >&2; exit 1; }; done
-
-saved=$PGC_BASE/installed-lottrace.so
-cp "$lib/lottrace.so" "$saved"
-finish() { cp "$saved" "$lib/lottrace.so"; pgc_cleanup; }
-trap finish EXIT
+cg_begin w2-instructions "${sos[@]}"
 
 # the data: W1 at this scale, imported into a bare and an attached table
 nl=$(awk -v s="$SCALE" 'BEGIN { print int(100000 * s + 0.5) }')
@@ -52,7 +44,6 @@ nu=$(awk -v s="$SCALE" 'BEGIN { print int(25000 * s + 0.5) }')
 mkdir -p "$PGC_BASE/data-w1"
 (cd "$PGC_BASE/data-w1" && awk -v nl="$nl" -v ns="$nl" -v nu="$nu" -v nb=10 -v out="$PGC_BASE/data-w1/batch-" -f "$bdir/gen-data.awk")
 chmod -R a+rX "$PGC_BASE/data-w1"
-cp "${sos[0]}" "$lib/lottrace.so"
 pgc_init w2i "autovacuum = off"
 pgc_start w2i
 for v in bare plain lottrace; do
@@ -73,9 +64,7 @@ for v in bare plain lottrace; do
 done
 ncand=$(pgc_psql w2i -At -d w2_lottrace -c "SELECT count(*) FROM w2_candidate")
 [ "$ncand" -ge $((N + 10)) ] || { echo "w2-instructions: only $ncand candidates for N = $N (raise BENCH_SCALE)" >&2; exit 1; }
-pgc_stop w2i
-snap=$PGC_BASE/snapshot
-cp -a "$(pgc_dir w2i)/data" "$snap"
+cg_snapshot w2i
 
 # P passes of N transactions, each W2's statement on candidate k (autocommit)
 for p in 1 2; do
@@ -87,27 +76,21 @@ for p in 1 2; do
 done
 chmod a+r "$PGC_BASE"/passes-*.sql
 
-count() {   # count SO DB P -> instructions of the whole single-user run
-  local d; d=$(pgc_dir w2i)
-  cp "$1" "$lib/lottrace.so"
-  rm -rf "$d/data"; cp -a "$snap" "$d/data"
-  pgc__as_server valgrind --tool=callgrind --callgrind-out-file="$d/callgrind.out" \
-    "$PGBIN/postgres" --single -D "$d/data" -c listen_addresses= -c autovacuum=off "$2" \
-    <"$PGC_BASE/passes-$3.sql" >"$d/single.log" 2>&1
-  if grep -q 'ERROR' "$d/single.log"; then grep -m3 'ERROR' "$d/single.log" >&2; return 1; fi
-  awk '/^(summary|totals):/ { print $2; exit }' "$d/callgrind.out"
+per_txn() {
+  local a b
+  a=$(cg_count "$1" "$2" "$PGC_BASE/passes-1.sql")
+  b=$(cg_count "$1" "$2" "$PGC_BASE/passes-2.sql")
+  echo $(((b - a) / N))
 }
-per_txn() { local a b; a=$(count "$1" "$2" 1); b=$(count "$1" "$2" 2); echo $(((b - a) / N)); }
 
 echo "W2 transaction, instructions (callgrind), scale $SCALE, $N transactions per pass"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 bare=$(per_txn "${sos[0]}" w2_bare)
 plain=$(per_txn "${sos[0]}" w2_plain)
 printf '%-40s %10s\n' "bare table" "$bare"
 printf '%-40s %10s   plain/bare %s   extra %s\n' "plain PL/pgSQL trigger (d)" "$plain" \
-  "$(ratio "$plain" "$bare")" "$((plain - bare))"
+  "$(cg_ratio "$plain" "$bare")" "$((plain - bare))"
 for so in "${sos[@]}"; do
   t=$(per_txn "$so" w2_lottrace)
   printf '%-40s %10s   lottrace/bare %s   extra %s   plain/lottrace %s\n' "$so" "$t" \
-    "$(ratio "$t" "$bare")" "$((t - bare))" "$(ratio "$plain" "$t")"
+    "$(cg_ratio "$t" "$bare")" "$((t - bare))" "$(cg_ratio "$plain" "$t")"
 done
