@@ -233,16 +233,17 @@ static LtPlan item_plan = {
  * into jsonb six times in two queries, as 1.2 did at first, made a cold
  * session's first statement over 1,500 items spend about 0.3 s on them.
  */
-static LtPlan item12_plan = {
-	"SELECT lot_tracked, serial_tracked, lot_code_type, serial_code_type, pick_policy,"
-	" initial_status, lot_validity_days, expiry_rule, expiry_editable, warn_days,"
-	" block_days, single_supplier, serial_validity_days, item_class, category, item_type,"
-	" gs1_codes, claims_seen, pg_catalog.to_jsonb(required_attributes), refuse_receipt_mismatch,"
-	" min_shelf_life_days, min_shelf_life_pct::pg_catalog.float8,"
-	" EXISTS (SELECT FROM lottrace.shelf_life_rule r WHERE r.item OPERATOR(pg_catalog.=) i.item)"
-	" OR EXISTS (SELECT FROM lottrace.shelf_life_rule r"
+#define ITEM12_COLUMNS \
+	"SELECT lot_tracked, serial_tracked, lot_code_type, serial_code_type, pick_policy," \
+	" initial_status, lot_validity_days, expiry_rule, expiry_editable, warn_days," \
+	" block_days, single_supplier, serial_validity_days, item_class, category, item_type," \
+	" gs1_codes, claims_seen, pg_catalog.to_jsonb(required_attributes), refuse_receipt_mismatch," \
+	" min_shelf_life_days, min_shelf_life_pct::pg_catalog.float8," \
+	" EXISTS (SELECT FROM lottrace.shelf_life_rule r WHERE r.item OPERATOR(pg_catalog.=) i.item)" \
+	" OR EXISTS (SELECT FROM lottrace.shelf_life_rule r" \
 	"             WHERE r.category OPERATOR(pg_catalog.=) i.category AND r.item IS NULL)"
-	" FROM lottrace.item i WHERE i.item OPERATOR(pg_catalog.=) $1",
+static LtPlan item12_plan = {
+	ITEM12_COLUMNS " FROM lottrace.item i WHERE i.item OPERATOR(pg_catalog.=) $1",
 	1, {TEXTOID}
 };
 /* their result columns (item12_plan: ITEM_SHELF_DAYS on as well) */
@@ -415,16 +416,7 @@ enter_item(StrKey key, LtItem *v)
 #define LT_ITEMS_ALL 10000
 
 static LtPlan items_all_plan = {
-	"SELECT lot_tracked, serial_tracked, lot_code_type, serial_code_type, pick_policy,"
-	" initial_status, lot_validity_days, expiry_rule, expiry_editable, warn_days,"
-	" block_days, single_supplier, serial_validity_days, item_class, category, item_type,"
-	" gs1_codes, claims_seen, pg_catalog.to_jsonb(required_attributes), refuse_receipt_mismatch,"
-	" min_shelf_life_days, min_shelf_life_pct::pg_catalog.float8,"
-	" EXISTS (SELECT FROM lottrace.shelf_life_rule r WHERE r.item OPERATOR(pg_catalog.=) i.item)"
-	" OR EXISTS (SELECT FROM lottrace.shelf_life_rule r"
-	"             WHERE r.category OPERATOR(pg_catalog.=) i.category AND r.item IS NULL),"
-	" i.item"
-	" FROM lottrace.item i",
+	ITEM12_COLUMNS ", i.item FROM lottrace.item i",
 	0, {InvalidOid}
 };
 #define ITEM_ALL_KEY (ITEM_SHELF_DAYS + 3)

@@ -27,11 +27,7 @@ sos=("$@")
 cg_begin bulk-instructions "${sos[@]}"
 
 # W1's data at this scale (gen-data.awk), two batches of it
-nl=$(awk -v s="$SCALE" 'BEGIN { print int(100000 * s + 0.5) }')
-nu=$(awk -v s="$SCALE" 'BEGIN { print int(25000 * s + 0.5) }')
-mkdir -p "$PGC_BASE/data-w1"
-(cd "$PGC_BASE/data-w1" && awk -v nl="$nl" -v ns="$nl" -v nu="$nu" -v nb=10 -v out="$PGC_BASE/data-w1/batch-" -f "$bdir/gen-data.awk")
-chmod -R a+rX "$PGC_BASE/data-w1"
+cg_w1_data "$SCALE"
 cols="erp_stock (item, wh, lot, serial, qty, reason, doc, moved_on)"
 for k in 01 02; do
   echo "COPY $cols FROM '$PGC_BASE/data-w1/batch-$k.csv' WITH (FORMAT csv);"

@@ -39,11 +39,7 @@ sos=("$@")
 cg_begin w2-instructions "${sos[@]}"
 
 # the data: W1 at this scale, imported into a bare and an attached table
-nl=$(awk -v s="$SCALE" 'BEGIN { print int(100000 * s + 0.5) }')
-nu=$(awk -v s="$SCALE" 'BEGIN { print int(25000 * s + 0.5) }')
-mkdir -p "$PGC_BASE/data-w1"
-(cd "$PGC_BASE/data-w1" && awk -v nl="$nl" -v ns="$nl" -v nu="$nu" -v nb=10 -v out="$PGC_BASE/data-w1/batch-" -f "$bdir/gen-data.awk")
-chmod -R a+rX "$PGC_BASE/data-w1"
+cg_w1_data "$SCALE"
 pgc_init w2i "autovacuum = off"
 pgc_start w2i
 for v in bare plain lottrace; do

@@ -10,6 +10,8 @@
 #   cg_count SO DB INPUT  instructions of one run of INPUT (SQL, one statement
 #                         per line) in DB, on a fresh copy of the snapshot,
 #                         with SO installed; fails if the run logged an ERROR
+#   cg_w1_data SCALE      W1's ten CSV batches at SCALE (gen-data.awk) in
+#                         $PGC_BASE/data-w1/batch-01.csv ...
 command -v valgrind >/dev/null || { echo "$0: valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
 PG_CONFIG=${PG_CONFIG:-$PGBIN/pg_config}
 cg_lib=$("$PG_CONFIG" --pkglibdir)
@@ -45,6 +47,16 @@ cg_count() {
     <"$3" >"$d/single.log" 2>&1
   if grep -q 'ERROR' "$d/single.log"; then grep -m3 'ERROR' "$d/single.log" >&2; return 1; fi
   awk '/^(summary|totals):/ { print $2; exit }' "$d/callgrind.out"
+}
+
+cg_w1_data() {
+  local nl nu
+  nl=$(awk -v s="$1" 'BEGIN { print int(100000 * s + 0.5) }')
+  nu=$(awk -v s="$1" 'BEGIN { print int(25000 * s + 0.5) }')
+  mkdir -p "$PGC_BASE/data-w1"
+  (cd "$PGC_BASE/data-w1" && awk -v nl="$nl" -v ns="$nl" -v nu="$nu" -v nb=10 \
+     -v out="$PGC_BASE/data-w1/batch-" -f "$top/test/bench/gen-data.awk")
+  chmod -R a+rX "$PGC_BASE/data-w1"
 }
 
 cg_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
