@@ -457,8 +457,7 @@ items_load_all(void)
 
 		vs[r].lot_ct = lct[r] ? lt_code_type(lct[r]) : NULL;
 		vs[r].serial_ct = sct[r] ? lt_code_type(sct[r]) : NULL;
-		if (hash_search(items, &key, HASH_FIND, NULL) == NULL)
-			enter_item(key, &vs[r]);
+		enter_item(key, &vs[r]);
 	}
 	SPI_freetuptable(tt);
 	items_complete = true;

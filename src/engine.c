@@ -430,9 +430,8 @@ add_lot_move(LtEngine *e, LtMove *m)
 	if (m->sign > 0 && m->dir > 0)
 	{
 		/* a load */
-		if (!l->has_load)
+		if (!lot_has_load(l))
 		{
-			l->has_load = true;
 			l->ld = lte_keep(e, sizeof(LotLoad), true);
 			*l->ld = lte_no_load;
 			l->ld->load_ref = m->ref;

@@ -155,9 +155,10 @@ const LotLoad lte_no_load = {.load_ref = {-1, 0}, .nlo_ref = {-1, 0}, .acct2_ref
 /*
  * Memory that lives as long as the chunk and is never freed on its own (a
  * lot's key strings, its balances, its first load), carved from blocks of
- * up to LT_KEEP_BLOCK bytes, each twice the size of the one before.  Unlike a palloc chunk, a piece has no header and is
- * not rounded up to a power of two: a lot and its balance take about half
- * the memory, so that about twice as many lots fit one chunk.
+ * up to LT_KEEP_BLOCK bytes, each twice the size of the one before.
+ * Unlike a palloc chunk, a piece has no header and is not rounded up to a
+ * power of two: a lot and its balance take about half the memory, so that
+ * about twice as many lots fit one chunk.
  */
 #define LT_KEEP_BLOCK (64 * 1024)
 /* The first block of a chunk: a one-line statement's lot fits it, and it

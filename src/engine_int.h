@@ -180,6 +180,9 @@ typedef struct LotLoad
 /* A lot's LotLoad before its first load: read only. */
 extern const LotLoad lte_no_load;
 
+/* Is there a load of the lot among the new rows (one that creates it)? */
+#define lot_has_load(l) ((l)->ld != &lte_no_load)
+
 typedef struct LotEnt
 {
 	LotKey		key;
@@ -201,7 +204,6 @@ typedef struct LotEnt
 	int			nbals;			/* how many; beyond LT_BAL_LIST also in e->bals */
 	bool		existed;		/* existed before this statement */
 	bool		carried;		/* moved to the end of the statement */
-	bool		has_load;		/* a load among the new rows: creates the lot */
 	bool		gated;
 	bool		saleable;
 	bool		force_closed;

@@ -663,7 +663,7 @@ check_lot(LtEngine *e, LotEnt *l)
 			 * The lot's supplier as written: before the statement, or by an
 			 * earlier chunk of it (so not only when the lot "existed").
 			 */
-			if (l->has_load && l->ld->account.p && l->supplier &&
+			if (lot_has_load(l) && l->ld->account.p && l->supplier &&
 				strcmp(l->supplier, str_c(l->ld->account)) != 0)
 				LT_ERROR(e, ERRCODE_CHECK_VIOLATION, "lottrace_single_supplier", l->ld->load_ref, NULL,
 						 "The item allows one supplier per lot (lottrace.item.single_supplier).",
@@ -699,7 +699,7 @@ check_lot(LtEngine *e, LotEnt *l)
 
 	if (l->claimed && e->mode == LT_STRICT)
 		note_claims(e, l);
-	if (l->has_load && l->ld->account.p && l->it->refuse_receipt_mismatch && e->mode == LT_STRICT)
+	if (lot_has_load(l) && l->ld->account.p && l->it->refuse_receipt_mismatch && e->mode == LT_STRICT)
 	{
 		/* a receipt: judged against what the supplier announced (EPCIS) */
 		MemoryContext old = MemoryContextSwitchTo(e->stmt_cxt);
@@ -936,7 +936,7 @@ lte_flush_chunk(LtEngine *e, bool final)
 	qsort(all, nlots, sizeof(LotEnt *), lot_key_cmp);
 	for (int i = 0; i < n; i++)
 	{
-		if (all[i]->has_load)
+		if (lot_has_load(all[i]))
 			with_load[nw++] = all[i];
 		else
 			without[nwo++] = all[i];
