@@ -252,9 +252,20 @@ lot_entry(LtEngine *e, LtMove *m)
 		LotKey		k = l->key;
 
 		memset(l, 0, sizeof(*l));
-		l->key.item = str_keep(e, k.item);
+		/* the item cache's string lives as long as the statement */
+		if (m->it != NULL && m->it->item != NULL && k.item.p == m->it->item)
+			l->key.item = k.item;
+		else
+			l->key.item = str_keep(e, k.item);
 		l->key.variant = str_keep(e, k.variant);
-		l->key.code = str_keep(e, k.code);
+		if (k.code.p != NULL && k.code.len < LT_CODE_INLINE)
+		{
+			memcpy(l->code_buf, k.code.p, k.code.len);
+			l->code_buf[k.code.len] = '\0';
+			l->key.code = (LtStr) {l->code_buf, k.code.len};
+		}
+		else
+			l->key.code = str_keep(e, k.code);
 		l->it = m->it;
 		l->ld = (LotLoad *) &lte_no_load;
 		l->max_unload_ref = l->unload_ref = no_row;
@@ -388,9 +399,18 @@ add_lot_move(LtEngine *e, LtMove *m)
 	}
 	if (!found)
 	{
-		b = lte_keep(e, sizeof(BalEnt), true);
+		/* the warehouse right after the balance: one place in memory */
+		b = lte_keep(e, sizeof(BalEnt) + (m->wh.p ? m->wh.len + 1 : 0), true);
 		b->key.lot = l;
-		b->key.wh = str_keep(e, m->wh);
+		b->key.wh = m->wh;
+		if (m->wh.p != NULL)
+		{
+			char	   *w = (char *) (b + 1);
+
+			memcpy(w, m->wh.p, m->wh.len);
+			w[m->wh.len] = '\0';
+			b->key.wh.p = w;
+		}
 		memset(&b->loaded, 0, sizeof(LtSum));
 		memset(&b->net, 0, sizeof(LtSum));
 		b->out_ref = no_row;
@@ -876,6 +896,9 @@ lt_engine_add(LtEngine *e, TupleTableSlot *slot, int src, int64 rowno)
 	m.it = lt_item(m.item.p, m.item.len);
 	if (!lt_item_governed(m.it))
 		goto done;
+	/* the same bytes, in the item cache: the lots of the chunk share them */
+	if (m.it->item != NULL)
+		m.item.p = m.it->item;
 
 	m.wh = col_str(e, slot, LC_WAREHOUSE);
 

@@ -176,8 +176,16 @@ lte_keep(LtEngine *e, Size size, bool align)
 	{
 		Size		blk = p == NULL ? LT_KEEP_FIRST : Min(e->keep_block * 2, LT_KEEP_BLOCK);
 
-		if (size > blk / 8)
+		/*
+		 * A big piece gets its own allocation.  Any other starts a block at
+		 * least eight times its size, so that the blocks' ends waste little
+		 * (and a chunk whose first piece is bigger than an eighth of
+		 * LT_KEEP_FIRST still gets blocks).
+		 */
+		if (size > LT_KEEP_BLOCK / 8)
 			return MemoryContextAlloc(e->chunk_cxt, size);
+		while (blk < size * 8)
+			blk *= 2;
 		p = MemoryContextAlloc(e->chunk_cxt, blk);
 		e->keep_block = blk;
 		e->keep_end = p + blk;

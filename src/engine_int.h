@@ -183,9 +183,19 @@ extern const LotLoad lte_no_load;
 /* Is there a load of the lot among the new rows (one that creates it)? */
 #define lot_has_load(l) ((l)->ld != &lte_no_load)
 
+/*
+ * A lot code this short is kept in its LotEnt (code_buf), next to the key
+ * that points to it, so that finding a lot of the chunk by its key reads
+ * one place in memory and not three (docs/ENGINE.md, "Memory stays
+ * bounded").  The item points to its item cache entry's string, one for all
+ * the lots of the item.
+ */
+#define LT_CODE_INLINE 24
+
 typedef struct LotEnt
 {
 	LotKey		key;
+	char		code_buf[LT_CODE_INLINE];	/* key.code, when it fits */
 	LtItem	   *it;
 	LotLoad    *ld;				/* &lte_no_load until the first load */
 	int64		lot_id;			/* 0: not resolved */
@@ -418,8 +428,10 @@ typedef struct LkVal
 static inline bool
 str_eq(LtStr a, LtStr b)
 {
+	if (a.p == b.p)
+		return a.p == NULL || a.len == b.len;
 	if (a.p == NULL || b.p == NULL)
-		return a.p == b.p;
+		return false;
 	return a.len == b.len && memcmp(a.p, b.p, a.len) == 0;
 }
 
