@@ -18,6 +18,7 @@
 #   BENCH_ROUNDS=3         rounds of W1+W2 over the variants (order alternates)
 #   BENCH_W2_SECONDS=15    pgbench duration
 #   BENCH_SKIP_BIG=1       skip the three big statements
+#   BENCH_BIG_ROUNDS=n     rounds of the three (default: BENCH_ROUNDS)
 #   BENCH_SKIP_MEMORY=1    skip the 10M-row COPY
 #   BENCH_SKIP_GENEALOGY=1 skip the genealogy part
 #   BENCH_SKIP_MICRO=1     skip the micro-benchmarks
@@ -372,7 +373,8 @@ best_w2() { local v=$1 r b=; for ((r = 1; r <= ROUNDS; r++)); do
 # what the bare table's rows give.
 # ---------------------------------------------------------------------------
 BIG_STMTS=(insert update delete)
-declare -A BIG_S BIG_SQL BIG_STAT BIG_SUM BIG_LABEL
+declare -A BIG_S BIG_R BIG_SQL BIG_STAT BIG_SUM BIG_LABEL
+BIG_ROUNDS=${BENCH_BIG_ROUNDS:-$ROUNDS}
 BIG_ROWS= BIG_CHECK=
 if [ "${BENCH_SKIP_BIG:-0}" != 1 ]; then
   BIG_ROWS=$(calc "int(2000000 * $SCALE + 0.5)")
@@ -388,38 +390,44 @@ if [ "${BENCH_SKIP_BIG:-0}" != 1 ]; then
   BIG_SQL[update]="UPDATE erp_stock SET qty = qty + 1 WHERE (id - 1) / $BIG_LOTS % 2 = 0"
   BIG_SQL[delete]="DELETE FROM erp_stock WHERE (id - 1) / $BIG_LOTS % 2 = 1"
   BIG_CHECK=PASS
-  for v in bare lottrace; do
-    db=bench_big_$v
-    newdb "$db"
-    setup_variant "$db" "$v"
-    prev=0 prev_hot=0
-    for st in "${BIG_STMTS[@]}"; do
-      psqlq -d "$db" -c "CHECKPOINT"
-      log "BIG: $st on $v ..."
-      out=$({
-        echo '\timing on'; echo "${BIG_SQL[$st]};"; echo '\timing off'
-        if [ "$v" = lottrace ]; then
-          echo "SELECT pg_stat_force_next_flush();"
-          echo "SELECT 'lot', n_tup_ins + n_tup_upd, n_tup_hot_upd, pg_relation_size(relid), pg_total_relation_size(relid),
-                       (SELECT count(*) FROM lottrace.lot) FROM pg_stat_user_tables WHERE relid = 'lottrace.lot'::regclass;"
+  for ((round = 1; round <= BIG_ROUNDS; round++)); do
+    if ((round % 2)); then big_order=(bare lottrace); else big_order=(lottrace bare); fi
+    for v in "${big_order[@]}"; do
+      db=bench_big_$v
+      newdb "$db"
+      setup_variant "$db" "$v"
+      prev=0 prev_hot=0
+      for st in "${BIG_STMTS[@]}"; do
+        psqlq -d "$db" -c "CHECKPOINT"
+        log "BIG: round $round, $st on $v ..."
+        out=$({
+          echo '\timing on'; echo "${BIG_SQL[$st]};"; echo '\timing off'
+          if [ "$v" = lottrace ]; then
+            echo "SELECT pg_stat_force_next_flush();"
+            echo "SELECT 'lot', n_tup_ins + n_tup_upd, n_tup_hot_upd, pg_relation_size(relid), pg_total_relation_size(relid),
+                         (SELECT count(*) FROM lottrace.lot) FROM pg_stat_user_tables WHERE relid = 'lottrace.lot'::regclass;"
+          fi
+        } | psqlq -d "$db" -At -F' ')
+        BIG_R[$v,$st,$round]=$(awk '/^Time: / { printf "%.3f", $2 / 1000 }' <<<"$out")
+        if [ -z "${BIG_S[$v,$st]:-}" ] || awk "BEGIN { exit !(${BIG_R[$v,$st,$round]} < ${BIG_S[$v,$st]}) }"; then
+          BIG_S[$v,$st]=${BIG_R[$v,$st,$round]}
         fi
-      } | psqlq -d "$db" -At -F' ')
-      BIG_S[$v,$st]=$(awk '/^Time: / { printf "%.3f", $2 / 1000 }' <<<"$out")
-      if [ "$v" = lottrace ]; then
-        read -r _ written hot heap total lots < <(grep '^lot ' <<<"$out")
-        BIG_STAT[$st]="$((written - prev)) $((hot - prev_hot)) $(calc "sprintf(\"%.1f\", $heap / 1048576)") $(calc "sprintf(\"%.1f\", $total / 1048576)") $lots"
-        prev=$written prev_hot=$hot
-      fi
-      BIG_SUM[$v,$st]=$(summary_sql "$v" | val "$db" -F' ')
-      log "BIG: $st on $v: ${BIG_S[$v,$st]} s${BIG_STAT[$st]:+ (lottrace.lot: versions written, of them HOT, heap MB, total MB, lots: ${BIG_STAT[$st]})}"
+        if [ "$v" = lottrace ]; then
+          read -r _ written hot heap total lots < <(grep '^lot ' <<<"$out")
+          BIG_STAT[$st]="$((written - prev)) $((hot - prev_hot)) $(calc "sprintf(\"%.1f\", $heap / 1048576)") $(calc "sprintf(\"%.1f\", $total / 1048576)") $lots"
+          prev=$written prev_hot=$hot
+        fi
+        BIG_SUM[$v,$st]=$(summary_sql "$v" | val "$db" -F' ')
+        log "BIG: round $round, $st on $v: ${BIG_R[$v,$st,$round]} s${BIG_STAT[$st]:+ (lottrace.lot: versions written, of them HOT, heap MB, total MB, lots: ${BIG_STAT[$st]})}"
+      done
+      dropdb_ "$db"
     done
-    dropdb_ "$db"
-  done
-  for st in "${BIG_STMTS[@]}"; do
-    if [ "${BIG_SUM[bare,$st]}" != "${BIG_SUM[lottrace,$st]}" ]; then
-      BIG_CHECK=FAIL
-      echo "BIG: registers after the $st differ: bare ${BIG_SUM[bare,$st]} / lottrace ${BIG_SUM[lottrace,$st]}" >&2
-    fi
+    for st in "${BIG_STMTS[@]}"; do
+      if [ "${BIG_SUM[bare,$st]}" != "${BIG_SUM[lottrace,$st]}" ]; then
+        BIG_CHECK=FAIL
+        echo "BIG: round $round: registers after the $st differ: bare ${BIG_SUM[bare,$st]} / lottrace ${BIG_SUM[lottrace,$st]}" >&2
+      fi
+    done
   done
   log "BIG: register check: $BIG_CHECK"
   [ "$BIG_CHECK" = PASS ] || exit 1
@@ -697,13 +705,25 @@ rps() { calc "sprintf(\"%.0f\", $W1_ROWS / $1)"; }
     echo
     echo "## Big statements"
     echo
-    echo "One statement each, on the attached table and on the bare one (fresh databases, a CHECKPOINT before each): $BIG_ROWS rows over $BIG_LOTS lots in random order, then half of them updated, then the other half deleted (every lot touched by every statement). lottrace.lot after each statement: the row versions it wrote (n_tup_ins + n_tup_upd of pg_stat_user_tables, after pg_stat_force_next_flush(); n_tup_upd counts the HOT updates too), its size and its lots. Registers checked against the bare table's rows after each statement: **$BIG_CHECK**."
+    echo "One statement each, on the attached table and on the bare one (fresh databases, a CHECKPOINT before each; $BIG_ROUNDS round(s), the variant order alternating, the best of the rounds reported and every round below): $BIG_ROWS rows over $BIG_LOTS lots in random order, then half of them updated, then the other half deleted (every lot touched by every statement). lottrace.lot after each statement: the row versions it wrote (n_tup_ins + n_tup_upd of pg_stat_user_tables, after pg_stat_force_next_flush(); n_tup_upd counts the HOT updates too), its size and its lots. Registers checked against the bare table's rows after each statement: **$BIG_CHECK**."
     echo
     echo "| statement | bare, s | lottrace, s | lottrace/bare | lottrace.lot versions written (HOT) | per lot | lottrace.lot heap / with indexes, MB | lots |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     for st in "${BIG_STMTS[@]}"; do
       read -r written hot heap total lots <<<"${BIG_STAT[$st]}"
       echo "| ${BIG_LABEL[$st]} | ${BIG_S[bare,$st]} | ${BIG_S[lottrace,$st]} | $(ratio "${BIG_S[lottrace,$st]}" "${BIG_S[bare,$st]}") | $written ($hot) | $(ratio "$written" "$BIG_LOTS") | $heap / $total | $lots |"
+    done
+    echo
+    echo "Every round, in seconds (bare / lottrace, and their ratio):"
+    echo
+    echo "| round | INSERT ... SELECT | UPDATE | DELETE |"
+    echo "|---|---|---|---|"
+    for ((round = 1; round <= BIG_ROUNDS; round++)); do
+      line="| $round |"
+      for st in "${BIG_STMTS[@]}"; do
+        line+=" ${BIG_R[bare,$st,$round]} / ${BIG_R[lottrace,$st,$round]} ($(ratio "${BIG_R[lottrace,$st,$round]}" "${BIG_R[bare,$st,$round]}")) |"
+      done
+      echo "$line"
     done
   fi
   echo
