@@ -17,7 +17,7 @@ OBJS = \
 	src/lotcode_core.o src/codefmt_core.o src/codefmt_render.o \
 	src/gs1_table.o src/gs1_core.o src/gs1_dl.o src/gs1_parse.o \
 	src/show.o src/lotcode.o src/codefmt.o src/gs1.o \
-	src/spi_util.o src/config.o src/stock.o src/register_write.o src/next_code.o \
+	src/spi_util.o src/config.o src/stock.o src/register_write.o src/serial_write.o src/next_code.o \
 	src/predicate.o \
 	src/engine_common.o src/engine_lots.o src/engine_serials.o src/engine_lookups.o src/engine_shelf.o src/engine.o \
 	src/attach.o src/triggers.o src/guards.o src/partitions.o src/moves.o src/held_rows.o \

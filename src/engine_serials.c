@@ -7,6 +7,7 @@
 #include "postgres.h"
 
 #include "engine_int.h"
+#include "serial_write.h"
 
 /* ------------------------------------------------------------------------
  * Serials
@@ -100,7 +101,7 @@ static LtPlan serial_insert_plan = {
 	"    AND l.code OPERATOR(pg_catalog.=) u.lot::lottrace.lotcode"
 	"    AND (l.variant OPERATOR(pg_catalog.=) u.variant OR (l.variant IS NULL AND u.variant IS NULL))"
 	"  ORDER BY u.i"
-	" ON CONFLICT DO NOTHING"
+	" ON CONFLICT ON CONSTRAINT serial_item_code_variant_key DO NOTHING"
 	" RETURNING s.serial_id, s.item, s.variant, s.code",
 	.args = "pg_catalog.text[], pg_catalog.text[], lottrace.serialcode[], "
 		"pg_catalog.text[], pg_catalog.date[], pg_catalog.int4[], "
@@ -370,6 +371,59 @@ hold_serial(LtEngine *e, SerialGroup *g)
 	return true;
 }
 
+/*
+ * The fresh serials of apply_serials inserted without SPI (serial_write.c),
+ * from the columns it made for serial_insert_plan: s[0..7] and dates[0..2]
+ * as its arguments, validity in days.  Those written are done; the others
+ * (a serial of that key exists) join others.  False: lottrace.serial is
+ * written through SPI, nothing was done.
+ */
+static bool
+insert_fresh_direct(LtEngine *e, SerialGroup **fresh, int nfresh, LtStr **s, Datum **dates,
+					bool **dnull, const int32 *validity, const bool *vnull,
+					SerialGroup **others, int *nothers)
+{
+	LtDirectSerial *ds = palloc0(sizeof(LtDirectSerial) * nfresh);
+	bool	   *written = palloc(sizeof(bool) * nfresh);
+
+#define TEXT_OR_NULL(d, isnull, str) ((isnull) = ((str).p == NULL), (d) = (isnull) ? (Datum) 0 : str_text(str))
+	for (int i = 0; i < nfresh; i++)
+	{
+		LtDirectSerial *d = &ds[i];
+
+		d->item = str_text(s[0][i]);
+		TEXT_OR_NULL(d->variant, d->variant_null, s[1][i]);
+		d->code = str_text(s[2][i]);	/* a serialcode is laid out as text */
+		d->lot = s[3][i].p;
+		d->lot_len = s[3][i].len;
+		d->start_date = DatumGetDateADT(dates[0][i]);
+		d->has_expiry = !vnull[i];
+		if (d->has_expiry)
+			(void) lt_date_add(d->start_date, validity[i], &d->expiry_date);	/* checked above */
+		TEXT_OR_NULL(d->supplier, d->supplier_null, s[4][i]);
+		TEXT_OR_NULL(d->warehouse, d->warehouse_null, s[5][i]);
+		TEXT_OR_NULL(d->load_doc, d->load_doc_null, s[6][i]);
+		d->loaded_on = DatumGetDateADT(dates[1][i]);
+		TEXT_OR_NULL(d->unload_doc, d->unload_doc_null, s[7][i]);
+		d->unloaded_on = DatumGetDateADT(dates[2][i]);
+		d->unloaded_on_null = dnull[2][i];
+	}
+#undef TEXT_OR_NULL
+	if (lt_serial_insert_direct(ds, nfresh, written) < 0)
+		return false;
+	for (int i = 0; i < nfresh; i++)
+	{
+		if (written[i])
+		{
+			fresh[i]->fresh = true; /* done: not in the update below */
+			check_serial_format(e, fresh[i]);
+		}
+		else
+			others[(*nothers)++] = fresh[i];
+	}
+	return true;
+}
+
 /* Apply a batch of serial groups to the register. */
 static void
 apply_serials(LtEngine *e, SerialGroup **gs, int n)
@@ -499,6 +553,8 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 			}
 			vd[i] = Int32GetDatum(validity[i]);
 		}
+		if (insert_fresh_direct(e, fresh, nfresh, s, dates, dnull, validity, vnull, others, &nothers))
+			goto judged;
 		args[0] = lte_str_array(s[0], nfresh, TEXTOID);
 		args[1] = lte_str_array(s[1], nfresh, TEXTOID);
 		args[2] = lte_str_array(s[2], nfresh, lt_serialcode_oid());
@@ -547,6 +603,7 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 		}
 		SPI_freetuptable(SPI_tuptable);
 	}
+judged:
 	if (nothers > 0)
 		lock_serials(e, others, nothers);
 

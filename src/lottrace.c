@@ -16,6 +16,7 @@
 #include "moves.h"
 #include "held_rows.h"
 #include "register_write.h"
+#include "serial_write.h"
 
 PG_MODULE_MAGIC;
 
@@ -89,4 +90,5 @@ _PG_init(void)
 	lt_moves_init();
 	lt_held_init();
 	lt_register_write_init();
+	lt_serial_write_init();
 }

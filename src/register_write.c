@@ -191,9 +191,8 @@ find_columns(Relation rel, AttrNumber *att)
 	}
 }
 
-/* The CHECK constraints of rel, compiled in cxt (see LotWriteCache). */
-static ExprState **
-compile_checks(Relation rel, MemoryContext cxt, int *ncheck)
+ExprState **
+lt_compile_checks(Relation rel, MemoryContext cxt, int *ncheck)
 {
 	TupleConstr *constr = RelationGetDescr(rel)->constr;
 	MemoryContext old;
@@ -235,14 +234,13 @@ write_cache_fill(Relation rel)
 	wc.idxid = lt_relid("lot_item_code_variant_key");
 	wc.direct = direct_ok(rel);
 	find_columns(rel, wc.att);
-	wc.checks = compile_checks(rel, wc.cxt, &wc.ncheck);
+	wc.checks = lt_compile_checks(rel, wc.cxt, &wc.ncheck);
 	wc.answer = answer_desc(rel, wc.att, wc.cxt);
 	wc.valid = (invals == wc_invals);
 }
 
-/* key k of the index scan: index column k + 1 = value, or IS NULL */
-static void
-scan_key(ScanKey key, Relation idx, int k, Datum value, bool isnull)
+void
+lt_scan_key(ScanKey key, Relation idx, int k, Datum value, bool isnull)
 {
 	if (isnull)
 	{
@@ -283,12 +281,15 @@ same_key(TupleTableSlot *slot, const AttrNumber *att, Datum item, Datum variant,
 	return datum_image_eq(v, variant, false, -1);
 }
 
-/* A range table of lottrace.lot that updates `stock` (triggers read it). */
+/*
+ * A range table of the one register table a direct statement writes:
+ * ACL_UPDATE of cols (triggers read which columns an UPDATE sets), or
+ * ACL_INSERT of cols.
+ */
 static void
-init_range_table(EState *estate, Relation rel, AttrNumber stock)
+init_range_table(EState *estate, Relation rel, AclMode perms, Bitmapset *cols)
 {
 	RangeTblEntry *rte = makeNode(RangeTblEntry);
-	Bitmapset  *cols = bms_make_singleton(stock - FirstLowInvalidHeapAttributeNumber);
 
 	rte->rtekind = RTE_RELATION;
 	rte->relid = RelationGetRelid(rel);
@@ -299,16 +300,67 @@ init_range_table(EState *estate, Relation rel, AttrNumber stock)
 		RTEPermissionInfo *perm = makeNode(RTEPermissionInfo);
 
 		perm->relid = rte->relid;
-		perm->requiredPerms = ACL_UPDATE;
-		perm->updatedCols = cols;
+		perm->requiredPerms = perms;
+		if (perms == ACL_UPDATE)
+			perm->updatedCols = cols;
+		else
+			perm->insertedCols = cols;
 		rte->perminfoindex = 1;
 		ExecInitRangeTable(estate, list_make1(rte), list_make1(perm));
 	}
 #else
-	rte->requiredPerms = ACL_UPDATE;
-	rte->updatedCols = cols;
+	rte->requiredPerms = perms;
+	if (perms == ACL_UPDATE)
+		rte->updatedCols = cols;
+	else
+		rte->insertedCols = cols;
 	ExecInitRangeTable(estate, list_make1(rte));
 #endif
+}
+
+void
+lt_direct_begin(LtDirectStmt *s, Relation rel, AclMode perms, Bitmapset *cols,
+				ExprState **checks, int ncheck, bool speculative)
+{
+	TupleDesc	d = RelationGetDescr(rel);
+
+	s->rel = rel;
+	/* the snapshot and command id SPI gives a statement that writes */
+	PushActiveSnapshot(GetTransactionSnapshot());
+	CommandCounterIncrement();
+	UpdateActiveSnapshotCommandId();
+
+	s->estate = CreateExecutorState();
+	init_range_table(s->estate, rel, perms, cols);
+	s->estate->es_snapshot = GetActiveSnapshot();
+	s->estate->es_output_cid = GetCurrentCommandId(true);
+	s->rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(s->rri, rel, 1, NULL, 0);
+	/* as ExecRelCheck would make them, made once (ExecConstraints only reads them) */
+	if (ncheck > 0 && d->constr && ncheck == d->constr->num_check)
+		s->rri->ri_ConstraintExprs = checks;
+	/* ExecCloseResultRelations closes it, and what AFTER triggers open */
+	s->estate->es_opened_result_relations = lappend(s->estate->es_opened_result_relations, s->rri);
+	if (speculative)
+		ExecOpenIndices(s->rri, true);
+#if PG_VERSION_NUM < 150000 || PG_VERSION_NUM >= 160000
+	else
+		ExecOpenIndices(s->rri, false);
+#endif
+	EvalPlanQualInit(&s->epq, s->estate, NULL, NIL, -1);
+	AfterTriggerBeginQuery();
+}
+
+void
+lt_direct_end(LtDirectStmt *s)
+{
+	AfterTriggerEndQuery(s->estate);
+	EvalPlanQualEnd(&s->epq);
+	ExecCloseResultRelations(s->estate);
+	ExecResetTupleTable(s->estate->es_tupleTable, false);
+	FreeExecutorState(s->estate);
+	PopActiveSnapshot();
+	CommandCounterIncrement();
 }
 
 /* Lock the row version found; false when it is gone (READ COMMITTED). */
@@ -472,9 +524,9 @@ lt_lot_update_direct(const LtDirectLot *lots, int n, HeapTuple *results, TupleDe
 	TupleDesc	d = RelationGetDescr(rel);
 	AttrNumber *att;
 	ScanKeyData tmpl[3];
+	LtDirectStmt st;
 	EState	   *estate;
 	ResultRelInfo *rri;
-	EPQState	epq;
 	IndexScanDesc scan;
 	TupleTableSlot *row,
 			   *newrow;
@@ -498,31 +550,15 @@ lt_lot_update_direct(const LtDirectLot *lots, int n, HeapTuple *results, TupleDe
 	att = wc.att;
 	idx = index_open(wc.idxid, RowExclusiveLock);
 
-	/* the snapshot and command id SPI gives a statement that writes */
-	PushActiveSnapshot(GetTransactionSnapshot());
-	CommandCounterIncrement();
-	UpdateActiveSnapshotCommandId();
-
-	estate = CreateExecutorState();
-	init_range_table(estate, rel, att[C_STOCK]);
-	estate->es_snapshot = GetActiveSnapshot();
-	estate->es_output_cid = GetCurrentCommandId(true);
-	rri = makeNode(ResultRelInfo);
-	InitResultRelInfo(rri, rel, 1, NULL, 0);
-	/* as ExecRelCheck would make them, made once (ExecConstraints only reads them) */
-	if (wc.ncheck > 0 && d->constr && wc.ncheck == d->constr->num_check)
-		rri->ri_ConstraintExprs = wc.checks;
-	/* ExecCloseResultRelations closes it, and what AFTER triggers open */
-	estate->es_opened_result_relations = lappend(estate->es_opened_result_relations, rri);
-#if PG_VERSION_NUM < 150000 || PG_VERSION_NUM >= 160000
-	ExecOpenIndices(rri, false);
-#endif
-	EvalPlanQualInit(&epq, estate, NULL, NIL, -1);
-	AfterTriggerBeginQuery();
+	lt_direct_begin(&st, rel, ACL_UPDATE,
+					bms_make_singleton(att[C_STOCK] - FirstLowInvalidHeapAttributeNumber),
+					wc.checks, wc.ncheck, false);
+	estate = st.estate;
+	rri = st.rri;
 
 	/* the keys' operators looked up once; each lot sets the values */
 	for (int k = 0; k < 3; k++)
-		scan_key(&tmpl[k], idx, k, (Datum) 0, false);
+		lt_scan_key(&tmpl[k], idx, k, (Datum) 0, false);
 	row = table_slot_create(rel, &estate->es_tupleTable);
 	newrow = ExecInitExtraTupleSlot(estate, d, &TTSOpsHeapTuple);
 	values = palloc(sizeof(Datum) * d->natts);
@@ -543,7 +579,7 @@ lt_lot_update_direct(const LtDirectLot *lots, int n, HeapTuple *results, TupleDe
 		keys[0].sk_argument = l->item;
 		keys[1].sk_argument = l->code;
 		if (l->variant_null)
-			scan_key(&keys[2], idx, 2, (Datum) 0, true);
+			lt_scan_key(&keys[2], idx, 2, (Datum) 0, true);
 		else
 			keys[2].sk_argument = l->variant;
 		index_rescan(scan, keys, 3, NULL, 0);
@@ -571,7 +607,7 @@ lt_lot_update_direct(const LtDirectLot *lots, int n, HeapTuple *results, TupleDe
 			ExecStoreHeapTuple(heap_form_tuple(d, values, isnull), newrow, false);
 			MemoryContextSwitchTo(cxt);
 
-			update_row(rri, estate, &epq, row, newrow);
+			update_row(rri, estate, &st.epq, row, newrow);
 
 			/* the row as written (after BEFORE triggers), as RETURNING sees it */
 			MemoryContextSwitchTo(caller);
@@ -593,15 +629,9 @@ lt_lot_update_direct(const LtDirectLot *lots, int n, HeapTuple *results, TupleDe
 	else
 		elog(DEBUG1, "lottrace: %d lots' stock written without SPI", nr);
 
-	AfterTriggerEndQuery(estate);
-	EvalPlanQualEnd(&epq);
-	ExecCloseResultRelations(estate);
-	ExecResetTupleTable(estate->es_tupleTable, false);
-	FreeExecutorState(estate);
+	lt_direct_end(&st);
 	index_close(idx, NoLock);
 	table_close(rel, NoLock);
-	PopActiveSnapshot();
-	CommandCounterIncrement();
 	MemoryContextSwitchTo(caller);
 	MemoryContextDelete(cxt);
 	*result_desc = wc.answer;

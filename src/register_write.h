@@ -8,7 +8,10 @@
 #include "postgres.h"
 #include "access/htup.h"
 #include "access/tupdesc.h"
+#include "access/skey.h"
+#include "nodes/execnodes.h"
 #include "utils/jsonb.h"
+#include "utils/relcache.h"
 
 #include "stock.h"
 
@@ -34,6 +37,34 @@ typedef struct LtDirectLot
  */
 extern int	lt_lot_update_direct(const LtDirectLot *lots, int n, HeapTuple *results,
 								 TupleDesc *result_desc);
+
+/*
+ * What the direct writers of the registers (this file's, serial_write.c's)
+ * share: one statement's executor state for one table, set up as SPI runs
+ * a statement that writes (a snapshot, the command counter, AFTER trigger
+ * queries), ended the same way.
+ */
+typedef struct LtDirectStmt
+{
+	Relation	rel;
+	EState	   *estate;
+	ResultRelInfo *rri;
+	EPQState	epq;
+} LtDirectStmt;
+
+/*
+ * perms: ACL_UPDATE or ACL_INSERT of cols; checks: rel's CHECK constraints
+ * compiled once (lt_compile_checks), ncheck of them; speculative: the
+ * indexes opened for INSERT ... ON CONFLICT (otherwise as an UPDATE needs
+ * them: see update_row).
+ */
+extern void lt_direct_begin(LtDirectStmt *s, Relation rel, AclMode perms, Bitmapset *cols,
+							ExprState **checks, int ncheck, bool speculative);
+extern void lt_direct_end(LtDirectStmt *s);
+/* rel's CHECK constraints as ExecRelCheck compiles them, in cxt */
+extern ExprState **lt_compile_checks(Relation rel, MemoryContext cxt, int *ncheck);
+/* key k of an index scan of idx: column k + 1 = value, or IS NULL */
+extern void lt_scan_key(ScanKey key, Relation idx, int k, Datum value, bool isnull);
 
 /* Registers the invalidation of what the writes keep about lottrace.lot (_PG_init). */
 extern void lt_register_write_init(void);

@@ -1,0 +1,462 @@
+/*
+ * serial_write.c — new serials written to lottrace.serial without SPI.
+ *
+ * A receipt of serials inserts each serial new to the register in its final
+ * state (engine_serials.c, serial_insert_plan):
+ *
+ *     INSERT INTO lottrace.serial (item, variant, code, state, warehouse, lot_id, ...)
+ *     SELECT ... FROM unnest($1), ... LEFT JOIN lottrace.lot ...
+ *     ON CONFLICT ON CONSTRAINT serial_item_code_variant_key DO NOTHING RETURNING ...
+ *
+ * Through SPI, most of a serial's cost was that statement's own machinery:
+ * twelve arrays unnested, sorted by ordinality, projected, returned.
+ * lt_serial_insert_direct() does what the executor does for each row of
+ * that INSERT (ExecInsert's ON CONFLICT DO NOTHING, PostgreSQL 14 to 16),
+ * for n serials in the order given, as one statement:
+ *
+ *   - the snapshot and command counter as SPI gives a non-read-only
+ *     statement (lt_direct_begin, shared with register_write.c);
+ *   - the columns the statement names from the serial, the others from
+ *     their defaults (the identity serial_id, 'out', false ...), compiled
+ *     once per backend as the rewriter would add them;
+ *   - lot_id: the lot found through lot_item_code_variant_key with the
+ *     statement's snapshot (the LEFT JOIN; SERIALIZABLE takes the same
+ *     kind of predicate lock as its index scan); the lot code made a lotcode
+ *     as the cast makes it (trimmed, or refused);
+ *   - BEFORE ROW INSERT triggers (the guard), stored generated columns,
+ *     constraints;
+ *   - the conflict looked for in serial_item_code_variant_key, the
+ *     statement's arbiter (ExecCheckIndexConstraints, which waits for a
+ *     transaction inserting the same key); a conflicting
+ *     row not visible to a REPEATABLE READ or SERIALIZABLE snapshot is the
+ *     same serialization failure as ON CONFLICT DO NOTHING's; otherwise the
+ *     serial is not written;
+ *   - the speculative insertion, as ExecInsert makes it: the heap tuple
+ *     with a speculative token, its index entries, the insertion confirmed
+ *     or, when an index found a conflict meanwhile, taken back and tried
+ *     again from the conflict check;
+ *   - AFTER ROW INSERT triggers, and the WAL logical decoding reads as an
+ *     insert.
+ *
+ * What this does not do, it is not asked to: a lottrace.serial with rules,
+ * statement-level INSERT triggers, transition tables, or BEFORE ROW INSERT
+ * triggers other than the guard (one may skip the row) goes through SPI, as
+ * do PostgreSQL 13 and 17, a schema without one of the columns, and a
+ * session with lottrace.direct_writes off.  See docs/ENGINE.md, "Direct
+ * register writes".
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_trigger.h"
+#include "commands/trigger.h"
+#include "executor/executor.h"
+#include "executor/nodeModifyTable.h"
+#include "miscadmin.h"
+#include "nodes/bitmapset.h"
+#include "optimizer/optimizer.h"
+#include "rewrite/rewriteHandler.h"
+#include "storage/lmgr.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include "lotcode.h"
+#include "lottrace.h"
+#include "register_write.h"
+#include "serial_write.h"
+#include "spi_util.h"
+
+#if PG_VERSION_NUM >= 140000 && PG_VERSION_NUM < 170000
+#define LT_SERIAL_DIRECT 1
+#endif
+
+/* the columns of lottrace.serial the INSERT names (serial_insert_plan) */
+enum
+{
+	S_ITEM, S_VARIANT, S_CODE, S_STATE, S_WAREHOUSE, S_LOT_ID, S_START_DATE,
+	S_EXPIRY_DATE, S_SUPPLIER, S_LOAD_DOC, S_LOADED_ON, S_UNLOAD_DOC, S_UNLOADED_ON, NSCOLS
+};
+static const char *const scol_names[NSCOLS] = {
+	"item", "variant", "code", "state", "warehouse", "lot_id", "start_date",
+	"expiry_date", "supplier", "load_doc", "loaded_on", "unload_doc", "unloaded_on"
+};
+
+/*
+ * What every insert finds out about lottrace.serial (and the lot lookup)
+ * the same way, kept per backend until a relcache invalidation of one of
+ * the tables or the lot key index: whether the direct path may write it,
+ * the attribute numbers, the defaults and CHECK constraints compiled.
+ */
+typedef struct SerialWriteCache
+{
+	bool		valid;
+	Oid			relid;
+	Oid			lot_relid;
+	Oid			lot_idxid;
+	Oid			keyid;			/* serial_item_code_variant_key, the arbiter */
+	bool		direct;
+	AttrNumber	att[NSCOLS];
+	AttrNumber	lot_id_att;		/* lottrace.lot.lot_id */
+	int			natts;
+	ExprState **defaults;		/* per attribute, NULL: no default (NULL) or named */
+	int			ncheck;
+	ExprState **checks;
+	MemoryContext cxt;
+} SerialWriteCache;
+
+static SerialWriteCache sc;
+static uint64 sc_invals;
+
+static void
+serial_cache_callback(Datum arg, Oid relid)
+{
+	if (!OidIsValid(relid) || relid == sc.relid || relid == sc.keyid || relid == sc.lot_relid ||
+		relid == sc.lot_idxid)
+	{
+		sc.valid = false;
+		sc_invals++;
+	}
+}
+
+void
+lt_serial_write_init(void)
+{
+	CacheRegisterRelcacheCallback(serial_cache_callback, (Datum) 0);
+}
+
+#ifdef LT_SERIAL_DIRECT
+
+/* Can the steps above stand for an INSERT into this relation? */
+static bool
+insert_direct_ok(Relation rel)
+{
+	TriggerDesc *td = rel->trigdesc;
+
+	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rules != NULL)
+		return false;
+	if (td == NULL)
+		return true;
+	if (td->trig_insert_before_statement || td->trig_insert_after_statement ||
+		td->trig_insert_new_table)
+		return false;
+	for (int i = 0; i < td->numtriggers; i++)
+	{
+		Trigger    *t = &td->triggers[i];
+		char	   *fn;
+
+		if (!TRIGGER_FOR_ROW(t->tgtype) || !TRIGGER_FOR_BEFORE(t->tgtype) ||
+			!TRIGGER_FOR_INSERT(t->tgtype))
+			continue;
+		fn = get_func_name(t->tgfoid);
+		if (fn == NULL || strcmp(fn, "_serial_guard") != 0 ||
+			get_func_namespace(t->tgfoid) != RelationGetNamespace(rel))
+			return false;
+	}
+	return true;
+}
+
+/* The attribute called name in d, or InvalidAttrNumber. */
+static AttrNumber
+find_att(TupleDesc d, const char *name)
+{
+	for (int i = 0; i < d->natts; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(d, i);
+
+		if (!a->attisdropped && strcmp(NameStr(a->attname), name) == 0)
+			return a->attnum;
+	}
+	return InvalidAttrNumber;
+}
+
+/* lottrace.serial as the inserts need it (as write_cache_fill in register_write.c). */
+static void
+serial_cache_fill(Relation rel)
+{
+	uint64		invals = sc_invals;
+	TupleDesc	d = RelationGetDescr(rel);
+	MemoryContext old;
+	Relation	lot;
+
+	if (sc.valid && sc.relid == RelationGetRelid(rel))
+		return;
+	sc.valid = false;
+	if (sc.cxt == NULL)
+		sc.cxt = AllocSetContextCreate(CacheMemoryContext, "lottrace serial writes",
+									   ALLOCSET_SMALL_SIZES);
+	else
+		MemoryContextReset(sc.cxt);
+	sc.relid = RelationGetRelid(rel);
+	sc.lot_relid = lt_relid("lot");
+	sc.lot_idxid = lt_relid("lot_item_code_variant_key");
+	sc.keyid = lt_relid("serial_item_code_variant_key");
+	sc.direct = insert_direct_ok(rel);
+	for (int c = 0; c < NSCOLS; c++)
+		if ((sc.att[c] = find_att(d, scol_names[c])) == InvalidAttrNumber)
+			sc.direct = false;
+	lot = table_open(sc.lot_relid, AccessShareLock);
+	sc.lot_id_att = find_att(RelationGetDescr(lot), "lot_id");
+	table_close(lot, AccessShareLock);
+	if (sc.lot_id_att == InvalidAttrNumber)
+		sc.direct = false;
+
+	/* the defaults of the columns the INSERT does not name, as the rewriter adds them */
+	sc.natts = d->natts;
+	old = MemoryContextSwitchTo(sc.cxt);
+	sc.defaults = palloc0(sizeof(ExprState *) * d->natts);
+	for (int i = 0; i < d->natts; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(d, i);
+		bool		named = false;
+		Node	   *expr;
+
+		for (int c = 0; c < NSCOLS; c++)
+			named |= (sc.att[c] == a->attnum);
+		if (named || a->attisdropped || a->attgenerated)
+			continue;
+		expr = build_column_default(rel, a->attnum);
+		if (expr != NULL)
+			sc.defaults[i] = ExecInitExpr(expression_planner((Expr *) expr), NULL);
+	}
+	MemoryContextSwitchTo(old);
+	sc.checks = lt_compile_checks(rel, sc.cxt, &sc.ncheck);
+	sc.valid = (invals == sc_invals);
+}
+
+/*
+ * ON CONFLICT DO NOTHING at REPEATABLE READ and SERIALIZABLE: a conflicting
+ * row the snapshot does not see, inserted by another transaction, is a
+ * serialization failure (as nodeModifyTable.c's ExecCheckTIDVisible).
+ */
+static void
+check_conflict_visible(EState *estate, Relation rel, ItemPointer tid, TupleTableSlot *tmp)
+{
+	if (!IsolationUsesXactSnapshot())
+		return;
+	if (!table_tuple_fetch_row_version(rel, tid, SnapshotAny, tmp))
+		elog(ERROR, "lottrace: failed to fetch the conflicting serial");
+	if (!table_tuple_satisfies_snapshot(rel, tmp, estate->es_snapshot))
+	{
+		bool		isnull;
+		TransactionId xmin = DatumGetTransactionId(slot_getsysattr(tmp, MinTransactionIdAttributeNumber,
+																   &isnull));
+
+		if (!TransactionIdIsCurrentTransactionId(xmin))
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("could not serialize access due to concurrent update")));
+	}
+	ExecClearTuple(tmp);
+}
+
+/* The lot_id of lot `code` of the serial's item and variant, 0 when there is none. */
+static int64
+find_lot(IndexScanDesc scan, Relation idx, const ScanKeyData *tmpl, TupleTableSlot *lotrow,
+		 const LtDirectSerial *s, text *code)
+{
+	ScanKeyData keys[3];
+	int64		id = 0;
+
+	memcpy(keys, tmpl, sizeof(keys));
+	keys[0].sk_argument = s->item;
+	keys[1].sk_argument = PointerGetDatum(code);
+	if (s->variant_null)
+		lt_scan_key(&keys[2], idx, 2, (Datum) 0, true);
+	else
+		keys[2].sk_argument = s->variant;
+	index_rescan(scan, keys, 3, NULL, 0);
+	if (index_getnext_slot(scan, ForwardScanDirection, lotrow))
+	{
+		bool		isnull;
+		Datum		v = slot_getattr(lotrow, sc.lot_id_att, &isnull);
+
+		if (!isnull)
+			id = DatumGetInt64(v);
+	}
+	ExecClearTuple(lotrow);
+	return id;
+}
+
+/* The row of serial s, into slot (virtual, in the current memory context). */
+static void
+form_serial(EState *estate, TupleTableSlot *slot, const LtDirectSerial *s, int64 lot_id)
+{
+	Datum	   *v = slot->tts_values;
+	bool	   *n = slot->tts_isnull;
+	ExprContext *econtext = GetPerTupleExprContext(estate);
+
+	ExecClearTuple(slot);
+	for (int i = 0; i < sc.natts; i++)
+	{
+		n[i] = true;
+		v[i] = (Datum) 0;
+		if (sc.defaults[i] != NULL)
+			v[i] = ExecEvalExprSwitchContext(sc.defaults[i], econtext, &n[i]);
+	}
+#define SET(c, value, isnull) (v[sc.att[c] - 1] = (value), n[sc.att[c] - 1] = (isnull))
+	SET(S_ITEM, s->item, false);
+	SET(S_VARIANT, s->variant, s->variant_null);
+	SET(S_CODE, s->code, false);
+	SET(S_STATE, CStringGetTextDatum(s->warehouse_null ? "out" : "in_stock"), false);
+	SET(S_WAREHOUSE, s->warehouse, s->warehouse_null);
+	SET(S_LOT_ID, Int64GetDatum(lot_id), lot_id == 0);
+	SET(S_START_DATE, DateADTGetDatum(s->start_date), false);
+	SET(S_EXPIRY_DATE, DateADTGetDatum(s->expiry_date), !s->has_expiry);
+	SET(S_SUPPLIER, s->supplier, s->supplier_null);
+	SET(S_LOAD_DOC, s->load_doc, s->load_doc_null);
+	SET(S_LOADED_ON, DateADTGetDatum(s->loaded_on), false);
+	SET(S_UNLOAD_DOC, s->unload_doc, s->unload_doc_null);
+	SET(S_UNLOADED_ON, DateADTGetDatum(s->unloaded_on), s->unloaded_on_null);
+#undef SET
+	ExecStoreVirtualTuple(slot);
+}
+
+/*
+ * Insert slot's row unless the arbiter index has its key: ExecInsert's
+ * ON CONFLICT DO NOTHING.  False: not inserted.
+ */
+static bool
+insert_unless_conflict(LtDirectStmt *st, TupleTableSlot *slot, TupleTableSlot *tmp, List *arbiter)
+{
+	EState	   *estate = st->estate;
+	ResultRelInfo *rri = st->rri;
+	Relation	rel = st->rel;
+	List	   *recheck;
+
+	if (rri->ri_TrigDesc && rri->ri_TrigDesc->trig_insert_before_row &&
+		!ExecBRInsertTriggers(estate, rri, slot))
+		return false;			/* the guard never skips a row: insert_direct_ok */
+	if (rel->rd_att->constr && rel->rd_att->constr->has_generated_stored)
+		ExecComputeStoredGenerated(rri, estate, slot, CMD_INSERT);
+	if (rel->rd_att->constr)
+		ExecConstraints(rri, slot, estate);
+	for (;;)
+	{
+		ItemPointerData conflict;
+		uint32		token;
+		bool		spec_conflict = false;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!ExecCheckIndexConstraints(rri, slot, estate, &conflict, arbiter))
+		{
+			check_conflict_visible(estate, rel, &conflict, tmp);
+			return false;
+		}
+		token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
+		table_tuple_insert_speculative(rel, slot, estate->es_output_cid, 0, NULL, token);
+#if PG_VERSION_NUM >= 160000
+		recheck = ExecInsertIndexTuples(rri, slot, estate, false, true, &spec_conflict, arbiter, false);
+#else
+		recheck = ExecInsertIndexTuples(rri, slot, estate, false, true, &spec_conflict, arbiter);
+#endif
+		table_tuple_complete_speculative(rel, slot, token, !spec_conflict);
+		SpeculativeInsertionLockRelease(GetCurrentTransactionId());
+		if (!spec_conflict)
+			break;
+		/* another transaction inserted the key meanwhile: look again */
+		list_free(recheck);
+	}
+	ExecARInsertTriggers(estate, rri, slot, recheck, NULL);
+	list_free(recheck);
+	return true;
+}
+
+#endif							/* LT_SERIAL_DIRECT */
+
+int
+lt_serial_insert_direct(const LtDirectSerial *serials, int n, bool *written)
+{
+#ifndef LT_SERIAL_DIRECT
+	return -1;
+#else
+	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext cxt,
+				rowcxt;
+	Relation	rel = table_open(sc.valid ? sc.relid : lt_relid("serial"), RowExclusiveLock);
+	Relation	lot = NULL,
+				idx = NULL;
+	IndexScanDesc scan = NULL;
+	ScanKeyData tmpl[3];
+	TupleTableSlot *slot,
+			   *tmp,
+			   *lotrow = NULL;
+	Bitmapset  *cols = NULL;
+	List	   *arbiter;
+	LtDirectStmt st;
+	int			nw = 0;
+
+	serial_cache_fill(rel);
+	if (!lt_direct_writes || !sc.direct)
+	{
+		elog(DEBUG1, "lottrace: %d new serials written through SPI (lottrace.direct_writes is off, or lottrace.serial has rules, statement triggers or BEFORE ROW triggers of its own)", n);
+		table_close(rel, NoLock);
+		return -1;
+	}
+	cxt = AllocSetContextCreate(caller, "lottrace serial insert", ALLOCSET_SMALL_SIZES);
+	rowcxt = AllocSetContextCreate(cxt, "lottrace serial insert, one serial", ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(cxt);
+	for (int c = 0; c < NSCOLS; c++)
+		cols = bms_add_member(cols, sc.att[c] - FirstLowInvalidHeapAttributeNumber);
+	arbiter = list_make1_oid(sc.keyid);
+	lt_direct_begin(&st, rel, ACL_INSERT, cols, sc.checks, sc.ncheck, true);
+	slot = ExecInitExtraTupleSlot(st.estate, RelationGetDescr(rel), &TTSOpsVirtual);
+	tmp = table_slot_create(rel, &st.estate->es_tupleTable);
+
+	for (int i = 0; i < n; i++)
+	{
+		const LtDirectSerial *s = &serials[i];
+		int64		lot_id = 0;
+		text	   *code;
+
+		if (s->lot != NULL)
+		{
+			if (scan == NULL)
+			{
+				/* the lots, as the LEFT JOIN reads them */
+				lot = table_open(sc.lot_relid, AccessShareLock);
+				idx = index_open(sc.lot_idxid, AccessShareLock);
+				for (int k = 0; k < 3; k++)
+					lt_scan_key(&tmpl[k], idx, k, (Datum) 0, false);
+				lotrow = table_slot_create(lot, &st.estate->es_tupleTable);
+				scan = index_beginscan(lot, idx, st.estate->es_snapshot, 3, 0);
+			}
+			/* the code in the serial's memory; the scan in the statement's,
+			 * where the index AM keeps its state */
+			MemoryContextSwitchTo(rowcxt);
+			code = lt_make_code(s->lot, s->lot_len, false, -1, NULL);
+			MemoryContextSwitchTo(cxt);
+			lot_id = find_lot(scan, idx, tmpl, lotrow, s, code);
+		}
+		MemoryContextSwitchTo(rowcxt);
+		form_serial(st.estate, slot, s, lot_id);
+		MemoryContextSwitchTo(cxt);
+		written[i] = insert_unless_conflict(&st, slot, tmp, arbiter);
+		if (written[i])
+			nw++;
+		ExecClearTuple(slot);
+		ResetPerTupleExprContext(st.estate);
+		MemoryContextReset(rowcxt);
+	}
+	if (scan != NULL)
+	{
+		index_endscan(scan);
+		index_close(idx, NoLock);
+		table_close(lot, NoLock);
+	}
+	elog(DEBUG1, "lottrace: %d of %d new serials written without SPI", nw, n);
+	lt_direct_end(&st);
+	table_close(rel, NoLock);
+	MemoryContextSwitchTo(caller);
+	MemoryContextDelete(cxt);
+	return nw;
+#endif
+}
