@@ -90,7 +90,7 @@ SELECT tgrelid::regclass AS tbl, count(*) AS triggers,
  WHERE tgrelid IN (SELECT relid FROM pg_partition_tree('cm_part_gen')
                    UNION ALL SELECT relid FROM pg_partition_tree('cm_part_own'))
    AND tgname LIKE 'lottrace%'
- GROUP BY 1 ORDER BY 1::text;
+ GROUP BY 1 ORDER BY tgrelid::regclass::text;
 INSERT INTO cm_part_gen (item, qty, wh, reason) VALUES ('GEN', 2, 'W2', 'IN') RETURNING lot;
 SELECT * FROM pg_temp.err($$INSERT INTO cm_part_own (item, qty, wh, reason) VALUES ('GEN', 2, 'W2', 'IN')$$);
 INSERT INTO cm_part_own (item, qty, wh, lot, reason) VALUES ('GEN', 2, 'W2', 'CM7001', 'IN');

@@ -6,8 +6,10 @@
 -- into two items, and the two registers must hold the same rows: the
 -- columns the INSERT names, the defaults of the others (the identity, the
 -- flags), the lot found for a lot-tracked serial, the expiry from the
--- validity; the same refusals; a DBA's own AFTER ROW trigger fires; a
--- BEFORE ROW trigger of a DBA's own sends the inserts through SPI.  The
+-- validity; the same refusals.  Plain unloads likewise (the serial locked,
+-- checked, set out; the claims check consumes a reservation).  A DBA's own
+-- AFTER ROW trigger fires; a BEFORE ROW trigger of a DBA's own sends the
+-- inserts through SPI.  The
 -- concurrency side is test/isolation/specs/direct-serials.spec.
 \set ECHO none
 \i sql/include/helpers.psql
@@ -51,11 +53,11 @@ RESET lottrace.direct_writes;
 -- which path wrote them: a receipt of a new serial and a return of one
 -- that exists (0 written: it goes to the lock and update), each way
 SET client_min_messages = debug1;
-INSERT INTO ds (item, qty, wh, serial, reason, doc) VALUES ('SD', 1, 'W1', 'E1', 'IN', 'GRN8');
-INSERT INTO ds (item, qty, wh, serial, reason, doc) VALUES ('SD', 1, 'W1', 'A2', 'IN', 'RET8');
+INSERT INTO ds (item, qty, wh, serial, reason, doc, moved_on) VALUES ('SD', 1, 'W1', 'E1', 'IN', 'GRN8', '2025-01-10');
+INSERT INTO ds (item, qty, wh, serial, reason, doc, moved_on) VALUES ('SD', 1, 'W1', 'A2', 'IN', 'RET8', '2025-01-10');
 SET lottrace.direct_writes = off;
-INSERT INTO ds (item, qty, wh, serial, reason, doc) VALUES ('SS', 1, 'W1', 'E1', 'IN', 'GRN8');
-INSERT INTO ds (item, qty, wh, serial, reason, doc) VALUES ('SS', 1, 'W1', 'A2', 'IN', 'RET8');
+INSERT INTO ds (item, qty, wh, serial, reason, doc, moved_on) VALUES ('SS', 1, 'W1', 'E1', 'IN', 'GRN8', '2025-01-10');
+INSERT INTO ds (item, qty, wh, serial, reason, doc, moved_on) VALUES ('SS', 1, 'W1', 'A2', 'IN', 'RET8', '2025-01-10');
 RESET lottrace.direct_writes;
 RESET client_min_messages;
 
@@ -93,6 +95,59 @@ SELECT sqlstate, constraint_name FROM pg_temp.err($$INSERT INTO ds (item, qty, w
 -- a failed statement leaves nothing: no serial C1 or B9
 SELECT count(*) FROM lottrace.serial WHERE code IN ('C1', 'B9');
 
+-- plain unloads (a serial shipped from the warehouse it is in) are written
+-- without SPI too: the serial locked, checked, set out.  The same
+-- documents for both items: shipments, a reserved serial shipped by its
+-- reservation's document (which consumes it), then the refusals
+CREATE FUNCTION ship(it text, lit text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO ds (item, qty, wh, serial, reason, doc, moved_on) VALUES
+    (it, 1, 'W1', 'E1', 'OUT', 'DO9', '2025-02-01'), (it, 1, 'W3', 'A1', 'OUT', 'DO9', '2025-02-01');
+  PERFORM lottrace.reserve_serial(lit, 'B1', 'SO1');
+  INSERT INTO ds (item, qty, wh, lot, serial, reason, doc, moved_on) VALUES
+    (lit, 1, 'W1', 'L1', 'B1', 'OUT', 'SO1', '2025-02-02');
+  PERFORM lottrace.reserve_serial(lit, 'B3', 'SO2');
+  PERFORM lottrace.hold_serial(lit, 'B2', 'QA');
+END $$;
+SET client_min_messages = debug1;
+SELECT ship('SD', 'SLD');
+SET lottrace.direct_writes = off;
+SELECT ship('SS', 'SLS');
+RESET lottrace.direct_writes;
+RESET client_min_messages;
+-- refused the same way: not in that warehouse, cancelled, reserved for
+-- another document, held
+UPDATE lottrace.serial SET cancelled = true WHERE code = 'A1' AND variant = 'RED';
+CREATE FUNCTION refusals(it text, lit text) RETURNS TABLE (sqlstate text, constraint_name text, message text) LANGUAGE sql AS $$
+  SELECT e.sqlstate, e.constraint_name, e.message FROM (VALUES
+    (1, format($q$INSERT INTO ds (item, qty, wh, serial, reason, doc, moved_on) VALUES (%L, 1, 'W2', 'A2', 'OUT', 'DO10', '2025-02-03')$q$, it)),
+    (2, format($q$INSERT INTO ds (item, variant, qty, wh, serial, reason, doc) VALUES (%L, 'RED', 1, 'W1', 'A1', 'OUT', 'DO10')$q$, it)),
+    (3, format($q$INSERT INTO ds (item, qty, wh, lot, serial, reason, doc) VALUES (%L, 1, 'W1', 'L1', 'B3', 'OUT', 'SO9')$q$, lit)),
+    (4, format($q$INSERT INTO ds (item, qty, wh, lot, serial, reason, doc) VALUES (%L, 1, 'W2', 'L1', 'B2', 'OUT', 'DO10')$q$, lit))) v(n, stmt),
+    LATERAL pg_temp.err(v.stmt) e ORDER BY v.n
+$$;
+SELECT * FROM refusals('SD', 'SLD');
+SET lottrace.direct_writes = off;
+SELECT * FROM refusals('SS', 'SLS');
+RESET lottrace.direct_writes;
+-- the registers and the reservations, item for item, after the shipments
+SELECT * FROM reg WHERE item IN ('SD', 'SLD') ORDER BY item, code, variant NULLS FIRST;
+SELECT count(*) AS differences FROM (
+  (SELECT translate(item, 'D', 'S') AS item, variant, code, state, warehouse, lot, start_date, expiry_date,
+          customer_code, supplier_code, supplier, cancelled, force_closed, reserved, held,
+          load_doc, loaded_on, unload_doc, unloaded_on FROM reg WHERE item IN ('SD', 'SLD')
+   EXCEPT ALL SELECT * FROM reg WHERE item IN ('SS', 'SLS'))
+  UNION ALL
+  (SELECT * FROM reg WHERE item IN ('SS', 'SLS')
+   EXCEPT ALL SELECT translate(item, 'D', 'S'), variant, code, state, warehouse, lot, start_date, expiry_date,
+          customer_code, supplier_code, supplier, cancelled, force_closed, reserved, held,
+          load_doc, loaded_on, unload_doc, unloaded_on FROM reg WHERE item IN ('SD', 'SLD'))) d;
+SELECT l.item, s.code, r.doc, r.qty, r.consumed_qty, r.released_at IS NULL AS open
+  FROM lottrace.reservation r JOIN lottrace.serial s USING (serial_id) JOIN lottrace.lot l ON l.lot_id = s.lot_id
+ ORDER BY l.item, s.code;
+SELECT item, code, claims FROM lottrace.lot ORDER BY item;
+SELECT * FROM lottrace.verify();
+
 -- a DBA's own AFTER ROW INSERT trigger on lottrace.serial fires on the direct path
 CREATE TABLE serial_audit (code text, state text, warehouse text);
 CREATE FUNCTION audit_serial() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -122,5 +177,5 @@ SELECT * FROM lottrace.verify();
 DROP VIEW reg;
 SELECT lottrace.detach('ds');
 DROP TABLE ds, serial_audit;
-DROP FUNCTION post(text, text), audit_serial(), stamp_serial();
+DROP FUNCTION post(text, text), ship(text, text), refusals(text, text), audit_serial(), stamp_serial();
 DROP EXTENSION lottrace;

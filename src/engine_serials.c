@@ -372,6 +372,39 @@ hold_serial(LtEngine *e, SerialGroup *g)
 }
 
 /*
+ * The plain unloads of apply_serials written without SPI (serial_write.c),
+ * from the columns it made for serial_unload_plan (s[0..4], dates); those
+ * done are marked fresh, as that plan's answer marks them.  False:
+ * lottrace.serial is written through SPI, nothing was done.
+ */
+static bool
+unload_plain_direct(SerialGroup **plain, int nplain, LtStr **s, Datum *dates)
+{
+	LtDirectUnload *du = palloc0(sizeof(LtDirectUnload) * nplain);
+	bool	   *done = palloc(sizeof(bool) * nplain);
+
+	for (int i = 0; i < nplain; i++)
+	{
+		LtDirectUnload *d = &du[i];
+
+		d->item = str_text(s[0][i]);
+		d->variant_null = (s[1][i].p == NULL);
+		d->variant = d->variant_null ? (Datum) 0 : str_text(s[1][i]);
+		d->code = str_text(s[2][i]);	/* a serialcode is laid out as text */
+		d->wh = s[3][i].p;
+		d->doc_null = (s[4][i].p == NULL);
+		d->doc = d->doc_null ? (Datum) 0 : str_text(s[4][i]);
+		d->moved_on = DatumGetDateADT(dates[i]);
+	}
+	if (lt_serial_unload_direct(du, nplain, done) < 0)
+		return false;
+	for (int i = 0; i < nplain; i++)
+		if (done[i])
+			plain[i]->fresh = true; /* done: skipped below */
+	return true;
+}
+
+/*
  * The fresh serials of apply_serials inserted without SPI (serial_write.c),
  * from the columns it made for serial_insert_plan: s[0..7] and dates[0..2]
  * as its arguments, validity in days.  Those written are done; the others
@@ -477,21 +510,24 @@ apply_serials(LtEngine *e, SerialGroup **gs, int n)
 			s[4][i] = (LtStr) {g->unload_doc, g->unload_doc ? (int) strlen(g->unload_doc) : 0};
 			dates[i] = DateADTGetDatum(g->unload_date);
 		}
-		args[0] = lte_str_array(s[0], nplain, TEXTOID);
-		args[1] = lte_str_array(s[1], nplain, TEXTOID);
-		args[2] = lte_str_array(s[2], nplain, lt_serialcode_oid());
-		args[3] = lte_str_array(s[3], nplain, TEXTOID);
-		args[4] = lte_str_array(s[4], nplain, TEXTOID);
-		args[5] = lt_array_date(dates, NULL, nplain);
-		nr = lt_exec_batch(&serial_unload_plan, args, NULL, false);
-		for (uint64 r = 0; r < nr; r++)
+		if (!unload_plain_direct(plain, nplain, s, dates))
 		{
-			int64		i = lt_getint8(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, SUN_I, NULL) - 1;
+			args[0] = lte_str_array(s[0], nplain, TEXTOID);
+			args[1] = lte_str_array(s[1], nplain, TEXTOID);
+			args[2] = lte_str_array(s[2], nplain, lt_serialcode_oid());
+			args[3] = lte_str_array(s[3], nplain, TEXTOID);
+			args[4] = lte_str_array(s[4], nplain, TEXTOID);
+			args[5] = lt_array_date(dates, NULL, nplain);
+			nr = lt_exec_batch(&serial_unload_plan, args, NULL, false);
+			for (uint64 r = 0; r < nr; r++)
+			{
+				int64		i = lt_getint8(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, SUN_I, NULL) - 1;
 
-			if (i >= 0 && i < nplain)
-				plain[i]->fresh = true; /* done: skipped below */
+				if (i >= 0 && i < nplain)
+					plain[i]->fresh = true; /* done: skipped below */
+			}
+			SPI_freetuptable(SPI_tuptable);
 		}
-		SPI_freetuptable(SPI_tuptable);
 		for (int i = 0; i < nplain; i++)
 			if (!plain[i]->fresh)
 				others[nothers++] = plain[i];

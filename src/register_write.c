@@ -261,21 +261,20 @@ lt_scan_key(ScanKey key, Relation idx, int k, Datum value, bool isnull)
 	}
 }
 
-/* Does the (newer) row version still have the key searched for? */
-static bool
-same_key(TupleTableSlot *slot, const AttrNumber *att, Datum item, Datum variant,
-		 bool variant_null, Datum code)
+bool
+lt_same_key(TupleTableSlot *slot, AttrNumber item_att, AttrNumber code_att, AttrNumber variant_att,
+			Datum item, Datum variant, bool variant_null, Datum code)
 {
 	bool		isnull;
 	Datum		v;
 
-	v = slot_getattr(slot, att[C_ITEM], &isnull);
+	v = slot_getattr(slot, item_att, &isnull);
 	if (isnull || !datum_image_eq(v, item, false, -1))
 		return false;
-	v = slot_getattr(slot, att[C_CODE], &isnull);
+	v = slot_getattr(slot, code_att, &isnull);
 	if (isnull || !datum_image_eq(v, code, false, -1))
 		return false;
-	v = slot_getattr(slot, att[C_VARIANT], &isnull);
+	v = slot_getattr(slot, variant_att, &isnull);
 	if (isnull || variant_null)
 		return isnull && variant_null;
 	return datum_image_eq(v, variant, false, -1);
@@ -363,9 +362,8 @@ lt_direct_end(LtDirectStmt *s)
 	CommandCounterIncrement();
 }
 
-/* Lock the row version found; false when it is gone (READ COMMITTED). */
-static bool
-lock_row(Relation rel, TupleTableSlot *slot, EState *estate)
+bool
+lt_lock_row(Relation rel, TupleTableSlot *slot, EState *estate)
 {
 	TM_FailureData tmfd;
 	TM_Result	res;
@@ -391,7 +389,7 @@ lock_row(Relation rel, TupleTableSlot *slot, EState *estate)
 				ereport(ERROR,
 						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 						 errmsg("could not serialize access due to concurrent update")));
-			elog(ERROR, "lottrace: lot row updated concurrently after it was locked");
+			elog(ERROR, "lottrace: register row updated concurrently after it was locked");
 			break;
 		case TM_Deleted:
 			if (IsolationUsesXactSnapshot())
@@ -415,8 +413,8 @@ lock_row(Relation rel, TupleTableSlot *slot, EState *estate)
  * versions (their trigger and table AM calls differ) the indexes are opened
  * first and ExecSimpleRelationUpdate itself is called.
  */
-static void
-update_row(ResultRelInfo *rri, EState *estate, EPQState *epq, TupleTableSlot *searchslot,
+void
+lt_update_row(ResultRelInfo *rri, EState *estate, EPQState *epq, TupleTableSlot *searchslot,
 		   TupleTableSlot *slot)
 {
 #if PG_VERSION_NUM >= 150000 && PG_VERSION_NUM < 160000
@@ -427,10 +425,10 @@ update_row(ResultRelInfo *rri, EState *estate, EPQState *epq, TupleTableSlot *se
 
 	CheckCmdReplicaIdentity(rel, CMD_UPDATE);
 	/*
-	 * The guard never skips the row (direct_ok admits no other BEFORE ROW
-	 * trigger).  The row version given is the one lock_row locked, as
-	 * ExecBRUpdateTriggers takes an FDW's: otherwise it would lock it again
-	 * (GetTupleForTrigger) and find it unchanged.
+	 * The guard never skips the row (the callers admit no BEFORE ROW
+	 * trigger that may).  The row version given is the one lt_lock_row
+	 * locked, as ExecBRUpdateTriggers takes an FDW's: otherwise it would
+	 * lock it again (GetTupleForTrigger) and find it unchanged.
 	 */
 	if (rri->ri_TrigDesc && rri->ri_TrigDesc->trig_update_before_row &&
 		!ExecBRUpdateTriggers(estate, epq, rri, tid,
@@ -584,8 +582,9 @@ lt_lot_update_direct(const LtDirectLot *lots, int n, HeapTuple *results, TupleDe
 			keys[2].sk_argument = l->variant;
 		index_rescan(scan, keys, 3, NULL, 0);
 		if (index_getnext_slot(scan, ForwardScanDirection, row) &&
-			lock_row(rel, row, estate) &&
-			same_key(row, att, l->item, l->variant, l->variant_null, l->code))
+			lt_lock_row(rel, row, estate) &&
+			lt_same_key(row, att[C_ITEM], att[C_CODE], att[C_VARIANT], l->item, l->variant,
+						l->variant_null, l->code))
 		{
 			Jsonb	   *stock;
 			Jsonb	   *negatives;
@@ -607,7 +606,7 @@ lt_lot_update_direct(const LtDirectLot *lots, int n, HeapTuple *results, TupleDe
 			ExecStoreHeapTuple(heap_form_tuple(d, values, isnull), newrow, false);
 			MemoryContextSwitchTo(cxt);
 
-			update_row(rri, estate, &st.epq, row, newrow);
+			lt_update_row(rri, estate, &st.epq, row, newrow);
 
 			/* the row as written (after BEFORE triggers), as RETURNING sees it */
 			MemoryContextSwitchTo(caller);

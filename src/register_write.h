@@ -66,6 +66,24 @@ extern ExprState **lt_compile_checks(Relation rel, MemoryContext cxt, int *nchec
 /* key k of an index scan of idx: column k + 1 = value, or IS NULL */
 extern void lt_scan_key(ScanKey key, Relation idx, int k, Datum value, bool isnull);
 
+/* Does the (newer) row version still have the key searched for? */
+extern bool lt_same_key(TupleTableSlot *slot, AttrNumber item_att, AttrNumber code_att,
+						AttrNumber variant_att, Datum item, Datum variant, bool variant_null,
+						Datum code);
+/*
+ * Lock the row version found FOR NO KEY UPDATE, as an UPDATE does (READ
+ * COMMITTED: the newest version; REPEATABLE READ and SERIALIZABLE: a
+ * serialization failure when it changed); false when it is gone.
+ */
+extern bool lt_lock_row(Relation rel, TupleTableSlot *slot, EState *estate);
+/*
+ * Update searchslot's row (locked by lt_lock_row) to slot's, as
+ * ExecSimpleRelationUpdate does: BEFORE ROW triggers (none that may skip
+ * the row), constraints, the table AM, indexes, AFTER ROW triggers.
+ */
+extern void lt_update_row(ResultRelInfo *rri, EState *estate, EPQState *epq,
+						  TupleTableSlot *searchslot, TupleTableSlot *slot);
+
 /* Registers the invalidation of what the writes keep about lottrace.lot (_PG_init). */
 extern void lt_register_write_init(void);
 

@@ -1,5 +1,6 @@
 /*
- * serial_write.c — new serials written to lottrace.serial without SPI.
+ * serial_write.c — new serials, and plain unloads of serials, written to
+ * lottrace.serial without SPI.
  *
  * A receipt of serials inserts each serial new to the register in its final
  * state (engine_serials.c, serial_insert_plan):
@@ -38,12 +39,25 @@
  *   - AFTER ROW INSERT triggers, and the WAL logical decoding reads as an
  *     insert.
  *
+ * A plain unload (a serial shipped from the warehouse it is in, the
+ * statement's only move of it) is serial_unload_plan's UPDATE: the serial
+ * locked FOR NO KEY UPDATE in the order given, then set 'out' when the
+ * version locked is still in stock in that warehouse and not cancelled.
+ * lt_serial_unload_direct() finds it through serial_item_code_variant_key
+ * with the statement's snapshot, locks it as register_write.c locks a lot
+ * (lt_lock_row: in READ COMMITTED the newest version, whose state is then
+ * checked again as EvalPlanQual would; in REPEATABLE READ and SERIALIZABLE
+ * a serialization failure), and updates it with lt_update_row (BEFORE ROW
+ * triggers: the guard and the claims check, which consumes a reservation;
+ * constraints; AFTER ROW triggers).  A serial it does not take out is left
+ * to the engine's lock and judgement, as the SPI statement leaves it.
+ *
  * What this does not do, it is not asked to: a lottrace.serial with rules,
- * statement-level INSERT triggers, transition tables, or BEFORE ROW INSERT
- * triggers other than the guard (one may skip the row) goes through SPI, as
- * do PostgreSQL 13 and 17, a schema without one of the columns, and a
- * session with lottrace.direct_writes off.  See docs/ENGINE.md, "Direct
- * register writes".
+ * statement-level INSERT (UPDATE) triggers, transition tables, or BEFORE
+ * ROW INSERT (UPDATE) triggers other than the guard (and the claims check)
+ * goes through SPI, as do PostgreSQL 13 and 17, a schema without one of
+ * the columns, and a session with lottrace.direct_writes off.  See
+ * docs/ENGINE.md, "Direct register writes".
  */
 #include "postgres.h"
 
@@ -89,6 +103,8 @@ static const char *const scol_names[NSCOLS] = {
 	"item", "variant", "code", "state", "warehouse", "lot_id", "start_date",
 	"expiry_date", "supplier", "load_doc", "loaded_on", "unload_doc", "unloaded_on"
 };
+/* and the one an unload reads besides */
+#define S_CANCELLED_NAME "cancelled"
 
 /*
  * What every insert finds out about lottrace.serial (and the lot lookup)
@@ -103,8 +119,10 @@ typedef struct SerialWriteCache
 	Oid			lot_relid;
 	Oid			lot_idxid;
 	Oid			keyid;			/* serial_item_code_variant_key, the arbiter */
-	bool		direct;
+	bool		direct;			/* the inserts */
+	bool		direct_update;	/* the unloads */
 	AttrNumber	att[NSCOLS];
+	AttrNumber	cancelled_att;
 	AttrNumber	lot_id_att;		/* lottrace.lot.lot_id */
 	int			natts;
 	ExprState **defaults;		/* per attribute, NULL: no default (NULL) or named */
@@ -164,6 +182,39 @@ insert_direct_ok(Relation rel)
 	return true;
 }
 
+/*
+ * And for an UPDATE (the unloads): BEFORE ROW UPDATE triggers only the
+ * guard and the claims check (_serial_claims), neither of which skips a
+ * row; no statement-level UPDATE triggers or transition tables.
+ */
+static bool
+update_direct_ok(Relation rel)
+{
+	TriggerDesc *td = rel->trigdesc;
+
+	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rules != NULL)
+		return false;
+	if (td == NULL)
+		return true;
+	if (td->trig_update_before_statement || td->trig_update_after_statement ||
+		td->trig_update_old_table || td->trig_update_new_table)
+		return false;
+	for (int i = 0; i < td->numtriggers; i++)
+	{
+		Trigger    *t = &td->triggers[i];
+		char	   *fn;
+
+		if (!TRIGGER_FOR_ROW(t->tgtype) || !TRIGGER_FOR_BEFORE(t->tgtype) ||
+			!TRIGGER_FOR_UPDATE(t->tgtype))
+			continue;
+		fn = get_func_name(t->tgfoid);
+		if (fn == NULL || (strcmp(fn, "_serial_guard") != 0 && strcmp(fn, "_serial_claims") != 0) ||
+			get_func_namespace(t->tgfoid) != RelationGetNamespace(rel))
+			return false;
+	}
+	return true;
+}
+
 /* The attribute called name in d, or InvalidAttrNumber. */
 static AttrNumber
 find_att(TupleDesc d, const char *name)
@@ -200,9 +251,12 @@ serial_cache_fill(Relation rel)
 	sc.lot_idxid = lt_relid("lot_item_code_variant_key");
 	sc.keyid = lt_relid("serial_item_code_variant_key");
 	sc.direct = insert_direct_ok(rel);
+	sc.direct_update = update_direct_ok(rel);
 	for (int c = 0; c < NSCOLS; c++)
 		if ((sc.att[c] = find_att(d, scol_names[c])) == InvalidAttrNumber)
-			sc.direct = false;
+			sc.direct = sc.direct_update = false;
+	if ((sc.cancelled_att = find_att(d, S_CANCELLED_NAME)) == InvalidAttrNumber)
+		sc.direct_update = false;
 	lot = table_open(sc.lot_relid, AccessShareLock);
 	sc.lot_id_att = find_att(RelationGetDescr(lot), "lot_id");
 	table_close(lot, AccessShareLock);
@@ -370,7 +424,133 @@ insert_unless_conflict(LtDirectStmt *st, TupleTableSlot *slot, TupleTableSlot *t
 	return true;
 }
 
+/* Can serial row `row` (locked) go out of warehouse wh: in stock there, not cancelled? */
+static bool
+unloadable(TupleTableSlot *row, const char *wh)
+{
+	bool		isnull;
+	Datum		v;
+	text	   *t;
+
+	v = slot_getattr(row, sc.att[S_STATE], &isnull);
+	if (isnull)
+		return false;
+	t = DatumGetTextPP(v);
+	if (VARSIZE_ANY_EXHDR(t) != 8 || memcmp(VARDATA_ANY(t), "in_stock", 8) != 0)
+		return false;
+	v = slot_getattr(row, sc.att[S_WAREHOUSE], &isnull);
+	if (isnull)
+		return false;
+	t = DatumGetTextPP(v);
+	if (VARSIZE_ANY_EXHDR(t) != strlen(wh) || memcmp(VARDATA_ANY(t), wh, strlen(wh)) != 0)
+		return false;
+	v = slot_getattr(row, sc.cancelled_att, &isnull);
+	return isnull || !DatumGetBool(v);
+}
+
 #endif							/* LT_SERIAL_DIRECT */
+
+int
+lt_serial_unload_direct(const LtDirectUnload *unloads, int n, bool *done)
+{
+#ifndef LT_SERIAL_DIRECT
+	return -1;
+#else
+	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext cxt,
+				rowcxt;
+	Relation	rel = table_open(sc.valid ? sc.relid : lt_relid("serial"), RowExclusiveLock);
+	Relation	idx;
+	TupleDesc	d = RelationGetDescr(rel);
+	IndexScanDesc scan;
+	ScanKeyData tmpl[3];
+	TupleTableSlot *row,
+			   *newrow;
+	Datum	   *values;
+	bool	   *isnull;
+	LtDirectStmt st;
+	int			nd = 0;
+
+	serial_cache_fill(rel);
+	if (!lt_direct_writes || !sc.direct_update)
+	{
+		elog(DEBUG1, "lottrace: %d serial unloads written through SPI (lottrace.direct_writes is off, or lottrace.serial has rules, statement triggers or BEFORE ROW triggers of its own)", n);
+		table_close(rel, NoLock);
+		return -1;
+	}
+	cxt = AllocSetContextCreate(caller, "lottrace serial unload", ALLOCSET_SMALL_SIZES);
+	rowcxt = AllocSetContextCreate(cxt, "lottrace serial unload, one serial", ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(cxt);
+	idx = index_open(sc.keyid, RowExclusiveLock);
+	/* the columns the UPDATE sets (the claims check is UPDATE OF state, warehouse) */
+	lt_direct_begin(&st, rel, ACL_UPDATE,
+					bms_add_member(bms_add_member(bms_add_member(bms_make_singleton(sc.att[S_STATE] - FirstLowInvalidHeapAttributeNumber),
+																 sc.att[S_WAREHOUSE] - FirstLowInvalidHeapAttributeNumber),
+												  sc.att[S_UNLOAD_DOC] - FirstLowInvalidHeapAttributeNumber),
+								   sc.att[S_UNLOADED_ON] - FirstLowInvalidHeapAttributeNumber),
+					sc.checks, sc.ncheck, false);
+	for (int k = 0; k < 3; k++)
+		lt_scan_key(&tmpl[k], idx, k, (Datum) 0, false);
+	row = table_slot_create(rel, &st.estate->es_tupleTable);
+	newrow = ExecInitExtraTupleSlot(st.estate, d, &TTSOpsHeapTuple);
+	values = palloc(sizeof(Datum) * d->natts);
+	isnull = palloc(sizeof(bool) * d->natts);
+	scan = index_beginscan(rel, idx, st.estate->es_snapshot, 3, 0);
+
+	/* in the order given: the order the SPI statement locked them in */
+	for (int i = 0; i < n; i++)
+	{
+		const LtDirectUnload *u = &unloads[i];
+		ScanKeyData keys[3];
+
+		done[i] = false;
+		memcpy(keys, tmpl, sizeof(keys));
+		keys[0].sk_argument = u->item;
+		keys[1].sk_argument = u->code;
+		if (u->variant_null)
+			lt_scan_key(&keys[2], idx, 2, (Datum) 0, true);
+		else
+			keys[2].sk_argument = u->variant;
+		index_rescan(scan, keys, 3, NULL, 0);
+		/* as the SPI statement's FOR NO KEY UPDATE in its CTE, then the WHERE
+		 * clause on the version locked (EvalPlanQual) */
+		if (index_getnext_slot(scan, ForwardScanDirection, row) &&
+			lt_lock_row(rel, row, st.estate) &&
+			lt_same_key(row, sc.att[S_ITEM], sc.att[S_CODE], sc.att[S_VARIANT], u->item,
+						u->variant, u->variant_null, u->code) &&
+			unloadable(row, u->wh))
+		{
+			MemoryContextSwitchTo(rowcxt);
+			slot_getallattrs(row);
+			memcpy(values, row->tts_values, sizeof(Datum) * d->natts);
+			memcpy(isnull, row->tts_isnull, sizeof(bool) * d->natts);
+#define SET(c, value, null) (values[sc.att[c] - 1] = (value), isnull[sc.att[c] - 1] = (null))
+			SET(S_STATE, CStringGetTextDatum("out"), false);
+			SET(S_WAREHOUSE, (Datum) 0, true);
+			SET(S_UNLOAD_DOC, u->doc, u->doc_null);
+			SET(S_UNLOADED_ON, DateADTGetDatum(u->moved_on), false);
+#undef SET
+			ExecStoreHeapTuple(heap_form_tuple(d, values, isnull), newrow, false);
+			MemoryContextSwitchTo(cxt);
+			lt_update_row(st.rri, st.estate, &st.epq, row, newrow);
+			done[i] = true;
+			nd++;
+		}
+		ExecClearTuple(newrow);
+		ExecClearTuple(row);
+		ResetPerTupleExprContext(st.estate);
+		MemoryContextReset(rowcxt);
+	}
+	index_endscan(scan);
+	elog(DEBUG1, "lottrace: %d of %d serial unloads written without SPI", nd, n);
+	lt_direct_end(&st);
+	index_close(idx, NoLock);
+	table_close(rel, NoLock);
+	MemoryContextSwitchTo(caller);
+	MemoryContextDelete(cxt);
+	return nd;
+#endif
+}
 
 int
 lt_serial_insert_direct(const LtDirectSerial *serials, int n, bool *written)

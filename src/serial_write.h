@@ -1,6 +1,6 @@
 /*
- * serial_write.h — new serials written to lottrace.serial without SPI
- * (serial_write.c).
+ * serial_write.h — new serials, and plain unloads of serials, written to
+ * lottrace.serial without SPI (serial_write.c).
  */
 #ifndef LOTTRACE_SERIAL_WRITE_H
 #define LOTTRACE_SERIAL_WRITE_H
@@ -48,6 +48,32 @@ typedef struct LtDirectSerial
  * serial_write.c).
  */
 extern int	lt_serial_insert_direct(const LtDirectSerial *serials, int n, bool *written);
+
+/*
+ * One plain unload of a serial (serial_unload_plan's row): the serial
+ * (item, variant, code) goes out of warehouse wh by document doc on
+ * moved_on, if it is in stock there and not cancelled.
+ */
+typedef struct LtDirectUnload
+{
+	Datum		item;
+	Datum		variant;
+	bool		variant_null;
+	Datum		code;
+	const char *wh;
+	Datum		doc;
+	bool		doc_null;
+	DateADT		moved_on;
+} LtDirectUnload;
+
+/*
+ * serial_unload_plan's UPDATE of n serials, as one statement in the order
+ * given: each locked FOR NO KEY UPDATE, and set 'out' when it is in stock
+ * in its warehouse and not cancelled (done[i]); the others are left as
+ * they are.  Returns how many went out, or -1 when lottrace.serial must be
+ * written through SPI.
+ */
+extern int	lt_serial_unload_direct(const LtDirectUnload *unloads, int n, bool *done);
 
 /* Registers the invalidation of what the inserts keep about lottrace.serial (_PG_init). */
 extern void lt_serial_write_init(void);

@@ -418,7 +418,9 @@ if [ "${BENCH_SKIP_BIG:-0}" != 1 ]; then
           prev=$written prev_hot=$hot
         fi
         BIG_SUM[$v,$st]=$(summary_sql "$v" | val "$db" -F' ')
-        log "BIG: round $round, $st on $v: ${BIG_R[$v,$st,$round]} s${BIG_STAT[$st]:+ (lottrace.lot: versions written, of them HOT, heap MB, total MB, lots: ${BIG_STAT[$st]})}"
+        stat=
+        [ "$v" = lottrace ] && stat=" (lottrace.lot: versions written, of them HOT, heap MB, total MB, lots: ${BIG_STAT[$st]})"
+        log "BIG: round $round, $st on $v: ${BIG_R[$v,$st,$round]} s$stat"
       done
       dropdb_ "$db"
     done
