@@ -132,9 +132,16 @@ lt_register_write_init(void)
 	CacheRegisterRelcacheCallback(write_cache_callback, (Datum) 0);
 }
 
-/* Can ExecSimpleRelationUpdate stand for an UPDATE of this relation? */
-static bool
-direct_ok(Relation rel)
+/*
+ * Can the direct steps stand for an INSERT (cmd CMD_INSERT) or an UPDATE
+ * (CMD_UPDATE) of this relation?  Not when it has rules, statement-level
+ * triggers for that command or transition tables (which the steps do not
+ * fire), nor BEFORE ROW triggers for it other than lottrace's own named in
+ * allowed (NULL-terminated): one may skip the row (return NULL), which the
+ * SPI statement reports as no row written and the steps do not tell.
+ */
+bool
+lt_direct_table_ok(Relation rel, CmdType cmd, const char *const *allowed)
 {
 	TriggerDesc *td = rel->trigdesc;
 
@@ -142,26 +149,26 @@ direct_ok(Relation rel)
 		return false;
 	if (td == NULL)
 		return true;
-	if (td->trig_update_before_statement || td->trig_update_after_statement ||
-		td->trig_update_old_table || td->trig_update_new_table)
+	if (cmd == CMD_UPDATE
+		? (td->trig_update_before_statement || td->trig_update_after_statement ||
+		   td->trig_update_old_table || td->trig_update_new_table)
+		: (td->trig_insert_before_statement || td->trig_insert_after_statement ||
+		   td->trig_insert_new_table))
 		return false;
-
-	/*
-	 * BEFORE ROW triggers other than lottrace's guard: one may skip the row
-	 * (return NULL), which the UPDATE reports as no row updated (an unknown
-	 * lot) and ExecSimpleRelationUpdate does not tell.
-	 */
 	for (int i = 0; i < td->numtriggers; i++)
 	{
 		Trigger    *t = &td->triggers[i];
 		char	   *fn;
+		bool		ok = false;
 
 		if (!TRIGGER_FOR_ROW(t->tgtype) || !TRIGGER_FOR_BEFORE(t->tgtype) ||
-			!TRIGGER_FOR_UPDATE(t->tgtype))
+			!(cmd == CMD_UPDATE ? TRIGGER_FOR_UPDATE(t->tgtype) : TRIGGER_FOR_INSERT(t->tgtype)))
 			continue;
 		fn = get_func_name(t->tgfoid);
-		if (fn == NULL || strcmp(fn, "_lot_guard") != 0 ||
-			get_func_namespace(t->tgfoid) != RelationGetNamespace(rel))
+		if (fn != NULL && get_func_namespace(t->tgfoid) == RelationGetNamespace(rel))
+			for (const char *const *a = allowed; *a; a++)
+				ok |= (strcmp(fn, *a) == 0);
+		if (!ok)
 			return false;
 	}
 	return true;
@@ -232,7 +239,11 @@ write_cache_fill(Relation rel)
 		MemoryContextReset(wc.cxt);
 	wc.relid = RelationGetRelid(rel);
 	wc.idxid = lt_relid("lot_item_code_variant_key");
-	wc.direct = direct_ok(rel);
+	{
+		static const char *const guard[] = {"_lot_guard", NULL};
+
+		wc.direct = lt_direct_table_ok(rel, CMD_UPDATE, guard);
+	}
 	find_columns(rel, wc.att);
 	wc.checks = lt_compile_checks(rel, wc.cxt, &wc.ncheck);
 	wc.answer = answer_desc(rel, wc.att, wc.cxt);

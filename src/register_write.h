@@ -66,6 +66,12 @@ extern ExprState **lt_compile_checks(Relation rel, MemoryContext cxt, int *nchec
 /* key k of an index scan of idx: column k + 1 = value, or IS NULL */
 extern void lt_scan_key(ScanKey key, Relation idx, int k, Datum value, bool isnull);
 
+/*
+ * May the direct steps write this relation (cmd: CMD_INSERT or CMD_UPDATE)?
+ * allowed: the lottrace trigger functions that may be its BEFORE ROW
+ * triggers for cmd (NULL-terminated).
+ */
+extern bool lt_direct_table_ok(Relation rel, CmdType cmd, const char *const *allowed);
 /* Does the (newer) row version still have the key searched for? */
 extern bool lt_same_key(TupleTableSlot *slot, AttrNumber item_att, AttrNumber code_att,
 						AttrNumber variant_att, Datum item, Datum variant, bool variant_null,

@@ -153,68 +153,6 @@ lt_serial_write_init(void)
 
 #ifdef LT_SERIAL_DIRECT
 
-/* Can the steps above stand for an INSERT into this relation? */
-static bool
-insert_direct_ok(Relation rel)
-{
-	TriggerDesc *td = rel->trigdesc;
-
-	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rules != NULL)
-		return false;
-	if (td == NULL)
-		return true;
-	if (td->trig_insert_before_statement || td->trig_insert_after_statement ||
-		td->trig_insert_new_table)
-		return false;
-	for (int i = 0; i < td->numtriggers; i++)
-	{
-		Trigger    *t = &td->triggers[i];
-		char	   *fn;
-
-		if (!TRIGGER_FOR_ROW(t->tgtype) || !TRIGGER_FOR_BEFORE(t->tgtype) ||
-			!TRIGGER_FOR_INSERT(t->tgtype))
-			continue;
-		fn = get_func_name(t->tgfoid);
-		if (fn == NULL || strcmp(fn, "_serial_guard") != 0 ||
-			get_func_namespace(t->tgfoid) != RelationGetNamespace(rel))
-			return false;
-	}
-	return true;
-}
-
-/*
- * And for an UPDATE (the unloads): BEFORE ROW UPDATE triggers only the
- * guard and the claims check (_serial_claims), neither of which skips a
- * row; no statement-level UPDATE triggers or transition tables.
- */
-static bool
-update_direct_ok(Relation rel)
-{
-	TriggerDesc *td = rel->trigdesc;
-
-	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rules != NULL)
-		return false;
-	if (td == NULL)
-		return true;
-	if (td->trig_update_before_statement || td->trig_update_after_statement ||
-		td->trig_update_old_table || td->trig_update_new_table)
-		return false;
-	for (int i = 0; i < td->numtriggers; i++)
-	{
-		Trigger    *t = &td->triggers[i];
-		char	   *fn;
-
-		if (!TRIGGER_FOR_ROW(t->tgtype) || !TRIGGER_FOR_BEFORE(t->tgtype) ||
-			!TRIGGER_FOR_UPDATE(t->tgtype))
-			continue;
-		fn = get_func_name(t->tgfoid);
-		if (fn == NULL || (strcmp(fn, "_serial_guard") != 0 && strcmp(fn, "_serial_claims") != 0) ||
-			get_func_namespace(t->tgfoid) != RelationGetNamespace(rel))
-			return false;
-	}
-	return true;
-}
-
 /* The attribute called name in d, or InvalidAttrNumber. */
 static AttrNumber
 find_att(TupleDesc d, const char *name)
@@ -250,8 +188,14 @@ serial_cache_fill(Relation rel)
 	sc.lot_relid = lt_relid("lot");
 	sc.lot_idxid = lt_relid("lot_item_code_variant_key");
 	sc.keyid = lt_relid("serial_item_code_variant_key");
-	sc.direct = insert_direct_ok(rel);
-	sc.direct_update = update_direct_ok(rel);
+	/* the guard never skips a row, nor does the claims check (an UPDATE OF state, warehouse) */
+	{
+		static const char *const inserts[] = {"_serial_guard", NULL};
+		static const char *const updates[] = {"_serial_guard", "_serial_claims", NULL};
+
+		sc.direct = lt_direct_table_ok(rel, CMD_INSERT, inserts);
+		sc.direct_update = lt_direct_table_ok(rel, CMD_UPDATE, updates);
+	}
 	for (int c = 0; c < NSCOLS; c++)
 		if ((sc.att[c] = find_att(d, scol_names[c])) == InvalidAttrNumber)
 			sc.direct = sc.direct_update = false;
