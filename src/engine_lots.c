@@ -393,6 +393,73 @@ read_lot_row(LtEngine *e, LotEnt *l, HeapTuple t, TupleDesc d, int first)
 	l->claimed = DatumGetBool(SPI_getbinval(t, d, first + LOT_CLAIMED, &isnull)) && !isnull;
 }
 
+/* Take the upsert's answer row t for lot l. */
+static void
+take_upserted(LtEngine *e, LotEnt *l, HeapTuple t, TupleDesc d)
+{
+	bool		isnull;
+
+	if (!lte_col_is(t, d, UPS_CODE, l->key.code))
+		elog(ERROR, "lottrace: the lots written came back in another order");
+	l->lot_id = lt_getint8(t, d, UPS_LOT_ID, NULL);
+	if (DatumGetBool(SPI_getbinval(t, d, UPS_INSERTED, &isnull)))
+	{
+		l->existed = false;
+		l->inserted = true;
+		lte_created_add(e, l->lot_id);
+		if (e->mode == LT_STRICT)
+			check_lot_format(e, l);
+		if (e->mode == LT_STRICT && l->it->nrequired > 0)
+			check_lot_attributes(e, l);
+	}
+	else
+		l->existed = !lte_created_has(e, l->lot_id);
+	read_lot_row(e, l, t, d, UPS_LOT);
+}
+
+/*
+ * The lots of upsert_lots written without SPI (register_write.c), from the
+ * columns it made for lot_upsert_plan (s[0..6], dates, qty).  False:
+ * lottrace.lot is written through SPI, nothing was done.
+ */
+static bool
+upsert_direct(LtEngine *e, LotEnt **lots, int n, LtStr **s, Datum **dates, bool **dnull, Datum *qty)
+{
+	LtDirectNewLot *dl = palloc0(sizeof(LtDirectNewLot) * n);
+	HeapTuple  *res = palloc(sizeof(HeapTuple) * n);
+	TupleDesc	d;
+
+#define TEXT_OR_NULL(v, isnull, str) ((isnull) = ((str).p == NULL), (v) = (isnull) ? (Datum) 0 : str_text(str))
+	for (int i = 0; i < n; i++)
+	{
+		LtDirectNewLot *x = &dl[i];
+
+		x->lot.item = str_text(s[0][i]);
+		TEXT_OR_NULL(x->lot.variant, x->lot.variant_null, s[1][i]);
+		x->lot.code = str_text(s[2][i]);	/* a lotcode is laid out as text */
+		x->lot.delta = lot_delta_entries(lots[i], &x->lot.ndelta);
+		TEXT_OR_NULL(x->code_type, x->code_type_null, s[3][i]);
+		TEXT_OR_NULL(x->supplier, x->supplier_null, s[4][i]);
+		TEXT_OR_NULL(x->supplier_lot, x->supplier_lot_null, s[5][i]);
+		x->start_date = DatumGetDateADT(dates[0][i]);
+		x->expiry_null = dnull[1][i];
+		x->expiry_date = x->expiry_null ? 0 : DatumGetDateADT(dates[1][i]);
+		x->initial_qty = qty[i];
+		x->status = str_text(s[6][i]);
+		x->stock = JsonbPGetDatum(lt_stock_build(x->lot.delta, x->lot.ndelta, true));
+	}
+#undef TEXT_OR_NULL
+	if (lt_lot_upsert_direct(dl, n, res, &d) < 0)
+		return false;
+	for (int i = 0; i < n; i++)
+	{
+		if (res[i] == NULL)
+			elog(ERROR, "lottrace: a lot of item %s was not written", str_show(lots[i]->key.item));
+		take_upserted(e, lots[i], res[i], d);
+	}
+	return true;
+}
+
 /* Lots with a load: create them, or add to their stock. */
 static void
 upsert_lots(LtEngine *e, LotEnt **lots, int n)
@@ -444,8 +511,11 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 		else
 			dnull[1][i] = true;
 		qty[i] = l->ld->first_qty;
-		delta[i] = lot_delta(l);
 	}
+	if (!e->ri->has_lot_data && upsert_direct(e, lots, n, s, dates, dnull, qty))
+		return;
+	for (int i = 0; i < n; i++)
+		delta[i] = lot_delta(lots[i]);
 	args[0] = lte_str_array(s[0], n, TEXTOID);
 	args[1] = lte_str_array(s[1], n, TEXTOID);
 	args[2] = lte_str_array(s[2], n, lt_lotcode_oid());
@@ -474,29 +544,7 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 	if (nr != (uint64) n)
 		elog(ERROR, "lottrace: %d lots written, " UINT64_FORMAT " returned", n, nr);
 	for (uint64 r = 0; r < nr; r++)
-	{
-		HeapTuple	t = SPI_tuptable->vals[r];
-		TupleDesc	d = SPI_tuptable->tupdesc;
-		LotEnt	   *l = lots[r];
-		bool		isnull;
-
-		if (!lte_col_is(t, d, UPS_CODE, l->key.code))
-			elog(ERROR, "lottrace: the lots written came back in another order");
-		l->lot_id = lt_getint8(t, d, UPS_LOT_ID, NULL);
-		if (DatumGetBool(SPI_getbinval(t, d, UPS_INSERTED, &isnull)))
-		{
-			l->existed = false;
-			l->inserted = true;
-			lte_created_add(e, l->lot_id);
-			if (e->mode == LT_STRICT)
-				check_lot_format(e, l);
-			if (e->mode == LT_STRICT && l->it->nrequired > 0)
-				check_lot_attributes(e, l);
-		}
-		else
-			l->existed = !lte_created_has(e, l->lot_id);
-		read_lot_row(e, l, t, d, UPS_LOT);
-	}
+		take_upserted(e, lots[r], SPI_tuptable->vals[r], SPI_tuptable->tupdesc);
 	SPI_freetuptable(SPI_tuptable);
 }
 

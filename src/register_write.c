@@ -60,9 +60,12 @@
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "executor/nodeModifyTable.h"
+#include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "optimizer/optimizer.h"
+#include "rewrite/rewriteHandler.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/jsonb.h"
@@ -81,11 +84,19 @@
 enum
 {
 	C_LOT_ID, C_ITEM, C_VARIANT, C_CODE, C_STATUS, C_SALEABLE, C_FORCE_CLOSED,
-	C_EXPIRY, C_SUPPLIER, C_STOCK, C_CLAIMS, NCOLS
+	C_EXPIRY, C_SUPPLIER, C_STOCK, C_CLAIMS,
+	/* and those an upsert inserts besides */
+	C_CODE_TYPE, C_SUPPLIER_LOT, C_START_DATE, C_INITIAL_QTY, NCOLS
 };
 static const char *const col_names[NCOLS] = {
 	"lot_id", "item", "variant", "code", "status", "saleable", "force_closed",
-	"expiry_date", "supplier", "stock", "claims"
+	"expiry_date", "supplier", "stock", "claims",
+	"code_type", "supplier_lot", "start_date", "initial_qty"
+};
+/* the columns lot_upsert_plan's INSERT names */
+static const int upsert_cols[] = {
+	C_ITEM, C_VARIANT, C_CODE, C_CODE_TYPE, C_SUPPLIER, C_SUPPLIER_LOT, C_START_DATE, C_EXPIRY,
+	C_INITIAL_QTY, C_STATUS, C_STOCK
 };
 
 /*
@@ -108,12 +119,16 @@ typedef struct LotWriteCache
 	int			ncheck;			/* as rd_att->constr->num_check */
 	ExprState **checks;			/* NULL where the constraint is not valid */
 	TupleDesc	answer;			/* the shape of what the writes return */
+	bool		direct_insert;	/* may the upserts insert directly */
+	ExprState **defaults;		/* of the columns the upsert does not name */
+	TupleDesc	upsert_answer;	/* the shape of what the upserts return */
 	MemoryContext cxt;
 } LotWriteCache;
 
 static LotWriteCache wc;
 
 static TupleDesc answer_desc(Relation rel, const AttrNumber *att, MemoryContext cxt);
+static TupleDesc upsert_answer_desc(Relation rel, const AttrNumber *att, MemoryContext cxt);
 static uint64 wc_invals;		/* invalidations seen, to tell one during a fill */
 
 static void
@@ -247,6 +262,16 @@ write_cache_fill(Relation rel)
 	find_columns(rel, wc.att);
 	wc.checks = lt_compile_checks(rel, wc.cxt, &wc.ncheck);
 	wc.answer = answer_desc(rel, wc.att, wc.cxt);
+	{
+		static const char *const guard[] = {"_lot_guard", NULL};
+		AttrNumber	named[lengthof(upsert_cols)];
+
+		wc.direct_insert = lt_direct_table_ok(rel, CMD_INSERT, guard);
+		for (int c = 0; c < lengthof(upsert_cols); c++)
+			named[c] = wc.att[upsert_cols[c]];
+		wc.defaults = lt_compile_defaults(rel, named, lengthof(upsert_cols), wc.cxt);
+	}
+	wc.upsert_answer = upsert_answer_desc(rel, wc.att, wc.cxt);
 	wc.valid = (invals == wc_invals);
 }
 
@@ -272,6 +297,61 @@ lt_scan_key(ScanKey key, Relation idx, int k, Datum value, bool isnull)
 	}
 }
 
+ExprState **
+lt_compile_defaults(Relation rel, const AttrNumber *named, int nnamed, MemoryContext cxt)
+{
+	TupleDesc	d = RelationGetDescr(rel);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	ExprState **defaults = palloc0(sizeof(ExprState *) * d->natts);
+
+	for (int i = 0; i < d->natts; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(d, i);
+		bool		is_named = false;
+		Node	   *expr;
+
+		for (int c = 0; c < nnamed; c++)
+			is_named |= (named[c] == a->attnum);
+		if (is_named || a->attisdropped || a->attgenerated)
+			continue;
+		expr = build_column_default(rel, a->attnum);
+		if (expr != NULL)
+			defaults[i] = ExecInitExpr(expression_planner((Expr *) expr), NULL);
+	}
+	MemoryContextSwitchTo(old);
+	return defaults;
+}
+
+void
+lt_eval_defaults(ExprState **defaults, int natts, ExprContext *econtext, Datum *v, bool *n)
+{
+	for (int i = 0; i < natts; i++)
+	{
+		n[i] = true;
+		v[i] = (Datum) 0;
+		if (defaults[i] != NULL)
+			v[i] = ExecEvalExprSwitchContext(defaults[i], econtext, &n[i]);
+	}
+}
+
+void
+lt_check_visible(EState *estate, Relation rel, TupleTableSlot *slot)
+{
+	if (!IsolationUsesXactSnapshot())
+		return;
+	if (!table_tuple_satisfies_snapshot(rel, slot, estate->es_snapshot))
+	{
+		bool		isnull;
+		TransactionId xmin = DatumGetTransactionId(slot_getsysattr(slot, MinTransactionIdAttributeNumber,
+																   &isnull));
+
+		if (!TransactionIdIsCurrentTransactionId(xmin))
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("could not serialize access due to concurrent update")));
+	}
+}
+
 bool
 lt_same_key(TupleTableSlot *slot, AttrNumber item_att, AttrNumber code_att, AttrNumber variant_att,
 			Datum item, Datum variant, bool variant_null, Datum code)
@@ -292,14 +372,15 @@ lt_same_key(TupleTableSlot *slot, AttrNumber item_att, AttrNumber code_att, Attr
 }
 
 /*
- * A range table of the one register table a direct statement writes:
- * ACL_UPDATE of cols (triggers read which columns an UPDATE sets), or
- * ACL_INSERT of cols.
+ * A range table of the one register table a direct statement writes, with
+ * the columns it inserts and those it updates (triggers read which columns
+ * an UPDATE sets: UPDATE OF ...).
  */
 static void
-init_range_table(EState *estate, Relation rel, AclMode perms, Bitmapset *cols)
+init_range_table(EState *estate, Relation rel, Bitmapset *inserted, Bitmapset *updated)
 {
 	RangeTblEntry *rte = makeNode(RangeTblEntry);
+	AclMode		perms = (inserted ? ACL_INSERT : 0) | (updated ? ACL_UPDATE : 0);
 
 	rte->rtekind = RTE_RELATION;
 	rte->relid = RelationGetRelid(rel);
@@ -311,25 +392,21 @@ init_range_table(EState *estate, Relation rel, AclMode perms, Bitmapset *cols)
 
 		perm->relid = rte->relid;
 		perm->requiredPerms = perms;
-		if (perms == ACL_UPDATE)
-			perm->updatedCols = cols;
-		else
-			perm->insertedCols = cols;
+		perm->insertedCols = inserted;
+		perm->updatedCols = updated;
 		rte->perminfoindex = 1;
 		ExecInitRangeTable(estate, list_make1(rte), list_make1(perm));
 	}
 #else
 	rte->requiredPerms = perms;
-	if (perms == ACL_UPDATE)
-		rte->updatedCols = cols;
-	else
-		rte->insertedCols = cols;
+	rte->insertedCols = inserted;
+	rte->updatedCols = updated;
 	ExecInitRangeTable(estate, list_make1(rte));
 #endif
 }
 
 void
-lt_direct_begin(LtDirectStmt *s, Relation rel, AclMode perms, Bitmapset *cols,
+lt_direct_begin(LtDirectStmt *s, Relation rel, Bitmapset *inserted, Bitmapset *updated,
 				ExprState **checks, int ncheck, bool speculative)
 {
 	TupleDesc	d = RelationGetDescr(rel);
@@ -341,7 +418,7 @@ lt_direct_begin(LtDirectStmt *s, Relation rel, AclMode perms, Bitmapset *cols,
 	UpdateActiveSnapshotCommandId();
 
 	s->estate = CreateExecutorState();
-	init_range_table(s->estate, rel, perms, cols);
+	init_range_table(s->estate, rel, inserted, updated);
 	s->estate->es_snapshot = GetActiveSnapshot();
 	s->estate->es_output_cid = GetCurrentCommandId(true);
 	s->rri = makeNode(ResultRelInfo);
@@ -559,7 +636,7 @@ lt_lot_update_direct(const LtDirectLot *lots, int n, HeapTuple *results, TupleDe
 	att = wc.att;
 	idx = index_open(wc.idxid, RowExclusiveLock);
 
-	lt_direct_begin(&st, rel, ACL_UPDATE,
+	lt_direct_begin(&st, rel, NULL,
 					bms_make_singleton(att[C_STOCK] - FirstLowInvalidHeapAttributeNumber),
 					wc.checks, wc.ncheck, false);
 	estate = st.estate;
@@ -646,5 +723,283 @@ lt_lot_update_direct(const LtDirectLot *lots, int n, HeapTuple *results, TupleDe
 	MemoryContextDelete(cxt);
 	*result_desc = wc.answer;
 	return nr;
+#endif
+}
+
+/* ------------------------------------------------------------------------
+ * Lots with a load: INSERT ... ON CONFLICT DO UPDATE without SPI
+ * ------------------------------------------------------------------------
+ */
+
+/* The shape of lot_upsert_plan's RETURNING list (engine_lots.c, UPS_*), in cxt. */
+static TupleDesc
+upsert_answer_desc(Relation rel, const AttrNumber *att, MemoryContext cxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	TupleDesc	d = CreateTemplateTupleDesc(2 + ANSWER_NATTS - 1);
+	int			k = 0;
+
+	TupleDescCopyEntry(d, ++k, RelationGetDescr(rel), att[C_LOT_ID]);
+	TupleDescCopyEntry(d, ++k, RelationGetDescr(rel), att[C_CODE]);
+	TupleDescInitEntry(d, ++k, "inserted", BOOLOID, -1, 0);
+	for (int c = 1; c < lengthof(answer_cols); c++)	/* answer_cols[0] is lot_id */
+		TupleDescCopyEntry(d, ++k, RelationGetDescr(rel), att[answer_cols[c]]);
+	TupleDescInitEntry(d, ++k, "negatives", JSONBOID, -1, 0);
+	TupleDescInitEntry(d, ++k, "claimed", BOOLOID, -1, 0);
+	MemoryContextSwitchTo(old);
+	return d;
+}
+
+#if PG_VERSION_NUM >= 140000 && PG_VERSION_NUM < 170000
+
+/* The upsert's answer for the row in slot (in CurrentMemoryContext). */
+static HeapTuple
+upsert_answer(TupleTableSlot *row, bool inserted, Jsonb *negatives)
+{
+	const AttrNumber *att = wc.att;
+	Datum		v[2 + ANSWER_NATTS - 1];
+	bool		n[2 + ANSWER_NATTS - 1];
+	int			k = 0;
+	bool		isnull;
+
+	v[k] = slot_getattr(row, att[C_LOT_ID], &n[k]);
+	k++;
+	v[k] = slot_getattr(row, att[C_CODE], &n[k]);
+	k++;
+	v[k] = BoolGetDatum(inserted);
+	n[k++] = false;
+	for (int c = 1; c < lengthof(answer_cols); c++, k++)
+		v[k] = slot_getattr(row, att[answer_cols[c]], &n[k]);
+	v[k] = PointerGetDatum(negatives);
+	n[k++] = negatives == NULL;
+	v[k] = BoolGetDatum(false);
+	n[k] = false;
+	if (att[C_CLAIMS] != InvalidAttrNumber)
+	{
+		Datum		c = slot_getattr(row, att[C_CLAIMS], &isnull);
+
+		v[k] = BoolGetDatum(!isnull && DatumGetInt32(c) > 0);
+	}
+	return heap_form_tuple(wc.upsert_answer, v, n);
+}
+
+/* The row lot_upsert_plan proposes for lot l, into slot (virtual). */
+static void
+form_lot(EState *estate, TupleTableSlot *slot, const LtDirectNewLot *l)
+{
+	Datum	   *v = slot->tts_values;
+	bool	   *n = slot->tts_isnull;
+
+	ExecClearTuple(slot);
+	lt_eval_defaults(wc.defaults, slot->tts_tupleDescriptor->natts, GetPerTupleExprContext(estate), v, n);
+#define SET(c, value, null) (v[wc.att[c] - 1] = (value), n[wc.att[c] - 1] = (null))
+	SET(C_ITEM, l->lot.item, false);
+	SET(C_VARIANT, l->lot.variant, l->lot.variant_null);
+	SET(C_CODE, l->lot.code, false);
+	SET(C_CODE_TYPE, l->code_type, l->code_type_null);
+	SET(C_SUPPLIER, l->supplier, l->supplier_null);
+	SET(C_SUPPLIER_LOT, l->supplier_lot, l->supplier_lot_null);
+	SET(C_START_DATE, DateADTGetDatum(l->start_date), false);
+	SET(C_EXPIRY, DateADTGetDatum(l->expiry_date), l->expiry_null);
+	SET(C_INITIAL_QTY, l->initial_qty, false);
+	SET(C_STATUS, l->status, false);
+	SET(C_STOCK, l->stock, false);
+#undef SET
+	ExecStoreVirtualTuple(slot);
+}
+
+/*
+ * Lock the lot that conflicts, as ExecOnConflictUpdate does: false when it
+ * changed meanwhile (READ COMMITTED: start again from the conflict check);
+ * in REPEATABLE READ and SERIALIZABLE that, or a lot the snapshot does not
+ * see, is a serialization failure.
+ */
+static bool
+lock_conflicting(Relation rel, EState *estate, ItemPointer tid, TupleTableSlot *existing)
+{
+	TM_FailureData tmfd;
+	TM_Result	res;
+
+	res = table_tuple_lock(rel, tid, estate->es_snapshot, existing, estate->es_output_cid,
+						   LockTupleNoKeyExclusive, LockWaitBlock, 0, &tmfd);
+	switch (res)
+	{
+		case TM_Ok:
+			break;
+		case TM_Updated:
+		case TM_Deleted:
+			if (IsolationUsesXactSnapshot())
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent %s",
+								res == TM_Updated ? "update" : "delete")));
+			ExecClearTuple(existing);
+			return false;
+		default:
+			/* TM_Invisible, TM_SelfModified: a lot proposed twice in one statement */
+			elog(ERROR, "lottrace: unexpected table_tuple_lock status %d for a conflicting lot", (int) res);
+	}
+	lt_check_visible(estate, rel, existing);
+	return true;
+}
+
+/*
+ * One lot of lt_lot_upsert_direct: slot holds the row proposed.  Returns
+ * the answer (in `caller`); *inserted says which way it went.
+ */
+static HeapTuple
+upsert_one(LtDirectStmt *st, TupleTableSlot *slot, TupleTableSlot *existing,
+		   TupleTableSlot *newrow, const LtDirectNewLot *l, List *arbiter,
+		   MemoryContext lotcxt, MemoryContext caller, bool *inserted)
+{
+	MemoryContext here = CurrentMemoryContext;
+	EState	   *estate = st->estate;
+	ResultRelInfo *rri = st->rri;
+	Relation	rel = st->rel;
+	TupleDesc	d = RelationGetDescr(rel);
+	AttrNumber	stock_att = wc.att[C_STOCK];
+	List	   *recheck;
+	HeapTuple	ans;
+
+	*inserted = false;
+	if (rri->ri_TrigDesc && rri->ri_TrigDesc->trig_insert_before_row &&
+		!ExecBRInsertTriggers(estate, rri, slot))
+		return NULL;			/* the guard never skips a row: lt_direct_table_ok */
+	if (d->constr && d->constr->has_generated_stored)
+		ExecComputeStoredGenerated(rri, estate, slot, CMD_INSERT);
+	if (d->constr)
+		ExecConstraints(rri, slot, estate);
+	for (;;)
+	{
+		ItemPointerData conflict;
+		uint32		token;
+		bool		spec_conflict = false;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!ExecCheckIndexConstraints(rri, slot, estate, &conflict, arbiter))
+		{
+			Jsonb	   *stock;
+			Jsonb	   *negatives;
+			Datum		v;
+			bool		isnull;
+
+			if (!lock_conflicting(rel, estate, &conflict, existing))
+				continue;
+			/* DO UPDATE SET stock = lottrace._stock_add(l.stock, excluded.stock) */
+			MemoryContextSwitchTo(lotcxt);
+			slot_getallattrs(existing);
+			{
+				Datum	   *values = palloc(sizeof(Datum) * d->natts);
+				bool	   *nulls = palloc(sizeof(bool) * d->natts);
+
+				memcpy(values, existing->tts_values, sizeof(Datum) * d->natts);
+				memcpy(nulls, existing->tts_isnull, sizeof(bool) * d->natts);
+				stock = lt_stock_add_entries(nulls[stock_att - 1] ? NULL
+											 : DatumGetJsonbP(values[stock_att - 1]),
+											 "lottrace.lot.stock", l->lot.delta, l->lot.ndelta, NULL);
+				values[stock_att - 1] = JsonbPGetDatum(stock);
+				nulls[stock_att - 1] = false;
+				ExecStoreHeapTuple(heap_form_tuple(d, values, nulls), newrow, false);
+			}
+			MemoryContextSwitchTo(here);
+			lt_update_row(rri, estate, &st->epq, existing, newrow);
+			/* RETURNING ... lottrace._stock_negative(l.stock, l.stock) of the row written */
+			MemoryContextSwitchTo(lotcxt);
+			v = slot_getattr(newrow, stock_att, &isnull);
+			negatives = isnull ? NULL : lt_stock_negatives(DatumGetJsonbP(v), DatumGetJsonbP(v),
+														   "lottrace.lot.stock", "lottrace.lot.stock");
+			MemoryContextSwitchTo(caller);
+			ans = upsert_answer(newrow, false, negatives);
+			MemoryContextSwitchTo(here);
+			return ans;
+		}
+		token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
+		table_tuple_insert_speculative(rel, slot, estate->es_output_cid, 0, NULL, token);
+#if PG_VERSION_NUM >= 160000
+		recheck = ExecInsertIndexTuples(rri, slot, estate, false, true, &spec_conflict, arbiter, false);
+#else
+		recheck = ExecInsertIndexTuples(rri, slot, estate, false, true, &spec_conflict, arbiter);
+#endif
+		table_tuple_complete_speculative(rel, slot, token, !spec_conflict);
+		SpeculativeInsertionLockRelease(GetCurrentTransactionId());
+		if (!spec_conflict)
+			break;
+		/* another transaction inserted the lot meanwhile: look again */
+		list_free(recheck);
+	}
+	ExecARInsertTriggers(estate, rri, slot, recheck, NULL);
+	list_free(recheck);
+	*inserted = true;
+	MemoryContextSwitchTo(caller);
+	ans = upsert_answer(slot, true, NULL);
+	MemoryContextSwitchTo(here);
+	return ans;
+}
+
+#endif
+
+int
+lt_lot_upsert_direct(const LtDirectNewLot *lots, int n, HeapTuple *results, TupleDesc *result_desc)
+{
+#if PG_VERSION_NUM < 140000 || PG_VERSION_NUM >= 170000
+	return -1;					/* the executor calls below differ */
+#else
+	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext cxt,
+				lotcxt;
+	Relation	rel = table_open(wc.valid ? wc.relid : lt_relid("lot"), RowExclusiveLock);
+	TupleDesc	d = RelationGetDescr(rel);
+	LtDirectStmt st;
+	TupleTableSlot *slot,
+			   *existing,
+			   *newrow;
+	Bitmapset  *ins = NULL;
+	List	   *arbiter;
+	int			ninserted = 0;
+
+	write_cache_fill(rel);
+	if (!lt_direct_writes || !wc.direct || !wc.direct_insert)
+	{
+		elog(DEBUG1, "lottrace: %d lots upserted through SPI (lottrace.direct_writes is off, or lottrace.lot has rules, statement triggers or BEFORE ROW triggers of its own)", n);
+		table_close(rel, NoLock);
+		return -1;
+	}
+	cxt = AllocSetContextCreate(caller, "lottrace lot upsert", ALLOCSET_SMALL_SIZES);
+	lotcxt = AllocSetContextCreate(cxt, "lottrace lot upsert, one lot", ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(cxt);
+	for (int c = 0; c < lengthof(upsert_cols); c++)
+		ins = bms_add_member(ins, wc.att[upsert_cols[c]] - FirstLowInvalidHeapAttributeNumber);
+	arbiter = list_make1_oid(wc.idxid);
+	lt_direct_begin(&st, rel, ins,
+					bms_make_singleton(wc.att[C_STOCK] - FirstLowInvalidHeapAttributeNumber),
+					wc.checks, wc.ncheck, true);
+	slot = ExecInitExtraTupleSlot(st.estate, d, &TTSOpsVirtual);
+	existing = table_slot_create(rel, &st.estate->es_tupleTable);
+	newrow = ExecInitExtraTupleSlot(st.estate, d, &TTSOpsHeapTuple);
+
+	/* in the order given (the engine's key order), as the SPI statement takes them */
+	for (int i = 0; i < n; i++)
+	{
+		bool		inserted;
+
+		MemoryContextSwitchTo(lotcxt);
+		form_lot(st.estate, slot, &lots[i]);
+		MemoryContextSwitchTo(cxt);
+		results[i] = upsert_one(&st, slot, existing, newrow, &lots[i], arbiter, lotcxt, caller,
+								&inserted);
+		ninserted += inserted;
+		ExecClearTuple(slot);
+		ExecClearTuple(existing);
+		ExecClearTuple(newrow);
+		ResetPerTupleExprContext(st.estate);
+		MemoryContextReset(lotcxt);
+	}
+	elog(DEBUG1, "lottrace: %d lots upserted without SPI (%d new)", n, ninserted);
+	lt_direct_end(&st);
+	table_close(rel, NoLock);
+	MemoryContextSwitchTo(caller);
+	MemoryContextDelete(cxt);
+	*result_desc = wc.upsert_answer;
+	return n;
 #endif
 }

@@ -10,6 +10,7 @@
 #include "access/tupdesc.h"
 #include "access/skey.h"
 #include "nodes/execnodes.h"
+#include "utils/date.h"
 #include "utils/jsonb.h"
 #include "utils/relcache.h"
 
@@ -53,12 +54,13 @@ typedef struct LtDirectStmt
 } LtDirectStmt;
 
 /*
- * perms: ACL_UPDATE or ACL_INSERT of cols; checks: rel's CHECK constraints
+ * inserted, updated: the columns the statement inserts and those it
+ * updates (NULL: none, and no such privilege); checks: rel's CHECK constraints
  * compiled once (lt_compile_checks), ncheck of them; speculative: the
  * indexes opened for INSERT ... ON CONFLICT (otherwise as an UPDATE needs
  * them: see update_row).
  */
-extern void lt_direct_begin(LtDirectStmt *s, Relation rel, AclMode perms, Bitmapset *cols,
+extern void lt_direct_begin(LtDirectStmt *s, Relation rel, Bitmapset *inserted, Bitmapset *updated,
 							ExprState **checks, int ncheck, bool speculative);
 extern void lt_direct_end(LtDirectStmt *s);
 /* rel's CHECK constraints as ExecRelCheck compiles them, in cxt */
@@ -72,6 +74,21 @@ extern void lt_scan_key(ScanKey key, Relation idx, int k, Datum value, bool isnu
  * triggers for cmd (NULL-terminated).
  */
 extern bool lt_direct_table_ok(Relation rel, CmdType cmd, const char *const *allowed);
+/*
+ * The defaults of rel's columns other than the nnamed in named, compiled in
+ * cxt as the rewriter adds them to an INSERT (NULL where there is none),
+ * one per attribute; lt_eval_defaults evaluates them into v and n.
+ */
+extern ExprState **lt_compile_defaults(Relation rel, const AttrNumber *named, int nnamed,
+									   MemoryContext cxt);
+extern void lt_eval_defaults(ExprState **defaults, int natts, ExprContext *econtext,
+							 Datum *v, bool *n);
+/*
+ * ON CONFLICT at REPEATABLE READ and SERIALIZABLE: a conflicting row the
+ * snapshot does not see, inserted by another transaction, is a
+ * serialization failure (nodeModifyTable.c's ExecCheckTupleVisible).
+ */
+extern void lt_check_visible(EState *estate, Relation rel, TupleTableSlot *slot);
 /* Does the (newer) row version still have the key searched for? */
 extern bool lt_same_key(TupleTableSlot *slot, AttrNumber item_att, AttrNumber code_att,
 						AttrNumber variant_att, Datum item, Datum variant, bool variant_null,
@@ -89,6 +106,40 @@ extern bool lt_lock_row(Relation rel, TupleTableSlot *slot, EState *estate);
  */
 extern void lt_update_row(ResultRelInfo *rri, EState *estate, EPQState *epq,
 						  TupleTableSlot *searchslot, TupleTableSlot *slot);
+
+/*
+ * One lot of lt_lot_upsert_direct: a lot with a load, as lot_upsert_plan's
+ * row (text datums; code a lotcode, laid out as text; initial_qty a
+ * numeric; stock the delta as the jsonb a new lot starts with, lot.delta
+ * the same as entries).
+ */
+typedef struct LtDirectNewLot
+{
+	LtDirectLot lot;
+	Datum		code_type;
+	bool		code_type_null;
+	Datum		supplier;
+	bool		supplier_null;
+	Datum		supplier_lot;
+	bool		supplier_lot_null;
+	DateADT		start_date;
+	DateADT		expiry_date;
+	bool		expiry_null;
+	Datum		initial_qty;
+	Datum		status;
+	Datum		stock;
+} LtDirectNewLot;
+
+/*
+ * lot_upsert_plan (INSERT ... ON CONFLICT ON CONSTRAINT
+ * lot_item_code_variant_key DO UPDATE SET stock = stock + delta) for n
+ * lots, as one statement in the order given: results[i] is the i-th lot's
+ * row of that plan's RETURNING list (described by *result_desc, allocated
+ * in the caller's memory context).  Returns n, or -1 when lottrace.lot must
+ * be written through SPI.
+ */
+extern int	lt_lot_upsert_direct(const LtDirectNewLot *lots, int n, HeapTuple *results,
+								 TupleDesc *result_desc);
 
 /* Registers the invalidation of what the writes keep about lottrace.lot (_PG_init). */
 extern void lt_register_write_init(void);

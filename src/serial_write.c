@@ -173,7 +173,6 @@ serial_cache_fill(Relation rel)
 {
 	uint64		invals = sc_invals;
 	TupleDesc	d = RelationGetDescr(rel);
-	MemoryContext old;
 	Relation	lot;
 
 	if (sc.valid && sc.relid == RelationGetRelid(rel))
@@ -209,23 +208,7 @@ serial_cache_fill(Relation rel)
 
 	/* the defaults of the columns the INSERT does not name, as the rewriter adds them */
 	sc.natts = d->natts;
-	old = MemoryContextSwitchTo(sc.cxt);
-	sc.defaults = palloc0(sizeof(ExprState *) * d->natts);
-	for (int i = 0; i < d->natts; i++)
-	{
-		Form_pg_attribute a = TupleDescAttr(d, i);
-		bool		named = false;
-		Node	   *expr;
-
-		for (int c = 0; c < NSCOLS; c++)
-			named |= (sc.att[c] == a->attnum);
-		if (named || a->attisdropped || a->attgenerated)
-			continue;
-		expr = build_column_default(rel, a->attnum);
-		if (expr != NULL)
-			sc.defaults[i] = ExecInitExpr(expression_planner((Expr *) expr), NULL);
-	}
-	MemoryContextSwitchTo(old);
+	sc.defaults = lt_compile_defaults(rel, sc.att, NSCOLS, sc.cxt);
 	sc.checks = lt_compile_checks(rel, sc.cxt, &sc.ncheck);
 	sc.valid = (invals == sc_invals);
 }
@@ -242,17 +225,7 @@ check_conflict_visible(EState *estate, Relation rel, ItemPointer tid, TupleTable
 		return;
 	if (!table_tuple_fetch_row_version(rel, tid, SnapshotAny, tmp))
 		elog(ERROR, "lottrace: failed to fetch the conflicting serial");
-	if (!table_tuple_satisfies_snapshot(rel, tmp, estate->es_snapshot))
-	{
-		bool		isnull;
-		TransactionId xmin = DatumGetTransactionId(slot_getsysattr(tmp, MinTransactionIdAttributeNumber,
-																   &isnull));
-
-		if (!TransactionIdIsCurrentTransactionId(xmin))
-			ereport(ERROR,
-					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-					 errmsg("could not serialize access due to concurrent update")));
-	}
+	lt_check_visible(estate, rel, tmp);
 	ExecClearTuple(tmp);
 }
 
@@ -293,13 +266,7 @@ form_serial(EState *estate, TupleTableSlot *slot, const LtDirectSerial *s, int64
 	ExprContext *econtext = GetPerTupleExprContext(estate);
 
 	ExecClearTuple(slot);
-	for (int i = 0; i < sc.natts; i++)
-	{
-		n[i] = true;
-		v[i] = (Datum) 0;
-		if (sc.defaults[i] != NULL)
-			v[i] = ExecEvalExprSwitchContext(sc.defaults[i], econtext, &n[i]);
-	}
+	lt_eval_defaults(sc.defaults, sc.natts, econtext, v, n);
 #define SET(c, value, isnull) (v[sc.att[c] - 1] = (value), n[sc.att[c] - 1] = (isnull))
 	SET(S_ITEM, s->item, false);
 	SET(S_VARIANT, s->variant, s->variant_null);
@@ -427,7 +394,7 @@ lt_serial_unload_direct(const LtDirectUnload *unloads, int n, bool *done)
 	MemoryContextSwitchTo(cxt);
 	idx = index_open(sc.keyid, RowExclusiveLock);
 	/* the columns the UPDATE sets (the claims check is UPDATE OF state, warehouse) */
-	lt_direct_begin(&st, rel, ACL_UPDATE,
+	lt_direct_begin(&st, rel, NULL,
 					bms_add_member(bms_add_member(bms_add_member(bms_make_singleton(sc.att[S_STATE] - FirstLowInvalidHeapAttributeNumber),
 																 sc.att[S_WAREHOUSE] - FirstLowInvalidHeapAttributeNumber),
 												  sc.att[S_UNLOAD_DOC] - FirstLowInvalidHeapAttributeNumber),
@@ -531,7 +498,7 @@ lt_serial_insert_direct(const LtDirectSerial *serials, int n, bool *written)
 	for (int c = 0; c < NSCOLS; c++)
 		cols = bms_add_member(cols, sc.att[c] - FirstLowInvalidHeapAttributeNumber);
 	arbiter = list_make1_oid(sc.keyid);
-	lt_direct_begin(&st, rel, ACL_INSERT, cols, sc.checks, sc.ncheck, true);
+	lt_direct_begin(&st, rel, cols, NULL, sc.checks, sc.ncheck, true);
 	slot = ExecInitExtraTupleSlot(st.estate, RelationGetDescr(rel), &TTSOpsVirtual);
 	tmp = table_slot_create(rel, &st.estate->es_tupleTable);
 

@@ -8,9 +8,9 @@
 # worker runs with session_replication_role = replica), and when the guard
 # is made to fire there (ENABLE ALWAYS) it stops replication until it is
 # switched back.  The one-line unload there, and a two-lot one after it,
-# are written without SPI (the direct path, src/register_write.c), as is
-# a receipt of a new serial (src/serial_write.c), and replicate like the
-# others.
+# are written without SPI (the direct path, src/register_write.c), as are
+# a receipt of a new serial (src/serial_write.c) and one of a new lot and
+# of a lot loaded again, and replicate like the others.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/pgcluster.sh
@@ -161,6 +161,15 @@ grep -q "1 of 1 new serials written without SPI" <<<"$out" || fail "the serial r
 p=$(pgc_psql pub -At -c "SELECT string_agg(t::text, '|' ORDER BY t::text) FROM lottrace.serial t")
 wait_for sub reporting "SELECT string_agg(t::text, '|' ORDER BY t::text) FROM lottrace.serial t" "$p"
 echo "the serials arrived: $(pgc_psql sub -d reporting -At -c "SELECT string_agg(code::text || ':' || warehouse, ',' ORDER BY code) FROM lottrace.serial")"
+
+echo "== a new lot and a lot loaded again, upserted without SPI (src/register_write.c), replicate"
+out=$(pgc_psql pub -c "SET client_min_messages = debug1" \
+        -c "INSERT INTO stock_moves (wh, item, lot, qty, reason, partner) VALUES
+              ('W1', 'MILK', 'M0200', 10, 'RCV', 'FARM'), ('W2', 'MILK', 'M0100', 5, 'RCV', 'FARM')" 2>&1)
+grep -q "2 lots upserted without SPI (1 new)" <<<"$out" || fail "the receipt did not take the direct path: $out"
+p=$(pgc_psql pub -At -c "SELECT string_agg(t::text, '|' ORDER BY t::text) FROM lottrace.lot t")
+wait_for sub reporting "SELECT string_agg(t::text, '|' ORDER BY t::text) FROM lottrace.lot t" "$p"
+echo "the lots arrived: $(pgc_psql sub -d reporting -At -c "SELECT string_agg(code::text || ':' || stock::text, ',' ORDER BY code) FROM lottrace.lot WHERE code IN ('M0100', 'M0200')")"
 
 echo "== the subscriber's own users are still guarded"
 out=$(pgc_psql sub -d reporting -c "UPDATE lottrace.lot SET stock = '{}' WHERE code = 'M0001'" 2>&1 || true)
