@@ -1,6 +1,7 @@
 /*
- * register_write.c — the engine's stock updates of existing lots without
- * SPI.
+ * register_write.c — the engine's writes of lots without SPI: stock updates
+ * of existing lots, and upserts of lots with a load; and the steps the
+ * serial writes (serial_write.c) share with them.
  *
  * The statement an ERP posts most is one document line: one row, one lot,
  * no load.  Its only register write is
@@ -44,6 +45,20 @@
  * ExecSimpleRelationUpdate does not), goes through SPI, as does every build
  * before PostgreSQL 14 and a session with lottrace.direct_writes off.
  * AFTER ROW triggers of a DBA's own fire on the direct path.
+ *
+ * Lots with a load are lot_upsert_plan's INSERT ... ON CONFLICT ON
+ * CONSTRAINT lot_item_code_variant_key DO UPDATE SET stock = stock + delta
+ * (RETURNING the lot as the rules need it).  lt_lot_upsert_direct() does
+ * for each lot what ExecInsert does for a row of it: the row proposed (the
+ * columns the INSERT names, the others' defaults), BEFORE ROW INSERT
+ * triggers and constraints; then the conflict looked for in the key index.
+ * A conflicting lot is locked as ExecOnConflictUpdate locks it (changed
+ * meanwhile: READ COMMITTED starts again from the conflict check,
+ * REPEATABLE READ and SERIALIZABLE fail to serialize, as they do for a lot
+ * their snapshot does not see) and its stock added to through
+ * lt_update_row; otherwise the lot is inserted speculatively, as
+ * serial_write.c inserts a serial.  Tables with lot master data
+ * (production date, best before, attributes) keep the SPI statement.
  * See docs/ENGINE.md, "Direct register writes".
  */
 #include "postgres.h"
