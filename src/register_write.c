@@ -741,6 +741,60 @@ lt_lot_update_direct(const LtDirectLot *lots, int n, HeapTuple *results, TupleDe
 #endif
 }
 
+#if PG_VERSION_NUM >= 140000 && PG_VERSION_NUM < 170000
+
+bool
+lt_insert_prepare(LtDirectStmt *st, TupleTableSlot *slot)
+{
+	TupleDesc	d = RelationGetDescr(st->rel);
+
+	if (st->rri->ri_TrigDesc && st->rri->ri_TrigDesc->trig_insert_before_row &&
+		!ExecBRInsertTriggers(st->estate, st->rri, slot))
+		return false;
+	if (d->constr && d->constr->has_generated_stored)
+		ExecComputeStoredGenerated(st->rri, st->estate, slot, CMD_INSERT);
+	if (d->constr)
+		ExecConstraints(st->rri, slot, st->estate);
+	return true;
+}
+
+bool
+lt_insert_unless_conflict(LtDirectStmt *st, TupleTableSlot *slot, List *arbiter,
+						  ItemPointer conflict)
+{
+	EState	   *estate = st->estate;
+	ResultRelInfo *rri = st->rri;
+	List	   *recheck;
+
+	for (;;)
+	{
+		uint32		token;
+		bool		spec_conflict = false;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!ExecCheckIndexConstraints(rri, slot, estate, conflict, arbiter))
+			return false;
+		token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
+		table_tuple_insert_speculative(st->rel, slot, estate->es_output_cid, 0, NULL, token);
+#if PG_VERSION_NUM >= 160000
+		recheck = ExecInsertIndexTuples(rri, slot, estate, false, true, &spec_conflict, arbiter, false);
+#else
+		recheck = ExecInsertIndexTuples(rri, slot, estate, false, true, &spec_conflict, arbiter);
+#endif
+		table_tuple_complete_speculative(st->rel, slot, token, !spec_conflict);
+		SpeculativeInsertionLockRelease(GetCurrentTransactionId());
+		if (!spec_conflict)
+			break;
+		/* another transaction inserted the key meanwhile: look again */
+		list_free(recheck);
+	}
+	ExecARInsertTriggers(estate, rri, slot, recheck, NULL);
+	list_free(recheck);
+	return true;
+}
+
+#endif
+
 /* ------------------------------------------------------------------------
  * Lots with a load: INSERT ... ON CONFLICT DO UPDATE without SPI
  * ------------------------------------------------------------------------
@@ -873,82 +927,57 @@ upsert_one(LtDirectStmt *st, TupleTableSlot *slot, TupleTableSlot *existing,
 	Relation	rel = st->rel;
 	TupleDesc	d = RelationGetDescr(rel);
 	AttrNumber	stock_att = wc.att[C_STOCK];
-	List	   *recheck;
 	HeapTuple	ans;
 
 	*inserted = false;
-	if (rri->ri_TrigDesc && rri->ri_TrigDesc->trig_insert_before_row &&
-		!ExecBRInsertTriggers(estate, rri, slot))
+	if (!lt_insert_prepare(st, slot))
 		return NULL;			/* the guard never skips a row: lt_direct_table_ok */
-	if (d->constr && d->constr->has_generated_stored)
-		ExecComputeStoredGenerated(rri, estate, slot, CMD_INSERT);
-	if (d->constr)
-		ExecConstraints(rri, slot, estate);
 	for (;;)
 	{
 		ItemPointerData conflict;
-		uint32		token;
-		bool		spec_conflict = false;
+		Jsonb	   *stock;
+		Jsonb	   *negatives;
+		Datum		v;
+		bool		isnull;
 
-		CHECK_FOR_INTERRUPTS();
-		if (!ExecCheckIndexConstraints(rri, slot, estate, &conflict, arbiter))
+		if (lt_insert_unless_conflict(st, slot, arbiter, &conflict))
 		{
-			Jsonb	   *stock;
-			Jsonb	   *negatives;
-			Datum		v;
-			bool		isnull;
-
-			if (!lock_conflicting(rel, estate, &conflict, existing))
-				continue;
-			/* DO UPDATE SET stock = lottrace._stock_add(l.stock, excluded.stock) */
-			MemoryContextSwitchTo(lotcxt);
-			slot_getallattrs(existing);
-			{
-				Datum	   *values = palloc(sizeof(Datum) * d->natts);
-				bool	   *nulls = palloc(sizeof(bool) * d->natts);
-
-				memcpy(values, existing->tts_values, sizeof(Datum) * d->natts);
-				memcpy(nulls, existing->tts_isnull, sizeof(bool) * d->natts);
-				stock = lt_stock_add_entries(nulls[stock_att - 1] ? NULL
-											 : DatumGetJsonbP(values[stock_att - 1]),
-											 "lottrace.lot.stock", l->lot.delta, l->lot.ndelta, NULL);
-				values[stock_att - 1] = JsonbPGetDatum(stock);
-				nulls[stock_att - 1] = false;
-				ExecStoreHeapTuple(heap_form_tuple(d, values, nulls), newrow, false);
-			}
-			MemoryContextSwitchTo(here);
-			lt_update_row(rri, estate, &st->epq, existing, newrow);
-			/* RETURNING ... lottrace._stock_negative(l.stock, l.stock) of the row written */
-			MemoryContextSwitchTo(lotcxt);
-			v = slot_getattr(newrow, stock_att, &isnull);
-			negatives = isnull ? NULL : lt_stock_negatives(DatumGetJsonbP(v), DatumGetJsonbP(v),
-														   "lottrace.lot.stock", "lottrace.lot.stock");
+			*inserted = true;
 			MemoryContextSwitchTo(caller);
-			ans = upsert_answer(newrow, false, negatives);
+			ans = upsert_answer(slot, true, NULL);
 			MemoryContextSwitchTo(here);
 			return ans;
 		}
-		token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
-		table_tuple_insert_speculative(rel, slot, estate->es_output_cid, 0, NULL, token);
-#if PG_VERSION_NUM >= 160000
-		recheck = ExecInsertIndexTuples(rri, slot, estate, false, true, &spec_conflict, arbiter, false);
-#else
-		recheck = ExecInsertIndexTuples(rri, slot, estate, false, true, &spec_conflict, arbiter);
-#endif
-		table_tuple_complete_speculative(rel, slot, token, !spec_conflict);
-		SpeculativeInsertionLockRelease(GetCurrentTransactionId());
-		if (!spec_conflict)
-			break;
-		/* another transaction inserted the lot meanwhile: look again */
-		list_free(recheck);
+		if (!lock_conflicting(rel, estate, &conflict, existing))
+			continue;			/* changed meanwhile: from the conflict check again */
+		/* DO UPDATE SET stock = lottrace._stock_add(l.stock, excluded.stock) */
+		MemoryContextSwitchTo(lotcxt);
+		slot_getallattrs(existing);
+		{
+			Datum	   *values = palloc(sizeof(Datum) * d->natts);
+			bool	   *nulls = palloc(sizeof(bool) * d->natts);
+
+			memcpy(values, existing->tts_values, sizeof(Datum) * d->natts);
+			memcpy(nulls, existing->tts_isnull, sizeof(bool) * d->natts);
+			stock = lt_stock_add_entries(nulls[stock_att - 1] ? NULL
+										 : DatumGetJsonbP(values[stock_att - 1]),
+										 "lottrace.lot.stock", l->lot.delta, l->lot.ndelta, NULL);
+			values[stock_att - 1] = JsonbPGetDatum(stock);
+			nulls[stock_att - 1] = false;
+			ExecStoreHeapTuple(heap_form_tuple(d, values, nulls), newrow, false);
+		}
+		MemoryContextSwitchTo(here);
+		lt_update_row(rri, estate, &st->epq, existing, newrow);
+		/* RETURNING ... lottrace._stock_negative(l.stock, l.stock) of the row written */
+		MemoryContextSwitchTo(lotcxt);
+		v = slot_getattr(newrow, stock_att, &isnull);
+		negatives = isnull ? NULL : lt_stock_negatives(DatumGetJsonbP(v), DatumGetJsonbP(v),
+													   "lottrace.lot.stock", "lottrace.lot.stock");
+		MemoryContextSwitchTo(caller);
+		ans = upsert_answer(newrow, false, negatives);
+		MemoryContextSwitchTo(here);
+		return ans;
 	}
-	ExecARInsertTriggers(estate, rri, slot, recheck, NULL);
-	list_free(recheck);
-	*inserted = true;
-	MemoryContextSwitchTo(caller);
-	ans = upsert_answer(slot, true, NULL);
-	MemoryContextSwitchTo(here);
-	return ans;
 }
 
 #endif

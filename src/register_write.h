@@ -141,6 +141,20 @@ typedef struct LtDirectNewLot
 extern int	lt_lot_upsert_direct(const LtDirectNewLot *lots, int n, HeapTuple *results,
 								 TupleDesc *result_desc);
 
+/*
+ * An INSERT's row in slot, as ExecInsert takes it (PostgreSQL 14 to 16):
+ * lt_insert_prepare applies its BEFORE ROW INSERT triggers, stored
+ * generated columns and constraints (false: a trigger skipped it);
+ * lt_insert_unless_conflict then inserts it as ON CONFLICT does (the
+ * conflict looked for in the arbiter indexes, which waits for a
+ * transaction inserting the key; the speculative insertion, tried again
+ * when an index found a conflict meanwhile; AFTER ROW triggers), or
+ * returns false with *conflict the conflicting row's TID.
+ */
+extern bool lt_insert_prepare(LtDirectStmt *st, TupleTableSlot *slot);
+extern bool lt_insert_unless_conflict(LtDirectStmt *st, TupleTableSlot *slot, List *arbiter,
+									  ItemPointer conflict);
+
 /* Registers the invalidation of what the writes keep about lottrace.lot (_PG_init). */
 extern void lt_register_write_init(void);
 

@@ -292,47 +292,14 @@ form_serial(EState *estate, TupleTableSlot *slot, const LtDirectSerial *s, int64
 static bool
 insert_unless_conflict(LtDirectStmt *st, TupleTableSlot *slot, TupleTableSlot *tmp, List *arbiter)
 {
-	EState	   *estate = st->estate;
-	ResultRelInfo *rri = st->rri;
-	Relation	rel = st->rel;
-	List	   *recheck;
+	ItemPointerData conflict;
 
-	if (rri->ri_TrigDesc && rri->ri_TrigDesc->trig_insert_before_row &&
-		!ExecBRInsertTriggers(estate, rri, slot))
-		return false;			/* the guard never skips a row: insert_direct_ok */
-	if (rel->rd_att->constr && rel->rd_att->constr->has_generated_stored)
-		ExecComputeStoredGenerated(rri, estate, slot, CMD_INSERT);
-	if (rel->rd_att->constr)
-		ExecConstraints(rri, slot, estate);
-	for (;;)
-	{
-		ItemPointerData conflict;
-		uint32		token;
-		bool		spec_conflict = false;
-
-		CHECK_FOR_INTERRUPTS();
-		if (!ExecCheckIndexConstraints(rri, slot, estate, &conflict, arbiter))
-		{
-			check_conflict_visible(estate, rel, &conflict, tmp);
-			return false;
-		}
-		token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
-		table_tuple_insert_speculative(rel, slot, estate->es_output_cid, 0, NULL, token);
-#if PG_VERSION_NUM >= 160000
-		recheck = ExecInsertIndexTuples(rri, slot, estate, false, true, &spec_conflict, arbiter, false);
-#else
-		recheck = ExecInsertIndexTuples(rri, slot, estate, false, true, &spec_conflict, arbiter);
-#endif
-		table_tuple_complete_speculative(rel, slot, token, !spec_conflict);
-		SpeculativeInsertionLockRelease(GetCurrentTransactionId());
-		if (!spec_conflict)
-			break;
-		/* another transaction inserted the key meanwhile: look again */
-		list_free(recheck);
-	}
-	ExecARInsertTriggers(estate, rri, slot, recheck, NULL);
-	list_free(recheck);
-	return true;
+	if (!lt_insert_prepare(st, slot))
+		return false;			/* the guard never skips a row: lt_direct_table_ok */
+	if (lt_insert_unless_conflict(st, slot, arbiter, &conflict))
+		return true;
+	check_conflict_visible(st->estate, st->rel, &conflict, tmp);
+	return false;
 }
 
 /* Can serial row `row` (locked) go out of warehouse wh: in stock there, not cancelled? */
