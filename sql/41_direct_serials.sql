@@ -68,16 +68,21 @@ CREATE VIEW reg AS
          s.load_doc, s.loaded_on, s.unload_doc, s.unloaded_on
     FROM lottrace.serial s LEFT JOIN lottrace.lot l USING (lot_id);
 SELECT * FROM reg WHERE item IN ('SD', 'SLD') ORDER BY item, code, variant NULLS FIRST;
-SELECT count(*) AS differences FROM (
-  (SELECT translate(item, 'D', 'S') AS item, variant, code, state, warehouse, lot, start_date, expiry_date,
-          customer_code, supplier_code, supplier, cancelled, force_closed, reserved, held,
-          load_doc, loaded_on, unload_doc, unloaded_on FROM reg WHERE item IN ('SD', 'SLD')
-   EXCEPT ALL SELECT * FROM reg WHERE item IN ('SS', 'SLS'))
-  UNION ALL
-  (SELECT * FROM reg WHERE item IN ('SS', 'SLS')
-   EXCEPT ALL SELECT translate(item, 'D', 'S'), variant, code, state, warehouse, lot, start_date, expiry_date,
-          customer_code, supplier_code, supplier, cancelled, force_closed, reserved, held,
-          load_doc, loaded_on, unload_doc, unloaded_on FROM reg WHERE item IN ('SD', 'SLD'))) d;
+-- rows of one register and not the other (the direct items' names made
+-- the SPI items')
+CREATE FUNCTION differences() RETURNS bigint LANGUAGE sql AS $$
+  SELECT count(*) FROM (
+    (SELECT translate(item, 'D', 'S') AS item, variant, code, state, warehouse, lot, start_date, expiry_date,
+            customer_code, supplier_code, supplier, cancelled, force_closed, reserved, held,
+            load_doc, loaded_on, unload_doc, unloaded_on FROM reg WHERE item IN ('SD', 'SLD')
+     EXCEPT ALL SELECT * FROM reg WHERE item IN ('SS', 'SLS'))
+    UNION ALL
+    (SELECT * FROM reg WHERE item IN ('SS', 'SLS')
+     EXCEPT ALL SELECT translate(item, 'D', 'S'), variant, code, state, warehouse, lot, start_date, expiry_date,
+            customer_code, supplier_code, supplier, cancelled, force_closed, reserved, held,
+            load_doc, loaded_on, unload_doc, unloaded_on FROM reg WHERE item IN ('SD', 'SLD'))) d
+$$;
+SELECT differences();
 -- every serial has its own identity
 SELECT count(DISTINCT serial_id) = count(*) AS distinct_ids FROM lottrace.serial;
 SELECT * FROM lottrace.verify();
@@ -132,16 +137,7 @@ SELECT * FROM refusals('SS', 'SLS');
 RESET lottrace.direct_writes;
 -- the registers and the reservations, item for item, after the shipments
 SELECT * FROM reg WHERE item IN ('SD', 'SLD') ORDER BY item, code, variant NULLS FIRST;
-SELECT count(*) AS differences FROM (
-  (SELECT translate(item, 'D', 'S') AS item, variant, code, state, warehouse, lot, start_date, expiry_date,
-          customer_code, supplier_code, supplier, cancelled, force_closed, reserved, held,
-          load_doc, loaded_on, unload_doc, unloaded_on FROM reg WHERE item IN ('SD', 'SLD')
-   EXCEPT ALL SELECT * FROM reg WHERE item IN ('SS', 'SLS'))
-  UNION ALL
-  (SELECT * FROM reg WHERE item IN ('SS', 'SLS')
-   EXCEPT ALL SELECT translate(item, 'D', 'S'), variant, code, state, warehouse, lot, start_date, expiry_date,
-          customer_code, supplier_code, supplier, cancelled, force_closed, reserved, held,
-          load_doc, loaded_on, unload_doc, unloaded_on FROM reg WHERE item IN ('SD', 'SLD'))) d;
+SELECT differences();
 SELECT l.item, s.code, r.doc, r.qty, r.consumed_qty, r.released_at IS NULL AS open
   FROM lottrace.reservation r JOIN lottrace.serial s USING (serial_id) JOIN lottrace.lot l ON l.lot_id = s.lot_id
  ORDER BY l.item, s.code;
@@ -177,5 +173,5 @@ SELECT * FROM lottrace.verify();
 DROP VIEW reg;
 SELECT lottrace.detach('ds');
 DROP TABLE ds, serial_audit;
-DROP FUNCTION post(text, text), ship(text, text), refusals(text, text), audit_serial(), stamp_serial();
+DROP FUNCTION post(text, text), ship(text, text), refusals(text, text), differences(), audit_serial(), stamp_serial();
 DROP EXTENSION lottrace;

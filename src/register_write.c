@@ -566,35 +566,28 @@ lt_update_row(ResultRelInfo *rri, EState *estate, EPQState *epq, TupleTableSlot 
 static const int answer_cols[] = {C_LOT_ID, C_STATUS, C_SALEABLE, C_FORCE_CLOSED, C_EXPIRY, C_SUPPLIER};
 #define ANSWER_NATTS (1 + lengthof(answer_cols) + 2)
 
-/* The shape of lot_update1_plan's RETURNING list, built in cxt. */
-static TupleDesc
-answer_desc(Relation rel, const AttrNumber *att, MemoryContext cxt)
+/*
+ * What both answers end with, from answer_cols[from] on: the lot's columns
+ * the rules read, the warehouses below zero, whether it has claims.
+ * lot_answer_desc describes them in d after its column k.
+ */
+static void
+lot_answer_desc(TupleDesc d, int k, Relation rel, const AttrNumber *att, int from)
 {
-	MemoryContext old = MemoryContextSwitchTo(cxt);
-	TupleDesc	d = CreateTemplateTupleDesc(ANSWER_NATTS);
-	int			k = 0;
-
-	TupleDescInitEntry(d, ++k, "i", INT8OID, -1, 0);
-	for (int c = 0; c < lengthof(answer_cols); c++)
+	for (int c = from; c < lengthof(answer_cols); c++)
 		TupleDescCopyEntry(d, ++k, RelationGetDescr(rel), att[answer_cols[c]]);
 	TupleDescInitEntry(d, ++k, "negatives", JSONBOID, -1, 0);
 	TupleDescInitEntry(d, ++k, "claimed", BOOLOID, -1, 0);
-	MemoryContextSwitchTo(old);
-	return d;
 }
 
-/* The answer for the i-th lot (from 1), in the shape of wc.answer (in CurrentMemoryContext). */
-static HeapTuple
-answer(const AttrNumber *att, TupleTableSlot *row, Jsonb *negatives, int64 i)
+static void
+lot_answer_values(const AttrNumber *att, TupleTableSlot *row, int from, Jsonb *negatives,
+				  Datum *v, bool *n)
 {
-	Datum		v[ANSWER_NATTS];
-	bool		n[ANSWER_NATTS];
 	int			k = 0;
 	bool		isnull;
 
-	v[k] = Int64GetDatum(i);
-	n[k++] = false;
-	for (int c = 0; c < lengthof(answer_cols); c++, k++)
+	for (int c = from; c < lengthof(answer_cols); c++, k++)
 		v[k] = slot_getattr(row, att[answer_cols[c]], &n[k]);
 	v[k] = PointerGetDatum(negatives);
 	n[k++] = negatives == NULL;
@@ -606,6 +599,33 @@ answer(const AttrNumber *att, TupleTableSlot *row, Jsonb *negatives, int64 i)
 
 		v[k] = BoolGetDatum(!isnull && DatumGetInt32(c) > 0);
 	}
+}
+
+/* The shape of lot_update1_plan's RETURNING list, built in cxt. */
+static TupleDesc
+answer_desc(Relation rel, const AttrNumber *att, MemoryContext cxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	TupleDesc	d = CreateTemplateTupleDesc(ANSWER_NATTS);
+	int			k = 0;
+
+	TupleDescInitEntry(d, ++k, "i", INT8OID, -1, 0);
+	lot_answer_desc(d, k, rel, att, 0);
+	MemoryContextSwitchTo(old);
+	return d;
+}
+
+/* The answer for the i-th lot (from 1), in the shape of wc.answer (in CurrentMemoryContext). */
+static HeapTuple
+answer(const AttrNumber *att, TupleTableSlot *row, Jsonb *negatives, int64 i)
+{
+	Datum		v[ANSWER_NATTS];
+	bool		n[ANSWER_NATTS];
+	int			k = 0;
+
+	v[k] = Int64GetDatum(i);
+	n[k++] = false;
+	lot_answer_values(att, row, 0, negatives, v + k, n + k);
 	return heap_form_tuple(wc.answer, v, n);
 }
 
@@ -811,10 +831,7 @@ upsert_answer_desc(Relation rel, const AttrNumber *att, MemoryContext cxt)
 	TupleDescCopyEntry(d, ++k, RelationGetDescr(rel), att[C_LOT_ID]);
 	TupleDescCopyEntry(d, ++k, RelationGetDescr(rel), att[C_CODE]);
 	TupleDescInitEntry(d, ++k, "inserted", BOOLOID, -1, 0);
-	for (int c = 1; c < lengthof(answer_cols); c++)	/* answer_cols[0] is lot_id */
-		TupleDescCopyEntry(d, ++k, RelationGetDescr(rel), att[answer_cols[c]]);
-	TupleDescInitEntry(d, ++k, "negatives", JSONBOID, -1, 0);
-	TupleDescInitEntry(d, ++k, "claimed", BOOLOID, -1, 0);
+	lot_answer_desc(d, k, rel, att, 1);	/* answer_cols[0] is lot_id, given above */
 	MemoryContextSwitchTo(old);
 	return d;
 }
@@ -829,7 +846,6 @@ upsert_answer(TupleTableSlot *row, bool inserted, Jsonb *negatives)
 	Datum		v[2 + ANSWER_NATTS - 1];
 	bool		n[2 + ANSWER_NATTS - 1];
 	int			k = 0;
-	bool		isnull;
 
 	v[k] = slot_getattr(row, att[C_LOT_ID], &n[k]);
 	k++;
@@ -837,18 +853,7 @@ upsert_answer(TupleTableSlot *row, bool inserted, Jsonb *negatives)
 	k++;
 	v[k] = BoolGetDatum(inserted);
 	n[k++] = false;
-	for (int c = 1; c < lengthof(answer_cols); c++, k++)
-		v[k] = slot_getattr(row, att[answer_cols[c]], &n[k]);
-	v[k] = PointerGetDatum(negatives);
-	n[k++] = negatives == NULL;
-	v[k] = BoolGetDatum(false);
-	n[k] = false;
-	if (att[C_CLAIMS] != InvalidAttrNumber)
-	{
-		Datum		c = slot_getattr(row, att[C_CLAIMS], &isnull);
-
-		v[k] = BoolGetDatum(!isnull && DatumGetInt32(c) > 0);
-	}
+	lot_answer_values(att, row, 1, negatives, v + k, n + k);
 	return heap_form_tuple(wc.upsert_answer, v, n);
 }
 
