@@ -20,7 +20,7 @@ OBJS = \
 	src/spi_util.o src/config.o src/stock.o src/register_write.o src/serial_write.o src/next_code.o \
 	src/predicate.o \
 	src/engine_common.o src/engine_lots.o src/engine_serials.o src/engine_lookups.o src/engine_shelf.o src/engine.o \
-	src/attach.o src/triggers.o src/guards.o src/partitions.o src/moves.o src/held_rows.o \
+	src/attach.o src/triggers.o src/trigger_when.o src/guards.o src/partitions.o src/moves.o src/held_rows.o \
 	src/trace.o \
 	src/lottrace.o
 

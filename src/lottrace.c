@@ -17,6 +17,7 @@
 #include "held_rows.h"
 #include "register_write.h"
 #include "serial_write.h"
+#include "triggers.h"
 
 PG_MODULE_MAGIC;
 
@@ -91,4 +92,5 @@ _PG_init(void)
 	lt_held_init();
 	lt_register_write_init();
 	lt_serial_write_init();
+	lt_trigger_when_init();
 }

@@ -221,7 +221,8 @@ row_is_load(LtRelInfo *ri, HeapTuple tup, TupleDesc desc, LtReason **reason)
  * tracked by neither missing code.  Rows it lets through are decided by
  * lt_trg_generate itself.  It keeps the row trigger -- and the heap tuple
  * PostgreSQL forms to call it -- off the rows of a bulk load that need
- * nothing, and its expression is cheap to prepare for each statement.
+ * nothing.  PostgreSQL would prepare the clause for every statement;
+ * trigger_when.c hands it the one this backend prepared before.
  */
 static inline bool
 arg_missing(FunctionCallInfo fcinfo, int i)

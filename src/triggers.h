@@ -1,5 +1,6 @@
 /*
- * triggers.h — what the two trigger files (triggers.c, guards.c) share.
+ * triggers.h — what the trigger files (triggers.c, guards.c, trigger_when.c)
+ * share.
  */
 #ifndef LOTTRACE_TRIGGERS_H
 #define LOTTRACE_TRIGGERS_H
@@ -12,5 +13,11 @@
  * STATEMENT): SQLSTATE 39P01 naming the function.
  */
 extern void lt_check_trigger(FunctionCallInfo fcinfo, const char *name, bool after, bool row);
+
+/*
+ * Install the ExecutorStart hook that gives lottrace_generate the WHEN
+ * clause this backend prepared before (trigger_when.c).
+ */
+extern void lt_trigger_when_init(void);
 
 #endif							/* LOTTRACE_TRIGGERS_H */
