@@ -217,7 +217,7 @@ lt_engine_begin(LtRelInfo *ri, LtMode mode)
 		MemoryContextSwitchTo(old);
 	}
 	lt_config_refresh();
-	lte_chunk_reset(e);
+	lte_chunk_reset(e, true);
 	return e;
 }
 
@@ -244,6 +244,8 @@ lot_entry(LtEngine *e, LtMove *m)
 	if (l != NULL && str_eq(l->key.code, m->lot) && str_eq(l->key.item, m->item) &&
 		str_eq(l->key.variant, m->variant))
 		return l;
+	if (unlikely(e->lots == NULL))
+		e->lots = lte_lots_table(e);
 	l = hash_search(e->lots, &key, HASH_ENTER, &found);
 	e->last_lot = l;
 

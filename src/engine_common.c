@@ -338,13 +338,21 @@ lte_chunk_used(LtEngine *e)
 	return context_used(e->chunk_cxt);
 }
 
+HTAB *
+lte_lots_table(LtEngine *e)
+{
+	return lte_chunk_hash(e, "lottrace lots", sizeof(LotKey), sizeof(LotEnt),
+						  lte_lotkey_hash, lotkey_match);
+}
+
 void
-lte_chunk_reset(LtEngine *e)
+lte_chunk_reset(LtEngine *e, bool more)
 {
 	MemoryContextReset(e->chunk_cxt);
 	e->keep_ptr = e->keep_end = NULL;
-	e->lots = lte_chunk_hash(e, "lottrace lots", sizeof(LotKey), sizeof(LotEnt),
-						 lte_lotkey_hash, lotkey_match);
+	/* after the statement's last chunk, no table: a one-line statement
+	 * would make it for nothing */
+	e->lots = more ? lte_lots_table(e) : NULL;
 	e->bals = NULL;
 	e->batches = NULL;
 	e->shelf = NULL;

@@ -629,7 +629,12 @@ extern void lte_check_negatives(LtEngine *e);
 extern void lte_check_claims(LtEngine *e);
 extern void lte_apply_row_reservations(LtEngine *e);
 extern void lte_check_receipts(LtEngine *e);
-extern void lte_chunk_reset(LtEngine *e);
+/*
+ * Empty the chunk; more: rows may follow, so make its lot table (else the
+ * table is made by the first lot that comes after all).
+ */
+extern void lte_chunk_reset(LtEngine *e, bool more);
+extern HTAB *lte_lots_table(LtEngine *e);
 extern void lte_created_add(LtEngine *e, int64 id);
 extern void lte_flush_chunk(LtEngine *e, bool final);
 extern void lte_process_serials(LtEngine *e);

@@ -364,45 +364,83 @@ enum
 	LOT_CLAIMED
 };
 
+/*
+ * A register's answer row, its columns taken apart once (heap_getattr on
+ * each would walk the row from its start past every text column before it).
+ */
+typedef struct LotAnswer
+{
+	Datum	   *v;
+	bool	   *isnull;
+} LotAnswer;
+
+static LotAnswer
+answer_deform(HeapTuple t, TupleDesc d)
+{
+	LotAnswer	a;
+
+	a.v = palloc(sizeof(Datum) * d->natts);
+	a.isnull = palloc(sizeof(bool) * d->natts);
+	heap_deform_tuple(t, d, a.v, a.isnull);
+	return a;
+}
+
+/* Column col (1-based) as a string copied into cxt, or NULL. */
+static char *
+answer_str(const LotAnswer *a, int col, MemoryContext cxt)
+{
+	MemoryContext old;
+	char	   *r;
+
+	if (a->isnull[col - 1])
+		return NULL;
+	old = MemoryContextSwitchTo(cxt);
+	r = TextDatumGetCString(a->v[col - 1]);
+	MemoryContextSwitchTo(old);
+	return r;
+}
+
+static int64
+answer_int8(const LotAnswer *a, int col)
+{
+	return a->isnull[col - 1] ? 0 : DatumGetInt64(a->v[col - 1]);
+}
+
 /* Take the register's answer for a lot (columns from `first` on). */
 static void
-read_lot_row(LtEngine *e, LotEnt *l, HeapTuple t, TupleDesc d, int first)
+read_lot_row(LtEngine *e, LotEnt *l, const LotAnswer *a, int first)
 {
-	bool		isnull;
-	Datum		x;
+	int			c = first - 1;
 
-	l->status = MemoryContextStrdup(e->chunk_cxt, lt_getstr(t, d, first + LOT_STATUS));
-	l->saleable = DatumGetBool(SPI_getbinval(t, d, first + LOT_SALEABLE, &isnull));
-	l->force_closed = DatumGetBool(SPI_getbinval(t, d, first + LOT_FORCE_CLOSED, &isnull));
-	x = SPI_getbinval(t, d, first + LOT_EXPIRY, &isnull);
-	l->has_db_expiry = !isnull;
-	l->db_expiry = isnull ? 0 : DatumGetDateADT(x);
-	l->supplier = lt_getstr(t, d, first + LOT_SUPPLIER);
-	if (l->supplier)
-		l->supplier = MemoryContextStrdup(e->chunk_cxt, l->supplier);
-	x = SPI_getbinval(t, d, first + LOT_NEGATIVES, &isnull);
-	if (isnull)
+	l->status = answer_str(a, first + LOT_STATUS, e->chunk_cxt);
+	l->saleable = DatumGetBool(a->v[c + LOT_SALEABLE]);
+	l->force_closed = DatumGetBool(a->v[c + LOT_FORCE_CLOSED]);
+	l->has_db_expiry = !a->isnull[c + LOT_EXPIRY];
+	l->db_expiry = l->has_db_expiry ? DatumGetDateADT(a->v[c + LOT_EXPIRY]) : 0;
+	l->supplier = answer_str(a, first + LOT_SUPPLIER, e->chunk_cxt);
+	if (a->isnull[c + LOT_NEGATIVES])
 		l->negatives = NULL;
 	else
 	{
 		MemoryContext old = MemoryContextSwitchTo(e->chunk_cxt);
 
-		l->negatives = DatumGetJsonbPCopy(x);
+		l->negatives = DatumGetJsonbPCopy(a->v[c + LOT_NEGATIVES]);
 		MemoryContextSwitchTo(old);
 	}
-	l->claimed = DatumGetBool(SPI_getbinval(t, d, first + LOT_CLAIMED, &isnull)) && !isnull;
+	l->claimed = !a->isnull[c + LOT_CLAIMED] && DatumGetBool(a->v[c + LOT_CLAIMED]);
 }
 
 /* Take the upsert's answer row t for lot l. */
 static void
 take_upserted(LtEngine *e, LotEnt *l, HeapTuple t, TupleDesc d)
 {
-	bool		isnull;
+	LotAnswer	a;
 
 	if (!lte_col_is(t, d, UPS_CODE, l->key.code))
 		elog(ERROR, "lottrace: the lots written came back in another order");
-	l->lot_id = lt_getint8(t, d, UPS_LOT_ID, NULL);
-	if (DatumGetBool(SPI_getbinval(t, d, UPS_INSERTED, &isnull)))
+	a = answer_deform(t, d);
+	l->lot_id = answer_int8(&a, UPS_LOT_ID);
+	if (!a.isnull[UPS_INSERTED - 1] && DatumGetBool(a.v[UPS_INSERTED - 1]))
 	{
 		l->existed = false;
 		l->inserted = true;
@@ -414,7 +452,9 @@ take_upserted(LtEngine *e, LotEnt *l, HeapTuple t, TupleDesc d)
 	}
 	else
 		l->existed = !lte_created_has(e, l->lot_id);
-	read_lot_row(e, l, t, d, UPS_LOT);
+	read_lot_row(e, l, &a, UPS_LOT);
+	pfree(a.v);
+	pfree(a.isnull);
 }
 
 /*
@@ -552,15 +592,19 @@ upsert_lots(LtEngine *e, LotEnt **lots, int n)
 static void
 take_updated(LtEngine *e, LotEnt **lots, int n, HeapTuple t, TupleDesc d)
 {
-	int64		i = lt_getint8(t, d, UPD_I, NULL) - 1;
+	LotAnswer	a = answer_deform(t, d);
+	int64		i = answer_int8(&a, UPD_I) - 1;
 	LotEnt	   *l;
 
-	if (i < 0 || i >= n)
-		return;
-	l = lots[i];
-	l->lot_id = lt_getint8(t, d, UPD_LOT_ID, NULL);
-	l->existed = !lte_created_has(e, l->lot_id);
-	read_lot_row(e, l, t, d, UPD_LOT);
+	if (i >= 0 && i < n)
+	{
+		l = lots[i];
+		l->lot_id = answer_int8(&a, UPD_LOT_ID);
+		l->existed = !lte_created_has(e, l->lot_id);
+		read_lot_row(e, l, &a, UPD_LOT);
+	}
+	pfree(a.v);
+	pfree(a.isnull);
 }
 
 /*
@@ -947,7 +991,7 @@ lte_flush_chunk(LtEngine *e, bool final)
 	HASH_SEQ_STATUS hs;
 	LotEnt	   *l;
 	BatchEnt   *be;
-	long		nlots = hash_get_num_entries(e->lots);
+	long		nlots;
 	LotEnt	  **all,
 			  **with_load,
 			  **without;
@@ -956,6 +1000,7 @@ lte_flush_chunk(LtEngine *e, bool final)
 				nwo = 0;
 	MemoryContext old;
 
+	nlots = e->lots ? hash_get_num_entries(e->lots) : 0;
 	if (nlots == 0)
 		return;
 	old = MemoryContextSwitchTo(e->chunk_cxt);
@@ -1073,7 +1118,7 @@ lte_flush_chunk(LtEngine *e, bool final)
 	lte_shelf_chunk(e);
 
 	MemoryContextSwitchTo(old);
-	lte_chunk_reset(e);
+	lte_chunk_reset(e, !final);
 }
 
 /* ------------------------------------------------------------------------

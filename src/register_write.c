@@ -137,6 +137,8 @@ typedef struct LotWriteCache
 	bool		direct_insert;	/* may the upserts insert directly */
 	ExprState **defaults;		/* of the columns the upsert does not name */
 	TupleDesc	upsert_answer;	/* the shape of what the upserts return */
+	bool		keys_ready;		/* keys: the key index's equality scan keys */
+	ScanKeyData keys[3];		/* (their operators looked up, their FmgrInfo in cxt) */
 	MemoryContext cxt;
 } LotWriteCache;
 
@@ -269,6 +271,7 @@ write_cache_fill(Relation rel)
 		MemoryContextReset(wc.cxt);
 	wc.relid = RelationGetRelid(rel);
 	wc.idxid = lt_relid("lot_item_code_variant_key");
+	wc.keys_ready = false;
 	{
 		static const char *const guard[] = {"_lot_guard", NULL};
 
@@ -677,9 +680,17 @@ lt_lot_update_direct(const LtDirectLot *lots, int n, HeapTuple *results, TupleDe
 	estate = st.estate;
 	rri = st.rri;
 
-	/* the keys' operators looked up once; each lot sets the values */
-	for (int k = 0; k < 3; k++)
-		lt_scan_key(&tmpl[k], idx, k, (Datum) 0, false);
+	/* the keys' operators looked up once per backend; each lot sets the values */
+	if (!wc.keys_ready)
+	{
+		MemoryContext o = MemoryContextSwitchTo(wc.cxt);
+
+		for (int k = 0; k < 3; k++)
+			lt_scan_key(&wc.keys[k], idx, k, (Datum) 0, false);
+		MemoryContextSwitchTo(o);
+		wc.keys_ready = true;
+	}
+	memcpy(tmpl, wc.keys, sizeof(tmpl));
 	row = table_slot_create(rel, &estate->es_tupleTable);
 	newrow = ExecInitExtraTupleSlot(estate, d, &TTSOpsHeapTuple);
 	values = palloc(sizeof(Datum) * d->natts);
