@@ -75,7 +75,8 @@ collect(LtEngine *e, Tuplestorestate *ts, TupleTableSlot *slot)
 			LtCol	   *c = &ri->col[id];
 			Form_pg_attribute a;
 
-			if (c->lk == NULL || slot->tts_isnull[c->attnum - 1])
+			/* no table of its own: shares another column's (same_lookup) */
+			if (c->lk == NULL || e->lk[id][0] == NULL || slot->tts_isnull[c->attnum - 1])
 				continue;
 			a = TupleDescAttr(slot->tts_tupleDescriptor, c->attnum - 1);
 			add_key(e, e->lk[id][0], &c->lk->keyout, slot->tts_values[c->attnum - 1],
@@ -207,15 +208,43 @@ step_hash(LtEngine *e)
 					   HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
 }
 
+/*
+ * The column before id whose lookup reads the same: the same row column
+ * through the same statements, step by step (Odoo's lot and serial are both
+ * 'lot_id -> stock_lot.name').  -1: none.  Such columns share their step
+ * tables, so the rows are read once.
+ */
+static int
+same_lookup(LtRelInfo *ri, int id)
+{
+	for (int j = 0; j < id; j++)
+	{
+		LtLookup   *a = ri->col[j].lk,
+				   *b = ri->col[id].lk;
+
+		if (a == NULL || ri->col[j].attnum != ri->col[id].attnum)
+			continue;
+		while (a && b && strcmp(a->sql, b->sql) == 0 && a->keyout.fn_oid == b->keyout.fn_oid)
+			a = a->next, b = b->next;
+		if (a == NULL && b == NULL)
+			return j;
+	}
+	return -1;
+}
+
 void
 lte_lookups_load(LtEngine *e, Tuplestorestate *newt, Tuplestorestate *oldt, TupleDesc desc)
 {
 	LtRelInfo  *ri = e->ri;
 	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	int			same[LC_NCOLS];
 
 	for (int id = 0; id < LC_NCOLS; id++)
-		if (ri->col[id].lk != NULL)
+	{
+		same[id] = ri->col[id].lk ? same_lookup(ri, id) : -1;
+		if (ri->col[id].lk != NULL && same[id] < 0)
 			e->lk[id][0] = step_hash(e);
+	}
 	if (newt)
 		collect(e, newt, slot);
 	if (oldt)
@@ -230,6 +259,12 @@ lte_lookups_load(LtEngine *e, Tuplestorestate *newt, Tuplestorestate *oldt, Tupl
 
 		if (lk == NULL)
 			continue;
+		if (same[id] >= 0)
+		{
+			/* read with the earlier column (ids ascend: done already) */
+			memcpy(e->lk[id], e->lk[same[id]], sizeof(e->lk[id]));
+			continue;
+		}
 		elemtype = getBaseType(TupleDescAttr(desc, ri->col[id].attnum - 1)->atttypid);
 		for (;;)
 		{
