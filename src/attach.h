@@ -61,6 +61,18 @@ typedef struct LtLookup
 	void	   *plan;			/* SPIPlanPtr, kept: slices of many keys */
 	void	   *plan_few;		/* the same, generic: LT_LOOKUP_FEW keys or fewer */
 	bool		guarded;		/* a role whose value change the ref's trigger refuses */
+	/*
+	 * The read of a few keys without SPI (engine_lookups.c, read_direct),
+	 * found at its first use: the unique btree index on the key alone, the
+	 * equality of the row's key type with it, the columns' numbers (each
+	 * checked against its name at every use).  direct_tried and no index:
+	 * the statement is always used.
+	 */
+	bool		direct_tried;
+	Oid			direct_idx;
+	Oid			direct_subtype;	/* the row's key type the equality takes */
+	RegProcedure direct_eq;
+	AttrNumber	direct_att[3];	/* key, value, value2 (0: none) */
 	struct LtLookup *next;		/* the next step: value is its key ('k -> a.b -> c.d') */
 } LtLookup;
 
