@@ -17,7 +17,8 @@ typedef struct LtStockEntry
 
 /*
  * Entries of a stock object (palloc'd array); returns how many.  j NULL:
- * none.  Anything but {"<wh>": [<number>, <number>], ...} is an ERROR
+ * none.  The warehouses (not NUL-terminated) and quantities point into j,
+ * which must outlive the entries.  Anything but {"<wh>": [<number>, <number>], ...} is an ERROR
  * 22023 naming what (e.g. 'argument "delta" of lottrace._stock_add').
  */
 extern int	lt_stock_read(Jsonb *j, const char *what, LtStockEntry **out);
