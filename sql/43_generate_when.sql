@@ -57,13 +57,45 @@ RESET ROLE;
 REVOKE EXECUTE ON FUNCTION lottrace._wants_code(text, text, text) FROM PUBLIC;
 SET ROLE lt_when_clerk;
 SELECT sqlstate, message FROM pg_temp.err($$INSERT INTO gw (item, qty, wh, reason) VALUES ('GEN', 1, 'W3', 'IN')$$);
+-- without the right, statements that would not evaluate the clause are not
+-- refused: an EXPLAIN, an INSERT of no row (PostgreSQL prepares the clause
+-- at the first row that fires the trigger)
+SELECT sqlstate FROM pg_temp.err($$EXPLAIN (COSTS OFF) INSERT INTO gw (item, qty, wh, reason) VALUES ('GEN', 1, 'W3', 'IN')$$);
+SELECT sqlstate FROM pg_temp.err($$INSERT INTO gw (item, qty, wh, reason) SELECT 'GEN', 1, 'W3', 'IN' WHERE false$$);
 RESET ROLE;
+-- the right held through a role: its clause prepared; the membership
+-- taken away, the next INSERT is refused
+CREATE ROLE lt_when_group;
+GRANT EXECUTE ON FUNCTION lottrace._wants_code(text, text, text) TO lt_when_group;
+GRANT lt_when_group TO lt_when_clerk;
+SET ROLE lt_when_clerk;
+SELECT sqlstate FROM pg_temp.err($$INSERT INTO gw (item, qty, wh, reason) VALUES ('GEN', 1, 'W3', 'IN')$$);
+RESET ROLE;
+REVOKE lt_when_group FROM lt_when_clerk;
+SET ROLE lt_when_clerk;
+SELECT sqlstate, message FROM pg_temp.err($$INSERT INTO gw (item, qty, wh, reason) VALUES ('GEN', 1, 'W3', 'IN')$$);
+RESET ROLE;
+REVOKE EXECUTE ON FUNCTION lottrace._wants_code(text, text, text) FROM lt_when_group;
+DROP ROLE lt_when_group;
 GRANT EXECUTE ON FUNCTION lottrace._wants_code(text, text, text) TO PUBLIC;
 SET ROLE lt_when_clerk;
 SELECT sqlstate FROM pg_temp.err($$INSERT INTO gw (item, qty, wh, reason) VALUES ('GEN', 1, 'W3', 'IN')$$);
 RESET ROLE;
 SELECT count(*) AS rows_w3, count(*) FILTER (WHERE lot LIKE 'GW0%') AS generated
   FROM gw WHERE wh = 'W3';
+
+-- a statement that runs while a nested one finds the clauses changed (a
+-- function created between its rows): it goes on evaluating the clause it
+-- was given, which is let go only when the transaction ends
+CREATE FUNCTION pg_temp.nested(n int) RETURNS numeric LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  EXECUTE format('CREATE OR REPLACE FUNCTION pg_temp.made_%s() RETURNS int LANGUAGE sql AS ''SELECT 1''', n);
+  INSERT INTO gw (item, qty, wh, reason) VALUES ('GEN', 1, 'W5', 'IN');
+  RETURN n;
+END $$;
+INSERT INTO gw (item, qty, wh, reason) SELECT 'GEN', pg_temp.nested(g), 'W5', 'IN' FROM generate_series(1, 3) g;
+SELECT count(*) AS rows_w5, count(*) FILTER (WHERE lot LIKE 'GW0%') AS generated
+  FROM gw WHERE wh = 'W5';
 
 -- the clause changed in place (CREATE OR REPLACE TRIGGER keeps the
 -- trigger's OID, so only its text tells) to one that lets no row through,

@@ -21,6 +21,7 @@
 #include "access/tableam.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
+#include "access/nbtree.h"
 #include "utils/acl.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
@@ -214,8 +215,19 @@ key_index_ok(Relation idx, Oid refid, AttrNumber keyatt)
 {
 	Form_pg_index ix = idx->rd_index;
 
-	return ix->indrelid == refid && ix->indisunique && ix->indisvalid && ix->indisready &&
-		ix->indislive && ix->indnkeyatts == 1 && ix->indkey.values[0] == keyatt &&
+	Oid			coll = idx->rd_indcollation[0];
+	Oid			typid,
+				colcoll;
+	int32		typmod;
+
+	get_atttypetypmodcoll(refid, keyatt, &typid, &typmod, &colcoll);
+	/* immediate (a deferred unique index may hold duplicates for a while);
+	 * the column's own collation, deterministic: its equality is "=" */
+	if (OidIsValid(coll) &&
+		(coll != colcoll || !get_collation_isdeterministic(coll)))
+		return false;
+	return ix->indrelid == refid && ix->indisunique && ix->indimmediate && ix->indisvalid &&
+		ix->indisready && ix->indislive && ix->indnkeyatts == 1 && ix->indkey.values[0] == keyatt &&
 		idx->rd_rel->relam == BTREE_AM_OID && RelationGetIndexPredicate(idx) == NIL &&
 		RelationGetIndexExpressions(idx) == NIL;
 }
@@ -257,19 +269,17 @@ direct_find(LtLookup *lk, Relation ref, Oid keytype)
 }
 
 /*
- * Lock the row version the scan found FOR SHARE, as LockRows does; on a
- * newer version (READ COMMITTED), recheck its key as EvalPlanQual would.
- * False: the row is not taken (deleted, or changed by this command).
+ * Lock the row version the scan found FOR SHARE, as LockRows does (READ
+ * COMMITTED: its latest version, whose key the caller checks again, as
+ * EvalPlanQual rechecks the statement's "key = ANY").  False: the row is
+ * not taken (deleted, or changed by this command).
  */
 static bool
-lock_found(Relation ref, TupleTableSlot *slot, Snapshot snap, CommandId cid,
-		   LtLookup *lk, FmgrInfo *eq, Oid collation, Datum key)
+lock_found(Relation ref, TupleTableSlot *slot, Snapshot snap, CommandId cid)
 {
 	TM_FailureData tmfd;
 	TM_Result	res;
 	int			flags = TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS;
-	bool		isnull;
-	Datum		k;
 
 	if (!IsolationUsesXactSnapshot())
 		flags |= TUPLE_LOCK_FLAG_FIND_LAST_VERSION;
@@ -278,10 +288,7 @@ lock_found(Relation ref, TupleTableSlot *slot, Snapshot snap, CommandId cid,
 	switch (res)
 	{
 		case TM_Ok:
-			if (!tmfd.traversed)
-				return true;
-			k = slot_getattr(slot, lk->direct_att[0], &isnull);
-			return !isnull && DatumGetBool(FunctionCall2Coll(eq, collation, k, key));
+			return true;
 		case TM_SelfModified:
 			return false;		/* as LockRows: treated as deleted */
 		case TM_Updated:
@@ -306,6 +313,46 @@ lock_found(Relation ref, TupleTableSlot *slot, Snapshot snap, CommandId cid,
 	return false;
 }
 
+/* The keys of a step in the index's order, as the statement's scan takes them. */
+static LkVal **
+keys_in_order(HTAB *h, Relation idx, Oid subtype, int *n)
+{
+	HASH_SEQ_STATUS hs;
+	LkVal	   *v;
+	LkVal	  **ks = palloc(sizeof(LkVal *) * Max(hash_get_num_entries(h), 1));
+	Oid			cmp = get_opfamily_proc(idx->rd_opfamily[0], idx->rd_opcintype[0], subtype,
+										BTORDER_PROC);
+	Oid			cmp_same = get_opfamily_proc(idx->rd_opfamily[0], subtype, subtype, BTORDER_PROC);
+	FmgrInfo	f;
+	Oid			coll = idx->rd_indcollation[0];
+	int			m = 0;
+
+	hash_seq_init(&hs, h);
+	while ((v = hash_seq_search(&hs)) != NULL)
+		ks[m++] = v;
+	*n = m;
+	/* the keys compared as the row's key type (they all have it) */
+	if (!OidIsValid(cmp_same))
+		cmp_same = cmp;
+	if (!OidIsValid(cmp_same) || m < 2)
+		return ks;
+	fmgr_info(cmp_same, &f);
+	for (int i = 1; i < m; i++)
+	{
+		LkVal	   *x = ks[i];
+		int			p = i;
+
+		while (p > 0 && DatumGetInt32(FunctionCall2Coll(&f, coll, ks[p - 1]->key_datum,
+													 x->key_datum)) > 0)
+		{
+			ks[p] = ks[p - 1];
+			p--;
+		}
+		ks[p] = x;
+	}
+	return ks;
+}
+
 /*
  * Read the values of every key in h without SPI.  False: this lookup is
  * read by its statement (nothing was read).
@@ -320,8 +367,8 @@ read_direct(LtEngine *e, LtLookup *lk, HTAB *h, Oid elemtype)
 	ScanKeyData skey;
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
-	HASH_SEQ_STATUS hs;
-	LkVal	   *v;
+	LkVal	  **ks;
+	int			nk;
 	FmgrInfo	eq;
 	Oid			keyout;
 	bool		isvarlena;
@@ -356,10 +403,10 @@ read_direct(LtEngine *e, LtLookup *lk, HTAB *h, Oid elemtype)
 		/* changed since it was found: find it again, next time */
 		relation_close(idx, NoLock);
 		idx = NULL;
-		lk->direct_tried = false;
 	}
 	if (idx == NULL)
 	{
+		lk->direct_tried = false;	/* dropped, or changed: find it again */
 		table_close(ref, NoLock);
 		return false;
 	}
@@ -379,9 +426,11 @@ read_direct(LtEngine *e, LtLookup *lk, HTAB *h, Oid elemtype)
 	get_typlenbyval(lk->valtype, &vlen, &vbyval);
 	slot = table_slot_create(ref, NULL);
 	scan = index_beginscan(ref, idx, snap, 1, 0);
-	hash_seq_init(&hs, h);
-	while ((v = hash_seq_search(&hs)) != NULL)
+	ks = keys_in_order(h, idx, lk->direct_subtype, &nk);
+	for (int i = 0; i < nk; i++)
 	{
+		LkVal	   *v = ks[i],
+				   *t;
 		bool		isnull;
 		Datum		val;
 		char	   *k;
@@ -391,18 +440,22 @@ read_direct(LtEngine *e, LtLookup *lk, HTAB *h, Oid elemtype)
 		index_rescan(scan, &skey, 1, NULL, 0);
 		if (!index_getnext_slot(scan, ForwardScanDirection, slot))
 			continue;
-		if (lk->guarded &&
-			!lock_found(ref, slot, snap, cid, lk, &eq, idx->rd_indcollation[0], v->key_datum))
+		if (lk->guarded && !lock_found(ref, slot, snap, cid))
 		{
 			ExecClearTuple(slot);
 			continue;
 		}
-		/* taken by its printed key, as the statement's rows are (read_slice) */
+		/*
+		 * Taken by its printed key, as the statement's rows are (read_slice):
+		 * a newer version whose key changed to another of the keys is that
+		 * key's, as EvalPlanQual's "key = ANY" would let it through.
+		 */
 		val = slot_getattr(slot, lk->direct_att[0], &isnull);
 		if (isnull)
 			continue;
 		k = OutputFunctionCall(&kout, val);
-		if (strcmp(k, v->key) != 0)
+		t = strcmp(k, v->key) == 0 ? v : hash_search(h, &k, HASH_FIND, NULL);
+		if (t == NULL)
 			continue;
 		val = slot_getattr(slot, lk->direct_att[1], &isnull);
 		if (isnull && lk->value2)
@@ -410,8 +463,8 @@ read_direct(LtEngine *e, LtLookup *lk, HTAB *h, Oid elemtype)
 		{
 			MemoryContext old = MemoryContextSwitchTo(e->stmt_cxt);
 
-			v->isnull = isnull;
-			v->value = isnull ? (Datum) 0 : datumCopy(val, vbyval, vlen);
+			t->isnull = isnull;
+			t->value = isnull ? (Datum) 0 : datumCopy(val, vbyval, vlen);
 			MemoryContextSwitchTo(old);
 		}
 		ExecClearTuple(slot);

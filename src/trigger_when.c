@@ -36,6 +36,7 @@
 #include "access/htup_details.h"
 #include "access/transam.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
@@ -46,11 +47,13 @@
 #include "optimizer/optimizer.h"
 #include "parser/parse_func.h"
 #include "rewrite/rewriteManip.h"
+#include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
 #include "utils/syscache.h"
 
+#include "compat.h"
 #include "triggers.h"
 
 #if PG_VERSION_NUM >= 140000
@@ -65,7 +68,8 @@ typedef struct WhenEnt
 {
 	WhenKey		key;
 	char	   *tgqual;			/* the text it was prepared from */
-	ExprState  *state;			/* NULL: not lottrace's shape, left to PG */
+	ExprState  *state;			/* NULL: left to PostgreSQL (see when_state) */
+	MemoryContext cxt;			/* holds tgqual and state */
 } WhenEnt;
 
 static ExecutorStart_hook_type prev_executor_start = NULL;
@@ -75,10 +79,10 @@ static Oid	wants_code_oid = InvalidOid;
 static bool when_stale = false;
 
 /*
- * Any change to pg_proc: prepare every clause again.  Only marked here: the
- * message may arrive while a clause is being prepared (a catalog lookup
- * takes a lock, which reads the messages), so the context is emptied at the
- * next use, not under it.
+ * Any change to pg_proc (a function's definition or rights) or to roles and
+ * their memberships (rights held through a role): prepare every clause
+ * again.  Only marked here: the message may arrive while a clause is being
+ * prepared (a catalog lookup takes a lock, which reads the messages).
  */
 static void
 when_forget(Datum arg, int cacheid, uint32 hashvalue)
@@ -86,16 +90,33 @@ when_forget(Datum arg, int cacheid, uint32 hashvalue)
 	when_stale = true;
 }
 
+/*
+ * Let go of memory that running statements may still use: a statement that
+ * started before a change keeps evaluating the clause it was given (a
+ * nested statement may start meanwhile, and find the change).  Handed to
+ * the transaction, it is freed when the transaction ends, when no
+ * statement of it runs any more.
+ */
+static void
+let_go(MemoryContext cxt)
+{
+	MemoryContextSetParent(cxt, TopTransactionContext);
+}
+
+/* lottrace._wants_code's OID, found without the schema's USAGE check. */
 static Oid
 wants_code(void)
 {
 	if (!OidIsValid(wants_code_oid))
 	{
 		Oid			args[3] = {TEXTOID, TEXTOID, TEXTOID};
+		Oid			nsp = get_namespace_oid("lottrace", true);
 
-		wants_code_oid = LookupFuncName(list_make2(makeString("lottrace"),
-												   makeString("_wants_code")),
-										3, args, true);
+		if (OidIsValid(nsp))
+			wants_code_oid = GetSysCacheOid3(PROCNAMEARGSNSP, Anum_pg_proc_oid,
+											 CStringGetDatum("_wants_code"),
+											 PointerGetDatum(buildoidvector(args, 3)),
+											 ObjectIdGetDatum(nsp));
 	}
 	return wants_code_oid;
 }
@@ -143,12 +164,29 @@ our_shape(Node *qual)
 	FuncExpr   *f = (FuncExpr *) qual;
 	ListCell   *lc;
 
-	if (!IsA(qual, FuncExpr) || f->funcid != wants_code() || !OidIsValid(f->funcid))
+	if (!IsA(qual, FuncExpr) || !OidIsValid(wants_code()) || f->funcid != wants_code())
 		return false;
 	foreach(lc, f->args)
 		if (!plain_arg(lfirst(lc)))
 			return false;
 	return true;
+}
+
+/*
+ * May this role call every function of the clause?  Preparing it checks
+ * that (ExecInitFunc); where it would refuse, the clause is left to
+ * PostgreSQL, which prepares it at the first row that needs it and refuses
+ * then, not at a statement that would not have evaluated it.
+ */
+static bool
+may_execute(Node *n, void *context)
+{
+	if (n == NULL)
+		return false;
+	if (IsA(n, FuncExpr) &&
+		lt_proc_aclcheck(((FuncExpr *) n)->funcid, GetUserId(), ACL_EXECUTE) != ACLCHECK_OK)
+		return true;			/* stops the walk: refused */
+	return expression_tree_walker(n, may_execute, context);
 }
 
 /* The kept ExprState of one trigger for this user, prepared if need be. */
@@ -158,26 +196,33 @@ when_state(Trigger *tg, Relation rel)
 	WhenKey		key = {tg->tgoid, GetUserId()};
 	WhenEnt    *e;
 	bool		found;
-	MemoryContext old;
+	MemoryContext old,
+				cxt;
 	Node	   *qual;
+	ExprState  *state = NULL;
 
 	if (when_stale && when_cxt != NULL)
 	{
-		MemoryContextReset(when_cxt);
+		let_go(when_cxt);
+		when_cxt = NULL;
 		when_cache = NULL;
 		wants_code_oid = InvalidOid;
 	}
 	when_stale = false;
 	if (when_cache == NULL)
 	{
+		static bool registered = false;
 		HASHCTL		ctl;
 
-		if (when_cxt == NULL)
+		if (!registered)
 		{
-			when_cxt = AllocSetContextCreate(CacheMemoryContext, "lottrace WHEN clauses",
-											 ALLOCSET_SMALL_SIZES);
 			CacheRegisterSyscacheCallback(PROCOID, when_forget, (Datum) 0);
+			CacheRegisterSyscacheCallback(AUTHOID, when_forget, (Datum) 0);
+			CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, when_forget, (Datum) 0);
+			registered = true;
 		}
+		when_cxt = AllocSetContextCreate(CacheMemoryContext, "lottrace WHEN clauses",
+										 ALLOCSET_SMALL_SIZES);
 		ctl.keysize = sizeof(WhenKey);
 		ctl.entrysize = sizeof(WhenEnt);
 		ctl.hcxt = when_cxt;
@@ -185,30 +230,54 @@ when_state(Trigger *tg, Relation rel)
 								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	}
 	e = hash_search(when_cache, &key, HASH_ENTER, &found);
-	if (found && e->tgqual != NULL && strcmp(e->tgqual, tg->tgqual) == 0)
-		return e->state;
 	if (!found)
+	{
 		e->tgqual = NULL;
+		e->state = NULL;
+		e->cxt = NULL;
+	}
+	else if (e->tgqual != NULL && strcmp(e->tgqual, tg->tgqual) == 0)
+		return e->state;
 
-	/* as TriggerEnabled prepares it, but in this backend's own context */
-	old = MemoryContextSwitchTo(when_cxt);
-	if (e->tgqual)
-		pfree(e->tgqual);
-	e->tgqual = NULL;
-	e->state = NULL;
+	/*
+	 * As TriggerEnabled prepares it, in a context of its own: made under the
+	 * transaction (an error on the way frees it), kept once prepared.
+	 */
+	cxt = AllocSetContextCreate(TopTransactionContext, "lottrace WHEN clause",
+								ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(cxt);
 	qual = stringToNode(tg->tgqual);
-	if (our_shape(qual))
+	if (our_shape(qual) && !may_execute(qual, NULL))
 	{
 		ChangeVarNodes(qual, PRS2_OLD_VARNO, INNER_VAR, 0);
 		ChangeVarNodes(qual, PRS2_NEW_VARNO, OUTER_VAR, 0);
 		qual = (Node *) expression_planner((Expr *) make_ands_implicit((Expr *) qual));
-		e->state = ExecInitQual((List *) qual, NULL);
+		state = ExecInitQual((List *) qual, NULL);
 		elog(DEBUG2, "lottrace: WHEN clause of lottrace_generate on %s prepared for this backend and role",
 			 RelationGetRelationName(rel));
 	}
-	e->tgqual = pstrdup(tg->tgqual);
 	MemoryContextSwitchTo(old);
-	return e->state;
+
+	/* the entry, if the table survived the preparation (no invalidation) */
+	if (when_stale || when_cache == NULL)
+		return state;			/* used by this statement, freed with it */
+	e = hash_search(when_cache, &key, HASH_ENTER, &found);
+	if (found && e->cxt != NULL)
+		let_go(e->cxt);			/* the clause changed: statements may run the old one */
+	MemoryContextSetParent(cxt, when_cxt);
+	e->cxt = cxt;
+	e->state = state;
+	e->tgqual = MemoryContextStrdup(cxt, tg->tgqual);
+	return state;
+}
+
+/* Would TriggerEnabled let this trigger fire at all (tgenabled)? */
+static bool
+trigger_fires(Trigger *tg)
+{
+	if (SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA)
+		return tg->tgenabled == TRIGGER_FIRES_ON_REPLICA || tg->tgenabled == TRIGGER_FIRES_ALWAYS;
+	return tg->tgenabled == TRIGGER_FIRES_ON_ORIGIN || tg->tgenabled == TRIGGER_FIRES_ALWAYS;
 }
 
 static void
@@ -221,6 +290,9 @@ when_executor_start(QueryDesc *qd, int eflags)
 	else
 		standard_ExecutorStart(qd, eflags);
 
+	/* only where PostgreSQL would prepare the clause: an INSERT that runs */
+	if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) || qd->operation != CMD_INSERT)
+		return;
 	foreach(lc, qd->estate->es_opened_result_relations)
 	{
 		ResultRelInfo *rri = lfirst(lc);
@@ -234,7 +306,7 @@ when_executor_start(QueryDesc *qd, int eflags)
 
 			if (tg->tgqual == NULL || rri->ri_TrigWhenExprs[i] != NULL ||
 				!TRIGGER_FOR_ROW(tg->tgtype) || !TRIGGER_FOR_BEFORE(tg->tgtype) ||
-				!TRIGGER_FOR_INSERT(tg->tgtype) ||
+				!TRIGGER_FOR_INSERT(tg->tgtype) || !trigger_fires(tg) ||
 				strcmp(tg->tgname, "lottrace_generate") != 0)
 				continue;
 			rri->ri_TrigWhenExprs[i] = when_state(tg, rri->ri_RelationDesc);
