@@ -320,9 +320,7 @@ keys_in_order(HTAB *h, Relation idx, Oid subtype, int *n)
 	HASH_SEQ_STATUS hs;
 	LkVal	   *v;
 	LkVal	  **ks = palloc(sizeof(LkVal *) * Max(hash_get_num_entries(h), 1));
-	Oid			cmp = get_opfamily_proc(idx->rd_opfamily[0], idx->rd_opcintype[0], subtype,
-										BTORDER_PROC);
-	Oid			cmp_same = get_opfamily_proc(idx->rd_opfamily[0], subtype, subtype, BTORDER_PROC);
+	Oid			cmp;
 	FmgrInfo	f;
 	Oid			coll = idx->rd_indcollation[0];
 	int			m = 0;
@@ -331,12 +329,13 @@ keys_in_order(HTAB *h, Relation idx, Oid subtype, int *n)
 	while ((v = hash_seq_search(&hs)) != NULL)
 		ks[m++] = v;
 	*n = m;
-	/* the keys compared as the row's key type (they all have it) */
-	if (!OidIsValid(cmp_same))
-		cmp_same = cmp;
-	if (!OidIsValid(cmp_same) || m < 2)
+	if (m < 2)
 		return ks;
-	fmgr_info(cmp_same, &f);
+	/* the keys compared as the row's key type (they all have it) */
+	cmp = get_opfamily_proc(idx->rd_opfamily[0], subtype, subtype, BTORDER_PROC);
+	if (!OidIsValid(cmp))
+		return ks;
+	fmgr_info(cmp, &f);
 	for (int i = 1; i < m; i++)
 	{
 		LkVal	   *x = ks[i];
