@@ -97,6 +97,28 @@ collect(LtEngine *e, Tuplestorestate *ts, TupleTableSlot *slot)
 	}
 }
 
+/*
+ * Record a referenced row's value under its key as the key prints (the
+ * step's hash is by printed key): hint, the entry whose key was searched
+ * for, saves the hash lookup when the row still has it.  A row whose key
+ * is none of the step's is left out.
+ */
+static void
+take_row(LtEngine *e, HTAB *h, LkVal *hint, FmgrInfo *kout, Datum key, Datum value,
+		 bool isnull, int16 vlen, bool vbyval)
+{
+	char	   *k = OutputFunctionCall(kout, key);
+	LkVal	   *v = (hint && strcmp(k, hint->key) == 0) ? hint : hash_search(h, &k, HASH_FIND, NULL);
+	MemoryContext old;
+
+	if (v == NULL)
+		return;
+	old = MemoryContextSwitchTo(e->stmt_cxt);
+	v->isnull = isnull;
+	v->value = isnull ? (Datum) 0 : datumCopy(value, vbyval, vlen);
+	MemoryContextSwitchTo(old);
+}
+
 /* Read one slice of a lookup's keys and record their values. */
 static void
 read_slice(LtEngine *e, LtLookup *lk, HTAB *h, Datum *keys, int n, Oid elemtype)
@@ -157,23 +179,12 @@ read_slice(LtEngine *e, LtLookup *lk, HTAB *h, Datum *keys, int n, Oid elemtype)
 					vn;
 		Datum		kd = SPI_getbinval(t, SPI_tuptable->tupdesc, 1, &kn);
 		Datum		vd = SPI_getbinval(t, SPI_tuptable->tupdesc, 2, &vn);
-		char	   *k;
-		LkVal	   *v;
-		MemoryContext old;
 
 		/* 'k -> t.v1 | v2': v2 when v1 is NULL (one type) */
 		if (vn && lk->value2)
 			vd = SPI_getbinval(t, SPI_tuptable->tupdesc, 3, &vn);
-		if (kn)
-			continue;
-		k = OutputFunctionCall(&kout, kd);
-		v = hash_search(h, &k, HASH_FIND, NULL);
-		if (v == NULL)
-			continue;
-		old = MemoryContextSwitchTo(e->stmt_cxt);
-		v->isnull = vn;
-		v->value = vn ? (Datum) 0 : datumCopy(vd, vbyval, vlen);
-		MemoryContextSwitchTo(old);
+		if (!kn)
+			take_row(e, h, NULL, &kout, kd, vd, vn, vlen, vbyval);
 	}
 	SPI_freetuptable(SPI_tuptable);
 }
@@ -428,11 +439,10 @@ read_direct(LtEngine *e, LtLookup *lk, HTAB *h, Oid elemtype)
 	ks = keys_in_order(h, idx, lk->direct_subtype, &nk);
 	for (int i = 0; i < nk; i++)
 	{
-		LkVal	   *v = ks[i],
-				   *t;
+		LkVal	   *v = ks[i];
 		bool		isnull;
-		Datum		val;
-		char	   *k;
+		Datum		key,
+					val;
 
 		ScanKeyEntryInitializeWithInfo(&skey, 0, 1, BTEqualStrategyNumber, lk->direct_subtype,
 									   idx->rd_indcollation[0], &eq, v->key_datum);
@@ -449,22 +459,13 @@ read_direct(LtEngine *e, LtLookup *lk, HTAB *h, Oid elemtype)
 		 * a newer version whose key changed to another of the keys is that
 		 * key's, as EvalPlanQual's "key = ANY" would let it through.
 		 */
-		val = slot_getattr(slot, lk->direct_att[0], &isnull);
-		if (isnull)
-			continue;
-		k = OutputFunctionCall(&kout, val);
-		t = strcmp(k, v->key) == 0 ? v : hash_search(h, &k, HASH_FIND, NULL);
-		if (t == NULL)
-			continue;
-		val = slot_getattr(slot, lk->direct_att[1], &isnull);
-		if (isnull && lk->value2)
-			val = slot_getattr(slot, lk->direct_att[2], &isnull);
+		key = slot_getattr(slot, lk->direct_att[0], &isnull);
+		if (!isnull)
 		{
-			MemoryContext old = MemoryContextSwitchTo(e->stmt_cxt);
-
-			t->isnull = isnull;
-			t->value = isnull ? (Datum) 0 : datumCopy(val, vbyval, vlen);
-			MemoryContextSwitchTo(old);
+			val = slot_getattr(slot, lk->direct_att[1], &isnull);
+			if (isnull && lk->value2)
+				val = slot_getattr(slot, lk->direct_att[2], &isnull);
+			take_row(e, h, v, &kout, key, val, isnull, vlen, vbyval);
 		}
 		ExecClearTuple(slot);
 	}
